@@ -1,0 +1,1 @@
+//! Synthetic directories (placeholder until the generator lands).
