@@ -6,3 +6,8 @@
 //! reads; [`cli`] is the command-line glue.
 
 pub mod generate;
+pub mod directory;
+pub mod ingest;
+pub mod graph;
+pub mod report;
+pub mod cli;

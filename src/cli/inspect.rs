@@ -1,0 +1,213 @@
+//! `hybridready inspect INPUT…`: what a consultant runs first on a customer's files.
+
+use super::{CliError, column_map, progress::Bar};
+use crate::directory::Directory;
+use crate::graph::DirectoryGraph;
+use crate::ingest::{InputReport, InputStatus, IngestOptions, ingest};
+use crate::report::summary::DirectorySummary;
+use clap::{Args, ValueEnum};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// Export files, or folders to read recursively (CSV, TSV, TXT, XLSX).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Extra header spellings: a TOML file with a [columns] table of "Header" = "attribute".
+    #[arg(long, value_name = "FILE.toml")]
+    pub columns: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+const EXAMPLES: usize = 5;
+
+pub fn run(a: InspectArgs) -> Result<u8, CliError> {
+    let bar = Bar::new();
+    let cb = bar.callback();
+    let opts = IngestOptions {
+        columns: column_map(&a.columns)?,
+        progress: Some(&cb),
+        ..Default::default()
+    };
+    let ingested = ingest(&a.inputs, &opts)?;
+    bar.finish();
+    let graph = DirectoryGraph::build(&ingested.directory);
+    let dir_summary = DirectorySummary::new(&ingested.directory, &graph);
+    match a.format {
+        Format::Json => {
+            let v = serde_json::json!({
+                "inputs": ingested.inputs,
+                "directory": dir_summary,
+            });
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        Format::Text => {
+            let mut out = String::new();
+            for r in &ingested.inputs {
+                write_input(&mut out, r);
+            }
+            write_directory(&mut out, &ingested.directory, &dir_summary);
+            print!("{out}");
+        }
+    }
+    let refused: Vec<&InputReport> = ingested.refused().collect();
+    for r in &refused {
+        if let Some(x) = &r.refusal {
+            super::print_error(&CliError::input(
+                format!("{}: {}", r.display_name(), x.reason),
+                x.hint.clone(),
+            ));
+        }
+    }
+    Ok(if refused.is_empty() { 0 } else { 2 })
+}
+
+fn write_input(out: &mut String, r: &InputReport) {
+    let _ = writeln!(out, "{}", r.display_name());
+    match r.status {
+        InputStatus::Refused => {
+            if let Some(x) = &r.refusal {
+                let _ = writeln!(out, "  refused    {}", x.reason);
+                let _ = writeln!(out, "  hint       {}", x.hint);
+            }
+            let _ = writeln!(out);
+            return;
+        }
+        InputStatus::Ignored => {
+            let _ = writeln!(out, "  ignored    {}\n", r.details);
+            return;
+        }
+        InputStatus::Read => {}
+    }
+    let _ = writeln!(out, "  dialect    {}", r.details);
+    let mut enc = format!("  encoding   {}", r.encoding.as_deref().unwrap_or("?"));
+    if let Some(d) = &r.delimiter {
+        let _ = write!(enc, " · delimiter {d}");
+    }
+    if let Some(t) = &r.type_line {
+        let _ = write!(enc, " · #TYPE {t}");
+    }
+    let _ = writeln!(out, "{enc}");
+    let _ = writeln!(
+        out,
+        "  rows       {}: {} accepted, {} merged, {} rejected",
+        r.rows, r.accepted, r.merged, r.rejected
+    );
+    if let Some(k) = &r.rows_default_to {
+        let _ = writeln!(out, "  rows are   {k} unless their objectClass says otherwise");
+    }
+    if !r.object_classes.is_empty() {
+        let classes: Vec<String> = r
+            .object_classes
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        let _ = writeln!(out, "  classes    {}", classes.join(", "));
+    }
+    let used = r
+        .columns_recognised
+        .iter()
+        .filter(|(_, t)| t != "recognised, not used")
+        .count();
+    let known_unused: Vec<&str> = r
+        .columns_recognised
+        .iter()
+        .filter(|(_, t)| t == "recognised, not used")
+        .map(|(h, _)| h.as_str())
+        .collect();
+    let _ = writeln!(
+        out,
+        "  columns    {used} used, {} known but not needed, {} unrecognised",
+        known_unused.len(),
+        r.columns_unrecognised.len()
+    );
+    if !r.columns_unrecognised.is_empty() {
+        let _ = writeln!(
+            out,
+            "  unrecognised {}",
+            r.columns_unrecognised.join(", ")
+        );
+    }
+    for m in &r.columns_missing {
+        let _ = writeln!(out, "  missing    {}: leaves unchecked {}", m.column, m.leaves_unchecked);
+    }
+    for n in &r.notes {
+        let _ = writeln!(out, "  note       {n}");
+    }
+    if r.value_errors > 0 {
+        let _ = writeln!(out, "  bad values {}", r.value_errors);
+        for e in r.value_error_examples.iter().take(EXAMPLES) {
+            let _ = writeln!(
+                out,
+                "             line {}, column {}: \"{}\": expected {}",
+                e.line, e.column, e.value, e.expected
+            );
+        }
+    }
+    if r.rejected > 0 {
+        for (reason, n) in &r.rejected_by_reason {
+            let _ = writeln!(out, "  rejected   {n} × {reason}");
+        }
+        for e in r.rejections.iter().take(EXAMPLES) {
+            let _ = writeln!(out, "             line {}: {}", e.line, e.reason);
+        }
+    }
+    let _ = writeln!(out);
+}
+
+fn write_directory(out: &mut String, dir: &Directory, s: &DirectorySummary) {
+    let c = &s.counts;
+    let _ = writeln!(out, "directory");
+    let _ = writeln!(
+        out,
+        "  objects    {} users ({} Skype for Business), {} groups, {} contacts",
+        c.users, c.sfb_users, c.groups, c.contacts
+    );
+    let domains: Vec<&str> = dir.domains().iter().map(|d| d.name.as_str()).collect();
+    let _ = writeln!(
+        out,
+        "  domains    {}: {}",
+        c.domains,
+        if domains.is_empty() { "-".to_string() } else { domains.join(", ") }
+    );
+    let _ = writeln!(out, "  OUs        {}", c.ous);
+    let _ = writeln!(out, "  trusts     {}", s.trusts);
+    let _ = writeln!(out, "  memberships {} direct member→group edges", c.memberships);
+    if !s.nesting_cycles.is_empty() {
+        for cyc in &s.nesting_cycles {
+            let _ = writeln!(out, "  cycle      {}", cyc.join(" → "));
+        }
+    }
+    let (unres, n) = dir.unresolved();
+    if n > 0 {
+        let _ = writeln!(out, "  unresolved {n} reference(s) to objects not in the inputs");
+        for u in unres.iter().take(EXAMPLES) {
+            let _ = writeln!(out, "             {} {} (input #{} line {})", u.kind, u.target, u.file, u.line);
+        }
+    }
+    let (conf, n) = dir.conflicts();
+    if n > 0 {
+        let _ = writeln!(out, "  conflicts  {n} attribute value(s) disagree between rows of one object");
+        for x in conf.iter().take(EXAMPLES) {
+            let _ = writeln!(
+                out,
+                "             {} {}: kept \"{}\", input #{} line {} says \"{}\"",
+                dir.label(x.object),
+                x.attribute,
+                x.kept,
+                x.file,
+                x.line,
+                x.other
+            );
+        }
+    }
+}

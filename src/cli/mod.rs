@@ -1,0 +1,111 @@
+//! The command line: argument parsing, progress and messages. Glue only: every computation is
+//! a library call, so `main.rs` stays thin and the library stays usable without the CLI.
+
+mod assess;
+mod inspect;
+pub mod progress;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "hybridready",
+    version,
+    about = "Readiness of Active Directory exports for a Skype for Business Server <-> Microsoft 365 hybrid deployment",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Show what each input file is: dialect, encoding, delimiter, rows, columns recognised,
+    /// missing and what that leaves unchecked. Run it first on a customer's files.
+    Inspect(inspect::InspectArgs),
+    /// Assess readiness and write summary.json (and the worklists and reports) into --out.
+    Assess(assess::AssessArgs),
+}
+
+/// A failure the user can act on: one line saying what failed and where, then a hint.
+#[derive(Debug)]
+pub struct CliError {
+    pub message: String,
+    pub hint: Option<String>,
+    pub code: u8,
+}
+
+impl CliError {
+    pub fn input(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            hint: Some(hint.into()),
+            code: 2,
+        }
+    }
+    pub fn output(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            hint: None,
+            code: 2,
+        }
+    }
+}
+
+impl From<crate::ingest::IngestError> for CliError {
+    fn from(e: crate::ingest::IngestError) -> Self {
+        let hint = match &e {
+            crate::ingest::IngestError::NoInputs(_) => {
+                "give CSV, TSV, TXT or XLSX exports, or a folder holding them"
+            }
+            _ => "check the path",
+        };
+        CliError::input(e.to_string(), hint)
+    }
+}
+
+pub fn print_error(e: &CliError) {
+    eprintln!("hybridready: error: {}", e.message);
+    if let Some(h) = &e.hint {
+        eprintln!("  hint: {h}");
+    }
+}
+
+/// Runs the command line and returns the process exit code: 0 clean, 1 error findings (assess),
+/// 2 input or usage errors.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Inspect(a) => inspect::run(a),
+        Command::Assess(a) => assess::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            print_error(&e);
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+/// Loads `--columns FILE.toml` if given.
+fn column_map(path: &Option<PathBuf>) -> Result<crate::ingest::columns::ColumnMap, CliError> {
+    match path {
+        Some(p) => crate::ingest::columns::ColumnMap::load(p).map_err(|e| {
+            CliError::input(
+                e.to_string(),
+                "the file holds a [columns] table of \"Header as written\" = \"attribute\" lines",
+            )
+        }),
+        None => Ok(Default::default()),
+    }
+}

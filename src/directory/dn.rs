@@ -1,0 +1,433 @@
+//! Distinguished names: RFC 4514 comparison, interning, and the parts the model needs (parent,
+//! domain, first RDN value).
+//!
+//! Two spellings of one DN (`CN=Smith\, John,OU=Staff` and `cn=smith\2c john, ou=staff`) intern to
+//! the same [`DnId`]. The common DN (ASCII, no escapes, no spaces around separators) is hashed and
+//! compared in place; only the others are rewritten to a canonical lowercase key.
+
+use super::fold::ci_hash;
+use std::borrow::Cow;
+
+/// Dense id of an interned DN.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct DnId(pub u32);
+
+impl DnId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Why a value is not a DN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DnError {
+    Empty,
+    NoAttributeType,
+    DanglingEscape,
+}
+
+impl std::fmt::Display for DnError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DnError::Empty => "empty distinguished name",
+            DnError::NoAttributeType => {
+                "not a distinguished name (expected TYPE=value pairs such as CN=…,OU=…,DC=…)"
+            }
+            DnError::DanglingEscape => "distinguished name ends in a lone backslash",
+        })
+    }
+}
+
+/// True when `dn` compares correctly as its own bytes, case-insensitively.
+fn is_simple(dn: &str) -> bool {
+    let b = dn.as_bytes();
+    if !dn.is_ascii() || b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    if memchr::memchr2(b'\\', b'"', b).is_some() {
+        return false;
+    }
+    // A space next to a separator is insignificant in RFC 4514 and must not reach the key.
+    for i in memchr::memchr3_iter(b',', b'=', b'+', b) {
+        if (i > 0 && b[i - 1] == b' ') || b.get(i + 1) == Some(&b' ') {
+            return false;
+        }
+    }
+    true
+}
+
+/// Splits `dn` at unescaped commas outside quotes, giving the raw RDN slices (untrimmed).
+pub fn rdns(dn: &str) -> impl Iterator<Item = &str> {
+    let b = dn.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    let mut in_quotes = false;
+    let mut done = dn.is_empty();
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 2,
+                b'"' => {
+                    in_quotes = !in_quotes;
+                    i += 1
+                }
+                b',' if !in_quotes => {
+                    let r = &dn[start..i];
+                    i += 1;
+                    start = i;
+                    return Some(r);
+                }
+                _ => i += 1,
+            }
+        }
+        done = true;
+        Some(&dn[start.min(dn.len())..])
+    })
+}
+
+/// Byte offset where the parent DN starts (after the first unescaped comma), if any.
+fn parent_offset(dn: &str) -> Option<usize> {
+    let first = rdns(dn).next()?;
+    let off = first.len() + 1;
+    (off < dn.len()).then_some(off)
+}
+
+/// The DN of the container holding `dn` (`None` for a top-level DN).
+pub fn parent(dn: &str) -> Option<&str> {
+    parent_offset(dn).map(|o| dn[o..].trim_start())
+}
+
+/// Splits an RDN `type=value` into its trimmed type and raw value.
+fn split_rdn(rdn: &str) -> Option<(&str, &str)> {
+    let eq = rdn.find('=')?;
+    let ty = rdn[..eq].trim();
+    if ty.is_empty() {
+        return None;
+    }
+    Some((ty, rdn[eq + 1..].trim_matches(' ')))
+}
+
+/// Decodes RFC 4514 escapes (`\,` and `\2C`) and surrounding quotes of an attribute value.
+pub fn unescape_value(v: &str) -> Cow<'_, str> {
+    let v = v.trim_matches(' ');
+    let v = if v.len() >= 2 && v.starts_with('"') && v.ends_with('"') {
+        &v[1..v.len() - 1]
+    } else {
+        v
+    };
+    if !v.contains('\\') {
+        return Cow::Borrowed(v);
+    }
+    let b = v.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 1 < b.len() {
+            let hex = b.get(i + 1..i + 3).and_then(|h| {
+                std::str::from_utf8(h)
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            });
+            match hex {
+                Some(byte) => {
+                    out.push(byte);
+                    i += 3;
+                }
+                None => {
+                    out.push(b[i + 1]);
+                    i += 2;
+                }
+            }
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Escapes a value as RFC 4514 requires, in one canonical way.
+fn escape_value_into(v: &str, out: &mut String) {
+    let last = v.chars().count().saturating_sub(1);
+    for (i, c) in v.chars().enumerate() {
+        let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=')
+            || (i == 0 && (c == '#' || c == ' '))
+            || (i == last && c == ' ');
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// The canonical comparison key of `dn`: the DN itself when simple, else a lowercase rewrite with
+/// canonical escapes and no insignificant spaces.
+pub fn canonical_key(dn: &str) -> Result<Cow<'_, str>, DnError> {
+    let dn = dn.trim_matches(' ');
+    if dn.is_empty() {
+        return Err(DnError::Empty);
+    }
+    if dn.ends_with('\\') && !dn.ends_with("\\\\") {
+        return Err(DnError::DanglingEscape);
+    }
+    if is_simple(dn) {
+        for rdn in rdns(dn) {
+            split_rdn(rdn).ok_or(DnError::NoAttributeType)?;
+        }
+        return Ok(Cow::Borrowed(dn));
+    }
+    let mut out = String::with_capacity(dn.len());
+    for (i, rdn) in rdns(dn).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        // Multi-valued RDNs (`CN=a+UID=b`) keep their order; each part is canonicalised.
+        for (j, part) in split_unescaped(rdn, b'+').enumerate() {
+            if j > 0 {
+                out.push('+');
+            }
+            let (ty, val) = split_rdn(part).ok_or(DnError::NoAttributeType)?;
+            out.push_str(&ty.to_ascii_lowercase());
+            out.push('=');
+            escape_value_into(&unescape_value(val).to_lowercase(), &mut out);
+        }
+    }
+    Ok(Cow::Owned(out))
+}
+
+fn split_unescaped(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let b = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        while i < b.len() {
+            if b[i] == b'\\' {
+                i += 2;
+            } else if b[i] == sep {
+                let r = &s[start..i];
+                i += 1;
+                start = i;
+                return Some(r);
+            } else {
+                i += 1;
+            }
+        }
+        done = true;
+        Some(&s[start.min(s.len())..])
+    })
+}
+
+/// The unescaped value of the first RDN (`Smith, John` for `CN=Smith\, John,OU=…`).
+pub fn first_rdn_value(dn: &str) -> Option<Cow<'_, str>> {
+    let first = rdns(dn).next()?;
+    split_rdn(first).map(|(_, v)| unescape_value(v))
+}
+
+/// The attribute type of the first RDN, e.g. `OU` or `CN`.
+pub fn first_rdn_type(dn: &str) -> Option<&str> {
+    rdns(dn).next().and_then(split_rdn).map(|(t, _)| t)
+}
+
+/// The DNS name of the domain a DN lies in, from its trailing `DC=` components
+/// (`CN=x,OU=y,DC=corp,DC=contoso,DC=local` → `corp.contoso.local`), lowercased.
+pub fn domain_of(dn: &str) -> Option<String> {
+    let mut labels: Vec<Cow<'_, str>> = Vec::new();
+    for rdn in rdns(dn) {
+        match split_rdn(rdn) {
+            Some((ty, v)) if ty.eq_ignore_ascii_case("DC") => labels.push(unescape_value(v)),
+            _ => labels.clear(),
+        }
+    }
+    if labels.is_empty() {
+        return None;
+    }
+    Some(labels.join(".").to_lowercase())
+}
+
+/// The DN of a domain from its DNS name (`contoso.com` → `DC=contoso,DC=com`).
+pub fn domain_dn(dns_name: &str) -> String {
+    dns_name
+        .split('.')
+        .filter(|l| !l.is_empty())
+        .map(|l| format!("DC={l}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    hash: u64,
+    start: u64,
+    display_len: u32,
+    /// Length of the canonical key stored right after the display text; 0 when the display text is
+    /// its own key.
+    key_len: u32,
+}
+
+/// Interns DNs by their RFC 4514 identity, keeping the first spelling seen for display.
+#[derive(Default, Debug, Clone)]
+pub struct DnInterner {
+    table: hashbrown::HashTable<u32>,
+    entries: Vec<Entry>,
+    arena: String,
+}
+
+impl DnInterner {
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn key_of(&self, e: &Entry) -> &str {
+        let s = e.start as usize;
+        let d = e.display_len as usize;
+        if e.key_len == 0 {
+            &self.arena[s..s + d]
+        } else {
+            &self.arena[s + d..s + d + e.key_len as usize]
+        }
+    }
+
+    /// The DN as first seen.
+    pub fn display(&self, id: DnId) -> &str {
+        let e = &self.entries[id.index()];
+        let s = e.start as usize;
+        &self.arena[s..s + e.display_len as usize]
+    }
+
+    fn find(&self, hash: u64, key: &str) -> Option<DnId> {
+        self.table
+            .find(hash, |&i| {
+                let e = &self.entries[i as usize];
+                e.hash == hash && self.key_of(e).eq_ignore_ascii_case(key)
+            })
+            .map(|&i| DnId(i))
+    }
+
+    /// The id of `dn`, if interned.
+    pub fn get(&self, dn: &str) -> Option<DnId> {
+        let key = canonical_key(dn).ok()?;
+        self.find(ci_hash(key.as_bytes()), &key)
+    }
+
+    /// Interns `dn` (trimmed), returning its id.
+    pub fn intern(&mut self, dn: &str) -> Result<DnId, DnError> {
+        let dn = dn.trim_matches(' ');
+        let key = canonical_key(dn)?;
+        let hash = ci_hash(key.as_bytes());
+        let separate_key = matches!(key, Cow::Owned(_)).then_some(&*key);
+        Ok(self.insert_prehashed(hash, dn, separate_key))
+    }
+
+    fn insert_prehashed(&mut self, hash: u64, display: &str, key: Option<&str>) -> DnId {
+        let key_str = key.unwrap_or(display);
+        if let Some(id) = self.find(hash, key_str) {
+            return id;
+        }
+        let id = self.entries.len() as u32;
+        let start = self.arena.len() as u64;
+        self.arena.push_str(display);
+        let key_len = match key {
+            Some(k) => {
+                self.arena.push_str(k);
+                k.len() as u32
+            }
+            None => 0,
+        };
+        self.entries.push(Entry {
+            hash,
+            start,
+            display_len: display.len() as u32,
+            key_len,
+        });
+        let entries = &self.entries;
+        self.table
+            .insert_unique(hash, id, |&i| entries[i as usize].hash);
+        DnId(id)
+    }
+
+    /// Interns every DN of `other` (in its id order) and returns the map from its ids to ours.
+    pub fn absorb(&mut self, other: &DnInterner) -> Vec<DnId> {
+        other
+            .entries
+            .iter()
+            .map(|e| {
+                let s = e.start as usize;
+                let display = &other.arena[s..s + e.display_len as usize];
+                let key = (e.key_len > 0).then(|| other.key_of(e));
+                self.insert_prehashed(e.hash, display, key)
+            })
+            .collect()
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = DnId> + use<> {
+        (0..self.entries.len() as u32).map(DnId)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_of_one_dn_intern_together() {
+        let mut i = DnInterner::default();
+        let a = i.intern("CN=Smith\\, John,OU=Staff,DC=contoso,DC=com").unwrap();
+        let b = i.intern("cn=smith\\2c john, ou=STAFF,dc=contoso,dc=com").unwrap();
+        let c = i.intern("CN=Smith\\, John , OU=Staff,DC=contoso,DC=com").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, c);
+        assert_eq!(i.display(a), "CN=Smith\\, John,OU=Staff,DC=contoso,DC=com");
+        let d = i.intern("CN=Smith,OU=Staff,DC=contoso,DC=com").unwrap();
+        assert_ne!(a, d);
+        assert_eq!(i.get("CN=SMITH,ou=staff,DC=CONTOSO,dc=com"), Some(d));
+    }
+
+    #[test]
+    fn non_ascii_dns_fold_case() {
+        let mut i = DnInterner::default();
+        let a = i.intern("CN=José Müller,OU=Staff,DC=contoso,DC=com").unwrap();
+        let b = i.intern("CN=JOSÉ MÜLLER,OU=Staff,DC=contoso,DC=com").unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn absorb_remaps_ids() {
+        let mut g = DnInterner::default();
+        g.intern("CN=a,DC=x").unwrap();
+        let mut l = DnInterner::default();
+        let lb = l.intern("CN=b,DC=x").unwrap();
+        let la = l.intern("cn=A,dc=X").unwrap();
+        let map = g.absorb(&l);
+        assert_eq!(map[la.index()], DnId(0));
+        assert_eq!(map[lb.index()], DnId(1));
+        assert_eq!(g.len(), 2);
+    }
+
+    #[test]
+    fn parts_of_a_dn() {
+        let dn = "CN=Smith\\, John,OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local";
+        assert_eq!(parent(dn), Some("OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local"));
+        assert_eq!(first_rdn_value(dn).as_deref(), Some("Smith, John"));
+        assert_eq!(first_rdn_type(dn), Some("CN"));
+        assert_eq!(domain_of(dn).as_deref(), Some("corp.contoso.local"));
+        assert_eq!(domain_dn("contoso.com"), "DC=contoso,DC=com");
+        assert_eq!(parent("DC=com"), None);
+    }
+
+    #[test]
+    fn rejects_non_dns() {
+        assert_eq!(canonical_key("John Smith"), Err(DnError::NoAttributeType));
+        assert_eq!(canonical_key("  "), Err(DnError::Empty));
+        assert!(canonical_key("-").is_err());
+    }
+}

@@ -1,0 +1,385 @@
+//! The merged directory: every user, group and contact from every input file, merged on its
+//! identity, with memberships, managers, domains, OUs and trusts resolved to dense ids.
+//!
+//! Owns: the object model ([`ObjectId`], [`ObjectKind`], attribute columns), identity merging and
+//! row accounting ([`build`]), DN interning ([`dn`]). Must not touch: files, encodings, header
+//! spellings (that is `ingest`), rules or scenarios. Everything here is plain data; nothing fails
+//! after [`build::DirectoryBuilder::finish`].
+
+pub mod attr;
+pub mod build;
+pub mod dn;
+pub mod fold;
+pub mod text;
+
+pub use attr::{Attr, ValueKind};
+pub use build::{
+    BatchRef, BatchRow, DirectoryBuilder, DomainRecord, FileAccount, FileId, RecordBatch,
+    RefKind, RefTarget, Rejection, RowWhat, TrustRecord,
+};
+pub use dn::{DnId, DnInterner};
+pub use text::{TextArena, TextRef};
+
+use serde::Serialize;
+
+/// Dense id of a user, group or contact.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize)]
+pub struct ObjectId(pub u32);
+
+impl ObjectId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+pub(crate) const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum ObjectKind {
+    User,
+    Group,
+    Contact,
+}
+
+impl ObjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::User => "user",
+            ObjectKind::Group => "group",
+            ObjectKind::Contact => "contact",
+        }
+    }
+}
+
+/// Dense id of a domain.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize)]
+pub struct DomainId(pub u32);
+
+/// How a domain became known.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DomainOrigin {
+    /// The `DC=` part of an object's DN.
+    ObjectDn,
+    /// A domain record (ADRecon `Domain.csv`, a csvde `domainDNS` object).
+    Record,
+    /// Only the other end of a trust.
+    Trust,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Domain {
+    /// Lowercase DNS name, e.g. `corp.contoso.local`.
+    pub name: String,
+    pub netbios: Option<String>,
+    pub sid: Option<String>,
+    pub origin: DomainOrigin,
+    /// Users, groups and contacts whose DN lies in the domain.
+    pub objects: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Trust {
+    pub source: DomainId,
+    pub target: DomainId,
+    pub direction: Option<String>,
+    pub trust_type: Option<String>,
+    pub attributes: Option<String>,
+}
+
+/// An organizational unit (an `OU=` container), known from a record or from objects' DNs.
+#[derive(Clone, Debug, Serialize)]
+pub struct Ou {
+    #[serde(skip)]
+    pub dn: DnId,
+    pub domain: Option<DomainId>,
+    /// Objects directly inside it.
+    pub objects: u64,
+    pub from_record: bool,
+}
+
+/// Where an object was first read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SourceRef {
+    pub file: FileId,
+    pub line: u64,
+}
+
+/// Two non-empty values of one attribute of one object that disagree across rows.
+#[derive(Clone, Debug, Serialize)]
+pub struct Conflict {
+    pub object: ObjectId,
+    pub attribute: &'static str,
+    pub kept: String,
+    pub other: String,
+    pub file: u32,
+    pub line: u64,
+}
+
+/// A reference (member, memberOf, manager, primary group) that names no object in the inputs.
+#[derive(Clone, Debug, Serialize)]
+pub struct Unresolved {
+    pub kind: &'static str,
+    pub target: String,
+    pub file: u32,
+    pub line: u64,
+}
+
+/// Compressed adjacency: the neighbours of `i` are `targets[offsets[i]..offsets[i+1]]`.
+#[derive(Clone, Debug, Default)]
+pub struct Adjacency {
+    offsets: Vec<u32>,
+    targets: Vec<ObjectId>,
+}
+
+impl Adjacency {
+    /// From `(source, target)` pairs sorted by source, over `n` sources.
+    fn from_sorted(n: usize, pairs: impl Iterator<Item = (u32, u32)>) -> Adjacency {
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut targets = Vec::new();
+        offsets.push(0);
+        for (s, t) in pairs {
+            while offsets.len() <= s as usize {
+                offsets.push(targets.len() as u32);
+            }
+            targets.push(ObjectId(t));
+        }
+        while offsets.len() <= n {
+            offsets.push(targets.len() as u32);
+        }
+        Adjacency { offsets, targets }
+    }
+    pub fn of(&self, i: ObjectId) -> &[ObjectId] {
+        match (self.offsets.get(i.index()), self.offsets.get(i.index() + 1)) {
+            (Some(&a), Some(&b)) => &self.targets[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+    pub fn edges(&self) -> usize {
+        self.targets.len()
+    }
+}
+
+/// Counts of the merged directory, as in `summary.json`'s `directory` section.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct DirectoryCounts {
+    pub users: u64,
+    pub groups: u64,
+    pub contacts: u64,
+    pub domains: u64,
+    pub ous: u64,
+    pub memberships: u64,
+    pub sfb_users: u64,
+}
+
+/// The merged directory. Built by [`DirectoryBuilder`]; read-only afterwards.
+#[derive(Debug, Default)]
+pub struct Directory {
+    kinds: Vec<ObjectKind>,
+    dn_of: Vec<u32>,
+    obj_by_dn: Vec<u32>,
+    domain_of: Vec<u32>,
+    container_of: Vec<u32>,
+    source: Vec<SourceRef>,
+    columns: Vec<Option<Vec<TextRef>>>,
+    /// Attributes some input carried a column for.
+    known: Vec<bool>,
+    text: TextArena,
+    dns: DnInterner,
+    container_parent: Vec<u32>,
+    groups_of: Adjacency,
+    members_of: Adjacency,
+    manager_of: Vec<u32>,
+    domains: Vec<Domain>,
+    ous: Vec<Ou>,
+    trusts: Vec<Trust>,
+    conflicts: Vec<Conflict>,
+    conflict_count: u64,
+    unresolved: Vec<Unresolved>,
+    unresolved_count: u64,
+    files: Vec<FileAccount>,
+}
+
+/// Most examples kept of a kind of problem; the counts stay exact.
+pub const MAX_EXAMPLES: usize = 1000;
+
+impl Directory {
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
+    pub fn ids(&self) -> impl ExactSizeIterator<Item = ObjectId> + use<> {
+        (0..self.kinds.len() as u32).map(ObjectId)
+    }
+    pub fn kind(&self, id: ObjectId) -> ObjectKind {
+        self.kinds[id.index()]
+    }
+    pub fn ids_of(&self, kind: ObjectKind) -> impl Iterator<Item = ObjectId> + '_ {
+        self.ids().filter(move |&i| self.kind(i) == kind)
+    }
+    pub fn dn_id(&self, id: ObjectId) -> Option<DnId> {
+        let d = self.dn_of[id.index()];
+        (d != NONE).then_some(DnId(d))
+    }
+    /// The object's distinguished name as first seen, if any input gave one.
+    pub fn dn(&self, id: ObjectId) -> Option<&str> {
+        self.dn_id(id).map(|d| self.dns.display(d))
+    }
+    pub fn dns(&self) -> &DnInterner {
+        &self.dns
+    }
+    /// The object that has this DN.
+    pub fn object_by_dn(&self, dn: &str) -> Option<ObjectId> {
+        let d = self.dns.get(dn)?;
+        self.object_by_dn_id(d)
+    }
+    pub fn object_by_dn_id(&self, d: DnId) -> Option<ObjectId> {
+        let o = *self.obj_by_dn.get(d.index())?;
+        (o != NONE).then_some(ObjectId(o))
+    }
+    /// The value of `attr`: `None` when unknown (no input had the column, or its cell held no
+    /// data), `Some("")` when the object has no value.
+    pub fn attr(&self, id: ObjectId, attr: Attr) -> Option<&str> {
+        let col = self.columns[attr.index()].as_ref()?;
+        self.text.get(col[id.index()])
+    }
+    /// The non-empty value of `attr`.
+    pub fn value(&self, id: ObjectId, attr: Attr) -> Option<&str> {
+        self.attr(id, attr).filter(|v| !v.is_empty())
+    }
+    /// The values of a multi-valued attribute (none when unknown or empty).
+    pub fn values(&self, id: ObjectId, attr: Attr) -> impl Iterator<Item = &str> {
+        self.value(id, attr)
+            .into_iter()
+            .flat_map(|v| v.split('\n'))
+            .filter(|v| !v.is_empty())
+    }
+    pub fn bool_attr(&self, id: ObjectId, attr: Attr) -> Option<bool> {
+        match self.value(id, attr)? {
+            "True" => Some(true),
+            "False" => Some(false),
+            _ => None,
+        }
+    }
+    pub fn int_attr(&self, id: ObjectId, attr: Attr) -> Option<i64> {
+        self.value(id, attr)?.parse().ok()
+    }
+    /// Whether any input carried a column for `attr`.
+    pub fn is_known(&self, attr: Attr) -> bool {
+        self.known[attr.index()]
+    }
+    pub fn domain_of(&self, id: ObjectId) -> Option<DomainId> {
+        let d = self.domain_of[id.index()];
+        (d != NONE).then_some(DomainId(d))
+    }
+    pub fn domain(&self, id: DomainId) -> &Domain {
+        &self.domains[id.0 as usize]
+    }
+    pub fn domains(&self) -> &[Domain] {
+        &self.domains
+    }
+    pub fn domain_by_name(&self, name: &str) -> Option<DomainId> {
+        self.domains
+            .iter()
+            .position(|d| d.name.eq_ignore_ascii_case(name))
+            .map(|i| DomainId(i as u32))
+    }
+    pub fn trusts(&self) -> &[Trust] {
+        &self.trusts
+    }
+    pub fn ous(&self) -> &[Ou] {
+        &self.ous
+    }
+    /// The DN of the container (OU or CN= container) directly holding the object.
+    pub fn container_of(&self, id: ObjectId) -> Option<DnId> {
+        let c = self.container_of[id.index()];
+        (c != NONE).then_some(DnId(c))
+    }
+    /// The container holding a container.
+    pub fn container_parent(&self, c: DnId) -> Option<DnId> {
+        let p = *self.container_parent.get(c.index())?;
+        (p != NONE).then_some(DnId(p))
+    }
+    /// Whether the object lies in `container` or below it.
+    pub fn is_under(&self, id: ObjectId, container: DnId) -> bool {
+        let mut c = self.container_of(id);
+        while let Some(d) = c {
+            if d == container {
+                return true;
+            }
+            c = self.container_parent(d);
+        }
+        false
+    }
+    /// Groups the object is a direct member of (including its primary group).
+    pub fn groups_of(&self, id: ObjectId) -> &[ObjectId] {
+        self.groups_of.of(id)
+    }
+    /// Direct members of a group.
+    pub fn members_of(&self, group: ObjectId) -> &[ObjectId] {
+        self.members_of.of(group)
+    }
+    pub fn manager_of(&self, id: ObjectId) -> Option<ObjectId> {
+        let m = self.manager_of[id.index()];
+        (m != NONE).then_some(ObjectId(m))
+    }
+    /// Distinct direct member→group edges.
+    pub fn membership_count(&self) -> usize {
+        self.groups_of.edges()
+    }
+    pub fn source(&self, id: ObjectId) -> SourceRef {
+        self.source[id.index()]
+    }
+    pub fn conflicts(&self) -> (&[Conflict], u64) {
+        (&self.conflicts, self.conflict_count)
+    }
+    pub fn unresolved(&self) -> (&[Unresolved], u64) {
+        (&self.unresolved, self.unresolved_count)
+    }
+    pub fn file_accounts(&self) -> &[FileAccount] {
+        &self.files
+    }
+    /// Whether a user is enabled for Skype for Business (spec §5).
+    pub fn is_sfb_enabled(&self, id: ObjectId) -> bool {
+        self.kind(id) == ObjectKind::User && self.bool_attr(id, Attr::SfbEnabled) == Some(true)
+    }
+    pub fn counts(&self) -> DirectoryCounts {
+        let mut c = DirectoryCounts {
+            domains: self.domains.len() as u64,
+            ous: self.ous.len() as u64,
+            memberships: self.membership_count() as u64,
+            ..Default::default()
+        };
+        for id in self.ids() {
+            match self.kind(id) {
+                ObjectKind::User => {
+                    c.users += 1;
+                    c.sfb_users += self.is_sfb_enabled(id) as u64;
+                }
+                ObjectKind::Group => c.groups += 1,
+                ObjectKind::Contact => c.contacts += 1,
+            }
+        }
+        c
+    }
+    /// A short name for messages: the sAMAccountName, UPN, first RDN value or DN.
+    pub fn label(&self, id: ObjectId) -> String {
+        if let Some(v) = self
+            .value(id, Attr::UserPrincipalName)
+            .or_else(|| self.value(id, Attr::SamAccountName))
+        {
+            return v.to_string();
+        }
+        if let Some(dn) = self.dn(id) {
+            return dn::first_rdn_value(dn)
+                .map(|c| c.into_owned())
+                .unwrap_or_else(|| dn.to_string());
+        }
+        self.value(id, Attr::Cn)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("object #{}", id.0))
+    }
+}

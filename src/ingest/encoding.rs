@@ -1,0 +1,153 @@
+//! Which encoding a file is in, and its text as UTF-8.
+//!
+//! Real exports arrive as UTF-8 with or without a BOM (PowerShell 7, `-Encoding UTF8`), UTF-16LE
+//! with a BOM (`-Encoding Unicode`, Excel "Unicode Text", `csvde -u`), ASCII (Windows PowerShell
+//! 5.1's default) or a legacy code page (Excel "CSV", `-Encoding Default`, csvde without `-u`).
+//! Without a BOM, strict UTF-8 is tried first; if the bytes are not UTF-8, `chardetng` names the
+//! code page (Windows-1252 for Western Europe, GBK, …).
+
+use serde::Serialize;
+
+/// The encoding a file was decoded from.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct EncodingInfo {
+    /// `UTF-8`, `UTF-8 (BOM)`, `UTF-16LE (BOM)`, `UTF-16BE (BOM)`, `ASCII`, `windows-1252`, …
+    pub name: String,
+    /// Bytes that could not be decoded and became U+FFFD.
+    pub replaced: usize,
+}
+
+/// A file's text, decoded to UTF-8: `&bytes[start..]` is valid UTF-8.
+pub struct Decoded {
+    bytes: Vec<u8>,
+    start: usize,
+    pub encoding: EncodingInfo,
+}
+
+impl Decoded {
+    pub fn text(&self) -> &[u8] {
+        &self.bytes[self.start..]
+    }
+    pub fn as_str(&self) -> &str {
+        // `decode` only builds a `Decoded` from validated UTF-8 or decoder output.
+        std::str::from_utf8(self.text()).unwrap_or_default()
+    }
+}
+
+fn info(name: &str, replaced: usize) -> EncodingInfo {
+    EncodingInfo {
+        name: name.to_string(),
+        replaced,
+    }
+}
+
+/// UTF-16 without a BOM shows as a NUL in every other byte of ASCII text.
+fn looks_like_bomless_utf16(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 8 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_nul = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    if odd_nul * 10 > pairs * 8 && even_nul * 10 < pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if even_nul * 10 > pairs * 8 && odd_nul * 10 < pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+fn transcode(bytes: &[u8], enc: &'static encoding_rs::Encoding, name: &str) -> Decoded {
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    let replaced = if text.contains('\u{FFFD}') {
+        text.matches('\u{FFFD}').count()
+    } else {
+        0
+    };
+    Decoded {
+        bytes: text.into_owned().into_bytes(),
+        start: 0,
+        encoding: info(name, replaced),
+    }
+}
+
+/// Decodes a whole file. Never fails: undecodable bytes become U+FFFD and are counted.
+pub fn decode(bytes: Vec<u8>) -> Decoded {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return match std::str::from_utf8(&bytes[3..]) {
+            Ok(_) => Decoded {
+                bytes,
+                start: 3,
+                encoding: info("UTF-8 (BOM)", 0),
+            },
+            Err(_) => transcode(&bytes[3..], encoding_rs::UTF_8, "UTF-8 (BOM)"),
+        };
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) {
+        return transcode(&bytes[2..], encoding_rs::UTF_16LE, "UTF-16LE (BOM)");
+    }
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        return transcode(&bytes[2..], encoding_rs::UTF_16BE, "UTF-16BE (BOM)");
+    }
+    if let Some(enc) = looks_like_bomless_utf16(&bytes) {
+        return transcode(&bytes, enc, &format!("{} (no BOM)", enc.name()));
+    }
+    if std::str::from_utf8(&bytes).is_ok() {
+        let name = if bytes.is_ascii() { "ASCII" } else { "UTF-8" };
+        return Decoded {
+            bytes,
+            start: 0,
+            encoding: info(name, 0),
+        };
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(&bytes, true);
+    let enc = det.guess(None, chardetng::Utf8Detection::Deny);
+    // chardetng answers UTF-8 only for valid UTF-8, which was ruled out above.
+    let enc = if enc == encoding_rs::UTF_8 {
+        encoding_rs::WINDOWS_1252
+    } else {
+        enc
+    };
+    transcode(&bytes, enc, enc.name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_each_encoding() {
+        let d = decode(b"\xEF\xBB\xBFName\r\nJos\xC3\xA9\r\n".to_vec());
+        assert_eq!(d.encoding.name, "UTF-8 (BOM)");
+        assert_eq!(d.as_str(), "Name\r\nJosé\r\n");
+
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Name;Zoë".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let d = decode(utf16);
+        assert_eq!(d.encoding.name, "UTF-16LE (BOM)");
+        assert_eq!(d.as_str(), "Name;Zoë");
+
+        let d = decode(b"GivenName;Surname\r\nJakke;J\xe4yn\xe4\r\n".to_vec());
+        assert_eq!(d.encoding.name, "windows-1252");
+        assert!(d.as_str().contains("Jäynä"));
+
+        let d = decode(b"\"Name\"\r\n\"Jos?\"\r\n".to_vec());
+        assert_eq!(d.encoding.name, "ASCII");
+    }
+
+    #[test]
+    fn bomless_utf16_is_recognised() {
+        let bytes: Vec<u8> = "\"Name\",\"SID\"\r\n\"a\",\"b\"\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let d = decode(bytes);
+        assert_eq!(d.encoding.name, "UTF-16LE (no BOM)");
+        assert!(d.as_str().starts_with("\"Name\""));
+    }
+}

@@ -1,0 +1,633 @@
+//! Ingest: the files a customer hands over, in whatever dialect, encoding and locale, read into
+//! batches for the directory builder, with an account of every file.
+//!
+//! Owns: finding input files, encodings ([`encoding`]), CSV shape ([`sniff`], [`csv_file`]),
+//! workbooks ([`xlsx_file`]), producers ([`dialect`]), header spellings ([`columns`]) and cell
+//! formats ([`values`]). Must not touch: identity merging and references (that is `directory`),
+//! rules, scenarios or outputs. Only this module knows CSV and XLSX.
+
+pub mod columns;
+pub mod csv_file;
+pub mod dialect;
+pub mod encoding;
+pub mod rows;
+pub mod sniff;
+pub mod values;
+pub mod xlsx_file;
+
+use crate::directory::{
+    Attr, Directory, DirectoryBuilder, FileId, ObjectKind, RecordBatch, Rejection,
+};
+use columns::{Column, ColumnMap};
+use dialect::{KindHint, Plan, Refusal};
+use rayon::prelude::*;
+use rows::{RowReader, RowStats};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Whether a file (or sheet) was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputStatus {
+    Read,
+    /// Deliberately not read (an ADRecon file about computers, a workbook's summary sheet).
+    Ignored,
+    /// Could not be read: see `refusal`.
+    Refused,
+}
+
+/// A column the table lacks, and what its absence leaves unchecked.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct MissingColumn {
+    pub column: String,
+    pub leaves_unchecked: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RefusalReport {
+    pub reason: String,
+    pub hint: String,
+}
+
+/// Everything known about one input file or workbook sheet.
+#[derive(Clone, Debug, Serialize)]
+pub struct InputReport {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    pub status: InputStatus,
+    /// The dialect id (`powershell`, `csvde`, `adrecon-users`, …) or the status.
+    pub format: String,
+    pub details: String,
+    pub encoding: Option<String>,
+    pub delimiter: Option<String>,
+    pub type_line: Option<String>,
+    pub bytes: u64,
+    pub rows: u64,
+    pub accepted: u64,
+    pub merged: u64,
+    pub rejected: u64,
+    pub rows_default_to: Option<String>,
+    pub columns_recognised: Vec<(String, String)>,
+    pub columns_unrecognised: Vec<String>,
+    pub columns_missing: Vec<MissingColumn>,
+    pub value_errors: u64,
+    pub value_error_examples: Vec<rows::ValueIssue>,
+    pub data_lost: BTreeMap<String, u64>,
+    pub object_classes: BTreeMap<String, u64>,
+    pub rejections: Vec<Rejection>,
+    pub rejected_by_reason: BTreeMap<String, u64>,
+    pub notes: Vec<String>,
+    pub refusal: Option<RefusalReport>,
+    #[serde(skip)]
+    pub file_id: Option<FileId>,
+}
+
+impl InputReport {
+    fn new(path: &Path, sheet: Option<String>, bytes: u64) -> Self {
+        InputReport {
+            path: path.display().to_string(),
+            sheet,
+            status: InputStatus::Read,
+            format: String::new(),
+            details: String::new(),
+            encoding: None,
+            delimiter: None,
+            type_line: None,
+            bytes,
+            rows: 0,
+            accepted: 0,
+            merged: 0,
+            rejected: 0,
+            rows_default_to: None,
+            columns_recognised: Vec::new(),
+            columns_unrecognised: Vec::new(),
+            columns_missing: Vec::new(),
+            value_errors: 0,
+            value_error_examples: Vec::new(),
+            data_lost: BTreeMap::new(),
+            object_classes: BTreeMap::new(),
+            rejections: Vec::new(),
+            rejected_by_reason: BTreeMap::new(),
+            notes: Vec::new(),
+            refusal: None,
+            file_id: None,
+        }
+    }
+    /// `path` or `path#sheet`.
+    pub fn display_name(&self) -> String {
+        match &self.sheet {
+            Some(s) => format!("{}#{}", self.path, s),
+            None => self.path.clone(),
+        }
+    }
+    fn refuse(&mut self, r: Refusal) {
+        self.status = InputStatus::Refused;
+        self.format = "refused".into();
+        self.refusal = Some(RefusalReport {
+            reason: r.reason,
+            hint: r.hint,
+        });
+    }
+    fn ignore(&mut self, why: String) {
+        self.status = InputStatus::Ignored;
+        self.format = "ignored".into();
+        self.details = why;
+    }
+}
+
+/// Something the run cannot go on without.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{0}: no such file or folder")]
+    NotFound(String),
+    #[error("{path}: cannot list the folder: {source}")]
+    Walk {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("no CSV or XLSX file found in {0}")]
+    NoInputs(String),
+}
+
+/// Progress of a long ingest, for a progress bar.
+pub enum Progress<'a> {
+    /// Bytes to read in all.
+    Start(u64),
+    /// Now reading this file.
+    File(&'a str),
+    /// This many more bytes read.
+    Advance(u64),
+}
+
+#[derive(Default)]
+pub struct IngestOptions<'a> {
+    pub columns: ColumnMap,
+    /// Files to leave out of folder walks (the scenario's own affinity files, …).
+    pub exclude: Vec<PathBuf>,
+    pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+}
+
+impl IngestOptions<'_> {
+    fn report(&self, p: Progress) {
+        if let Some(f) = self.progress {
+            f(p)
+        }
+    }
+}
+
+/// The merged directory and the account of every input.
+pub struct Ingested {
+    pub directory: Directory,
+    pub inputs: Vec<InputReport>,
+}
+
+impl Ingested {
+    /// Inputs that could not be read: the reason for exit code 2.
+    pub fn refused(&self) -> impl Iterator<Item = &InputReport> {
+        self.inputs.iter().filter(|i| i.status == InputStatus::Refused)
+    }
+}
+
+const EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "xlsx", "xlsm", "xls"];
+const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
+
+fn extension(p: &Path) -> String {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+/// Expands folders (recursively, in sorted order) into the CSV and XLSX files they hold.
+pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
+    let excluded = |p: &Path| {
+        let c = p.canonicalize().ok();
+        exclude
+            .iter()
+            .any(|e| e.canonicalize().ok().is_some_and(|e| Some(&e) == c.as_ref()))
+    };
+    let mut out = Vec::new();
+    for p in paths {
+        if !p.exists() {
+            return Err(IngestError::NotFound(p.display().to_string()));
+        }
+        if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            let mut found = Vec::new();
+            while let Some(d) = stack.pop() {
+                let entries = std::fs::read_dir(&d).map_err(|source| IngestError::Walk {
+                    path: d.display().to_string(),
+                    source,
+                })?;
+                for e in entries.flatten() {
+                    let path = e.path();
+                    let hidden = path
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with('.') || n.starts_with("~$"));
+                    if hidden {
+                        continue;
+                    }
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if EXTENSIONS.contains(&extension(&path).as_str()) && !excluded(&path) {
+                        found.push(path);
+                    }
+                }
+            }
+            if found.is_empty() {
+                return Err(IngestError::NoInputs(p.display().to_string()));
+            }
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Reads every input into one directory.
+pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, IngestError> {
+    let files = collect_inputs(paths, &opts.exclude)?;
+    let total: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    opts.report(Progress::Start(total));
+    let mut builder = DirectoryBuilder::new();
+    let mut inputs = Vec::new();
+    let mut next_id = 0u32;
+    for f in &files {
+        let name = f.display().to_string();
+        opts.report(Progress::File(&name));
+        let bytes = match std::fs::read(f) {
+            Ok(b) => b,
+            Err(e) => {
+                let mut r = InputReport::new(f, None, 0);
+                r.refuse(Refusal {
+                    reason: format!("cannot read the file: {e}"),
+                    hint: "check the path and that you may read it".into(),
+                });
+                inputs.push(r);
+                continue;
+            }
+        };
+        let len = bytes.len() as u64;
+        let reported = std::sync::atomic::AtomicU64::new(0);
+        if WORKBOOK_EXTENSIONS.contains(&extension(f).as_str()) || bytes.starts_with(b"PK\x03\x04") {
+            read_workbook_file(f, &bytes, opts, &mut builder, &mut next_id, &mut inputs);
+        } else {
+            let id = FileId(next_id);
+            next_id += 1;
+            inputs.push(read_csv_file(f, bytes, id, opts, &mut builder, &reported));
+        }
+        let done = reported.load(std::sync::atomic::Ordering::Relaxed);
+        opts.report(Progress::Advance(len.saturating_sub(done)));
+    }
+    let directory = builder.finish();
+    for r in &mut inputs {
+        if let Some(id) = r.file_id
+            && let Some(acc) = directory.file_accounts().get(id.0 as usize)
+        {
+            r.rows = acc.rows;
+            r.accepted = acc.accepted;
+            r.merged = acc.merged;
+            r.rejected = acc.rejected;
+            r.rejections = acc.rejections.clone();
+            r.rejected_by_reason = acc.rejected_by_reason.clone();
+        }
+    }
+    Ok(Ingested { directory, inputs })
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Columns worth having for rows of a kind, with what their absence leaves unchecked.
+fn expected_columns(kind: Option<KindHint>) -> Vec<(Column, &'static str)> {
+    let dn = (
+        Column::Dn,
+        "domains, OUs, OU-based sync scope, and merging rows of other files by DN",
+    );
+    let attr = |a: Attr| (Column::Attr(a), a.used_by());
+    match kind {
+        Some(KindHint::Object(ObjectKind::User)) => vec![
+            dn,
+            attr(Attr::ObjectGuid),
+            attr(Attr::SamAccountName),
+            attr(Attr::UserPrincipalName),
+            attr(Attr::DisplayName),
+            attr(Attr::Mail),
+            attr(Attr::ProxyAddresses),
+            attr(Attr::MailNickname),
+            (
+                Column::MemberOf,
+                "group memberships: pilot and sync groups, group affinity, group sizes",
+            ),
+            (Column::Manager, "manager affinity"),
+            attr(Attr::IsCriticalSystemObject),
+            attr(Attr::MsExchRecipientTypeDetails),
+            attr(Attr::SipAddress),
+            attr(Attr::SfbEnabled),
+            attr(Attr::HostingProvider),
+        ],
+        Some(KindHint::Object(ObjectKind::Group)) => vec![
+            dn,
+            attr(Attr::SamAccountName),
+            attr(Attr::Mail),
+            attr(Attr::ProxyAddresses),
+            attr(Attr::GroupType),
+            (
+                Column::Members,
+                "group memberships (unless users carry memberOf): group affinity, group sizes",
+            ),
+        ],
+        Some(KindHint::Object(ObjectKind::Contact)) => vec![
+            dn,
+            attr(Attr::Mail),
+            attr(Attr::ProxyAddresses),
+            attr(Attr::DisplayName),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+fn missing_columns(plan: &Plan) -> Vec<MissingColumn> {
+    let alternatives = |c: Column| -> Vec<Column> {
+        match c {
+            Column::Attr(Attr::GroupType) => vec![
+                Column::Attr(Attr::GroupType),
+                Column::Attr(Attr::GroupCategory),
+            ],
+            Column::Members => vec![Column::Members, Column::MemberOf],
+            Column::Attr(Attr::SfbEnabled) | Column::Attr(Attr::HostingProvider) => {
+                vec![c, Column::Attr(Attr::SipAddress)]
+            }
+            _ => vec![c],
+        }
+    };
+    let sfb_table = plan.has_attr(Attr::SipAddress);
+    expected_columns(plan.kind_hint)
+        .into_iter()
+        .filter(|(c, _)| {
+            // SfB columns only matter on a table that has some SfB data, or lacks all of it.
+            let is_sfb = matches!(
+                c,
+                Column::Attr(Attr::SfbEnabled) | Column::Attr(Attr::HostingProvider)
+            );
+            if is_sfb && !sfb_table {
+                return false;
+            }
+            !alternatives(*c).iter().any(|a| plan.has(*a))
+        })
+        .map(|(c, why)| MissingColumn {
+            column: c.name().to_string(),
+            leaves_unchecked: why.to_string(),
+        })
+        .collect()
+}
+
+fn describe_plan(r: &mut InputReport, plan: &Plan) {
+    r.format = plan.dialect.id().to_string();
+    r.details = plan.dialect.describe().to_string();
+    r.columns_recognised = plan.recognised.clone();
+    r.columns_unrecognised = plan.unrecognised.clone();
+    r.columns_missing = missing_columns(plan);
+    r.rows_default_to = match (plan.kind_hint, &plan.kind_hint_source) {
+        (Some(k), Some(src)) => Some(format!(
+            "{} ({src})",
+            match k {
+                KindHint::Object(o) => o.as_str(),
+                KindHint::Ou => "organizational unit",
+                KindHint::Computer => "computer (not modelled)",
+            }
+        )),
+        _ => None,
+    };
+}
+
+fn finish_stats(r: &mut InputReport, stats: RowStats) {
+    for (col, n) in &stats.data_lost {
+        r.notes.push(format!(
+            "column {col}: {n} cell(s) hold a type name instead of values: the values were lost at \
+             export. Fix: join them before Export-Csv, e.g. @{{n='{col}';e={{$_.{col} -join ';'}}}}"
+        ));
+    }
+    r.value_errors = stats.value_errors;
+    r.value_error_examples = stats.value_error_examples;
+    r.data_lost = stats.data_lost;
+    r.object_classes = stats.classes;
+}
+
+fn read_csv_file(
+    path: &Path,
+    bytes: Vec<u8>,
+    id: FileId,
+    opts: &IngestOptions,
+    builder: &mut DirectoryBuilder,
+    reported: &std::sync::atomic::AtomicU64,
+) -> InputReport {
+    let mut r = InputReport::new(path, None, bytes.len() as u64);
+    if bytes.is_empty() {
+        r.refuse(Refusal {
+            reason: "the file is empty".into(),
+            hint: "export again: the file holds no header and no rows".into(),
+        });
+        return r;
+    }
+    let decoded = encoding::decode(bytes);
+    r.encoding = Some(decoded.encoding.name.clone());
+    if decoded.encoding.replaced > 0 {
+        r.notes.push(format!(
+            "{} byte sequence(s) could not be decoded as {} and were replaced by U+FFFD",
+            decoded.encoding.replaced, decoded.encoding.name
+        ));
+    }
+    let text = decoded.text();
+    if memchr::memchr(0, text).is_some() {
+        r.refuse(Refusal {
+            reason: "the file holds binary data (NUL bytes), not CSV text".into(),
+            hint: "give the CSV or XLSX export itself".into(),
+        });
+        return r;
+    }
+    let pre = sniff::preamble(text);
+    r.delimiter = Some(sniff::delimiter_name(pre.delimiter).to_string());
+    r.type_line = pre.type_hint.clone();
+    let (headers, body) = csv_file::read_header(text, pre.header_offset, pre.delimiter);
+    let stem = stem(path);
+    if dialect::adrecon_ignored(&stem) {
+        r.ignore(format!(
+            "{stem}: an ADRecon output about neither users, groups, OUs, domains nor trusts"
+        ));
+        return r;
+    }
+    let plan = match dialect::plan(&headers, pre.type_hint.as_deref(), &stem, &opts.columns) {
+        Ok(p) => p,
+        Err(refusal) => {
+            r.refuse(refusal);
+            return r;
+        }
+    };
+    describe_plan(&mut r, &plan);
+    if r.encoding.as_deref() == Some("ASCII") && pre.type_hint.is_some() {
+        r.details.push_str(", Windows PowerShell 5.1 (#TYPE line, ASCII)");
+    }
+    r.file_id = Some(id);
+    builder.register_file(id);
+    let body_line = pre.header_line + text[pre.header_offset..body].iter().filter(|&&b| b == b'\n').count() as u64;
+    let chunks = csv_file::chunks(text, body, body_line, csv_file::CHUNK);
+    let stats = read_chunks(text, &chunks, pre.delimiter, &plan, id, builder, opts, reported);
+    finish_stats(&mut r, stats);
+    r
+}
+
+/// Parses the chunks on all cores while this thread merges finished batches in order.
+#[allow(clippy::too_many_arguments)]
+fn read_chunks(
+    text: &[u8],
+    chunks: &[csv_file::Chunk],
+    delimiter: u8,
+    plan: &Plan,
+    file: FileId,
+    builder: &mut DirectoryBuilder,
+    opts: &IngestOptions,
+    reported: &std::sync::atomic::AtomicU64,
+) -> RowStats {
+    let mut stats = RowStats::default();
+    if chunks.len() == 1 {
+        let (b, s, _) = csv_file::read_chunk(text, chunks[0], delimiter, plan, file);
+        builder.absorb(b);
+        stats.merge(s);
+        return stats;
+    }
+    let advance = |n: u64| {
+        reported.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        opts.report(Progress::Advance(n));
+    };
+    let window = (rayon::current_num_threads() * 2).max(2);
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(RecordBatch, RowStats, u64)>(window);
+        scope.spawn(move || {
+            for w in chunks.chunks(window) {
+                let done: Vec<_> = w
+                    .par_iter()
+                    .map(|c| {
+                        let (b, s, _) = csv_file::read_chunk(text, *c, delimiter, plan, file);
+                        (b, s, (c.end - c.start) as u64)
+                    })
+                    .collect();
+                for d in done {
+                    if tx.send(d).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        for (b, s, bytes) in rx {
+            builder.absorb(b);
+            stats.merge(s);
+            advance(bytes);
+        }
+    });
+    stats
+}
+
+fn read_workbook_file(
+    path: &Path,
+    bytes: &[u8],
+    opts: &IngestOptions,
+    builder: &mut DirectoryBuilder,
+    next_id: &mut u32,
+    inputs: &mut Vec<InputReport>,
+) {
+    let sheets = match xlsx_file::read_workbook(path) {
+        Ok(s) => s,
+        Err(reason) => {
+            let mut r = InputReport::new(path, None, bytes.len() as u64);
+            r.refuse(Refusal {
+                reason,
+                hint: "save the workbook again as .xlsx, or export the data as CSV".into(),
+            });
+            inputs.push(r);
+            return;
+        }
+    };
+    let mut read_any = false;
+    for sheet in sheets {
+        let mut r = InputReport::new(path, Some(sheet.name.clone()), 0);
+        r.encoding = Some("XLSX".into());
+        if dialect::adrecon_ignored(&sheet.name) {
+            r.ignore(format!(
+                "sheet \"{}\": an ADRecon summary or a sheet about neither users, groups, OUs, \
+                 domains nor trusts",
+                sheet.name
+            ));
+            inputs.push(r);
+            continue;
+        }
+        let Some(h) = xlsx_file::find_header(&sheet.rows, &opts.columns) else {
+            r.ignore(format!(
+                "sheet \"{}\": no row of AD column names in its first 30 rows",
+                sheet.name
+            ));
+            inputs.push(r);
+            continue;
+        };
+        let headers: Vec<String> = sheet.rows[h].iter().map(|s| s.trim().to_string()).collect();
+        // Trailing empty header cells are formatting, not columns.
+        let width = headers.iter().rposition(|h| !h.is_empty()).map_or(0, |i| i + 1);
+        let headers = headers[..width].to_vec();
+        let plan = match dialect::plan(&headers, None, &sheet.name, &opts.columns) {
+            Ok(p) => p,
+            Err(refusal) => {
+                r.refuse(refusal);
+                inputs.push(r);
+                continue;
+            }
+        };
+        describe_plan(&mut r, &plan);
+        if h > 0 {
+            r.notes.push(format!(
+                "header found on row {} (the rows above it were skipped)",
+                sheet.first_row as usize + h
+            ));
+        }
+        let id = FileId(*next_id);
+        *next_id += 1;
+        r.file_id = Some(id);
+        builder.register_file(id);
+        let mut batch = RecordBatch::new(id);
+        let mut reader = RowReader::new(&plan);
+        for (i, row) in sheet.rows.iter().enumerate().skip(h + 1) {
+            let n = row.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+            if n == 0 {
+                continue;
+            }
+            let line = sheet.first_row as u64 + i as u64;
+            // Empty cells past the last value are formatting: a row is as wide as the header unless
+            // it holds values beyond it.
+            reader.read(&mut batch, line, n.max(width), |c| {
+                row.get(c).map_or("", String::as_str)
+            });
+        }
+        builder.absorb(batch);
+        finish_stats(&mut r, reader.stats);
+        read_any = true;
+        inputs.push(r);
+    }
+    if !read_any
+        && let Some(last) = inputs.last_mut()
+        && last.path == path.display().to_string()
+    {
+        last.notes
+            .push("no sheet of this workbook holds AD objects".to_string());
+    }
+}

@@ -1,0 +1,292 @@
+//! Cell values as exports write them: localised booleans, csvde binary GUIDs and SIDs,
+//! multi-valued cells, and the type names PowerShell writes when it loses a collection.
+
+/// Why a cell's value could not be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadValue {
+    pub expected: &'static str,
+}
+
+/// The type name `Export-Csv` writes for a collection it could not flatten: the data is lost.
+pub fn is_lost_collection(v: &str) -> bool {
+    let v = v.trim();
+    v == "Microsoft.ActiveDirectory.Management.ADPropertyValueCollection"
+        || v == "Microsoft.Rtc.Management.ADConnect.Schema.ADPropertyValueCollection"
+        || v.starts_with("System.Collections.")
+        || (v.starts_with("System.") && v.ends_with("[]"))
+}
+
+/// `True`/`False` in the spellings exports and localised Excel re-saves use.
+pub fn parse_bool(v: &str) -> Result<bool, BadValue> {
+    const TRUE: &[&str] = &[
+        "true", "yes", "1", "-1", "vrai", "wahr", "igaz", "verdadero", "oui", "ja", "si", "sí",
+        "waar", "vero", "sim", "y", "x",
+    ];
+    const FALSE: &[&str] = &[
+        "false", "no", "0", "faux", "falsch", "hamis", "falso", "non", "nein", "onwaar", "nao",
+        "não", "n",
+    ];
+    let t = v.trim();
+    if TRUE.iter().any(|s| s.eq_ignore_ascii_case(t)) || t == "SÍ" {
+        Ok(true)
+    } else if FALSE.iter().any(|s| s.eq_ignore_ascii_case(t)) || t == "NÃO" {
+        Ok(false)
+    } else {
+        Err(BadValue {
+            expected: "a boolean (True/False, TRUE/FALSE, 1/0, Yes/No, VRAI/FAUX, WAHR/FALSCH, …)",
+        })
+    }
+}
+
+/// An integer: decimal, `0x` hex, or a float with no fraction (Excel stores numbers as floats).
+pub fn parse_int(v: &str) -> Result<i64, BadValue> {
+    let t = v.trim();
+    let bad = BadValue {
+        expected: "an integer",
+    };
+    if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        return i64::from_str_radix(h, 16)
+            .or_else(|_| u64::from_str_radix(h, 16).map(|u| u as i64))
+            .map_err(|_| bad);
+    }
+    if let Ok(i) = t.parse::<i64>() {
+        return Ok(i);
+    }
+    let f: f64 = t.replace(',', ".").parse().map_err(|_| bad.clone())?;
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        Ok(f as i64)
+    } else {
+        Err(bad)
+    }
+}
+
+fn hex_bytes(h: &str) -> Option<Vec<u8>> {
+    let h = h.trim();
+    if h.len() % 2 != 0 || !h.is_ascii() {
+        return None;
+    }
+    (0..h.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&h[i..i + 2], 16).ok())
+        .collect()
+}
+
+/// The bytes of a csvde binary value `X'…'`.
+fn csvde_binary(v: &str) -> Option<Vec<u8>> {
+    let inner = v.trim().strip_prefix("X'")?.strip_suffix('\'')?;
+    hex_bytes(inner)
+}
+
+fn base64(v: &str) -> Option<Vec<u8>> {
+    const ALPHA: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let v = v.trim().trim_end_matches('=');
+    let mut out = Vec::with_capacity(v.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in v.bytes() {
+        let d = ALPHA.iter().position(|&a| a == c)? as u32;
+        acc = (acc << 6) | d;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+fn guid_from_bytes(b: &[u8]) -> Option<String> {
+    if b.len() != 16 {
+        return None;
+    }
+    Some(format!(
+        "{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
+        b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
+    ))
+}
+
+/// A GUID as text (`{…}` or bare), csvde `X'…'` (bytes little-endian in the first three groups) or
+/// base64, normalised to lowercase `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
+pub fn normalize_guid(v: &str) -> Result<String, BadValue> {
+    let bad = BadValue {
+        expected: "a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, X'…' or base64)",
+    };
+    let t = v.trim();
+    if let Some(b) = csvde_binary(t) {
+        return guid_from_bytes(&b).ok_or(bad);
+    }
+    let bare = t.trim_start_matches('{').trim_end_matches('}');
+    let hex: String = bare.chars().filter(|&c| c != '-').collect();
+    if hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        let h = hex.to_ascii_lowercase();
+        return Ok(format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        ));
+    }
+    if t.len() == 24
+        && let Some(g) = base64(t).and_then(|b| guid_from_bytes(&b))
+    {
+        return Ok(g);
+    }
+    Err(bad)
+}
+
+fn sid_from_bytes(b: &[u8]) -> Option<String> {
+    let (&rev, rest) = b.split_first()?;
+    let (&count, rest) = rest.split_first()?;
+    if rest.len() != 6 + 4 * count as usize {
+        return None;
+    }
+    let auth = rest[..6].iter().fold(0u64, |a, &x| (a << 8) | x as u64);
+    let mut s = format!("S-{rev}-{auth}");
+    for c in rest[6..].chunks_exact(4) {
+        s.push_str(&format!("-{}", u32::from_le_bytes([c[0], c[1], c[2], c[3]])));
+    }
+    Some(s)
+}
+
+/// A SID as `S-1-…` text or csvde binary `X'…'`, normalised to `S-1-…`.
+pub fn normalize_sid(v: &str) -> Result<String, BadValue> {
+    let bad = BadValue {
+        expected: "a SID (S-1-5-21-…, or X'…' binary)",
+    };
+    let t = v.trim();
+    if let Some(b) = csvde_binary(t) {
+        return sid_from_bytes(&b).ok_or(bad);
+    }
+    let upper = t.to_ascii_uppercase();
+    let mut parts = upper.split('-');
+    if parts.next() != Some("S") {
+        return Err(bad);
+    }
+    let rest: Vec<&str> = parts.collect();
+    if rest.len() < 2 || !rest.iter().all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+    {
+        return Err(bad);
+    }
+    Ok(upper)
+}
+
+/// Splits a multi-valued cell: newlines, unescaped `;` and `|`, or a `{a, b}` list. DN lists never
+/// split on `,` (every DN has commas); a `{…}` DN list splits only where a new `CN=` starts.
+pub fn split_multi(v: &str, dn_list: bool) -> Vec<&str> {
+    let t = v.trim();
+    if t.len() >= 2 && t.starts_with('{') && t.ends_with('}') {
+        let inner = &t[1..t.len() - 1];
+        let pieces: Vec<&str> = if dn_list {
+            split_before_cn(inner)
+        } else {
+            inner.split(", ").collect()
+        };
+        return pieces
+            .into_iter()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+    }
+    let mut out = Vec::new();
+    for line in t.split(['\n', '\r']) {
+        let b = line.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 2,
+                b';' | b'|' => {
+                    out.push(&line[start..i]);
+                    i += 1;
+                    start = i;
+                }
+                _ => i += 1,
+            }
+        }
+        out.push(&line[start.min(line.len())..]);
+    }
+    out.into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn split_before_cn(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let lower = s.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(p) = lower[from..].find(", cn=") {
+        let at = from + p;
+        out.push(&s[start..at]);
+        start = at + 2;
+        from = start;
+    }
+    out.push(&s[start..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn booleans_in_every_locale() {
+        for t in ["True", "TRUE", "1", "Yes", "VRAI", "WAHR", "IGAZ", "VERDADERO"] {
+            assert_eq!(parse_bool(t), Ok(true), "{t}");
+        }
+        for f in ["False", "FALSE", "0", "No", "FAUX", "FALSCH", "HAMIS", "FALSO"] {
+            assert_eq!(parse_bool(f), Ok(false), "{f}");
+        }
+        assert!(parse_bool("maybe").is_err());
+    }
+
+    #[test]
+    fn integers() {
+        assert_eq!(parse_int("513"), Ok(513));
+        assert_eq!(parse_int("513.0"), Ok(513));
+        assert_eq!(parse_int("-2147483646"), Ok(-2147483646));
+        assert_eq!(parse_int("0x800000"), Ok(0x800000));
+        assert!(parse_int("12a").is_err());
+    }
+
+    #[test]
+    fn csvde_guid_and_sid() {
+        // objectGUID d697dfab-8b02-487b-be92-5f077e096f00 as csvde writes it.
+        assert_eq!(
+            normalize_guid("X'abdf97d6028b7b48be925f077e096f00'").unwrap(),
+            "d697dfab-8b02-487b-be92-5f077e096f00"
+        );
+        assert_eq!(
+            normalize_guid("{D697DFAB-8B02-487B-BE92-5F077E096F00}").unwrap(),
+            "d697dfab-8b02-487b-be92-5f077e096f00"
+        );
+        // S-1-5-21-1-2-3-500
+        let sid = "X'010500000000000515000000010000000200000003000000f4010000'";
+        assert_eq!(normalize_sid(sid).unwrap(), "S-1-5-21-1-2-3-500");
+        assert_eq!(normalize_sid("s-1-5-32-544").unwrap(), "S-1-5-32-544");
+        assert!(normalize_sid("Administrator").is_err());
+        assert!(normalize_guid("not-a-guid").is_err());
+    }
+
+    #[test]
+    fn multi_values_never_split_dns_on_commas() {
+        assert_eq!(
+            split_multi("CN=a,OU=x,DC=c;CN=b\\;c,DC=c", true),
+            vec!["CN=a,OU=x,DC=c", "CN=b\\;c,DC=c"]
+        );
+        assert_eq!(split_multi("SMTP:a@x|smtp:b@x", false), vec!["SMTP:a@x", "smtp:b@x"]);
+        assert_eq!(split_multi("a\r\nb", false), vec!["a", "b"]);
+        assert_eq!(
+            split_multi("{CN=a,DC=c, CN=b,DC=c}", true),
+            vec!["CN=a,DC=c", "CN=b,DC=c"]
+        );
+        assert_eq!(split_multi("{x, y}", false), vec!["x", "y"]);
+        assert!(is_lost_collection(
+            "Microsoft.ActiveDirectory.Management.ADPropertyValueCollection"
+        ));
+        assert!(is_lost_collection("System.String[]"));
+    }
+}
