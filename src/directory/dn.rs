@@ -190,7 +190,7 @@ pub fn canonical_key(dn: &str) -> Result<Cow<'_, str>, DnError> {
                 out.push('+');
             }
             let (ty, val) = split_rdn(part).ok_or(DnError::NoAttributeType)?;
-            out.push_str(&ty.to_ascii_lowercase());
+            out.push_str(&ty.to_lowercase());
             out.push('=');
             escape_value_into(&unescape_value(val).to_lowercase(), &mut out);
         }
@@ -381,9 +381,15 @@ mod tests {
     #[test]
     fn spellings_of_one_dn_intern_together() {
         let mut i = DnInterner::default();
-        let a = i.intern("CN=Smith\\, John,OU=Staff,DC=contoso,DC=com").unwrap();
-        let b = i.intern("cn=smith\\2c john, ou=STAFF,dc=contoso,dc=com").unwrap();
-        let c = i.intern("CN=Smith\\, John , OU=Staff,DC=contoso,DC=com").unwrap();
+        let a = i
+            .intern("CN=Smith\\, John,OU=Staff,DC=contoso,DC=com")
+            .unwrap();
+        let b = i
+            .intern("cn=smith\\2c john, ou=STAFF,dc=contoso,dc=com")
+            .unwrap();
+        let c = i
+            .intern("CN=Smith\\, John , OU=Staff,DC=contoso,DC=com")
+            .unwrap();
         assert_eq!(a, b);
         assert_eq!(a, c);
         assert_eq!(i.display(a), "CN=Smith\\, John,OU=Staff,DC=contoso,DC=com");
@@ -395,8 +401,12 @@ mod tests {
     #[test]
     fn non_ascii_dns_fold_case() {
         let mut i = DnInterner::default();
-        let a = i.intern("CN=José Müller,OU=Staff,DC=contoso,DC=com").unwrap();
-        let b = i.intern("CN=JOSÉ MÜLLER,OU=Staff,DC=contoso,DC=com").unwrap();
+        let a = i
+            .intern("CN=José Müller,OU=Staff,DC=contoso,DC=com")
+            .unwrap();
+        let b = i
+            .intern("CN=JOSÉ MÜLLER,OU=Staff,DC=contoso,DC=com")
+            .unwrap();
         assert_eq!(a, b);
     }
 
@@ -416,7 +426,10 @@ mod tests {
     #[test]
     fn parts_of_a_dn() {
         let dn = "CN=Smith\\, John,OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local";
-        assert_eq!(parent(dn), Some("OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local"));
+        assert_eq!(
+            parent(dn),
+            Some("OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local")
+        );
         assert_eq!(first_rdn_value(dn).as_deref(), Some("Smith, John"));
         assert_eq!(first_rdn_type(dn), Some("CN"));
         assert_eq!(domain_of(dn).as_deref(), Some("corp.contoso.local"));
@@ -429,5 +442,20 @@ mod tests {
         assert_eq!(canonical_key("John Smith"), Err(DnError::NoAttributeType));
         assert_eq!(canonical_key("  "), Err(DnError::Empty));
         assert!(canonical_key("-").is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn dn_functions_never_panic(s in "[a-zA-Z=,+\\\\\" éÉ#;<>0-9]{0,40}") {
+            let _ = parent(&s);
+            let _ = first_rdn_value(&s);
+            let _ = first_rdn_type(&s);
+            let _ = domain_of(&s);
+            let mut i = DnInterner::default();
+            if let Ok(id) = i.intern(&s) {
+                proptest::prop_assert_eq!(i.get(&s), Some(id));
+                proptest::prop_assert_eq!(i.get(&s.to_uppercase()).is_some(), canonical_key(&s.to_uppercase()).is_ok());
+            }
+        }
     }
 }

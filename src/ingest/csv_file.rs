@@ -47,7 +47,7 @@ pub struct Chunk {
 /// Cuts `text[start..]` into chunks of about `size` bytes at record boundaries.
 pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Chunk> {
     let body = &text[start..];
-    if body.len() <= size || count(body, b'"') % 2 == 1 {
+    if body.len() <= size || !count(body, b'"').is_multiple_of(2) {
         return vec![Chunk {
             start,
             end: text.len(),
@@ -70,7 +70,7 @@ pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Ch
             match text.get(i) {
                 None => break None,
                 Some(b'"') => q += 1,
-                Some(b'\n') if q % 2 == 0 => break Some(i + 1),
+                Some(b'\n') if q.is_multiple_of(2) => break Some(i + 1),
                 _ => {}
             }
             i += 1;
@@ -93,6 +93,28 @@ pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Ch
     out
 }
 
+/// Line numbers of record starts, counted forward through a chunk.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    /// The line of the record whose position the csv reader reports as `at`: the record itself
+    /// starts after any line-terminator bytes there.
+    fn line_at(&mut self, at: usize) -> u64 {
+        let mut start = at.max(self.offset);
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let start = start.min(self.bytes.len());
+        self.line += count(&self.bytes[self.offset..start], b'\n') as u64;
+        self.offset = start;
+        self.line
+    }
+}
+
 /// Parses the records of one chunk into a batch.
 pub fn read_chunk(
     text: &[u8],
@@ -110,6 +132,14 @@ pub fn read_chunk(
         .from_reader(&text[chunk.start..chunk.end]);
     let mut rec = csv::ByteRecord::new();
     let mut records = 0u64;
+    let bytes = &text[chunk.start..chunk.end];
+    // The csv crate's record positions point at the end of the previous record's terminator, and
+    // its line numbers lag behind; lines are counted here from the bytes instead.
+    let mut lines = LineCounter {
+        bytes,
+        offset: 0,
+        line: chunk.line,
+    };
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
@@ -117,13 +147,13 @@ pub fn read_chunk(
             Err(e) => {
                 // With `flexible` and in-memory UTF-8 input the reader has nothing left to fail
                 // on; if it ever does, the rest of the chunk is reported, not lost silently.
-                let line = chunk.line + e.position().map_or(0, |p| p.line().saturating_sub(1));
+                let line = lines.line_at(e.position().map_or(0, |p| p.byte() as usize));
                 let start = batch.start_row();
                 batch.reject_row(start, line, "unreadable CSV", format!("CSV error: {e}"));
                 break;
             }
         }
-        let line = chunk.line + rec.position().map_or(0, |p| p.line().saturating_sub(1));
+        let line = lines.line_at(rec.position().map_or(0, |p| p.byte() as usize));
         if rec.len() == 1 && rec[0].is_empty() {
             continue;
         }
@@ -146,14 +176,20 @@ mod tests {
     fn chunks_cut_between_records_only() {
         let mut text = String::from("\"A\",\"B\"\n");
         for i in 0..200 {
-            text.push_str(&format!("\"x{i}\",\"line one\nline two, \"\"quoted\"\"\"\n"));
+            text.push_str(&format!(
+                "\"x{i}\",\"line one\nline two, \"\"quoted\"\"\"\n"
+            ));
         }
         let start = text.find('\n').unwrap() + 1;
         let cs = chunks(text.as_bytes(), start, 2, 97);
         assert!(cs.len() > 5);
         for c in &cs {
             // Each chunk starts with a record of its own.
-            assert!(text[c.start..].starts_with("\"x"), "{:?}", &text[c.start..c.start + 10]);
+            assert!(
+                text[c.start..].starts_with("\"x"),
+                "{:?}",
+                &text[c.start..c.start + 10]
+            );
         }
         assert_eq!(cs.last().unwrap().end, text.len());
         // Line numbers account for the newlines inside quoted cells.

@@ -23,10 +23,7 @@ pub fn preamble(text: &[u8]) -> Preamble {
         let rest = &text[offset..];
         let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |e| e + 1);
         let l = &rest[..end];
-        let trimmed: &[u8] = {
-            let t = l.strip_prefix(b"\"").unwrap_or(l);
-            t
-        };
+        let trimmed: &[u8] = l.strip_prefix(b"\"").unwrap_or(l);
         if trimmed.starts_with(b"#") && end < rest.len() {
             if let Some(t) = trimmed.strip_prefix(b"#TYPE ") {
                 let t = String::from_utf8_lossy(t);
@@ -91,7 +88,8 @@ mod tests {
             Some("Microsoft.ActiveDirectory.Management.ADUser")
         );
         assert_eq!((p.header_line, p.delimiter), (2, b','));
-        let p = preamble(b"\"#TYPE Microsoft.ActiveDirectory.Management.ADUser\";;;\r\nA;B;C;D\r\n");
+        let p =
+            preamble(b"\"#TYPE Microsoft.ActiveDirectory.Management.ADUser\";;;\r\nA;B;C;D\r\n");
         assert_eq!(p.header_line, 2);
         assert_eq!(p.delimiter, b';');
         assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
