@@ -11,3 +11,4 @@ pub mod generate;
 pub mod graph;
 pub mod ingest;
 pub mod report;
+pub mod sim;

@@ -40,9 +40,15 @@ pub fn run(a: AssessArgs) -> Result<u8, CliError> {
         scenario: ScenarioRef {
             name: "default".into(),
             file: None,
+            defaults_used: Vec::new(),
         },
         inputs: ingested.inputs.iter().map(InputSummary::from).collect(),
         directory: DirectorySummary::new(&ingested.directory, &graph),
+        sync: None,
+        breaks: None,
+        steps: None,
+        score: None,
+        top_unsynced: None,
     };
     let json = serde_json::to_vec_pretty(&summary)
         .map_err(|e| CliError::output(format!("cannot serialise summary.json: {e}")))?;

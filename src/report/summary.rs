@@ -27,6 +27,8 @@ pub struct ScenarioRef {
     pub name: String,
     /// The scenario file, or `null` when the built-in defaults were used.
     pub file: Option<String>,
+    /// Assumptions made where the scenario is silent.
+    pub defaults_used: Vec<String>,
 }
 
 /// One entry of `inputs[]`.
@@ -110,4 +112,103 @@ pub struct Summary {
     pub scenario: ScenarioRef,
     pub inputs: Vec<InputSummary>,
     pub directory: DirectorySummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync: Option<SyncSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breaks: Option<Breaks>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<StepSummary>>,
+    /// 0–100; see `sim::score` for the formula.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<u32>,
+    /// The unsynced SfB users with the most impact (the full list is unsynced-impact.csv).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_unsynced: Option<Vec<UnsyncedUser>>,
+}
+
+/// The `sync` section: who syncs, and the Skype for Business coverage.
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
+pub struct SyncSummary {
+    pub in_scope: u64,
+    pub synced: u64,
+    pub sfb_users: u64,
+    pub sfb_synced: u64,
+    pub sfb_unsynced: u64,
+    /// `sfb_synced / sfb_users` (1 when there is no SfB user).
+    pub coverage: f64,
+    /// Objects out of scope or blocked, counted by the first reason.
+    pub not_synced_by_reason: std::collections::BTreeMap<String, u64>,
+    /// SfB users per domain: synced, out of scope, blocked by errors.
+    pub by_domain: Vec<CoverageRow>,
+    /// The OUs (by DN) holding the most SfB users, same split.
+    pub by_ou: Vec<CoverageRow>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct CoverageRow {
+    pub name: String,
+    pub sfb_users: u64,
+    pub synced: u64,
+    pub out_of_scope: u64,
+    pub blocked: u64,
+}
+
+/// The exact break figures at one point of the simulation (spec §6).
+#[derive(Clone, Copy, Debug, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct BreakCounts {
+    pub online_users: u64,
+    pub broken_pairs: u64,
+    pub unsynced_users_breaking: u64,
+    pub online_users_affected: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Breaks {
+    /// Right after the pilot move.
+    pub pilot: BreakCounts,
+    /// Once every movable user is online.
+    pub end: BreakCounts,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, serde::Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+}
+
+/// One check of sfb-hybrid.md §7 (T01…, D01…, F01…, U01…, P01…) as evaluated.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+pub struct CheckResult {
+    pub id: String,
+    pub status: Status,
+    /// What was found, or "not provided: …" when the input it needs is missing.
+    pub message: String,
+    /// Objects behind a failing check (labels), the first few; the count is exact.
+    pub objects: Vec<String>,
+    pub object_count: u64,
+}
+
+/// One deployment step (spec §7).
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+pub struct StepSummary {
+    /// `tenant`, `domains`, `sync`, `federation`, `pilot`, `manage`.
+    pub id: String,
+    pub status: Status,
+    /// One line per blocker (what fails the step).
+    pub blockers: Vec<String>,
+    pub checks: Vec<CheckResult>,
+}
+
+/// An on-premises SfB user left unsynchronised, with whom it would lose.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+pub struct UnsyncedUser {
+    pub sip_address: String,
+    pub user_principal_name: String,
+    pub distinguished_name: String,
+    pub reasons: Vec<String>,
+    /// Distinct online users it is broken with once every movable user is online.
+    pub impact: u64,
+    pub impact_after_pilot: u64,
 }

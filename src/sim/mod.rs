@@ -1,0 +1,8 @@
+//! Simulation of the hybrid deployment (spec §4–§8): the scenario, sync scope, Skype for Business
+//! states, affinity and breaks, the six steps and the score.
+//!
+//! Owns: scenario parsing and every figure of `summary.json`'s `sync`, `breaks`, `steps` and
+//! `score`. Must not touch: files other than the scenario and its affinity files, the rule
+//! catalogue (it reads findings), output formats.
+
+pub mod scenario;

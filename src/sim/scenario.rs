@@ -1,0 +1,382 @@
+//! The scenario file (spec §8): the tenant, the on-premises federation set-up, the sync
+//! configuration, the affinity sources and the move plan. Every key is optional; an unknown key is
+//! an error that names the key, the file and the line.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: Option<String>,
+    #[serde(default)]
+    pub tenant: Tenant,
+    #[serde(default)]
+    pub federation: Federation,
+    #[serde(default)]
+    pub sync: Sync,
+    #[serde(default)]
+    pub affinity: Affinity,
+    #[serde(default)]
+    pub pilot: Pilot,
+    #[serde(default)]
+    pub waves: Waves,
+    #[serde(default)]
+    pub dns: Dns,
+    #[serde(default)]
+    pub licenses: Licenses,
+}
+
+/// The Microsoft 365 side.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Tenant {
+    pub name: Option<String>,
+    pub initial_domain: Option<String>,
+    /// Domains added to the tenant and verified. `None`: not provided (nothing counts as verified).
+    pub verified_domains: Option<Vec<String>>,
+    /// `Set-CsTenantFederationConfiguration -SharedSipAddressSpace`.
+    pub shared_sip_address_space: Option<bool>,
+    /// `teams` (every moved user becomes TeamsOnly) or `sfb-online` (legacy).
+    pub target: Option<Target>,
+    /// Tenants paired with the on-premises deployment (hybrid supports exactly one).
+    pub tenants: Option<u32>,
+    /// Teams (or Skype for Business Online) enabled for the organisation.
+    pub teams_enabled: Option<bool>,
+    /// Federation with external domains enabled in the tenant.
+    pub federation_enabled: Option<bool>,
+    /// Open federation (any domain) in the tenant.
+    pub open_federation: Option<bool>,
+    pub allowed_domains: Option<Vec<String>>,
+    pub blocked_domains: Option<Vec<String>>,
+    /// The tenant-wide TeamsUpgradePolicy (`Islands`, `SfBWithTeamsCollab`, `TeamsOnly`, …).
+    pub global_upgrade_policy: Option<String>,
+    /// SIP domains disabled online (`Disable-CsOnlineSipDomain`), done or planned.
+    pub disabled_sip_domains: Option<Vec<String>>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    Teams,
+    SfbOnline,
+}
+
+/// The on-premises side: Edge federation, the hosting provider, servers.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Federation {
+    /// `Set-CsAccessEdgeConfiguration -AllowFederatedUsers`.
+    pub allow_federated_users: Option<bool>,
+    pub allow_outside_users: Option<bool>,
+    pub use_dns_srv_routing: Option<bool>,
+    pub enable_partner_discovery: Option<bool>,
+    /// ProxyFqdn of the hosting provider (`sipfed.online.lync.com`).
+    pub hosting_provider: Option<String>,
+    pub hosting_provider_enabled: Option<bool>,
+    /// `EnabledSharedAddressSpace` of the hosting provider.
+    pub shared_address_space: Option<bool>,
+    pub hosts_ocs_users: Option<bool>,
+    /// `UseSourceVerification` expected.
+    pub verification_level: Option<String>,
+    /// Edge pools with federation enabled.
+    pub federation_edge_pools: Option<u32>,
+    /// Server products and builds, e.g. `"SfB2019 7.0.2046.385"`, `"Lync2013 5.0.8308.1182"`.
+    pub server_versions: Option<Vec<String>>,
+    /// Hybrid voice wanted (then the federation Edge and pool must be SfB 2015 or later).
+    pub hybrid_voice: Option<bool>,
+    /// Product of the federation Edge and its next-hop pool, e.g. `"SfB2019"`.
+    pub federation_edge_version: Option<String>,
+    pub allowed_domains: Option<Vec<String>>,
+    pub blocked_domains: Option<Vec<String>>,
+    pub tls12: Option<bool>,
+    pub oauth: Option<bool>,
+    /// Version of the Teams PowerShell module on the admin host.
+    pub teams_module_version: Option<String>,
+    /// Forests in hybrid (SharedSipAddressSpace) at the same time.
+    pub hybrid_forests: Option<u32>,
+    /// Unified Contact Store enabled on-premises (contacts then do not move to Teams).
+    pub ucs_enabled: Option<bool>,
+}
+
+/// Entra Connect configuration.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Sync {
+    /// Domain filter. `None`: every domain.
+    pub domains: Option<Vec<String>>,
+    /// OU filter: only objects under these. `None`: the whole domain.
+    pub include_ous: Option<Vec<String>>,
+    pub exclude_ous: Option<Vec<String>>,
+    /// Group-based filtering (pilot only): direct members of this group.
+    pub group: Option<String>,
+    pub attribute_filter: Option<AttributeFilter>,
+    /// Attributes removed from the sync rules (F03/F04).
+    pub excluded_attributes: Option<Vec<String>>,
+    /// Entra Connect instances syncing to the tenant.
+    pub instances: Option<u32>,
+    /// `localdb` or `sql`.
+    pub database: Option<String>,
+    /// Resource-forest model: SfB in one forest, accounts in others.
+    pub resource_forest: Option<bool>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeFilter {
+    pub attribute: String,
+    #[serde(default)]
+    pub exclude_values: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Affinity {
+    #[serde(default = "default_max_group_size")]
+    pub max_group_size: usize,
+    #[serde(default = "yes")]
+    pub manager: bool,
+    #[serde(default = "yes")]
+    pub groups: bool,
+    /// Two user identities per row.
+    pub delegates: Option<PathBuf>,
+    /// Two user identities and a count per row.
+    pub interactions: Option<PathBuf>,
+}
+
+fn default_max_group_size() -> usize {
+    100
+}
+fn yes() -> bool {
+    true
+}
+
+impl Default for Affinity {
+    fn default() -> Self {
+        Affinity {
+            max_group_size: default_max_group_size(),
+            manager: true,
+            groups: true,
+            delegates: None,
+            interactions: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Pilot {
+    /// Direct members of this group (a DN or a name) are the pilot.
+    pub group: Option<String>,
+    /// Users by any identity (SIP address, UPN, sAMAccountName, DN).
+    pub users: Option<Vec<String>>,
+    /// Every SfB user under these OUs.
+    pub ous: Option<Vec<String>>,
+    /// `Move-CsUser -Force` (contacts and meetings are lost).
+    pub force: Option<bool>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Waves {
+    #[serde(default = "default_wave_size")]
+    pub size: usize,
+    /// Users kept on-premises on purpose (any identity form).
+    pub keep_on_premises: Option<Vec<String>>,
+}
+
+fn default_wave_size() -> usize {
+    500
+}
+
+impl Default for Waves {
+    fn default() -> Self {
+        Waves {
+            size: default_wave_size(),
+            keep_on_premises: None,
+        }
+    }
+}
+
+/// DNS records checked for hybrid (T10).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Dns {
+    /// SIP domains whose `_sipfederationtls._tcp` SRV resolves to the on-premises Access Edge.
+    pub sip_federation_srv: Option<Vec<String>>,
+    /// SIP domains whose external records (lyncdiscover, `_sip._tls`) point on-premises.
+    pub external_records_on_premises: Option<Vec<String>>,
+}
+
+/// What is known of licences, when no per-user licence column is given.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Licenses {
+    /// Every user to move holds Teams and Skype for Business Online (Plan 2).
+    pub teams_and_sfbo_assigned: Option<bool>,
+    /// Enterprise Voice users hold Teams Phone.
+    pub phone_system_assigned: Option<bool>,
+    /// Dial-in users hold Audio Conferencing.
+    pub audio_conferencing_assigned: Option<bool>,
+}
+
+/// A scenario file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+impl Scenario {
+    pub fn parse(text: &str, path: &str) -> Result<Scenario, ScenarioError> {
+        toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((0, 0), |s| line_col(text, s.start));
+            ScenarioError::Invalid {
+                path: path.to_string(),
+                line,
+                column,
+                message: e.message().trim().replace('\n', " "),
+            }
+        })
+    }
+
+    /// Reads a scenario; relative affinity file paths are taken from the scenario's folder.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let p = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            path: p.clone(),
+            source,
+        })?;
+        let mut s = Scenario::parse(&text, &p)?;
+        s.resolve_paths(path.parent().unwrap_or(Path::new(".")));
+        Ok(s)
+    }
+
+    pub fn resolve_paths(&mut self, base: &Path) {
+        for f in [
+            &mut self.affinity.delegates,
+            &mut self.affinity.interactions,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if f.is_relative() {
+                *f = base.join(&*f);
+            }
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or("default")
+    }
+
+    /// The assumptions made where the scenario is silent, to be said in the output.
+    pub fn defaults_used(&self) -> Vec<String> {
+        let mut d = Vec::new();
+        if self.sync.domains.is_none() {
+            d.push("sync: every domain is synced".to_string());
+        }
+        if self.sync.include_ous.is_none() {
+            d.push("sync: whole domains (no OU filter)".to_string());
+        }
+        if self.tenant.verified_domains.is_none() {
+            d.push("tenant: no verified domain given, so nothing is verified yet".to_string());
+        }
+        if self.pilot.group.is_none() && self.pilot.users.is_none() && self.pilot.ous.is_none() {
+            d.push("pilot: none".to_string());
+        }
+        d
+    }
+
+    /// The scenario's affinity files, to leave out of the inputs when they sit among them.
+    pub fn affinity_files(&self) -> Vec<PathBuf> {
+        [&self.affinity.delegates, &self.affinity.interactions]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_example_parses() {
+        let s = Scenario::parse(
+            r#"
+name = "baseline"
+[tenant]
+name = "contoso"
+initial_domain = "contoso.onmicrosoft.com"
+verified_domains = ["contoso.com", "fabrikam.com"]
+shared_sip_address_space = true
+target = "teams"
+[federation]
+allow_federated_users = true
+hosting_provider = "sipfed.online.lync.com"
+shared_address_space = true
+federation_edge_pools = 1
+server_versions = ["SfB2019 7.0.2046.385"]
+[sync]
+domains = ["contoso.com"]
+include_ous = ["OU=Staff,DC=contoso,DC=com"]
+exclude_ous = ["OU=Contractors,OU=Staff,DC=contoso,DC=com"]
+group = "CN=SyncPilot,OU=Groups,DC=contoso,DC=com"
+attribute_filter = { attribute = "extensionAttribute15", exclude_values = ["NOSYNC"] }
+[affinity]
+max_group_size = 100
+manager = true
+delegates = "delegates.csv"
+interactions = "cdr-pairs.csv"
+[pilot]
+group = "CN=Pilot,OU=Groups,DC=contoso,DC=com"
+[waves]
+size = 500
+"#,
+            "s.toml",
+        )
+        .unwrap();
+        assert_eq!(s.name(), "baseline");
+        assert_eq!(s.tenant.target, Some(Target::Teams));
+        assert_eq!(s.affinity.max_group_size, 100);
+        assert_eq!(s.sync.attribute_filter.unwrap().exclude_values, ["NOSYNC"]);
+    }
+
+    #[test]
+    fn unknown_keys_name_the_key_and_line() {
+        let e = Scenario::parse(
+            "name = \"x\"\n[tenant]\nverified_domain = [\"a\"]\n",
+            "s.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("s.toml:3:1:"), "{e}");
+        assert!(e.contains("verified_domain"), "{e}");
+    }
+
+    #[test]
+    fn defaults_are_said() {
+        let d = Scenario::default().defaults_used();
+        assert!(d.iter().any(|x| x.contains("nothing is verified")));
+    }
+}
