@@ -17,16 +17,16 @@ pub struct EncodingInfo {
     pub replaced: usize,
 }
 
-/// A file's text, decoded to UTF-8: `&bytes[start..]` is valid UTF-8.
-pub struct Decoded {
-    bytes: Vec<u8>,
-    start: usize,
+/// A file's text, decoded to UTF-8: `text` is valid UTF-8, borrowed from the file's bytes when
+/// they already were UTF-8.
+pub struct Decoded<'a> {
+    text: std::borrow::Cow<'a, [u8]>,
     pub encoding: EncodingInfo,
 }
 
-impl Decoded {
+impl Decoded<'_> {
     pub fn text(&self) -> &[u8] {
-        &self.bytes[self.start..]
+        &self.text
     }
     pub fn as_str(&self) -> &str {
         // `decode` only builds a `Decoded` from validated UTF-8 or decoder output.
@@ -64,7 +64,7 @@ fn looks_like_bomless_utf16(bytes: &[u8]) -> Option<&'static encoding_rs::Encodi
     }
 }
 
-fn transcode(bytes: &[u8], enc: &'static encoding_rs::Encoding, name: &str) -> Decoded {
+fn transcode<'a>(bytes: &[u8], enc: &'static encoding_rs::Encoding, name: &str) -> Decoded<'a> {
     let (text, _) = enc.decode_without_bom_handling(bytes);
     let replaced = if text.contains('\u{FFFD}') {
         text.matches('\u{FFFD}').count()
@@ -72,19 +72,17 @@ fn transcode(bytes: &[u8], enc: &'static encoding_rs::Encoding, name: &str) -> D
         0
     };
     Decoded {
-        bytes: text.into_owned().into_bytes(),
-        start: 0,
+        text: std::borrow::Cow::Owned(text.into_owned().into_bytes()),
         encoding: info(name, replaced),
     }
 }
 
 /// Decodes a whole file. Never fails: undecodable bytes become U+FFFD and are counted.
-pub fn decode(bytes: Vec<u8>) -> Decoded {
+pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return match std::str::from_utf8(&bytes[3..]) {
             Ok(_) => Decoded {
-                bytes,
-                start: 3,
+                text: std::borrow::Cow::Borrowed(&bytes[3..]),
                 encoding: info("UTF-8 (BOM)", 0),
             },
             Err(_) => transcode(&bytes[3..], encoding_rs::UTF_8, "UTF-8 (BOM)"),
@@ -96,19 +94,18 @@ pub fn decode(bytes: Vec<u8>) -> Decoded {
     if bytes.starts_with(&[0xFE, 0xFF]) {
         return transcode(&bytes[2..], encoding_rs::UTF_16BE, "UTF-16BE (BOM)");
     }
-    if let Some(enc) = looks_like_bomless_utf16(&bytes) {
-        return transcode(&bytes, enc, &format!("{} (no BOM)", enc.name()));
+    if let Some(enc) = looks_like_bomless_utf16(bytes) {
+        return transcode(bytes, enc, &format!("{} (no BOM)", enc.name()));
     }
-    if std::str::from_utf8(&bytes).is_ok() {
+    if std::str::from_utf8(bytes).is_ok() {
         let name = if bytes.is_ascii() { "ASCII" } else { "UTF-8" };
         return Decoded {
-            bytes,
-            start: 0,
+            text: std::borrow::Cow::Borrowed(bytes),
             encoding: info(name, 0),
         };
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    det.feed(&bytes, true);
+    det.feed(bytes, true);
     let enc = det.guess(None, chardetng::Utf8Detection::Deny);
     // chardetng answers UTF-8 only for valid UTF-8, which was ruled out above.
     let enc = if enc == encoding_rs::UTF_8 {
@@ -116,7 +113,7 @@ pub fn decode(bytes: Vec<u8>) -> Decoded {
     } else {
         enc
     };
-    transcode(&bytes, enc, enc.name())
+    transcode(bytes, enc, enc.name())
 }
 
 #[cfg(test)]
@@ -125,7 +122,7 @@ mod tests {
 
     #[test]
     fn detects_each_encoding() {
-        let d = decode(b"\xEF\xBB\xBFName\r\nJos\xC3\xA9\r\n".to_vec());
+        let d = decode(b"\xEF\xBB\xBFName\r\nJos\xC3\xA9\r\n");
         assert_eq!(d.encoding.name, "UTF-8 (BOM)");
         assert_eq!(d.as_str(), "Name\r\nJosé\r\n");
 
@@ -133,15 +130,15 @@ mod tests {
             .into_iter()
             .chain("Name;Zoë".encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
-        let d = decode(utf16);
+        let d = decode(&utf16);
         assert_eq!(d.encoding.name, "UTF-16LE (BOM)");
         assert_eq!(d.as_str(), "Name;Zoë");
 
-        let d = decode(b"GivenName;Surname\r\nJakke;J\xe4yn\xe4\r\n".to_vec());
+        let d = decode(b"GivenName;Surname\r\nJakke;J\xe4yn\xe4\r\n");
         assert_eq!(d.encoding.name, "windows-1252");
         assert!(d.as_str().contains("Jäynä"));
 
-        let d = decode(b"\"Name\"\r\n\"Jos?\"\r\n".to_vec());
+        let d = decode(b"\"Name\"\r\n\"Jos?\"\r\n");
         assert_eq!(d.encoding.name, "ASCII");
     }
 
@@ -151,7 +148,7 @@ mod tests {
             .encode_utf16()
             .flat_map(u16::to_le_bytes)
             .collect();
-        let d = decode(bytes);
+        let d = decode(&bytes);
         assert_eq!(d.encoding.name, "UTF-16LE (no BOM)");
         assert!(d.as_str().starts_with("\"Name\""));
     }

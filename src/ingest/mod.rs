@@ -64,6 +64,8 @@ pub struct InputReport {
     pub delimiter: Option<String>,
     pub type_line: Option<String>,
     pub bytes: u64,
+    /// SHA-256 of the file's bytes, for the report's list of inputs.
+    pub sha256: Option<String>,
     pub rows: u64,
     pub accepted: u64,
     pub merged: u64,
@@ -96,6 +98,7 @@ impl InputReport {
             delimiter: None,
             type_line: None,
             bytes,
+            sha256: None,
             rows: 0,
             accepted: 0,
             merged: 0,
@@ -281,13 +284,24 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
         };
         let len = bytes.len() as u64;
         let reported = std::sync::atomic::AtomicU64::new(0);
-        if WORKBOOK_EXTENSIONS.contains(&extension(f).as_str()) || bytes.starts_with(b"PK\x03\x04")
-        {
-            read_workbook_file(f, &bytes, opts, &mut builder, &mut next_id, &mut inputs);
-        } else {
-            let id = FileId(next_id);
-            next_id += 1;
-            inputs.push(read_csv_file(f, bytes, id, opts, &mut builder, &reported));
+        let first_new = inputs.len();
+        let is_workbook = WORKBOOK_EXTENSIONS.contains(&extension(f).as_str())
+            || bytes.starts_with(b"PK\x03\x04");
+        // The digest (for the report's list of inputs) runs beside the parse.
+        let (sha, ()) = rayon::join(
+            || sha256_hex(&bytes),
+            || {
+                if is_workbook {
+                    read_workbook_file(f, &bytes, opts, &mut builder, &mut next_id, &mut inputs);
+                } else {
+                    let id = FileId(next_id);
+                    next_id += 1;
+                    inputs.push(read_csv_file(f, &bytes, id, opts, &mut builder, &reported));
+                }
+            },
+        );
+        for r in &mut inputs[first_new..] {
+            r.sha256 = Some(sha.clone());
         }
         let done = reported.load(std::sync::atomic::Ordering::Relaxed);
         opts.report(Progress::Advance(len.saturating_sub(done)));
@@ -306,6 +320,12 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
         }
     }
     Ok(Ingested { directory, inputs })
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn stem(p: &Path) -> String {
@@ -433,7 +453,7 @@ fn finish_stats(r: &mut InputReport, stats: RowStats) {
 
 fn read_csv_file(
     path: &Path,
-    bytes: Vec<u8>,
+    bytes: &[u8],
     id: FileId,
     opts: &IngestOptions,
     builder: &mut DirectoryBuilder,
