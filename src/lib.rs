@@ -10,5 +10,6 @@ pub mod directory;
 pub mod generate;
 pub mod graph;
 pub mod ingest;
+pub mod pipeline;
 pub mod report;
 pub mod sim;

@@ -1,12 +1,8 @@
 //! `hybridready assess INPUT… [--scenario FILE] --out DIR`.
 
 use super::{CliError, column_map, progress::Bar};
-use crate::graph::DirectoryGraph;
-use crate::ingest::{IngestOptions, ingest};
-use crate::report::atomic;
-use crate::report::summary::{
-    DirectorySummary, InputSummary, SCHEMA_VERSION, ScenarioRef, Summary, Tool,
-};
+use crate::ingest::IngestOptions;
+use crate::pipeline;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -18,12 +14,17 @@ pub struct AssessArgs {
     /// Where to write summary.json, the worklists and the reports.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// The tenant, sync configuration and move plan (TOML). Without it: every domain synced,
+    /// nothing verified yet, no pilot.
+    #[arg(long, value_name = "FILE.toml")]
+    pub scenario: Option<PathBuf>,
     /// Extra header spellings: a TOML file with a [columns] table of "Header" = "attribute".
     #[arg(long, value_name = "FILE.toml")]
     pub columns: Option<PathBuf>,
 }
 
 pub fn run(a: AssessArgs) -> Result<u8, CliError> {
+    let scenario = pipeline::scenario(a.scenario.as_deref()).map_err(super::scenario_error)?;
     let bar = Bar::new();
     let cb = bar.callback();
     let opts = IngestOptions {
@@ -31,39 +32,13 @@ pub fn run(a: AssessArgs) -> Result<u8, CliError> {
         progress: Some(&cb),
         ..Default::default()
     };
-    let ingested = ingest(&a.inputs, &opts)?;
+    let loaded = pipeline::load(&a.inputs, &[&scenario], opts).map_err(super::pipeline_error)?;
     bar.finish();
-    let graph = DirectoryGraph::build(&ingested.directory);
-    let summary = Summary {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool::default(),
-        scenario: ScenarioRef {
-            name: "default".into(),
-            file: None,
-            defaults_used: Vec::new(),
-        },
-        inputs: ingested.inputs.iter().map(InputSummary::from).collect(),
-        directory: DirectorySummary::new(&ingested.directory, &graph),
-        sync: None,
-        breaks: None,
-        steps: None,
-        score: None,
-        top_unsynced: None,
-    };
-    let json = serde_json::to_vec_pretty(&summary)
-        .map_err(|e| CliError::output(format!("cannot serialise summary.json: {e}")))?;
-    let path = a.out.join("summary.json");
-    atomic::write(&path, &json)
-        .map_err(|e| CliError::output(format!("{}: cannot write: {e}", path.display())))?;
-    let mut code = 0;
-    for r in ingested.refused() {
-        if let Some(x) = &r.refusal {
-            super::print_error(&CliError::input(
-                format!("{}: {}", r.display_name(), x.reason),
-                x.hint.clone(),
-            ));
-        }
-        code = 2;
-    }
-    Ok(code)
+    let outcome = pipeline::run(&loaded, &scenario).map_err(super::pipeline_error)?;
+    let summary = pipeline::summary(&loaded, &scenario, a.scenario.as_deref(), &outcome);
+    pipeline::write_assessment(&a.out, &loaded, &summary, &outcome)
+        .map_err(super::pipeline_error)?;
+    super::report_refused(&loaded.ingested);
+    let refused = loaded.ingested.refused().next().is_some();
+    Ok(if refused { 2 } else { 0 })
 }

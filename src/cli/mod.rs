@@ -2,6 +2,7 @@
 //! a library call, so `main.rs` stays thin and the library stays usable without the CLI.
 
 mod assess;
+mod batch;
 mod inspect;
 pub mod progress;
 
@@ -28,6 +29,8 @@ enum Command {
     Inspect(inspect::InspectArgs),
     /// Assess readiness and write summary.json (and the worklists and reports) into --out.
     Assess(assess::AssessArgs),
+    /// Evaluate every variant of a batch file on inputs read once, in parallel, and compare them.
+    Batch(batch::BatchArgs),
 }
 
 /// A failure the user can act on: one line saying what failed and where, then a hint.
@@ -87,6 +90,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Inspect(a) => inspect::run(a),
         Command::Assess(a) => assess::run(a),
+        Command::Batch(a) => batch::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -107,5 +111,37 @@ fn column_map(path: &Option<PathBuf>) -> Result<crate::ingest::columns::ColumnMa
             )
         }),
         None => Ok(Default::default()),
+    }
+}
+
+fn scenario_error(e: crate::sim::scenario::ScenarioError) -> CliError {
+    CliError::input(
+        e.to_string(),
+        "see the scenario format in README.md (every key is optional; unknown keys are refused)",
+    )
+}
+
+fn pipeline_error(e: crate::pipeline::PipelineError) -> CliError {
+    use crate::pipeline::PipelineError as P;
+    match e {
+        P::Scenario(s) => scenario_error(s),
+        P::Ingest(i) => i.into(),
+        P::Sim(s) => CliError::input(
+            format!("scenario: {s}"),
+            "scenario values must name domains, OUs, groups and users of the inputs",
+        ),
+        P::Output { .. } => CliError::output(e.to_string()),
+    }
+}
+
+/// Prints one error line per refused input.
+fn report_refused(ingested: &crate::ingest::Ingested) {
+    for r in ingested.refused() {
+        if let Some(x) = &r.refusal {
+            print_error(&CliError::input(
+                format!("{}: {}", r.display_name(), x.reason),
+                x.hint.clone(),
+            ));
+        }
     }
 }

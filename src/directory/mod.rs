@@ -342,9 +342,18 @@ impl Directory {
     pub fn file_accounts(&self) -> &[FileAccount] {
         &self.files
     }
-    /// Whether a user is enabled for Skype for Business (spec §5).
+    /// Whether a user is enabled for Skype for Business (spec §5): msRTCSIP-UserEnabled, or a
+    /// Get-CsUser `Enabled`, is true. When no input carried that flag for the user, a SIP address
+    /// stands for it.
     pub fn is_sfb_enabled(&self, id: ObjectId) -> bool {
-        self.kind(id) == ObjectKind::User && self.bool_attr(id, Attr::SfbEnabled) == Some(true)
+        if self.kind(id) != ObjectKind::User {
+            return false;
+        }
+        match self.attr(id, Attr::SfbEnabled) {
+            Some("True") => true,
+            None => self.value(id, Attr::SipAddress).is_some(),
+            _ => false,
+        }
     }
     pub fn counts(&self) -> DirectoryCounts {
         let mut c = DirectoryCounts {

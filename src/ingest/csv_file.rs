@@ -94,16 +94,24 @@ pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Ch
 }
 
 /// Line numbers of record starts, counted forward through a chunk.
-struct LineCounter<'a> {
+pub struct LineCounter<'a> {
     bytes: &'a [u8],
     offset: usize,
     line: u64,
 }
 
-impl LineCounter<'_> {
+impl<'a> LineCounter<'a> {
+    /// Counts lines of `bytes`, whose first byte is on line `line`.
+    pub fn new(bytes: &'a [u8], line: u64) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line,
+        }
+    }
     /// The line of the record whose position the csv reader reports as `at`: the record itself
     /// starts after any line-terminator bytes there.
-    fn line_at(&mut self, at: usize) -> u64 {
+    pub fn line_at(&mut self, at: usize) -> u64 {
         let mut start = at.max(self.offset);
         while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
             start += 1;
@@ -135,11 +143,7 @@ pub fn read_chunk(
     let bytes = &text[chunk.start..chunk.end];
     // The csv crate's record positions point at the end of the previous record's terminator, and
     // its line numbers lag behind; lines are counted here from the bytes instead.
-    let mut lines = LineCounter {
-        bytes,
-        offset: 0,
-        line: chunk.line,
-    };
+    let mut lines = LineCounter::new(bytes, chunk.line);
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}

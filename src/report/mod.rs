@@ -5,4 +5,5 @@
 //! writes is computed by the earlier stages and handed over in [`summary::Summary`].
 
 pub mod atomic;
+pub mod csv_out;
 pub mod summary;

@@ -185,7 +185,11 @@ pub enum Status {
 pub struct CheckResult {
     pub id: String,
     pub status: Status,
-    /// What was found, or "not provided: …" when the input it needs is missing.
+    /// The message template (`D01.fail`, `T05.missing`, …) and its arguments, so each report
+    /// language renders it from its own catalogue.
+    pub key: String,
+    pub args: std::collections::BTreeMap<String, String>,
+    /// What was found, in English, or "not provided: …" when the input it needs is missing.
     pub message: String,
     /// Objects behind a failing check (labels), the first few; the count is exact.
     pub objects: Vec<String>,

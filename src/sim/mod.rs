@@ -5,4 +5,12 @@
 //! `score`. Must not touch: files other than the scenario and its affinity files, the rule
 //! catalogue (it reads findings), output formats.
 
+pub mod batch;
+pub mod breaks;
+pub mod checks;
+pub mod pairs_file;
+pub mod run;
 pub mod scenario;
+pub mod scope;
+pub mod score;
+pub mod waves;

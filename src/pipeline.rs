@@ -1,0 +1,334 @@
+//! The assessment as library calls: ingest → directory → graph → rules → simulation → outputs.
+//! The CLI only parses arguments, shows progress and maps errors to exit codes.
+
+use crate::directory::{Attr, Directory, ObjectId};
+use crate::graph::DirectoryGraph;
+use crate::ingest::{IngestError, IngestOptions, Ingested, ingest};
+use crate::report::atomic;
+use crate::report::csv_out;
+use crate::report::summary::{
+    DirectorySummary, InputSummary, SCHEMA_VERSION, ScenarioRef, Summary, Tool,
+};
+use crate::sim::run::{FindingRef, Outcome, Prepared, SimError, simulate};
+use crate::sim::scenario::{Scenario, ScenarioError};
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+/// Why an assessment could not be made (input problems: exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error("{0}")]
+    Sim(#[from] SimError),
+    #[error("{path}: cannot write: {source}")]
+    Output {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// The inputs read once: what every scenario variant is evaluated on.
+pub struct Loaded {
+    pub ingested: Ingested,
+    pub graph: DirectoryGraph,
+    pub findings: Vec<FindingRef>,
+}
+
+/// Reads a scenario, or the defaults when none is given.
+pub fn scenario(path: Option<&Path>) -> Result<Scenario, ScenarioError> {
+    match path {
+        Some(p) => Scenario::load(p),
+        None => Ok(Scenario::default()),
+    }
+}
+
+/// Ingests the inputs (leaving out the scenario's own affinity files) and builds the graph.
+pub fn load(
+    inputs: &[PathBuf],
+    scenarios: &[&Scenario],
+    opts: IngestOptions,
+) -> Result<Loaded, PipelineError> {
+    let mut opts = opts;
+    for s in scenarios {
+        opts.exclude.extend(s.affinity_files());
+    }
+    let ingested = ingest(inputs, &opts)?;
+    let graph = DirectoryGraph::build(&ingested.directory);
+    Ok(Loaded {
+        ingested,
+        graph,
+        findings: Vec::new(),
+    })
+}
+
+/// The `summary.json` of one scenario.
+pub fn summary(
+    loaded: &Loaded,
+    scenario: &Scenario,
+    scenario_file: Option<&Path>,
+    outcome: &Outcome,
+) -> Summary {
+    let dir = &loaded.ingested.directory;
+    Summary {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::default(),
+        scenario: ScenarioRef {
+            name: scenario.name().to_string(),
+            file: scenario_file.map(|p| p.display().to_string()),
+            defaults_used: outcome.defaults_used.clone(),
+        },
+        inputs: loaded
+            .ingested
+            .inputs
+            .iter()
+            .map(InputSummary::from)
+            .collect(),
+        directory: DirectorySummary::new(dir, &loaded.graph),
+        sync: Some(outcome.sync.clone()),
+        breaks: Some(outcome.breaks),
+        steps: Some(outcome.steps.clone()),
+        score: Some(outcome.score),
+        top_unsynced: Some(
+            outcome
+                .unsynced
+                .iter()
+                .take(TOP_UNSYNCED)
+                .cloned()
+                .collect(),
+        ),
+    }
+}
+
+/// How many unsynchronised users `summary.json` lists (the CSV has them all).
+pub const TOP_UNSYNCED: usize = 25;
+
+/// What every scenario variant shares (identities, SfB facts, affinity edges), built once.
+pub fn prepare(loaded: &Loaded) -> Prepared<'_> {
+    Prepared::new(&loaded.ingested.directory, &loaded.findings)
+}
+
+/// Evaluates one scenario on loaded inputs.
+pub fn run(loaded: &Loaded, scenario: &Scenario) -> Result<Outcome, PipelineError> {
+    Ok(simulate(&prepare(loaded), scenario)?)
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), PipelineError> {
+    atomic::write(path, bytes).map_err(|source| PipelineError::Output {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), PipelineError> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| PipelineError::Output {
+        path: path.display().to_string(),
+        source: std::io::Error::other(e),
+    })?;
+    bytes.push(b'\n');
+    write(path, &bytes)
+}
+
+fn sip_of(dir: &Directory, o: ObjectId) -> String {
+    dir.value(o, Attr::SipAddress)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// `unsynced-impact.csv`: one row per on-premises SfB user left unsynchronised, ranked by impact.
+pub fn unsynced_csv(dir: &Directory, outcome: &Outcome) -> Vec<u8> {
+    let by_sip: std::collections::HashMap<&str, ObjectId> = outcome
+        .partners
+        .keys()
+        .map(|&o| (dir.value(o, Attr::SipAddress).unwrap_or_default(), o))
+        .collect();
+    let header = [
+        "rank",
+        "sip_address",
+        "user_principal_name",
+        "distinguished_name",
+        "reasons",
+        "impact",
+        "impact_after_pilot",
+        "first_online_partners",
+    ];
+    let rows = outcome.unsynced.iter().enumerate().map(|(i, u)| {
+        let partners = by_sip
+            .get(u.sip_address.as_str())
+            .and_then(|o| outcome.partners.get(o))
+            .map(|ps| {
+                ps.iter()
+                    .map(|&p| sip_of(dir, p))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default();
+        vec![
+            Cow::Owned((i + 1).to_string()),
+            Cow::Owned(u.sip_address.clone()),
+            Cow::Owned(u.user_principal_name.clone()),
+            Cow::Owned(u.distinguished_name.clone()),
+            Cow::Owned(u.reasons.join("; ")),
+            Cow::Owned(u.impact.to_string()),
+            Cow::Owned(u.impact_after_pilot.to_string()),
+            Cow::Owned(partners),
+        ]
+    });
+    csv_out::to_bytes(&header, rows)
+}
+
+/// `waves.csv`: one row per user to move, wave 0 being the pilot; usable as a Move-CsUser list.
+pub fn waves_csv(dir: &Directory, outcome: &Outcome) -> Vec<u8> {
+    let header = [
+        "wave",
+        "Identity",
+        "SipAddress",
+        "UserPrincipalName",
+        "DistinguishedName",
+    ];
+    let rows = outcome.waves.iter().enumerate().flat_map(|(w, users)| {
+        users.iter().map(move |&o| {
+            let sip = sip_of(dir, o);
+            let identity = if sip.is_empty() {
+                dir.dn(o).unwrap_or_default().to_string()
+            } else if sip.to_ascii_lowercase().starts_with("sip:") {
+                sip.clone()
+            } else {
+                format!("sip:{sip}")
+            };
+            vec![
+                Cow::Owned(w.to_string()),
+                Cow::Owned(identity),
+                Cow::Owned(sip),
+                Cow::Owned(
+                    dir.value(o, Attr::UserPrincipalName)
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
+                Cow::Owned(dir.dn(o).unwrap_or_default().to_string()),
+            ]
+        })
+    });
+    csv_out::to_bytes(&header, rows)
+}
+
+/// Writes `summary.json`, `unsynced-impact.csv` and `waves.csv` into `out`.
+pub fn write_assessment(
+    out: &Path,
+    loaded: &Loaded,
+    summary: &Summary,
+    outcome: &Outcome,
+) -> Result<Vec<PathBuf>, PipelineError> {
+    let dir = &loaded.ingested.directory;
+    let files = vec![
+        out.join("summary.json"),
+        out.join("unsynced-impact.csv"),
+        out.join("waves.csv"),
+    ];
+    write_json(&files[0], summary)?;
+    write(&files[1], &unsynced_csv(dir, outcome))?;
+    write(&files[2], &waves_csv(dir, outcome))?;
+    Ok(files)
+}
+
+/// One variant in `comparison.json`: its figures shaped as in `summary.json`.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ComparisonRow {
+    pub name: String,
+    pub sync: crate::report::summary::SyncSummary,
+    pub breaks: crate::report::summary::Breaks,
+    pub steps: Vec<ComparisonStep>,
+    pub score: u32,
+}
+
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ComparisonStep {
+    pub id: String,
+    pub status: crate::report::summary::Status,
+    pub blockers: Vec<String>,
+}
+
+pub fn comparison_row(name: &str, o: &Outcome) -> ComparisonRow {
+    ComparisonRow {
+        name: name.to_string(),
+        sync: o.sync.clone(),
+        breaks: o.breaks,
+        steps: o
+            .steps
+            .iter()
+            .map(|s| ComparisonStep {
+                id: s.id.clone(),
+                status: s.status,
+                blockers: s.blockers.clone(),
+            })
+            .collect(),
+        score: o.score,
+    }
+}
+
+/// `comparison.json` and `comparison.csv` (the same, flattened: one row per variant).
+pub fn write_comparison(out: &Path, rows: &[ComparisonRow]) -> Result<Vec<PathBuf>, PipelineError> {
+    let json = out.join("comparison.json");
+    write_json(&json, &serde_json::json!({ "variants": rows }))?;
+    let mut header: Vec<String> = [
+        "variant",
+        "score",
+        "coverage",
+        "sfb_users",
+        "sfb_synced",
+        "sfb_unsynced",
+        "pilot_online_users",
+        "pilot_broken_pairs",
+        "pilot_unsynced_users_breaking",
+        "pilot_online_users_affected",
+        "end_online_users",
+        "end_broken_pairs",
+        "end_unsynced_users_breaking",
+        "end_online_users_affected",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for step in crate::sim::checks::STEPS {
+        header.push(format!("{step}_status"));
+        header.push(format!("{step}_blockers"));
+    }
+    let status = |s: crate::report::summary::Status| match s {
+        crate::report::summary::Status::Pass => "pass",
+        crate::report::summary::Status::Warn => "warn",
+        crate::report::summary::Status::Fail => "fail",
+    };
+    let body = rows.iter().map(|r| {
+        let b = r.breaks;
+        let mut cells: Vec<Cow<'_, str>> = vec![
+            Cow::Owned(r.name.clone()),
+            Cow::Owned(r.score.to_string()),
+            Cow::Owned(format!("{:.4}", r.sync.coverage)),
+            Cow::Owned(r.sync.sfb_users.to_string()),
+            Cow::Owned(r.sync.sfb_synced.to_string()),
+            Cow::Owned(r.sync.sfb_unsynced.to_string()),
+        ];
+        for p in [b.pilot, b.end] {
+            cells.extend(
+                [
+                    p.online_users,
+                    p.broken_pairs,
+                    p.unsynced_users_breaking,
+                    p.online_users_affected,
+                ]
+                .map(|x| Cow::Owned(x.to_string())),
+            );
+        }
+        for s in &r.steps {
+            cells.push(Cow::Borrowed(status(s.status)));
+            cells.push(Cow::Owned(s.blockers.len().to_string()));
+        }
+        cells
+    });
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let csv = out.join("comparison.csv");
+    write(&csv, &csv_out::to_bytes(&header_refs, body))?;
+    Ok(vec![json, csv])
+}

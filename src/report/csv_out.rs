@@ -1,0 +1,53 @@
+//! CSV worklists a customer opens in Excel: UTF-8 with a BOM (so Excel reads it as UTF-8), and
+//! every cell neutralised so directory data can never run as a formula.
+
+use std::borrow::Cow;
+
+/// A cell that begins with `=`, `+`, `-`, `@`, TAB or CR is prefixed with `'`, which Excel shows
+/// as text instead of evaluating it.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// Writes rows as CSV (UTF-8 with BOM, CRLF, neutralised cells) into a byte buffer.
+pub fn to_bytes<'a, R, C>(header: &[&str], rows: R) -> Vec<u8>
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = Cow<'a, str>>,
+{
+    let mut out = vec![0xEF, 0xBB, 0xBF];
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        // Writing into a Vec cannot fail.
+        let _ = w.write_record(header);
+        for row in rows {
+            let cells: Vec<String> = row
+                .into_iter()
+                .map(|c| neutralise(&c).into_owned())
+                .collect();
+            let _ = w.write_record(&cells);
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("-2"), "'-2");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("alice@contoso.com"), "alice@contoso.com");
+        let b = to_bytes(&["a"], [vec![Cow::Borrowed("+1")]]);
+        assert_eq!(b, b"\xEF\xBB\xBFa\r\n'+1\r\n");
+    }
+}
