@@ -216,17 +216,8 @@ impl RecordBatch {
             });
         }
     }
-    pub fn end_row(
-        &mut self,
-        start: RowStart,
-        line: u64,
-        what: RowWhat,
-        dn: Option<&str>,
-    ) -> Result<(), DnError> {
-        let dn = match dn {
-            Some(d) => Some(self.dns.intern(d)?),
-            None => None,
-        };
+    /// Ends the current row. `dn` comes from [`RecordBatch::dns`] (`self.dns.intern`).
+    pub fn end_row(&mut self, start: RowStart, line: u64, what: RowWhat, dn: Option<DnId>) {
         self.rows.push(BatchRow {
             line,
             what,
@@ -234,7 +225,6 @@ impl RecordBatch {
             values: start.values..self.values.len() as u32,
             refs: start.refs..self.refs.len() as u32,
         });
-        Ok(())
     }
     /// Drops whatever the row added and records it as rejected.
     pub fn reject_row(&mut self, start: RowStart, line: u64, category: &str, reason: String) {
@@ -302,6 +292,11 @@ pub struct DirectoryBuilder {
     domain_records: Vec<(DomainRecord, FileId)>,
     trust_records: Vec<TrustRecord>,
     trust_keys: hashbrown::HashSet<(String, String)>,
+    /// Domain root DN (`DC=contoso,DC=com`) → its DN id: a handful of domains serve millions of
+    /// objects, so this saves interning the same suffix for every object.
+    roots: super::fold::CiMap<u32>,
+    /// Expected objects, so columns are allocated once at their final size.
+    capacity: usize,
 }
 
 /// Parses a canonical GUID (`xxxxxxxx-xxxx-…`, as the ingest stores it) to a number.
@@ -424,8 +419,41 @@ impl DirectoryBuilder {
 
     fn column_mut(&mut self, attr: Attr) -> &mut Vec<TextRef> {
         let n = self.dir.kinds.len();
+        let cap = self.capacity.max(n);
         self.dir.known[attr.index()] = true;
-        self.dir.columns[attr.index()].get_or_insert_with(|| vec![TextRef::UNKNOWN; n])
+        self.dir.columns[attr.index()].get_or_insert_with(|| {
+            let mut v = Vec::with_capacity(cap);
+            v.resize(n, TextRef::UNKNOWN);
+            v
+        })
+    }
+
+    /// Makes room for about `objects` more objects and `text` more bytes of values, so that
+    /// large inputs do not grow (and copy) every column many times over.
+    pub fn reserve(&mut self, objects: usize, text: usize) {
+        let d = &mut self.dir;
+        self.capacity = d.kinds.len() + objects;
+        d.kinds.reserve(objects);
+        d.dn_of.reserve(objects);
+        d.source.reserve(objects);
+        self.account_domain.reserve(objects);
+        for c in d.columns.iter_mut().flatten() {
+            c.reserve(objects);
+        }
+        d.text.reserve(text);
+    }
+
+    fn domain_root_id(&mut self, dn: DnId) -> u32 {
+        let Some(root) = domain_root(self.dir.dns.display(dn)) else {
+            return NONE;
+        };
+        if let Some(&id) = self.roots.get(root) {
+            return id;
+        }
+        let root = root.to_string();
+        let id = self.dir.dns.intern(&root).map_or(NONE, |d| d.0);
+        *self.roots.entry_or_insert_with(&root, || id) = id;
+        id
     }
 
     fn col_text(&self, obj: u32, attr: Attr) -> Option<&str> {
@@ -663,27 +691,26 @@ impl DirectoryBuilder {
         line: u64,
         make_refs: impl FnOnce(u32) -> Vec<PendingRef>,
     ) {
-        let text_of = |dir: &Directory, attr: Attr| -> Option<String> {
+        // Identity keys, in the spec's order of preference, read in place from the arena.
+        let key = |attr: Attr| {
             values
                 .iter()
                 .find(|(a, r)| *a == attr && r.has_value())
-                .and_then(|(_, r)| dir.text.get(r.rebased(base)).map(str::to_string))
+                .map(|(_, r)| r.rebased(base))
         };
-        // Identity keys, in the spec's order of preference.
-        let guid = text_of(&self.dir, Attr::ObjectGuid);
-        let sid = text_of(&self.dir, Attr::Sid);
-        let upn = text_of(&self.dir, Attr::UserPrincipalName);
-        let sam = text_of(&self.dir, Attr::SamAccountName);
-        let domain = dn
-            .and_then(|d| domain_root(self.dir.dns.display(d)).map(str::to_string))
-            .and_then(|root| self.dir.dns.intern(&root).ok())
-            .map_or(NONE, |d| d.0);
+        let (guid, sid, upn, sam) = (
+            key(Attr::ObjectGuid),
+            key(Attr::Sid),
+            key(Attr::UserPrincipalName),
+            key(Attr::SamAccountName),
+        );
+        let domain = dn.map_or(NONE, |d| self.domain_root_id(d));
         if self.obj_by_dn.len() < self.dir.dns.len() {
             self.obj_by_dn.resize(self.dir.dns.len(), NONE);
         }
+        let text = |r: Option<TextRef>| r.and_then(|r| self.dir.text.get(r));
         let mut candidates: Vec<(&'static str, u32)> = Vec::new();
-        if let Some(o) = guid
-            .as_deref()
+        if let Some(o) = text(guid)
             .and_then(guid_key)
             .and_then(|g| self.guid_index.get(&g).copied())
         {
@@ -694,18 +721,15 @@ impl DirectoryBuilder {
         {
             candidates.push(("distinguishedName", self.obj_by_dn[d.index()]));
         }
-        if let Some(o) = sid.as_deref().and_then(|s| self.lookup_attr(Attr::Sid, s)) {
+        if let Some(o) = text(sid).and_then(|s| self.lookup_attr(Attr::Sid, s)) {
             candidates.push(("SID", o));
         }
         if domain != NONE
-            && let Some(o) = sam.as_deref().and_then(|s| self.lookup_account(domain, s))
+            && let Some(o) = text(sam).and_then(|s| self.lookup_account(domain, s))
         {
             candidates.push(("DOMAIN\\sAMAccountName", o));
         }
-        if let Some(o) = upn
-            .as_deref()
-            .and_then(|u| self.lookup_attr(Attr::UserPrincipalName, u))
-        {
+        if let Some(o) = text(upn).and_then(|u| self.lookup_attr(Attr::UserPrincipalName, u)) {
             candidates.push(("userPrincipalName", o));
         }
         let target = candidates.first().map(|&(_, o)| o);
@@ -1351,8 +1375,8 @@ mod tests {
         for g in member_of {
             b.dn_ref(RefKind::MemberOf, g).unwrap();
         }
-        b.end_row(s, line, RowWhat::Object(ObjectKind::User), Some(dn))
-            .unwrap();
+        let d = b.dns.intern(dn).unwrap();
+        b.end_row(s, line, RowWhat::Object(ObjectKind::User), Some(d));
     }
 
     #[test]
@@ -1371,30 +1395,25 @@ mod tests {
         );
         let s = b.start_row();
         b.value(Attr::Sid, "S-1-5-21-1-2-3-513");
-        b.end_row(
-            s,
-            3,
-            RowWhat::Object(ObjectKind::Group),
-            Some("CN=Domain Users,CN=Users,DC=contoso,DC=com"),
-        )
-        .unwrap();
+        let dn_id = b
+            .dns
+            .intern("CN=Domain Users,CN=Users,DC=contoso,DC=com")
+            .unwrap();
+        b.end_row(s, 3, RowWhat::Object(ObjectKind::Group), Some(dn_id));
         let s = b.start_row();
         b.dn_ref(RefKind::Members, "cn=ann,ou=staff,dc=contoso,dc=com")
             .unwrap();
-        b.end_row(
-            s,
-            4,
-            RowWhat::Object(ObjectKind::Group),
-            Some("CN=Sales,OU=Groups,DC=contoso,DC=com"),
-        )
-        .unwrap();
+        let dn_id = b
+            .dns
+            .intern("CN=Sales,OU=Groups,DC=contoso,DC=com")
+            .unwrap();
+        b.end_row(s, 4, RowWhat::Object(ObjectKind::Group), Some(dn_id));
         let mut b2 = RecordBatch::new(FileId(1));
         let s = b2.start_row();
         b2.value(Attr::ObjectGuid, "0b1c2d3e-0000-0000-0000-000000000001");
         b2.value(Attr::SfbEnabled, "True");
         b2.value(Attr::SipAddress, "sip:ann@contoso.com");
-        b2.end_row(s, 2, RowWhat::Object(ObjectKind::User), None)
-            .unwrap();
+        b2.end_row(s, 2, RowWhat::Object(ObjectKind::User), None);
         let mut builder = DirectoryBuilder::new();
         builder.absorb(b);
         builder.absorb(b2);
@@ -1453,19 +1472,14 @@ mod tests {
         );
         let s = b.start_row();
         b.value(Attr::Cn, "G");
-        b.end_row(
-            s,
-            3,
-            RowWhat::Object(ObjectKind::Group),
-            Some("CN=G,DC=x,DC=com"),
-        )
-        .unwrap();
+        let dn_id = b.dns.intern("CN=G,DC=x,DC=com").unwrap();
+        b.end_row(s, 3, RowWhat::Object(ObjectKind::Group), Some(dn_id));
         let mut m = RecordBatch::new(FileId(1));
         for (line, member) in [(2, "ann"), (3, "bob")] {
             let s = m.start_row();
             m.key_ref(RefKind::Group, RefTarget::Name, "G");
             m.key_ref(RefKind::Member, RefTarget::Sam, member);
-            m.end_row(s, line, RowWhat::Membership, None).unwrap();
+            m.end_row(s, line, RowWhat::Membership, None);
         }
         let mut builder = DirectoryBuilder::new();
         builder.absorb(b);

@@ -90,6 +90,9 @@ impl TextArena {
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
     }
+    pub fn reserve(&mut self, additional: usize) {
+        self.bytes.reserve(additional);
+    }
     /// Appends another arena; refs into `other` must be [`TextRef::rebased`] by the returned base.
     pub fn append(&mut self, other: &TextArena) -> usize {
         let base = self.bytes.len();

@@ -570,7 +570,18 @@ fn read_chunks(
                 }
             }
         });
+        let total: usize = chunks.iter().map(|c| c.end - c.start).sum();
+        let mut first = true;
         for (b, s, bytes) in rx {
+            if first {
+                // Size the directory from the first chunk, scaled to the whole file.
+                let scale = total as f64 / bytes.max(1) as f64;
+                builder.reserve(
+                    (b.rows.len() as f64 * scale * 1.05) as usize,
+                    (b.text.len() as f64 * scale * 1.05) as usize,
+                );
+                first = false;
+            }
             builder.absorb(b);
             stats.merge(s);
             advance(bytes);

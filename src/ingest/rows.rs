@@ -4,7 +4,8 @@
 use super::columns::Column;
 use super::dialect::{ClassVerdict, Dialect, KindHint, Plan, class_verdict};
 use super::values::{
-    BadValue, is_lost_collection, normalize_guid, normalize_sid, parse_bool, parse_int, split_multi,
+    BadValue, for_each_value, is_lost_collection, normalize_guid, normalize_sid, parse_bool,
+    parse_int,
 };
 use crate::directory::{
     Attr, DomainRecord, ObjectKind, RecordBatch, RefKind, RefTarget, RowWhat, TrustRecord,
@@ -72,17 +73,34 @@ impl RowStats {
 pub struct RowReader<'p> {
     plan: &'p Plan,
     pub stats: RowStats,
+    scratch: String,
 }
 
-fn normalize(kind: ValueKind, v: &str) -> Result<Option<String>, BadValue> {
-    Ok(match kind {
-        ValueKind::Text | ValueKind::DnText => None,
-        ValueKind::Bool => Some(if parse_bool(v)? { "True" } else { "False" }.to_string()),
-        ValueKind::Int => Some(parse_int(v)?.to_string()),
-        ValueKind::Guid => Some(normalize_guid(v)?),
-        ValueKind::Sid => Some(normalize_sid(v)?),
-        ValueKind::Multi => Some(split_multi(v, false).join("\n")),
-    })
+/// The stored form of a value of `kind`, written into `buf` (reused across cells, so normalising
+/// allocates nothing per cell); `None` when the value is stored as written.
+fn normalize<'b>(
+    kind: ValueKind,
+    v: &str,
+    buf: &'b mut String,
+) -> Result<Option<&'b str>, BadValue> {
+    use std::fmt::Write;
+    buf.clear();
+    match kind {
+        ValueKind::Text | ValueKind::DnText => return Ok(None),
+        ValueKind::Bool => buf.push_str(if parse_bool(v)? { "True" } else { "False" }),
+        ValueKind::Int => {
+            let _ = write!(buf, "{}", parse_int(v)?);
+        }
+        ValueKind::Guid => buf.push_str(&normalize_guid(v)?),
+        ValueKind::Sid => buf.push_str(&normalize_sid(v)?),
+        ValueKind::Multi => for_each_value(v, false, |x| {
+            if !buf.is_empty() {
+                buf.push('\n');
+            }
+            buf.push_str(x);
+        }),
+    }
+    Ok(Some(buf.as_str()))
 }
 
 impl<'p> RowReader<'p> {
@@ -90,6 +108,7 @@ impl<'p> RowReader<'p> {
         RowReader {
             plan,
             stats: RowStats::default(),
+            scratch: String::new(),
         }
     }
 
@@ -185,7 +204,8 @@ impl<'p> RowReader<'p> {
             }
             None => RowKind::Object(ObjectKind::User),
         };
-        let mut row_dn: Option<&str> = None;
+        let mut row_dn: Option<crate::directory::DnId> = None;
+        let kind_is_domain = matches!(kind, RowKind::Domain);
         let mut enabled_given = false;
         let mut uac: Option<i64> = None;
         let mut sid: Option<String> = None;
@@ -206,14 +226,14 @@ impl<'p> RowReader<'p> {
                         batch.value(attr, "");
                         continue;
                     }
-                    match normalize(kind, v) {
+                    match normalize(kind, v, &mut self.scratch) {
                         Ok(Some(n)) => {
                             if attr == Attr::UserAccountControl {
                                 uac = n.parse().ok();
-                            } else if attr == Attr::Sid {
-                                sid = Some(n.clone());
+                            } else if attr == Attr::Sid && kind_is_domain {
+                                sid = Some(n.to_string());
                             }
-                            batch.value(attr, &n)
+                            batch.value(attr, n)
                         }
                         Ok(None) => batch.value(attr, v),
                         Err(e) => {
@@ -241,8 +261,8 @@ impl<'p> RowReader<'p> {
                     if v.is_empty() {
                         continue;
                     }
-                    match dn::canonical_key(v) {
-                        Ok(_) => row_dn = Some(v),
+                    match batch.dns.intern(v) {
+                        Ok(id) => row_dn = Some(id),
                         Err(e) => {
                             let h = self.header(col).to_string();
                             self.stats.issue(line, &h, v, &e.to_string());
@@ -255,12 +275,13 @@ impl<'p> RowReader<'p> {
                     } else {
                         RefKind::Members
                     };
-                    for d in split_multi(v, true) {
+                    let stats = &mut self.stats;
+                    let header = plan.headers.get(col).map_or("?", String::as_str);
+                    for_each_value(v, true, |d| {
                         if let Err(e) = batch.dn_ref(kind, d) {
-                            let h = self.header(col).to_string();
-                            self.stats.issue(line, &h, d, &e.to_string());
+                            stats.issue(line, header, d, &e.to_string());
                         }
-                    }
+                    });
                 }
                 Column::Manager | Column::PrimaryGroupDn => {
                     if v.is_empty() {
@@ -298,7 +319,7 @@ impl<'p> RowReader<'p> {
                 RowWhat::Ou
             }
             RowKind::Domain => {
-                let Some(name) = row_dn.and_then(dn::domain_of) else {
+                let Some(name) = row_dn.and_then(|d| dn::domain_of(batch.dns.display(d))) else {
                     batch.reject_row(
                         start,
                         line,
@@ -315,10 +336,7 @@ impl<'p> RowReader<'p> {
                 RowWhat::Domain(batch.domains.len() as u32 - 1)
             }
         };
-        if let Err(e) = batch.end_row(start, line, what, row_dn) {
-            // The DN was checked above; a failure here is still reported, never a panic.
-            batch.reject_row(start, line, "invalid distinguished name", e.to_string());
-        }
+        batch.end_row(start, line, what, row_dn);
     }
 
     fn dn_or_name(batch: &mut RecordBatch, kind: RefKind, v: &str) {
@@ -397,7 +415,7 @@ impl<'p> RowReader<'p> {
             );
             return;
         }
-        let _ = batch.end_row(start, line, RowWhat::Membership, None);
+        batch.end_row(start, line, RowWhat::Membership, None);
     }
 
     fn read_adrecon_membership<'f>(
@@ -456,7 +474,7 @@ impl<'p> RowReader<'p> {
             );
             return;
         }
-        let _ = batch.end_row(start, line, RowWhat::Membership, None);
+        batch.end_row(start, line, RowWhat::Membership, None);
     }
 
     fn read_domain_fact(
@@ -481,7 +499,7 @@ impl<'p> RowReader<'p> {
             _ => {}
         }
         let start = batch.start_row();
-        let _ = batch.end_row(start, line, RowWhat::Domain(0), None);
+        batch.end_row(start, line, RowWhat::Domain(0), None);
     }
 
     fn read_trust<'f>(
@@ -516,7 +534,7 @@ impl<'p> RowReader<'p> {
             attributes: find("attributes").map(str::to_string),
         });
         let i = batch.trusts.len() as u32 - 1;
-        let _ = batch.end_row(start, line, RowWhat::Trust(i), None);
+        batch.end_row(start, line, RowWhat::Trust(i), None);
     }
 }
 

@@ -211,21 +211,41 @@ pub fn normalize_sid(v: &str) -> Result<String, BadValue> {
 /// Splits a multi-valued cell: newlines, unescaped `;` and `|`, or a `{a, b}` list. DN lists never
 /// split on `,` (every DN has commas); a `{…}` DN list splits only where a new `CN=` starts.
 pub fn split_multi(v: &str, dn_list: bool) -> Vec<&str> {
+    let mut out = Vec::new();
+    for_each_value(v, dn_list, |x| out.push(x));
+    out
+}
+
+/// Calls `f` with each value of a multi-valued cell (see [`split_multi`]), without allocating
+/// in the common case.
+pub fn for_each_value<'a>(v: &'a str, dn_list: bool, mut f: impl FnMut(&'a str)) {
     let t = v.trim();
+    let mut emit = |x: &'a str| {
+        let x = x.trim();
+        if !x.is_empty() {
+            f(x)
+        }
+    };
     if t.len() >= 2 && t.starts_with('{') && t.ends_with('}') {
         let inner = &t[1..t.len() - 1];
-        let pieces: Vec<&str> = if dn_list {
-            split_before_cn(inner)
+        if dn_list {
+            split_before_cn(inner).into_iter().for_each(&mut emit);
         } else {
-            inner.split(", ").collect()
-        };
-        return pieces
-            .into_iter()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
+            inner.split(", ").for_each(&mut emit);
+        }
+        return;
     }
-    let mut out = Vec::new();
+    let b = t.as_bytes();
+    if memchr::memchr3(b'\\', b'\n', b'\r', b).is_none() {
+        // The common case: values joined by `;` or `|`.
+        let mut start = 0;
+        for i in memchr::memchr2_iter(b';', b'|', b) {
+            emit(&t[start..i]);
+            start = i + 1;
+        }
+        emit(&t[start..]);
+        return;
+    }
     for line in t.split(['\n', '\r']) {
         let b = line.as_bytes();
         let mut start = 0;
@@ -234,19 +254,15 @@ pub fn split_multi(v: &str, dn_list: bool) -> Vec<&str> {
             match b[i] {
                 b'\\' => i += 2,
                 b';' | b'|' => {
-                    out.push(&line[start..i]);
+                    emit(&line[start..i]);
                     i += 1;
                     start = i;
                 }
                 _ => i += 1,
             }
         }
-        out.push(&line[start.min(line.len())..]);
+        emit(&line[start.min(line.len())..]);
     }
-    out.into_iter()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
 }
 
 fn split_before_cn(s: &str) -> Vec<&str> {

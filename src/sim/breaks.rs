@@ -206,23 +206,23 @@ mod tests {
             if let Some(Some(m)) = managers.get(i) {
                 b.dn_ref(RefKind::Manager, &udn(*m)).unwrap();
             }
+            let dn_id = b.dns.intern(&udn(i)).unwrap();
             b.end_row(
                 s,
                 i as u64 + 2,
                 RowWhat::Object(ObjectKind::User),
-                Some(&udn(i)),
-            )
-            .unwrap();
+                Some(dn_id),
+            );
         }
         for g in 0..groups.len() {
             let s = b.start_row();
+            let dn_id = b.dns.intern(&gdn(g)).unwrap();
             b.end_row(
                 s,
                 1000 + g as u64,
                 RowWhat::Object(ObjectKind::Group),
-                Some(&gdn(g)),
-            )
-            .unwrap();
+                Some(dn_id),
+            );
         }
         let mut builder = DirectoryBuilder::new();
         builder.absorb(b);
