@@ -384,32 +384,29 @@ pub(crate) const PS51_USER: &[U] = &[
     U::WhenCreated,
 ];
 
-/// A lean explicit `Select-Object` list: the Get-ADUser default set first, then what the
-/// assessment reads. Kept small for the million-user benchmark.
+/// A lean explicit `Select-Object` list, as a consultant exporting a large directory writes
+/// it: identity, the attributes the assessment checks, membership, SfB state. Name, Title,
+/// Company, whenCreated and msRTCSIP-PrimaryHomeServer are left out to keep a million users
+/// near 850 bytes each.
 pub(crate) const PS7_USER: &[U] = &[
     U::DistinguishedName,
     U::Enabled,
     U::GivenName,
-    U::Name,
-    U::ObjectClass,
+    U::Surname,
     U::ObjectGuid,
     U::SamAccountName,
     U::Sid,
-    U::Surname,
     U::UserPrincipalName,
     U::DisplayName,
     U::Mail,
     U::MailNickname,
     U::ProxyAddresses,
     U::TargetAddress,
-    U::Title,
     U::Department,
-    U::Company,
     U::Manager,
     U::MemberOf,
     U::PrimaryGroupId,
     U::UserAccountControl,
-    U::WhenCreated,
     U::ExtensionAttribute15,
     U::IsCritical,
     U::RecipientType,
@@ -417,7 +414,6 @@ pub(crate) const PS7_USER: &[U] = &[
     U::SipEnabled,
     U::SipAddress,
     U::SipLocator,
-    U::SipHomeServer,
     U::SipOptionFlags,
     U::SipLine,
 ];

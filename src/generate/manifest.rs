@@ -140,6 +140,7 @@ fn dialect_notes(d: Dialect) -> &'static [&'static str] {
         ],
         Dialect::Ps7 => &[
             "ps7: PowerShell 7 Export-Csv: UTF-8 without BOM, no #TYPE, all values quoted, CRLF; groups.csv carries MemberOf (nesting) but no Members",
+            "ps7: a lean Select-Object list (no Name, Title, Company, whenCreated or msRTCSIP-PrimaryHomeServer column); the same columns are used by the xlsx, csuser and membership dialects",
         ],
         Dialect::Utf16 => &[
             "utf16: ps51 columns written with -Delimiter ';' -Encoding Unicode (UTF-16LE with BOM), no #TYPE, real non-ASCII letters",

@@ -566,7 +566,9 @@ impl Directory {
                 rng.range(1_000_000_000, 4_294_967_295) as u32,
                 rng.range(1_000_000_000, 4_294_967_295) as u32,
             ];
-            let created = BASE_TIME - rng.range(40, 400) as i64 * 86_400 + i as i64 * 3_600;
+            // The forest root first, then the other trees, all in the first days of the model's
+            // time line so that built-in accounts are never older than their domain.
+            let created = BASE_TIME + rng.range(600, 86_400) as i64 + i as i64 * 2 * 86_400;
             self.domains.push(Domain {
                 spec,
                 sid,
@@ -632,7 +634,7 @@ impl Directory {
                 } else {
                     rid
                 };
-                let created = (dcreated - BASE_TIME).max(0) as u32 + rid;
+                let created = (dcreated - BASE_TIME).max(0) as u32 + 60 + rid;
                 self.users.push(User {
                     kind,
                     domain: d,
@@ -691,7 +693,7 @@ impl Directory {
                 let city = spec.cities[rng.below_usize(spec.cities.len())];
                 let title = rng.below(4) as u8;
                 let partner = rng.below_usize(PARTNERS.len()) as u8;
-                let created = rng.below(STAFF_SPAN_SECS) as u32;
+                let created = (7 * 86_400 + rng.below(STAFF_SPAN_SECS)) as u32;
                 if !disabled && rng.chance(30) {
                     flags |= flag::PWD_NEVER;
                 }
@@ -704,7 +706,7 @@ impl Directory {
                 if rng.chance(20) {
                     flags |= flag::CERT;
                 }
-                if rng.chance(300) {
+                if rng.chance(150) {
                     flags |= flag::ALIAS;
                 }
                 if rng.chance(2) || (d == 0 && j == 1) {
@@ -721,7 +723,7 @@ impl Directory {
                     if rng.chance(300) {
                         flags |= flag::EV;
                     }
-                    if rng.chance(500) {
+                    if rng.chance(250) {
                         flags |= flag::SIP_PROXY;
                     }
                     if rng.chance(400) {
@@ -1215,7 +1217,7 @@ impl Directory {
         }
 
         // Project groups: 5–40 members drawn from one domain's enabled staff, until the average
-        // user is in about five of them (ten groups in all, counting the primary group).
+        // user is in four or five of them (about ten groups in all, counting the primary group).
         let mut prng = Rng::new(self.seed, stream::PROJECTS);
         let mut project_no = 0usize;
         let mut first_project = NONE;
@@ -1224,7 +1226,7 @@ impl Directory {
             if pool.is_empty() {
                 continue;
             }
-            let target = pool.len() * 5;
+            let target = pool.len() * 9 / 2;
             let mut assigned = 0;
             let mut members: Vec<u32> = Vec::with_capacity(40);
             while assigned < target {
@@ -1236,14 +1238,16 @@ impl Directory {
                         members.push(m);
                     }
                 }
-                project_no += 1;
+                // (word, number) pairs are unique and keep the names short: Proj-Atlas-17.
                 let word = PROJECT_WORDS[project_no % PROJECT_WORDS.len()];
+                let number = project_no / PROJECT_WORDS.len() + 1;
+                project_no += 1;
                 let rid = take_rid(d);
                 let created = t0 + 120 * 86_400 + prng.below(STAFF_SPAN_SECS - 200 * 86_400) as i64;
                 let g = self.push_group(Group {
                     kind: GroupKind::Project,
                     domain: d as u8,
-                    name: format!("Proj-{word}-{project_no}"),
+                    name: format!("Proj-{word}-{number}"),
                     place: Place::Ou(OuKind::Groups),
                     scope: Scope::Global,
                     security: true,

@@ -5,9 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 
 use super::columns::{Cell, Ctx, PS7_CONTACT, PS7_GROUP, PS7_USER, Style};
+use super::fmt::EXPORT_TIME;
 use super::sink::atomic_with;
 use super::view::{ContactView, GroupView, UserView};
 
@@ -66,6 +67,12 @@ pub(crate) fn write(ctx: &Ctx<'_>, path: &Path, progress: &dyn Fn(u64)) -> Resul
         );
     }
     let mut wb = Workbook::new();
+    // A fixed creation date: the same seed must give the same bytes.
+    let props = DocProperties::new()
+        .set_title("Active Directory inventory")
+        .set_author("Contoso IT")
+        .set_creation_datetime(&ExcelDateTime::from_timestamp(EXPORT_TIME)?);
+    wb.set_properties(&props);
     let bold = Format::new().set_bold();
     let title = Format::new().set_bold().set_font_size(14);
     let date = Format::new().set_num_format("dd/mm/yyyy hh:mm:ss");
