@@ -243,7 +243,7 @@ fn users(
         w.str(&clean(&v.canonical));
         w.end_row()?;
         *done += 1;
-        if *done % 4096 == 0 {
+        if done.is_multiple_of(4096) {
             progress(*done);
         }
     }

@@ -264,7 +264,7 @@ pub(crate) fn write(ctx: &Ctx<'_>, path: &Path, progress: &dyn Fn(u64)) -> Resul
             };
             emit(&mut w, ctx, &row)?;
             users_done += 1;
-            if users_done % 4096 == 0 {
+            if users_done.is_multiple_of(4096) {
                 progress(users_done);
             }
         }

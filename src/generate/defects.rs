@@ -342,7 +342,11 @@ impl Injector<'_> {
                 (v, Some("a second primary SMTP: value"))
             }),
             "PA-SMTP-CHAR" => {
-                let with = if self.instance % 2 == 0 { "," } else { " " };
+                let with = if self.instance.is_multiple_of(2) {
+                    ","
+                } else {
+                    " "
+                };
                 self.proxy_single(rule, move |inj, u| {
                     let l = inj.dir.local_part(u as usize);
                     let v = format!("smtp:{}@{}", break_at_dot(&l, with), inj.mail_domain(u));

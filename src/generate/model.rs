@@ -1130,8 +1130,8 @@ impl Directory {
         edges.push((cycle[0] | GROUP_BIT, cycle[1]));
         edges.push((cycle[1] | GROUP_BIT, cycle[2]));
         edges.push((cycle[2] | GROUP_BIT, cycle[0]));
-        for d in 0..3 {
-            for &g in &dept_groups[d] {
+        for groups in &dept_groups {
+            for &g in groups {
                 edges.push((g | GROUP_BIT, all_employees));
             }
         }
@@ -1221,8 +1221,7 @@ impl Directory {
         let mut prng = Rng::new(self.seed, stream::PROJECTS);
         let mut project_no = 0usize;
         let mut first_project = NONE;
-        for d in 0..3 {
-            let pool = &enabled_by_domain[d];
+        for (d, pool) in enabled_by_domain.iter().enumerate() {
             if pool.is_empty() {
                 continue;
             }
