@@ -148,51 +148,31 @@ fn encode_into(enc: Encoding, s: &str, out: &mut Vec<u8>) {
     }
 }
 
-pub(crate) struct CsvWriter {
-    file: AtomicFile,
+/// One producer's row syntax, rendering rows into an in-memory buffer. Workers render chunks
+/// of rows in parallel into their own `RowBuf`, which the [`CsvWriter`] appends in order.
+pub(crate) struct RowBuf {
     enc: Encoding,
     quoting: Quoting,
     delim: char,
     eol: &'static str,
     line: String,
-    bytes: Vec<u8>,
+    out: Vec<u8>,
     fields: usize,
     rows: u64,
 }
 
-impl CsvWriter {
-    pub(crate) fn create(
-        path: &Path,
-        enc: Encoding,
-        quoting: Quoting,
-        delim: char,
-        eol: &'static str,
-    ) -> Result<CsvWriter> {
-        let mut file = AtomicFile::create(path)?;
-        match enc {
-            Encoding::Utf8Bom => file.write_all(&[0xEF, 0xBB, 0xBF])?,
-            Encoding::Utf16Le => file.write_all(&[0xFF, 0xFE])?,
-            _ => {}
-        }
-        Ok(CsvWriter {
-            file,
+impl RowBuf {
+    fn new(enc: Encoding, quoting: Quoting, delim: char, eol: &'static str) -> RowBuf {
+        RowBuf {
             enc,
             quoting,
             delim,
             eol,
             line: String::with_capacity(4096),
-            bytes: Vec::with_capacity(8192),
+            out: Vec::with_capacity(1 << 16),
             fields: 0,
             rows: 0,
-        })
-    }
-
-    /// A line written as is (the `#TYPE` line, a title).
-    pub(crate) fn raw_line(&mut self, s: &str) -> Result<()> {
-        self.line.clear();
-        self.line.push_str(s);
-        self.line.push_str(self.eol);
-        self.flush_line()
+        }
     }
 
     fn sep(&mut self) {
@@ -248,34 +228,103 @@ impl CsvWriter {
         }
     }
 
-    pub(crate) fn header(&mut self, cols: &[&str]) -> Result<()> {
-        for c in cols {
-            self.str(c);
-        }
-        self.end_header()
-    }
-
-    fn flush_line(&mut self) -> Result<()> {
-        self.bytes.clear();
-        encode_into(self.enc, &self.line, &mut self.bytes);
-        self.file.write_all(&self.bytes)?;
+    fn end_line(&mut self) {
+        self.line.push_str(self.eol);
+        encode_into(self.enc, &self.line, &mut self.out);
         self.line.clear();
         self.fields = 0;
+    }
+
+    pub(crate) fn end_row(&mut self) {
+        self.rows += 1;
+        self.end_line();
+    }
+}
+
+pub(crate) struct CsvWriter {
+    file: AtomicFile,
+    buf: RowBuf,
+}
+
+impl std::ops::Deref for CsvWriter {
+    type Target = RowBuf;
+    fn deref(&self) -> &RowBuf {
+        &self.buf
+    }
+}
+
+impl std::ops::DerefMut for CsvWriter {
+    fn deref_mut(&mut self) -> &mut RowBuf {
+        &mut self.buf
+    }
+}
+
+impl CsvWriter {
+    pub(crate) fn create(
+        path: &Path,
+        enc: Encoding,
+        quoting: Quoting,
+        delim: char,
+        eol: &'static str,
+    ) -> Result<CsvWriter> {
+        let mut file = AtomicFile::create(path)?;
+        match enc {
+            Encoding::Utf8Bom => file.write_all(&[0xEF, 0xBB, 0xBF])?,
+            Encoding::Utf16Le => file.write_all(&[0xFF, 0xFE])?,
+            _ => {}
+        }
+        Ok(CsvWriter {
+            file,
+            buf: RowBuf::new(enc, quoting, delim, eol),
+        })
+    }
+
+    /// An empty buffer with this file's syntax, for a worker thread.
+    pub(crate) fn fork(&self) -> RowBuf {
+        RowBuf::new(self.buf.enc, self.buf.quoting, self.buf.delim, self.buf.eol)
+    }
+
+    /// Appends rows a worker rendered with [`CsvWriter::fork`].
+    pub(crate) fn append(&mut self, rb: RowBuf) -> Result<()> {
+        self.flush()?;
+        self.buf.rows += rb.rows;
+        self.file.write_all(&rb.out)
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        self.file.write_all(&self.buf.out)?;
+        self.buf.out.clear();
         Ok(())
     }
 
-    pub(crate) fn end_header(&mut self) -> Result<()> {
-        self.line.push_str(self.eol);
-        self.flush_line()
+    /// A line written as is (the `#TYPE` line, a title).
+    pub(crate) fn raw_line(&mut self, s: &str) -> Result<()> {
+        self.buf.line.clear();
+        self.buf.fields = 0;
+        self.buf.line.push_str(s);
+        self.buf.end_line();
+        self.flush()
+    }
+
+    pub(crate) fn header(&mut self, cols: &[&str]) -> Result<()> {
+        for c in cols {
+            self.buf.str(c);
+        }
+        self.buf.end_line();
+        self.flush()
     }
 
     pub(crate) fn end_row(&mut self) -> Result<()> {
-        self.rows += 1;
-        self.end_header()
+        self.buf.end_row();
+        if self.buf.out.len() >= 1 << 16 {
+            self.flush()?;
+        }
+        Ok(())
     }
 
-    pub(crate) fn finish(self) -> Result<(PathBuf, u64)> {
-        let rows = self.rows;
+    pub(crate) fn finish(mut self) -> Result<(PathBuf, u64)> {
+        self.flush()?;
+        let rows = self.buf.rows;
         Ok((self.file.commit()?, rows))
     }
 }
