@@ -370,7 +370,10 @@ fn domain(dir: &Directory, d: u8, path: &Path) -> Result<(PathBuf, u64)> {
             s
         }),
         ("RIDs Issued", rids.to_string()),
-        ("RIDs Remaining", (1_073_741_823 - rids).to_string()),
+        (
+            "RIDs Remaining",
+            1_073_741_823u64.saturating_sub(rids).to_string(),
+        ),
     ];
     for (k, v) in rows {
         w.str(k);

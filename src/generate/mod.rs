@@ -11,10 +11,10 @@
 //! directory, rules or report modules, so that a bug there cannot hide itself by changing what
 //! the tests compare against.
 //!
-//! Layout: [`model`] builds the directory (with [`defects`]), [`view`] renders one object's
-//! values, [`columns`] types them into cells, and one writer per dialect family prints them
-//! ([`powershell`], [`csvde`], [`adrecon`], [`xlsx`]) through [`sink`]; [`manifest`] records
-//! the truth. [`rng`] and [`names`] hold the randomness and the name tables.
+//! Layout: `model` builds the directory (with `defects`), `view` renders one object's values,
+//! `columns` types them into cells, and one writer per dialect family prints them
+//! (`powershell`, `csvde`, `adrecon`, `xlsx`) through `sink`; `manifest` records the truth.
+//! `rng` and `names` hold the randomness and the name tables.
 
 mod adrecon;
 mod columns;
@@ -143,6 +143,12 @@ impl GenerateOptions {
             out: out.into(),
             with_defects: true,
         }
+    }
+}
+
+impl Default for GenerateOptions {
+    fn default() -> Self {
+        GenerateOptions::new(1000, 42, Dialect::Ps7, "generated")
     }
 }
 

@@ -1582,11 +1582,17 @@ impl Directory {
     }
 
     pub(crate) fn base_upn(&self, u: usize) -> Option<String> {
+        self.base_upn_with(u, &self.local_part(u))
+    }
+
+    /// The `*_with` variants take the local part computed once by the caller: a user's view
+    /// needs it for UPN, mail, nickname, SIP and proxies.
+    pub(crate) fn base_upn_with(&self, u: usize, local: &str) -> Option<String> {
         let user = self.users.get(u)?;
         let suffix = DOMAINS[user.domain as usize % 3].upn_suffix;
         match user.kind {
             Kind::Staff | Kind::SystemMailbox | Kind::HealthMailbox | Kind::DiscoveryMailbox => {
-                Some(format!("{}@{suffix}", self.local_part(u)))
+                Some(format!("{local}@{suffix}"))
             }
             Kind::Service => Some(format!("{}@{suffix}", self.base_sam(u))),
             _ => None,
@@ -1594,21 +1600,29 @@ impl Directory {
     }
 
     pub(crate) fn base_mail(&self, u: usize) -> Option<String> {
+        self.base_mail_with(u, &self.local_part(u))
+    }
+
+    pub(crate) fn base_mail_with(&self, u: usize, local: &str) -> Option<String> {
         let user = self.users.get(u)?;
         let domain = DOMAINS[user.domain as usize % 3].mail_domain;
         match user.kind {
             Kind::Staff | Kind::SystemMailbox | Kind::HealthMailbox | Kind::DiscoveryMailbox => {
-                Some(format!("{}@{domain}", self.local_part(u)))
+                Some(format!("{local}@{domain}"))
             }
             _ => None,
         }
     }
 
     pub(crate) fn base_nickname(&self, u: usize) -> Option<String> {
+        self.base_nickname_with(u, &self.local_part(u))
+    }
+
+    pub(crate) fn base_nickname_with(&self, u: usize, local: &str) -> Option<String> {
         let user = self.users.get(u)?;
         match user.kind {
             Kind::Staff | Kind::SystemMailbox | Kind::HealthMailbox | Kind::DiscoveryMailbox => {
-                let mut l = self.local_part(u);
+                let mut l = local.to_string();
                 l.retain(|c| c != '\'');
                 Some(l)
             }
@@ -1658,7 +1672,11 @@ impl Directory {
     }
 
     pub(crate) fn base_sip(&self, u: usize) -> String {
-        format!("sip:{}@{}", self.local_part(u), self.sip_domain(u))
+        self.base_sip_with(u, &self.local_part(u))
+    }
+
+    pub(crate) fn base_sip_with(&self, u: usize, local: &str) -> String {
+        format!("sip:{local}@{}", self.sip_domain(u))
     }
 
     pub(crate) fn x500(&self, u: usize) -> String {
@@ -1670,24 +1688,24 @@ impl Directory {
         )
     }
 
-    pub(crate) fn base_target(&self, u: usize) -> Option<String> {
+    pub(crate) fn base_target_with(&self, u: usize, local: &str) -> Option<String> {
         let user = self.users.get(u)?;
         if user.kind == Kind::Staff && user.has(flag::REMOTE) {
             Some(format!(
                 "SMTP:{}@{TENANT_ROUTING_DOMAIN}",
-                self.base_nickname(u).unwrap_or_default()
+                self.base_nickname_with(u, local).unwrap_or_default()
             ))
         } else {
             None
         }
     }
 
-    pub(crate) fn base_proxies(&self, u: usize) -> Vec<String> {
+    pub(crate) fn base_proxies_with(&self, u: usize, local: &str) -> Vec<String> {
         let Some(user) = self.users.get(u) else {
             return Vec::new();
         };
         let mut v = Vec::new();
-        let Some(mail) = self.base_mail(u) else {
+        let Some(mail) = self.base_mail_with(u, local) else {
             return v;
         };
         v.push(format!("SMTP:{mail}"));
@@ -1700,11 +1718,11 @@ impl Directory {
         if user.has(flag::REMOTE) {
             v.push(format!(
                 "smtp:{}@{TENANT_ROUTING_DOMAIN}",
-                self.base_nickname(u).unwrap_or_default()
+                self.base_nickname_with(u, local).unwrap_or_default()
             ));
         }
         if user.has(flag::SFB) && user.has(flag::SIP_PROXY) {
-            let sip = self.base_sip(u);
+            let sip = self.base_sip_with(u, local);
             v.push(format!("SIP:{}", sip.trim_start_matches("sip:")));
         }
         if user.has(flag::X500) {

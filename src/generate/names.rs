@@ -422,9 +422,9 @@ pub(crate) const PARTNERS: &[(&str, &str)] = &[
     ("Fourth Coffee", "fourthcoffee.com"),
 ];
 
-/// ASCII transliteration of one letter, as an admin would type it in a logon name.
-fn fold_char(c: char, out: &mut String) {
-    let s = match c {
+/// ASCII transliteration of one non-ASCII letter, as an admin would type it in a logon name.
+fn fold_char(c: char) -> &'static str {
+    match c {
         'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' => "a",
         'æ' | 'Æ' => "ae",
         'ç' | 'Ç' => "c",
@@ -437,27 +437,21 @@ fn fold_char(c: char, out: &mut String) {
         'ý' | 'ÿ' | 'Ý' => "y",
         'þ' | 'Þ' => "th",
         'ð' | 'Ð' => "d",
-        _ => {
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            }
-            return;
-        }
-    };
-    out.push_str(s);
+        _ => "",
+    }
 }
 
-/// Lower-case ASCII transliteration, keeping only the characters in `keep` besides letters and
-/// digits.
+/// Lower-case ASCII transliteration, keeping only letters, digits and the characters in `keep`.
 pub(crate) fn fold_ascii(s: &str, keep: &[char], out: &mut String) {
-    let mut tmp = String::with_capacity(s.len());
     for c in s.chars() {
-        fold_char(c, &mut tmp);
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() || keep.contains(&c) {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else {
+            out.push_str(fold_char(c));
+        }
     }
-    out.extend(
-        tmp.chars()
-            .filter(|c| c.is_ascii_alphanumeric() || keep.contains(c)),
-    );
 }
 
 /// What Windows PowerShell 5.1's ASCII encoder does to a string: every UTF-16 code unit

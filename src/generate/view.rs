@@ -122,19 +122,20 @@ impl UserView {
         let sam = ovr
             .and_then(|o| o.sam.clone())
             .unwrap_or_else(|| dir.base_sam(u));
+        let local = dir.local_part(u);
         let upn = match ovr.and_then(|o| o.upn.clone()) {
             Some(v) => v,
-            None => dir.base_upn(u),
+            None => dir.base_upn_with(u, &local),
         };
         let mail = match ovr.and_then(|o| o.mail.clone()) {
             Some(v) => v,
-            None => dir.base_mail(u),
+            None => dir.base_mail_with(u, &local),
         };
         let nickname = match ovr.and_then(|o| o.nickname.clone()) {
             Some(v) => v,
-            None => dir.base_nickname(u),
+            None => dir.base_nickname_with(u, &local),
         };
-        let mut proxies = dir.base_proxies(u);
+        let mut proxies = dir.base_proxies_with(u, &local);
         if let Some(o) = ovr {
             if o.proxy_clear {
                 proxies.clear();
@@ -147,7 +148,7 @@ impl UserView {
         }
         let target = match ovr.and_then(|o| o.target.clone()) {
             Some(v) => v,
-            None => dir.base_target(u),
+            None => dir.base_target_with(u, &local),
         };
 
         let contractor = user.has(flag::CONTRACTOR);
@@ -257,7 +258,7 @@ impl UserView {
             let online = user.has(flag::ONLINE);
             let sip = ovr
                 .and_then(|o| o.sip.clone())
-                .unwrap_or_else(|| dir.base_sip(u));
+                .unwrap_or_else(|| dir.base_sip_with(u, &local));
             let base_locator = if online {
                 ONLINE_LOCATOR
             } else {
