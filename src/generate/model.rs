@@ -575,11 +575,22 @@ impl Directory {
                 guid: guid(self.seed, i as u64),
                 created,
             });
+            // Parents before children: OU=Staff first, its children some days later.
+            let staff_created = created + rng.range(3_600, 10 * 86_400) as i64;
             for kind in DOMAIN_OUS {
+                let after = if kind.parent().is_some() {
+                    staff_created
+                } else {
+                    created
+                };
                 self.ous.push(Ou {
                     domain: i as u8,
                     kind,
-                    created: created + rng.range(3_600, 30 * 86_400) as i64,
+                    created: if kind == OuKind::Staff {
+                        staff_created
+                    } else {
+                        after + rng.range(3_600, 20 * 86_400) as i64
+                    },
                 });
             }
             if i == 0 {
