@@ -381,3 +381,41 @@ fn dialect_names_round_trip() {
     let e = "bogus".parse::<Dialect>().unwrap_err().to_string();
     assert!(e.contains("excel-fr") && e.contains("bogus"), "{e}");
 }
+
+#[test]
+fn tiny_directories_write_in_every_dialect() {
+    for n in [0, 1, 7, 21] {
+        for d in Dialect::ALL {
+            let (_t, rep) = make(d, n, 3);
+            assert_eq!(rep.manifest.users_requested, n);
+            assert!(rep.manifest.users >= n + 15, "{d} {n}");
+            assert!(rep.manifest.contacts >= 3);
+            if n < 50 {
+                // Too few users to host every defect: the manifest says so.
+                assert!(
+                    n >= 21
+                        || rep
+                            .manifest
+                            .notes
+                            .iter()
+                            .any(|s| s.contains("not injected"))
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn too_many_users_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = hybridready::generate::GenerateOptions::new(
+        20_000_000,
+        1,
+        Dialect::Ps7,
+        dir.path().join("out"),
+    );
+    let err = hybridready::generate::generate(&opts)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("at most"), "{err}");
+}

@@ -259,6 +259,9 @@ pub(crate) fn build(dir: &Directory, dialect: Dialect, files: Vec<FileEntry>) ->
         "Cycle-A → Cycle-B → Cycle-C → Cycle-A is a nesting cycle; All Employees nests every department group; SyncPilot nests one project group whose members are not in the group filter's scope (Entra Connect does not resolve nesting)".into(),
         "UPN-TLD and SIP-UPN also occur by construction on many objects: see systemic (not part of defects)".into(),
     ];
+    if dir.requested < 21 {
+        notes.push("fewer than 21 users: some OUs hold no object, so an export that only shows object DNs (every PowerShell dialect) cannot reveal them all".into());
+    }
     notes.extend(dialect_notes(dialect).iter().map(|s| s.to_string()));
     notes.extend(dir.notes.iter().cloned());
     let pilot_users = dir.group_members.get(dir.pilot_group as usize).len();
