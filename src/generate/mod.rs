@@ -11,16 +11,20 @@
 //! directory, rules or report modules, so that a bug there cannot hide itself by changing what
 //! the tests compare against.
 //!
-//! Layout: `model` builds the directory (with `defects`), `view` renders one object's values,
-//! `columns` types them into cells, and one writer per dialect family prints them
-//! (`powershell`, `csvde`, `adrecon`, `xlsx`) through `sink`; `manifest` records the truth.
-//! `rng` and `names` hold the randomness and the name tables.
+//! Layout: `model` builds the directory (users there, groups and memberships in `groups`,
+//! injected defects in `defects`); `identity` derives a user's names and addresses, `view`
+//! renders one object's values with defects applied, `columns` types them into cells, and one
+//! writer per dialect family prints them (`powershell`, `csvde`, `adrecon`, `xlsx`) through
+//! `sink`; `manifest` records the truth. `rng`, `names` and `fmt` hold the randomness, the
+//! name tables and the value renderings.
 
 mod adrecon;
 mod columns;
 mod csvde;
 mod defects;
 mod fmt;
+mod groups;
+mod identity;
 mod manifest;
 mod model;
 mod names;
