@@ -3,6 +3,7 @@
 
 mod assess;
 mod batch;
+mod generate;
 mod inspect;
 pub mod progress;
 
@@ -31,6 +32,9 @@ enum Command {
     Assess(assess::AssessArgs),
     /// Evaluate every variant of a batch file on inputs read once, in parallel, and compare them.
     Batch(batch::BatchArgs),
+    /// Write a realistic synthetic directory (several domains, OUs, nested groups with a cycle,
+    /// managers, SfB users, injected defects) in any export dialect, with a manifest.json.
+    Generate(generate::GenerateArgs),
 }
 
 /// A failure the user can act on: one line saying what failed and where, then a hint.
@@ -91,6 +95,7 @@ pub fn main() -> ExitCode {
         Command::Inspect(a) => inspect::run(a),
         Command::Assess(a) => assess::run(a),
         Command::Batch(a) => batch::run(a),
+        Command::Generate(a) => generate::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -297,6 +297,8 @@ pub struct DirectoryBuilder {
     roots: super::fold::CiMap<u32>,
     /// Expected objects, so columns are allocated once at their final size.
     capacity: usize,
+    /// Per file: the domain its name-only references belong to.
+    file_domains: Vec<Option<String>>,
 }
 
 /// Parses a canonical GUID (`xxxxxxxx-xxxx-…`, as the ingest stores it) to a number.
@@ -732,6 +734,34 @@ impl DirectoryBuilder {
         if let Some(o) = text(upn).and_then(|u| self.lookup_attr(Attr::UserPrincipalName, u)) {
             candidates.push(("userPrincipalName", o));
         }
+        // A match on a weaker key is the same object only if no stronger key of both disagrees:
+        // two users that share a UPN (a UPN-DUP defect) but have different GUIDs or DNs are two.
+        let row_guid = text(guid).and_then(guid_key);
+        let row_sid = text(sid);
+        let row_sam = text(sam);
+        let compatible = |rank: usize, o: u32| -> bool {
+            let other_guid = self.col_text(o, Attr::ObjectGuid).and_then(guid_key);
+            let other_dn = self.dir.dn_of[o as usize];
+            let other_sid = self.col_text(o, Attr::Sid);
+            let other_sam = self.col_text(o, Attr::SamAccountName);
+            let differ = [
+                matches!((row_guid, other_guid), (Some(a), Some(b)) if a != b),
+                matches!((dn, other_dn), (Some(a), b) if b != NONE && a.0 != b),
+                matches!((row_sid, other_sid), (Some(a), Some(b)) if !ci_eq(a, b)),
+                domain != NONE
+                    && self.account_domain[o as usize] == domain
+                    && matches!((row_sam, other_sam), (Some(a), Some(b)) if !ci_eq(a, b)),
+            ];
+            differ.iter().take(rank).all(|d| !d)
+        };
+        let rank_of = |key: &str| match key {
+            "objectGUID" => 0,
+            "distinguishedName" => 1,
+            "SID" => 2,
+            "userPrincipalName" => 4,
+            _ => 3,
+        };
+        candidates.retain(|&(key, o)| compatible(rank_of(key), o));
         let target = candidates.first().map(|&(_, o)| o);
         if let Some(t) = target {
             let existing = self.dir.kinds[t as usize];
@@ -888,10 +918,13 @@ impl DirectoryBuilder {
             if r.kind == RefKind::PrimaryGroup {
                 has_primary_dn[r.from as usize] = true;
             }
-            let Some(t) = self.resolve(&names, r.target) else {
-                let label = self.target_label(r.target);
-                self.push_unresolved(r.kind.as_str(), label, r.file, r.line);
-                continue;
+            let t = match self.resolve(&names, r.target, r.file) {
+                Ok(t) => t,
+                Err(why) => {
+                    let label = format!("{} ({})", self.target_label(r.target), why.describe());
+                    self.push_unresolved(r.kind.as_str(), label, r.file, r.line);
+                    continue;
+                }
             };
             let from_kind = self.dir.kinds[r.from as usize];
             let to_kind = self.dir.kinds[t as usize];
@@ -929,7 +962,10 @@ impl DirectoryBuilder {
             let mut seen: hashbrown::HashSet<u64> = edges.iter().copied().collect();
             for m in &memberships {
                 let resolved = match (m.group, m.member) {
-                    (Some(g), Some(mb)) => (self.resolve(&names, g), self.resolve(&names, mb)),
+                    (Some(g), Some(mb)) => (
+                        self.resolve(&names, g, m.file),
+                        self.resolve(&names, mb, m.file),
+                    ),
                     _ => {
                         self.account(m.file).reject(
                             m.line,
@@ -940,7 +976,7 @@ impl DirectoryBuilder {
                     }
                 };
                 match resolved {
-                    (Some(g), Some(mb)) if self.dir.kinds[g as usize] == ObjectKind::Group => {
+                    (Ok(g), Ok(mb)) if self.dir.kinds[g as usize] == ObjectKind::Group => {
                         let e = ((mb as u64) << 32) | g as u64;
                         let acc = self.account(m.file);
                         acc.rows += 1;
@@ -951,7 +987,7 @@ impl DirectoryBuilder {
                             acc.merged += 1;
                         }
                     }
-                    (Some(g), Some(_)) => {
+                    (Ok(g), Ok(_)) => {
                         let kind = self.dir.kinds[g as usize].as_str();
                         self.account(m.file).reject(
                             m.line,
@@ -959,20 +995,28 @@ impl DirectoryBuilder {
                             "group is not a group",
                         );
                     }
-                    (None, _) => {
+                    (Err(why), _) => {
                         let label = self.target_label(m.group.unwrap_or(Target::Dn(DnId(0))));
+                        let category = match why {
+                            Unfound::Missing => "group not found",
+                            Unfound::Ambiguous => "group name ambiguous",
+                        };
                         self.account(m.file).reject(
                             m.line,
-                            format!("group {label} is not in the inputs"),
-                            "group not found",
+                            format!("group {label} {}", why.describe()),
+                            category,
                         );
                     }
-                    (_, None) => {
+                    (_, Err(why)) => {
                         let label = self.target_label(m.member.unwrap_or(Target::Dn(DnId(0))));
+                        let category = match why {
+                            Unfound::Missing => "member not found",
+                            Unfound::Ambiguous => "member name ambiguous",
+                        };
                         self.account(m.file).reject(
                             m.line,
-                            format!("member {label} is not in the inputs"),
-                            "member not found",
+                            format!("member {label} {}", why.describe()),
+                            category,
                         );
                     }
                 }
@@ -1001,33 +1045,62 @@ impl DirectoryBuilder {
         }
     }
 
-    fn resolve(&self, names: &NameIndex, t: Target) -> Option<u32> {
+    fn resolve(&self, names: &NameIndex, t: Target, file: FileId) -> Result<u32, Unfound> {
         let text = |r: TextRef| self.dir.text.get(r).filter(|s| !s.is_empty());
+        let found = |o: Option<u32>| o.ok_or(Unfound::Missing);
         match t {
-            Target::Dn(d) => self
-                .obj_by_dn
-                .get(d.index())
-                .copied()
-                .filter(|&o| o != NONE),
-            Target::Guid(r) => {
-                let g = guid_key(text(r)?)?;
-                self.guid_index.get(&g).copied()
+            Target::Dn(d) => found(
+                self.obj_by_dn
+                    .get(d.index())
+                    .copied()
+                    .filter(|&o| o != NONE),
+            ),
+            Target::Guid(r) => found(
+                text(r)
+                    .and_then(guid_key)
+                    .and_then(|g| self.guid_index.get(&g).copied()),
+            ),
+            Target::Sid(r) => found(text(r).and_then(|s| self.lookup_attr(Attr::Sid, s))),
+            Target::Upn(r) => {
+                found(text(r).and_then(|u| self.lookup_attr(Attr::UserPrincipalName, u)))
             }
-            Target::Sid(r) => self.lookup_attr(Attr::Sid, text(r)?),
-            Target::Upn(r) => self.lookup_attr(Attr::UserPrincipalName, text(r)?),
-            Target::Account(r) => {
-                let (netbios, sam) = text(r)?.split_once('\\')?;
+            Target::Account(r) => found(text(r).and_then(|t| {
+                let (netbios, sam) = t.split_once('\\')?;
                 let domain = self.netbios_root(netbios)?;
                 self.lookup_account(domain, sam)
+            })),
+            Target::Sam(r) => {
+                let s = text(r).ok_or(Unfound::Missing)?;
+                NameIndex::find(&names.by_sam, self.file_domain(file), s)
             }
-            Target::Sam(r) => names.unique_sam(self, text(r)?),
             Target::Name(r) => {
-                let s = text(r)?;
-                names
-                    .unique_name(self, s)
-                    .or_else(|| names.unique_sam(self, s))
+                let s = text(r).ok_or(Unfound::Missing)?;
+                let domain = self.file_domain(file);
+                match NameIndex::find(&names.by_name, domain, s) {
+                    Err(Unfound::Missing) => NameIndex::find(&names.by_sam, domain, s),
+                    r => r,
+                }
             }
         }
+    }
+
+    /// The domain a file speaks of (an ADRecon folder's `Domain.csv`), as a domain id.
+    fn file_domain(&self, file: FileId) -> Option<u32> {
+        let name = self.file_domains.get(file.0 as usize)?.as_deref()?;
+        self.dir
+            .domains
+            .iter()
+            .position(|d| d.name.eq_ignore_ascii_case(name))
+            .map(|i| i as u32)
+    }
+
+    /// Names the domain a file's name-only references (ADRecon's `Group Name`) belong to.
+    pub fn set_file_domain(&mut self, file: FileId, domain: &str) {
+        let i = file.0 as usize;
+        if self.file_domains.len() <= i {
+            self.file_domains.resize(i + 1, None);
+        }
+        self.file_domains[i] = Some(domain.trim().trim_end_matches('.').to_lowercase());
     }
 
     /// The domain root DN id for a NetBIOS name: from a domain record, else the first label of a
@@ -1309,11 +1382,36 @@ fn transpose(n: usize, edges: &[u64]) -> Adjacency {
     Adjacency { offsets, targets }
 }
 
-/// Objects by common name and by sAMAccountName, for references that give only a name. A name
-/// held by several objects resolves to none (and is reported unresolved rather than guessed).
+/// Objects by common name and by sAMAccountName, for references that give only a name; both
+/// across the directory and within each domain, since `Domain Admins` exists in every domain and an
+/// ADRecon folder names groups of its own domain only. A name held by several objects resolves to
+/// none, and is reported as ambiguous rather than guessed.
 struct NameIndex {
     by_name: super::fold::CiMap<(u32, bool)>,
     by_sam: super::fold::CiMap<(u32, bool)>,
+}
+
+/// Why a reference found no object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unfound {
+    Missing,
+    Ambiguous,
+}
+
+impl Unfound {
+    fn describe(self) -> &'static str {
+        match self {
+            Unfound::Missing => "is not in the inputs",
+            Unfound::Ambiguous => "names several objects of the inputs (ambiguous)",
+        }
+    }
+}
+
+fn scoped(domain: Option<u32>, name: &str) -> String {
+    match domain {
+        Some(d) => format!("{d}\u{1}{name}"),
+        None => name.to_string(),
+    }
 }
 
 impl NameIndex {
@@ -1328,37 +1426,64 @@ impl NameIndex {
                 matches!(m.group, Some(Target::Name(_) | Target::Sam(_)))
                     || matches!(m.member, Some(Target::Name(_) | Target::Sam(_)))
             });
-        if needed {
-            for obj in 0..b.dir.kinds.len() as u32 {
-                let cn = b.col_text(obj, Attr::Cn).map(str::to_string).or_else(|| {
-                    let d = b.dir.dn_of[obj as usize];
-                    (d != NONE)
-                        .then(|| {
-                            dn::first_rdn_value(b.dir.dns.display(DnId(d))).map(|c| c.into_owned())
-                        })
-                        .flatten()
-                });
-                if let Some(cn) = cn {
-                    let e = by_name.entry_or_insert_with(&cn, || (obj, true));
-                    if e.0 != obj {
-                        e.1 = false;
-                    }
+        if !needed {
+            return NameIndex { by_name, by_sam };
+        }
+        let add = |map: &mut super::fold::CiMap<(u32, bool)>, key: &str, obj: u32| {
+            let e = map.entry_or_insert_with(key, || (obj, true));
+            if e.0 != obj {
+                e.1 = false;
+            }
+        };
+        for obj in 0..b.dir.kinds.len() as u32 {
+            let domain = b
+                .dir
+                .domain_of
+                .get(obj as usize)
+                .copied()
+                .filter(|&d| d != NONE);
+            let cn = b.col_text(obj, Attr::Cn).map(str::to_string).or_else(|| {
+                let d = b.dir.dn_of[obj as usize];
+                (d != NONE)
+                    .then(|| {
+                        dn::first_rdn_value(b.dir.dns.display(DnId(d))).map(|c| c.into_owned())
+                    })
+                    .flatten()
+            });
+            if let Some(cn) = cn {
+                add(&mut by_name, &cn, obj);
+                if domain.is_some() {
+                    add(&mut by_name, &scoped(domain, &cn), obj);
                 }
-                if let Some(sam) = b.col_text(obj, Attr::SamAccountName) {
-                    let e = by_sam.entry_or_insert_with(sam, || (obj, true));
-                    if e.0 != obj {
-                        e.1 = false;
-                    }
+            }
+            if let Some(sam) = b.col_text(obj, Attr::SamAccountName) {
+                add(&mut by_sam, sam, obj);
+                if domain.is_some() {
+                    add(&mut by_sam, &scoped(domain, sam), obj);
                 }
             }
         }
         NameIndex { by_name, by_sam }
     }
-    fn unique_name(&self, _b: &DirectoryBuilder, s: &str) -> Option<u32> {
-        self.by_name.get(s).filter(|e| e.1).map(|e| e.0)
-    }
-    fn unique_sam(&self, _b: &DirectoryBuilder, s: &str) -> Option<u32> {
-        self.by_sam.get(s).filter(|e| e.1).map(|e| e.0)
+
+    fn find(
+        map: &super::fold::CiMap<(u32, bool)>,
+        domain: Option<u32>,
+        s: &str,
+    ) -> Result<u32, Unfound> {
+        let look = |key: &str| match map.get(key) {
+            Some(&(o, true)) => Ok(o),
+            Some(_) => Err(Unfound::Ambiguous),
+            None => Err(Unfound::Missing),
+        };
+        match domain {
+            // Within the file's domain first; elsewhere only if the domain has no such name.
+            Some(_) => match look(&scoped(domain, s)) {
+                Err(Unfound::Missing) => look(s),
+                r => r,
+            },
+            None => look(s),
+        }
     }
 }
 

@@ -267,6 +267,7 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
     let mut builder = DirectoryBuilder::new();
     let mut inputs = Vec::new();
     let mut next_id = 0u32;
+    let mut folder_domains: std::collections::HashMap<PathBuf, Option<String>> = Default::default();
     for f in &files {
         let name = f.display().to_string();
         opts.report(Progress::File(&name));
@@ -296,6 +297,12 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
                 } else {
                     let id = FileId(next_id);
                     next_id += 1;
+                    if let Some(d) = f
+                        .parent()
+                        .and_then(|p| folder_domain(p, &mut folder_domains))
+                    {
+                        builder.set_file_domain(id, &d);
+                    }
                     inputs.push(read_csv_file(f, &bytes, id, opts, &mut builder, &reported));
                 }
             },
@@ -320,6 +327,44 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
         }
     }
     Ok(Ingested { directory, inputs })
+}
+
+/// The domain an ADRecon folder describes (its `Domain.csv`'s `Name`), so that its name-only
+/// references (`Group Name`, `Member UserName`) resolve within that domain.
+fn folder_domain(
+    dir: &Path,
+    cache: &mut std::collections::HashMap<PathBuf, Option<String>>,
+) -> Option<String> {
+    cache
+        .entry(dir.to_path_buf())
+        .or_insert_with(|| {
+            let bytes = std::fs::read(dir.join("Domain.csv")).ok()?;
+            let decoded = encoding::decode(&bytes);
+            domain_name_of_facts(decoded.as_str().lines().map(|l| {
+                let mut r = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .from_reader(l.as_bytes());
+                r.records()
+                    .next()
+                    .and_then(Result::ok)
+                    .map(|rec| {
+                        (
+                            rec.get(0).unwrap_or("").to_string(),
+                            rec.get(1).unwrap_or("").to_string(),
+                        )
+                    })
+                    .unwrap_or_default()
+            }))
+        })
+        .clone()
+}
+
+/// The `Name` of an ADRecon `Category, Value` domain table.
+fn domain_name_of_facts(rows: impl Iterator<Item = (String, String)>) -> Option<String> {
+    rows.into_iter()
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("name"))
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| v.contains('.'))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -611,6 +656,18 @@ fn read_workbook_file(
         }
     };
     let mut read_any = false;
+    // The ADRecon workbook's Domain sheet names the domain of every other sheet.
+    let domain = sheets
+        .iter()
+        .find(|s| s.name.eq_ignore_ascii_case("domain"))
+        .and_then(|s| {
+            domain_name_of_facts(s.rows.iter().map(|r| {
+                (
+                    r.first().cloned().unwrap_or_default(),
+                    r.get(1).cloned().unwrap_or_default(),
+                )
+            }))
+        });
     for sheet in sheets {
         let mut r = InputReport::new(path, Some(sheet.name.clone()), 0);
         r.encoding = Some("XLSX".into());
@@ -657,6 +714,9 @@ fn read_workbook_file(
         *next_id += 1;
         r.file_id = Some(id);
         builder.register_file(id);
+        if let Some(d) = &domain {
+            builder.set_file_domain(id, d);
+        }
         let mut batch = RecordBatch::new(id);
         let mut reader = RowReader::new(&plan);
         for (i, row) in sheet.rows.iter().enumerate().skip(h + 1) {

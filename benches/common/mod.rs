@@ -1,0 +1,62 @@
+//! Shared by the benches: a synthetic directory generated once and kept under `target/bench-data`.
+
+use std::path::{Path, PathBuf};
+
+/// Users in the bench directory: `HYBRIDREADY_BENCH_USERS`, default one million.
+pub fn users() -> usize {
+    std::env::var("HYBRIDREADY_BENCH_USERS")
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+/// The folder of a generated directory in `dialect`, generating it on first use.
+pub fn dataset(dialect: &str, users: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-data")
+        .join(format!("{dialect}-{users}"));
+    if !dir.join("manifest.json").exists() {
+        eprintln!(
+            "generating {users} users ({dialect}) into {}",
+            dir.display()
+        );
+        let opts = hybridready::generate::GenerateOptions {
+            users,
+            seed: 42,
+            dialect: dialect.parse().expect("dialect"),
+            out: dir.clone(),
+            with_defects: true,
+        };
+        hybridready::generate::generate(&opts).expect("generate");
+    }
+    dir
+}
+
+/// The CSV files of a dataset.
+pub fn csv_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("dataset")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The floor the ingest is measured against: the csv crate parsing the same files, one
+/// `ByteRecord` at a time, doing nothing with them.
+pub fn csv_floor(files: &[PathBuf]) -> u64 {
+    let mut n = 0;
+    for f in files {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_path(f)
+            .expect("open");
+        let mut rec = csv::ByteRecord::new();
+        while rdr.read_byte_record(&mut rec).expect("parse") {
+            n += rec.len() as u64;
+        }
+    }
+    n
+}

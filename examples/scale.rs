@@ -1,0 +1,94 @@
+//! One run at scale with wall times and peak memory, for the closing notes of performance work:
+//!
+//!     cargo run --release --example scale -- [USERS] [DIALECT]
+//!
+//! Generates (once) a directory under target/bench-data, times the csv-crate floor, then ingest +
+//! directory + graph, then the rules and one simulation, and prints peak resident memory.
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use hybridready::graph::DirectoryGraph;
+use hybridready::ingest::{IngestOptions, ingest};
+use std::time::Instant;
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|k| k.parse::<f64>().ok())
+            })
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+/// CPU seconds used so far by this process (user + system), from /proc/self/stat: wall times
+/// on a shared machine are noisy, CPU times much less so.
+fn cpu_s() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let after = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = after.split_whitespace().collect();
+            let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+            Some(ticks / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let users = args
+        .next()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or_else(common::users);
+    let dialect = args.next().unwrap_or_else(|| "ps7".into());
+    let dir = common::dataset(&dialect, users);
+    let files = common::csv_files(&dir);
+    let bytes: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    println!(
+        "{users} users, {dialect}, {} files, {:.0} MB",
+        files.len(),
+        bytes as f64 / 1e6
+    );
+    let t = Instant::now();
+    let c0 = cpu_s();
+    let fields = common::csv_floor(&files);
+    let floor = t.elapsed().as_secs_f64();
+    let floor_cpu = cpu_s() - c0;
+    println!(
+        "csv floor (ByteRecord loop): {floor:.2} s wall, {floor_cpu:.2} s CPU ({fields} fields), peak {:.0} MiB",
+        peak_rss_mib()
+    );
+    let t = Instant::now();
+    let c0 = cpu_s();
+    let ing = ingest(std::slice::from_ref(&dir), &IngestOptions::default()).expect("ingest");
+    let t_ingest = t.elapsed().as_secs_f64();
+    let t2 = Instant::now();
+    let graph = DirectoryGraph::build(&ing.directory);
+    let t_graph = t2.elapsed().as_secs_f64();
+    let total = t.elapsed().as_secs_f64();
+    let total_cpu = cpu_s() - c0;
+    let c = ing.directory.counts();
+    println!(
+        "ingest + directory: {t_ingest:.2} s, graph: {t_graph:.2} s, total {total:.2} s wall = {:.2}× the floor; {total_cpu:.2} s CPU on {} threads",
+        total / floor,
+        rayon::current_num_threads()
+    );
+    println!(
+        "  {} users, {} groups, {} contacts, {} memberships, {} graph edges, {} nesting cycles",
+        c.users,
+        c.groups,
+        c.contacts,
+        c.memberships,
+        graph.graph.edge_count(),
+        graph.cycles.len()
+    );
+    println!("peak resident memory: {:.0} MiB", peak_rss_mib());
+}
