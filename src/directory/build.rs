@@ -9,7 +9,7 @@
 //! membership edge), merged (into one already known) or rejected (with its line and reason).
 
 use super::dn::{self, DnError, DnId, DnInterner};
-use super::fold::{ci_eq, ci_hash, ci_hash_str, fold};
+use super::fold::{ci_eq, ci_hash_str};
 use super::text::{TextArena, TextRef};
 use super::{
     Adjacency, Attr, Conflict, Directory, Domain, DomainId, DomainOrigin, MAX_EXAMPLES, NONE,
@@ -134,6 +134,8 @@ pub struct BatchRow {
     pub line: u64,
     pub what: RowWhat,
     pub dn: Option<DnId>,
+    /// The container holding `dn` (interned with it, on the parsing thread).
+    pub parent: Option<DnId>,
     pub values: Range<u32>,
     pub refs: Range<u32>,
 }
@@ -165,6 +167,7 @@ pub struct RecordBatch {
     pub refs: Vec<BatchRef>,
     pub domains: Vec<DomainRecord>,
     pub trusts: Vec<TrustRecord>,
+    scratch: String,
 }
 
 /// Marks where a row's values and refs start, so a row can be finished or abandoned.
@@ -185,6 +188,7 @@ impl RecordBatch {
             refs: Vec::new(),
             domains: Vec::new(),
             trusts: Vec::new(),
+            scratch: String::new(),
         }
     }
     pub fn start_row(&self) -> RowStart {
@@ -218,10 +222,17 @@ impl RecordBatch {
     }
     /// Ends the current row. `dn` comes from [`RecordBatch::dns`] (`self.dns.intern`).
     pub fn end_row(&mut self, start: RowStart, line: u64, what: RowWhat, dn: Option<DnId>) {
+        let parent = dn.and_then(|d| {
+            let p = dn::parent(self.dns.display(d))?;
+            self.scratch.clear();
+            self.scratch.push_str(p);
+            self.dns.intern(&self.scratch).ok()
+        });
         self.rows.push(BatchRow {
             line,
             what,
             dn,
+            parent,
             values: start.values..self.values.len() as u32,
             refs: start.refs..self.refs.len() as u32,
         });
@@ -234,6 +245,7 @@ impl RecordBatch {
             line,
             what: RowWhat::Rejected(category.to_string(), reason),
             dn: None,
+            parent: None,
             values: start.values..start.values,
             refs: start.refs..start.refs,
         });
@@ -266,6 +278,15 @@ struct PendingMembership {
     member: Option<Target>,
     file: FileId,
     line: u64,
+}
+
+/// Key hashes of a new object, for the keys no object held yet.
+#[derive(Clone, Copy)]
+struct KeyHashes {
+    guid: Option<u128>,
+    sid: Option<u64>,
+    upn: Option<u64>,
+    account: Option<u64>,
 }
 
 /// A hash index over objects whose key is one of their own attribute values, so the index holds
@@ -437,6 +458,7 @@ impl DirectoryBuilder {
         self.capacity = d.kinds.len() + objects;
         d.kinds.reserve(objects);
         d.dn_of.reserve(objects);
+        d.container_of.reserve(objects);
         d.source.reserve(objects);
         self.account_domain.reserve(objects);
         for c in d.columns.iter_mut().flatten() {
@@ -475,13 +497,16 @@ impl DirectoryBuilder {
     }
 
     fn lookup_attr(&self, attr: Attr, key: &str) -> Option<u32> {
+        self.lookup_attr_hashed(attr, ci_hash_str(key), key)
+    }
+
+    /// `h` is `ci_hash_str(key)`, so a caller that needs it again computes it once.
+    fn lookup_attr_hashed(&self, attr: Attr, h: u64, key: &str) -> Option<u32> {
         let index = self.index_for(attr)?;
-        let f = fold(key);
-        let h = ci_hash(f.as_bytes());
         index
             .table
             .find(h, |&(eh, o)| {
-                eh == h && self.col_text(o, attr).is_some_and(|v| ci_eq(v, &f))
+                eh == h && self.col_text(o, attr).is_some_and(|v| ci_eq(v, key))
             })
             .map(|&(_, o)| o)
     }
@@ -491,7 +516,10 @@ impl DirectoryBuilder {
     }
 
     fn lookup_account(&self, domain: u32, sam: &str) -> Option<u32> {
-        let h = Self::account_hash(domain, sam);
+        self.lookup_account_hashed(domain, Self::account_hash(domain, sam), sam)
+    }
+
+    fn lookup_account_hashed(&self, domain: u32, h: u64, sam: &str) -> Option<u32> {
         self.account_index
             .table
             .find(h, |&(eh, o)| {
@@ -590,7 +618,8 @@ impl DirectoryBuilder {
                 }
                 RowWhat::Object(kind) => {
                     let dn = row.dn.map(|d| dn_map[d.index()]);
-                    self.absorb_object(*kind, dn, values, base, file, row.line, |obj| {
+                    let parent = row.parent.map(|d| dn_map[d.index()]);
+                    self.absorb_object(*kind, dn, parent, values, base, file, row.line, |obj| {
                         refs.iter()
                             .map(|r| PendingRef {
                                 from: obj,
@@ -687,6 +716,7 @@ impl DirectoryBuilder {
         &mut self,
         kind: ObjectKind,
         dn: Option<DnId>,
+        parent: Option<DnId>,
         values: &[(Attr, TextRef)],
         base: usize,
         file: FileId,
@@ -723,17 +753,31 @@ impl DirectoryBuilder {
         {
             candidates.push(("distinguishedName", self.obj_by_dn[d.index()]));
         }
-        if let Some(o) = text(sid).and_then(|s| self.lookup_attr(Attr::Sid, s)) {
+        // Each key is hashed once, for the lookup here and the index insert below.
+        let sid_key = text(sid).map(|s| (ci_hash_str(s), s));
+        let upn_key = text(upn).map(|u| (ci_hash_str(u), u));
+        let acct_key = text(sam)
+            .filter(|_| domain != NONE)
+            .map(|s| (Self::account_hash(domain, s), s));
+        let sid_hit = sid_key.and_then(|(h, s)| self.lookup_attr_hashed(Attr::Sid, h, s));
+        let acct_hit = acct_key.and_then(|(h, s)| self.lookup_account_hashed(domain, h, s));
+        let upn_hit =
+            upn_key.and_then(|(h, u)| self.lookup_attr_hashed(Attr::UserPrincipalName, h, u));
+        if let Some(o) = sid_hit {
             candidates.push(("SID", o));
         }
-        if domain != NONE
-            && let Some(o) = text(sam).and_then(|s| self.lookup_account(domain, s))
-        {
+        if let Some(o) = acct_hit {
             candidates.push(("DOMAIN\\sAMAccountName", o));
         }
-        if let Some(o) = text(upn).and_then(|u| self.lookup_attr(Attr::UserPrincipalName, u)) {
+        if let Some(o) = upn_hit {
             candidates.push(("userPrincipalName", o));
         }
+        let hashes = KeyHashes {
+            guid: text(guid).and_then(guid_key),
+            sid: sid_key.map(|(h, _)| h).filter(|_| sid_hit.is_none()),
+            upn: upn_key.map(|(h, _)| h).filter(|_| upn_hit.is_none()),
+            account: acct_key.map(|(h, _)| h).filter(|_| acct_hit.is_none()),
+        };
         // A match on a weaker key is the same object only if no stronger key of both disagrees:
         // two users that share a UPN (a UPN-DUP defect) but have different GUIDs or DNs are two.
         let row_guid = text(guid).and_then(guid_key);
@@ -805,6 +849,7 @@ impl DirectoryBuilder {
                 let id = self.dir.kinds.len() as u32;
                 self.dir.kinds.push(kind);
                 self.dir.dn_of.push(NONE);
+                self.dir.container_of.push(NONE);
                 self.dir.source.push(SourceRef { file, line });
                 self.account_domain.push(NONE);
                 for col in self.dir.columns.iter_mut().flatten() {
@@ -820,17 +865,25 @@ impl DirectoryBuilder {
             && self.dir.dn_of[obj as usize] == NONE
         {
             self.dir.dn_of[obj as usize] = d.0;
+            self.dir.container_of[obj as usize] = parent.map_or(NONE, |p| p.0);
             self.obj_by_dn[d.index()] = obj;
         }
         if self.account_domain[obj as usize] == NONE {
             self.account_domain[obj as usize] = domain;
         }
         let mut reindex = false;
+        let is_key = |a: Attr| {
+            matches!(
+                a,
+                Attr::Sid | Attr::UserPrincipalName | Attr::SamAccountName | Attr::ObjectGuid
+            )
+        };
         for &(attr, r) in values {
             let r = r.rebased(base);
             let slot = self.column_mut(attr)[obj as usize];
             if slot.is_unknown() || (slot.is_empty() && r.has_value()) {
                 self.column_mut(attr)[obj as usize] = r;
+                reindex |= target.is_some() && r.has_value() && is_key(attr);
                 continue;
             }
             if !slot.has_value() || !r.has_value() {
@@ -841,14 +894,8 @@ impl DirectoryBuilder {
             match agree(attr, old, new) {
                 Agreement::Same => {}
                 Agreement::Replace => {
-                    if matches!(
-                        attr,
-                        Attr::Sid
-                            | Attr::UserPrincipalName
-                            | Attr::SamAccountName
-                            | Attr::ObjectGuid
-                    ) && !reindex
-                    {
+                    if is_key(attr) {
+                        // The old key value is about to change: drop its index entries now.
                         self.unindex_object(obj);
                         reindex = true;
                     }
@@ -860,9 +907,29 @@ impl DirectoryBuilder {
                 }
             }
         }
-        self.index_object(obj);
+        if target.is_none() {
+            self.index_new(obj, hashes);
+        } else if reindex {
+            self.index_object(obj);
+        }
         let refs = make_refs(obj);
         self.refs.extend(refs);
+    }
+
+    /// Indexes a new object's keys, hashed by `absorb_object`: only keys no object held yet.
+    fn index_new(&mut self, obj: u32, h: KeyHashes) {
+        if let Some(g) = h.guid {
+            self.guid_index.entry(g).or_insert(obj);
+        }
+        for (hash, index) in [
+            (h.sid, &mut self.sid_index),
+            (h.upn, &mut self.upn_index),
+            (h.account, &mut self.account_index),
+        ] {
+            if let Some(hash) = hash {
+                index.table.insert_unique(hash, (hash, obj), |&(eh, _)| eh);
+            }
+        }
     }
 
     fn push_conflict(
@@ -1281,21 +1348,18 @@ impl DirectoryBuilder {
         }
         self.dir.domains = domains;
 
-        // Containers: the parent of every object, and their parents up to the domain root.
-        self.dir.container_of = vec![NONE; n];
+        // Containers: each object's was interned with its DN; here their parents up to the
+        // domain root, over the distinct containers only.
         let mut parent_of: Vec<u32> = Vec::new();
-        let mut queue: Vec<u32> = Vec::new();
-        for obj in 0..n {
-            let d = self.dir.dn_of[obj];
-            if d == NONE {
-                continue;
-            }
-            let display = self.dir.dns.display(DnId(d)).to_string();
-            if let Some(p) = dn::parent(&display).and_then(|p| self.dir.dns.intern(p).ok()) {
-                self.dir.container_of[obj] = p.0;
-                queue.push(p.0);
-            }
-        }
+        let mut queue: Vec<u32> = self
+            .dir
+            .container_of
+            .iter()
+            .copied()
+            .filter(|&c| c != NONE)
+            .collect();
+        queue.par_sort_unstable();
+        queue.dedup();
         for &ou in &self.ou_records {
             queue.push(ou.0);
         }

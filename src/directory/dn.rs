@@ -5,7 +5,7 @@
 //! the same [`DnId`]. The common DN (ASCII, no escapes, no spaces around separators) is hashed and
 //! compared in place; only the others are rewritten to a canonical lowercase key.
 
-use super::fold::ci_hash;
+use super::fold::{ci_hash, simple_dn_hash};
 use std::borrow::Cow;
 
 /// Dense id of an interned DN.
@@ -36,39 +36,6 @@ impl std::fmt::Display for DnError {
             DnError::DanglingEscape => "distinguished name ends in a lone backslash",
         })
     }
-}
-
-/// True when `dn` compares correctly as its own bytes, case-insensitively, and is well formed:
-/// ASCII, no escapes or quotes, no space next to a separator, and a `TYPE=` before every comma.
-/// One pass over the bytes: this runs for every DN of every row.
-fn is_simple(dn: &str) -> bool {
-    let b = dn.as_bytes();
-    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
-        return false;
-    }
-    let mut prev = b',';
-    let mut seen_eq = false;
-    for &c in b {
-        match c {
-            0x80.. | b'\\' | b'"' => return false,
-            b',' | b'+' => {
-                if prev == b' ' || !seen_eq {
-                    return false;
-                }
-                seen_eq = false;
-            }
-            b'=' => {
-                if prev == b' ' || prev == b',' || prev == b'+' {
-                    return false;
-                }
-                seen_eq = true;
-            }
-            b' ' if matches!(prev, b',' | b'=' | b'+') => return false,
-            _ => {}
-        }
-        prev = c;
-    }
-    seen_eq
 }
 
 /// Splits `dn` at unescaped commas outside quotes, giving the raw RDN slices (untrimmed).
@@ -188,7 +155,7 @@ pub fn canonical_key(dn: &str) -> Result<Cow<'_, str>, DnError> {
     if dn.ends_with('\\') && !dn.ends_with("\\\\") {
         return Err(DnError::DanglingEscape);
     }
-    if is_simple(dn) {
+    if simple_dn_hash(dn.as_bytes()).is_some() {
         return Ok(Cow::Borrowed(dn));
     }
     let mut out = String::with_capacity(dn.len());
@@ -327,6 +294,10 @@ impl DnInterner {
 
     /// The id of `dn`, if interned.
     pub fn get(&self, dn: &str) -> Option<DnId> {
+        let dn = dn.trim_matches(' ');
+        if let Some(hash) = simple_dn_hash(dn.as_bytes()) {
+            return self.find(hash, dn);
+        }
         let key = canonical_key(dn).ok()?;
         self.find(ci_hash(key.as_bytes()), &key)
     }
@@ -334,6 +305,9 @@ impl DnInterner {
     /// Interns `dn` (trimmed), returning its id.
     pub fn intern(&mut self, dn: &str) -> Result<DnId, DnError> {
         let dn = dn.trim_matches(' ');
+        if let Some(hash) = simple_dn_hash(dn.as_bytes()) {
+            return Ok(self.insert_prehashed(hash, dn, None));
+        }
         let key = canonical_key(dn)?;
         let hash = ci_hash(key.as_bytes());
         let separate_key = matches!(key, Cow::Owned(_)).then_some(&*key);

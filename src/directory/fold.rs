@@ -39,18 +39,96 @@ pub fn ci_hash(bytes: &[u8]) -> u64 {
     for c in &mut chunks {
         let mut a = [0u8; 8];
         a.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ swar_lower(u64::from_le_bytes(a))).wrapping_mul(K);
+        h = mix(h, u64::from_le_bytes(a));
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut a = [0u8; 8];
         a[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ swar_lower(u64::from_le_bytes(a))).wrapping_mul(K);
+        h = mix(h, u64::from_le_bytes(a));
     }
     // FxHash leaves weak high bits; hashbrown takes its tag from them.
+    finish(h)
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in every lane of `w` that equals byte `b`, and only there.
+#[inline]
+fn lanes_eq(w: u64, b: u8) -> u64 {
+    let x = w ^ (LO * b as u64);
+    !(((x & !HI).wrapping_add(!HI)) | x) & HI
+}
+
+#[inline]
+fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(5) ^ swar_lower(w)).wrapping_mul(K)
+}
+
+#[inline]
+fn finish(mut h: u64) -> u64 {
     h ^= h >> 32;
     h = h.wrapping_mul(0x9e37_79b9_7f4a_7c15);
     h ^ (h >> 29)
+}
+
+/// [`ci_hash`] of a distinguished name that compares correctly as its own bytes, computed in the
+/// same pass that checks it does: ASCII, no escape or quote, no space next to `,` `=` `+` or at
+/// an end, and `TYPE=` in every RDN. `None` sends the DN to the canonicalising slow path.
+/// Every DN of every row comes through here.
+pub fn simple_dn_hash(b: &[u8]) -> Option<u64> {
+    let (&first, &last) = (b.first()?, b.last()?);
+    if first == b' ' || last == b' ' {
+        return None;
+    }
+    let mut h: u64 = b.len() as u64;
+    let mut i = 0;
+    let mut seen_eq = false;
+    let mut rdn_start = 0;
+    while i < b.len() {
+        let mut a = [0u8; 8];
+        let n = (b.len() - i).min(8);
+        a[..n].copy_from_slice(&b[i..i + n]);
+        let w = u64::from_le_bytes(a);
+        if w & HI != 0 || (lanes_eq(w, b'\\') | lanes_eq(w, b'"')) != 0 {
+            return None;
+        }
+        // The RDN structure, checked at separators only: a `TYPE=` (non-empty type) in every
+        // RDN, as `dn::canonical_key` requires.
+        let mut seps = lanes_eq(w, b',') | lanes_eq(w, b'+') | lanes_eq(w, b'=');
+        while seps != 0 {
+            let at = i + (seps.trailing_zeros() / 8) as usize;
+            if b[at] == b'=' {
+                if at == rdn_start {
+                    return None;
+                }
+                seen_eq = true;
+            } else {
+                if !seen_eq {
+                    return None;
+                }
+                seen_eq = false;
+                rdn_start = at + 1;
+            }
+            seps &= seps - 1;
+        }
+        let mut spaces = lanes_eq(w, b' ');
+        while spaces != 0 {
+            let at = i + (spaces.trailing_zeros() / 8) as usize;
+            let near = |j: Option<usize>| {
+                j.and_then(|j| b.get(j))
+                    .is_some_and(|c| matches!(c, b',' | b'=' | b'+'))
+            };
+            if near(at.checked_sub(1)) || near(Some(at + 1)) {
+                return None;
+            }
+            spaces &= spaces - 1;
+        }
+        h = mix(h, w);
+        i += 8;
+    }
+    seen_eq.then(|| finish(h))
 }
 
 /// Hash of a key as [`fold`] would give it.
@@ -134,6 +212,35 @@ mod tests {
         assert_eq!(&lo, b"azaz@[`{");
         let hi = swar_lower(u64::from_le_bytes(padded[8..].try_into().unwrap())).to_le_bytes();
         assert_eq!(&hi[..3], b"\xc3\x89\x80");
+    }
+
+    #[test]
+    fn simple_dn_hash_agrees_with_ci_hash() {
+        for dn in [
+            "CN=John Smith,OU=Staff,DC=contoso,DC=com",
+            "cn=a,dc=x",
+            "CN=Project Group 12,OU=Groups,DC=fabrikam,DC=com",
+        ] {
+            assert_eq!(
+                simple_dn_hash(dn.as_bytes()),
+                Some(ci_hash(dn.as_bytes())),
+                "{dn}"
+            );
+        }
+        for not_simple in [
+            "CN=Smith\\, John,DC=x",
+            "CN=a, OU=b",
+            "CN=a ,OU=b",
+            "CN= a",
+            " CN=a",
+            "CN=José,DC=x",
+            "John Smith",
+            "a,CN=b",
+            "=a",
+            "",
+        ] {
+            assert_eq!(simple_dn_hash(not_simple.as_bytes()), None, "{not_simple}");
+        }
     }
 
     #[test]

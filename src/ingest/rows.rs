@@ -4,8 +4,8 @@
 use super::columns::Column;
 use super::dialect::{ClassVerdict, Dialect, KindHint, Plan, class_verdict};
 use super::values::{
-    BadValue, for_each_value, is_lost_collection, normalize_guid, normalize_sid, parse_bool,
-    parse_int,
+    BadValue, for_each_value, is_lost_collection, normalize_guid, normalize_guid_into,
+    normalize_sid, normalize_sid_into, parse_bool, parse_int,
 };
 use crate::directory::{
     Attr, DomainRecord, ObjectKind, RecordBatch, RefKind, RefTarget, RowWhat, TrustRecord,
@@ -91,8 +91,8 @@ fn normalize<'b>(
         ValueKind::Int => {
             let _ = write!(buf, "{}", parse_int(v)?);
         }
-        ValueKind::Guid => buf.push_str(&normalize_guid(v)?),
-        ValueKind::Sid => buf.push_str(&normalize_sid(v)?),
+        ValueKind::Guid => normalize_guid_into(v, buf)?,
+        ValueKind::Sid => normalize_sid_into(v, buf)?,
         ValueKind::Multi => for_each_value(v, false, |x| {
             if !buf.is_empty() {
                 buf.push('\n');

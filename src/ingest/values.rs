@@ -9,6 +9,10 @@ pub struct BadValue {
 
 /// The type name `Export-Csv` writes for a collection it could not flatten: the data is lost.
 pub fn is_lost_collection(v: &str) -> bool {
+    // Every marker starts with `Microsoft.` or `System.`: most cells are out after one byte.
+    if !matches!(v.as_bytes().first(), Some(b'M' | b'S' | b' ')) {
+        return false;
+    }
     let v = v.trim();
     v == "Microsoft.ActiveDirectory.Management.ADPropertyValueCollection"
         || v == "Microsoft.Rtc.Management.ADConnect.Schema.ADPropertyValueCollection"
@@ -41,6 +45,11 @@ pub fn parse_bool(v: &str) -> Result<bool, BadValue> {
         "false", "no", "0", "faux", "falsch", "hamis", "falso", "non", "nein", "onwaar", "nao",
         "não", "n",
     ];
+    match v {
+        "True" | "TRUE" | "true" => return Ok(true),
+        "False" | "FALSE" | "false" => return Ok(false),
+        _ => {}
+    }
     let t = v.trim();
     if TRUE.iter().any(|s| s.eq_ignore_ascii_case(t)) || t == "SÍ" {
         Ok(true)
@@ -138,30 +147,37 @@ fn guid_from_bytes(b: &[u8]) -> Option<String> {
 /// A GUID as text (`{…}` or bare), csvde `X'…'` (bytes little-endian in the first three groups) or
 /// base64, normalised to lowercase `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
 pub fn normalize_guid(v: &str) -> Result<String, BadValue> {
+    let mut s = String::with_capacity(36);
+    normalize_guid_into(v, &mut s)?;
+    Ok(s)
+}
+
+/// [`normalize_guid`] appending to `out`, allocation-free for text GUIDs.
+pub fn normalize_guid_into(v: &str, out: &mut String) -> Result<(), BadValue> {
     let bad = BadValue {
         expected: "a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, X'…' or base64)",
     };
     let t = v.trim();
     if let Some(b) = csvde_binary(t) {
-        return guid_from_bytes(&b).ok_or(bad);
+        out.push_str(&guid_from_bytes(&b).ok_or(bad)?);
+        return Ok(());
     }
     let bare = t.trim_start_matches('{').trim_end_matches('}');
-    let hex: String = bare.chars().filter(|&c| c != '-').collect();
-    if hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        let h = hex.to_ascii_lowercase();
-        return Ok(format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        ));
+    let hex = bare.bytes().filter(|&c| c != b'-');
+    if hex.clone().count() == 32 && hex.clone().all(|c| c.is_ascii_hexdigit()) {
+        for (i, c) in hex.enumerate() {
+            if matches!(i, 8 | 12 | 16 | 20) {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase() as char);
+        }
+        return Ok(());
     }
     if t.len() == 24
         && let Some(g) = base64(t).and_then(|b| guid_from_bytes(&b))
     {
-        return Ok(g);
+        out.push_str(&g);
+        return Ok(());
     }
     Err(bad)
 }
@@ -185,27 +201,35 @@ fn sid_from_bytes(b: &[u8]) -> Option<String> {
 
 /// A SID as `S-1-…` text or csvde binary `X'…'`, normalised to `S-1-…`.
 pub fn normalize_sid(v: &str) -> Result<String, BadValue> {
+    let mut s = String::with_capacity(48);
+    normalize_sid_into(v, &mut s)?;
+    Ok(s)
+}
+
+/// [`normalize_sid`] appending to `out`, allocation-free for text SIDs.
+pub fn normalize_sid_into(v: &str, out: &mut String) -> Result<(), BadValue> {
     let bad = BadValue {
         expected: "a SID (S-1-5-21-…, or X'…' binary)",
     };
     let t = v.trim();
     if let Some(b) = csvde_binary(t) {
-        return sid_from_bytes(&b).ok_or(bad);
+        out.push_str(&sid_from_bytes(&b).ok_or(bad)?);
+        return Ok(());
     }
-    let upper = t.to_ascii_uppercase();
-    let mut parts = upper.split('-');
-    if parts.next() != Some("S") {
+    let b = t.as_bytes();
+    let valid = b.len() >= 5
+        && b[0].eq_ignore_ascii_case(&b'S')
+        && b[1] == b'-'
+        && t[2..].split('-').count() >= 2
+        && t[2..]
+            .split('-')
+            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()));
+    if !valid {
         return Err(bad);
     }
-    let rest: Vec<&str> = parts.collect();
-    if rest.len() < 2
-        || !rest
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
-    {
-        return Err(bad);
-    }
-    Ok(upper)
+    out.push('S');
+    out.push_str(&t[1..]);
+    Ok(())
 }
 
 /// Splits a multi-valued cell: newlines, unescaped `;` and `|`, or a `{a, b}` list. DN lists never
