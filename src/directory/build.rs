@@ -168,7 +168,10 @@ pub struct RecordBatch {
     pub domains: Vec<DomainRecord>,
     pub trusts: Vec<TrustRecord>,
     scratch: String,
+    dn_cache: Vec<(u64, u32)>,
 }
+
+const DN_CACHE_BITS: u32 = 12;
 
 /// Marks where a row's values and refs start, so a row can be finished or abandoned.
 #[derive(Clone, Copy, Debug)]
@@ -189,6 +192,7 @@ impl RecordBatch {
             domains: Vec::new(),
             trusts: Vec::new(),
             scratch: String::new(),
+            dn_cache: Vec::new(),
         }
     }
     pub fn start_row(&self) -> RowStart {
@@ -202,8 +206,35 @@ impl RecordBatch {
         let r = self.text.push(v);
         self.values.push((attr, r));
     }
-    pub fn dn_ref(&mut self, kind: RefKind, dn: &str) -> Result<(), DnError> {
+    /// Interns a DN through a small direct-mapped cache of exact spellings: the same group DNs
+    /// recur on row after row, and an exact byte match needs neither the RFC 4514 check nor the
+    /// case-folding hash.
+    pub fn intern_dn(&mut self, dn: &str) -> Result<DnId, DnError> {
+        let b = dn.as_bytes();
+        let mut h = b.len() as u64;
+        for c in b.chunks(8) {
+            let mut a = [0u8; 8];
+            a[..c.len()].copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(a)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        let slot = (h >> (64 - DN_CACHE_BITS)) as usize;
+        if self.dn_cache.is_empty() {
+            self.dn_cache = vec![(0, u32::MAX); 1 << DN_CACHE_BITS];
+        }
+        let (ch, id) = self.dn_cache[slot];
+        if ch == h && id != u32::MAX && self.dns.display(DnId(id)).as_bytes() == b {
+            return Ok(DnId(id));
+        }
         let id = self.dns.intern(dn)?;
+        // Only exact spellings are cached: a trimmed or re-spelled DN misses and is re-checked.
+        if self.dns.display(id).as_bytes() == b {
+            self.dn_cache[slot] = (h, id.0);
+        }
+        Ok(id)
+    }
+
+    pub fn dn_ref(&mut self, kind: RefKind, dn: &str) -> Result<(), DnError> {
+        let id = self.intern_dn(dn)?;
         self.refs.push(BatchRef {
             kind,
             target: RefTarget::Dn(id),
@@ -226,7 +257,10 @@ impl RecordBatch {
             let p = dn::parent(self.dns.display(d))?;
             self.scratch.clear();
             self.scratch.push_str(p);
-            self.dns.intern(&self.scratch).ok()
+            let parent = std::mem::take(&mut self.scratch);
+            let id = self.intern_dn(&parent).ok();
+            self.scratch = parent;
+            id
         });
         self.rows.push(BatchRow {
             line,
@@ -278,6 +312,39 @@ struct PendingMembership {
     member: Option<Target>,
     file: FileId,
     line: u64,
+}
+
+/// The objects a row's keys point at, strongest key first (at most one per key kind, so no heap).
+#[derive(Default)]
+struct Candidates {
+    items: [(&'static str, u32); 5],
+    len: usize,
+}
+
+impl Candidates {
+    fn push(&mut self, c: (&'static str, u32)) {
+        if self.len < self.items.len() {
+            self.items[self.len] = c;
+            self.len += 1;
+        }
+    }
+    fn get(&self, i: usize) -> (&'static str, u32) {
+        self.items[i]
+    }
+    fn first(&self) -> Option<(&'static str, u32)> {
+        (self.len > 0).then(|| self.items[0])
+    }
+    fn retain(&mut self, mut keep: impl FnMut(&'static str, u32) -> bool) {
+        let mut n = 0;
+        for i in 0..self.len {
+            let (k, o) = self.items[i];
+            if keep(k, o) {
+                self.items[n] = (k, o);
+                n += 1;
+            }
+        }
+        self.len = n;
+    }
 }
 
 /// Key hashes of a new object, for the keys no object held yet.
@@ -619,17 +686,17 @@ impl DirectoryBuilder {
                 RowWhat::Object(kind) => {
                     let dn = row.dn.map(|d| dn_map[d.index()]);
                     let parent = row.parent.map(|d| dn_map[d.index()]);
-                    self.absorb_object(*kind, dn, parent, values, base, file, row.line, |obj| {
-                        refs.iter()
-                            .map(|r| PendingRef {
-                                from: obj,
-                                kind: r.kind,
-                                target: map_target(r.target),
-                                file,
-                                line: row.line,
-                            })
-                            .collect()
-                    });
+                    if let Some(obj) =
+                        self.absorb_object(*kind, dn, parent, values, base, file, row.line)
+                    {
+                        self.refs.extend(refs.iter().map(|r| PendingRef {
+                            from: obj,
+                            kind: r.kind,
+                            target: map_target(r.target),
+                            file,
+                            line: row.line,
+                        }));
+                    }
                 }
                 RowWhat::Ou => {
                     let acc = self.account(file);
@@ -721,8 +788,7 @@ impl DirectoryBuilder {
         base: usize,
         file: FileId,
         line: u64,
-        make_refs: impl FnOnce(u32) -> Vec<PendingRef>,
-    ) {
+    ) -> Option<u32> {
         // Identity keys, in the spec's order of preference, read in place from the arena.
         let key = |attr: Attr| {
             values
@@ -741,7 +807,7 @@ impl DirectoryBuilder {
             self.obj_by_dn.resize(self.dir.dns.len(), NONE);
         }
         let text = |r: Option<TextRef>| r.and_then(|r| self.dir.text.get(r));
-        let mut candidates: Vec<(&'static str, u32)> = Vec::new();
+        let mut candidates = Candidates::default();
         if let Some(o) = text(guid)
             .and_then(guid_key)
             .and_then(|g| self.guid_index.get(&g).copied())
@@ -805,12 +871,12 @@ impl DirectoryBuilder {
             "userPrincipalName" => 4,
             _ => 3,
         };
-        candidates.retain(|&(key, o)| compatible(rank_of(key), o));
-        let target = candidates.first().map(|&(_, o)| o);
+        candidates.retain(|key, o| compatible(rank_of(key), o));
+        let target = candidates.first().map(|(_, o)| o);
         if let Some(t) = target {
             let existing = self.dir.kinds[t as usize];
             if existing != kind {
-                let (key, _) = candidates[0];
+                let (key, _) = candidates.get(0);
                 let src = self.dir.source[t as usize];
                 self.account(file).reject(
                     line,
@@ -823,10 +889,11 @@ impl DirectoryBuilder {
                     ),
                     "identity already used by another kind of object",
                 );
-                return;
+                return None;
             }
             // Keys that point at different objects: merge into the preferred one, report it.
-            for &(key, other) in &candidates[1..] {
+            for i in 1..candidates.len {
+                let (key, other) = candidates.get(i);
                 if other != t {
                     self.push_conflict(
                         t,
@@ -912,8 +979,7 @@ impl DirectoryBuilder {
         } else if reindex {
             self.index_object(obj);
         }
-        let refs = make_refs(obj);
-        self.refs.extend(refs);
+        Some(obj)
     }
 
     /// Indexes a new object's keys, hashed by `absorb_object`: only keys no object held yet.

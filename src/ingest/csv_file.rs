@@ -154,15 +154,15 @@ pub fn read_chunk(
         .has_headers(false)
         .flexible(true)
         .from_reader(&text[chunk.start..chunk.end]);
-    // A StringRecord validates UTF-8 once per record, not once per cell.
-    let mut rec = csv::StringRecord::new();
+    // One SIMD UTF-8 check per record (simdutf8), then cells are slices of it.
+    let mut rec = csv::ByteRecord::new();
     let mut records = 0u64;
     let bytes = &text[chunk.start..chunk.end];
     // The csv crate's record positions point at the end of the previous record's terminator, and
     // its line numbers lag behind; lines are counted here from the bytes instead.
     let mut lines = LineCounter::new(bytes, chunk.line);
     loop {
-        match rdr.read_record(&mut rec) {
+        match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
@@ -179,8 +179,22 @@ pub fn read_chunk(
             continue;
         }
         records += 1;
+        let Ok(all) = simdutf8::basic::from_utf8(rec.as_slice()) else {
+            // The text was decoded to UTF-8 before parsing, so this does not happen; if it ever
+            // did, the row is reported, not dropped.
+            let start = batch.start_row();
+            batch.reject_row(
+                start,
+                line,
+                "invalid UTF-8",
+                "the row is not valid UTF-8".into(),
+            );
+            continue;
+        };
         let r = &rec;
-        reader.read(&mut batch, line, rec.len(), |i| r.get(i).unwrap_or(""));
+        reader.read(&mut batch, line, rec.len(), |i| {
+            r.range(i).and_then(|x| all.get(x)).unwrap_or("")
+        });
     }
     (batch, reader.stats, records)
 }

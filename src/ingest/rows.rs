@@ -261,7 +261,7 @@ impl<'p> RowReader<'p> {
                     if v.is_empty() {
                         continue;
                     }
-                    match batch.dns.intern(v) {
+                    match batch.intern_dn(v) {
                         Ok(id) => row_dn = Some(id),
                         Err(e) => {
                             let h = self.header(col).to_string();
