@@ -5,7 +5,7 @@
 //! the same [`DnId`]. The common DN (ASCII, no escapes, no spaces around separators) is hashed and
 //! compared in place; only the others are rewritten to a canonical lowercase key.
 
-use super::fold::{ci_hash, simple_dn_hash};
+use super::fold::{DnShape, ci_hash, dn_shape};
 use std::borrow::Cow;
 
 /// Dense id of an interned DN.
@@ -135,7 +135,8 @@ pub fn unescape_value(v: &str) -> Cow<'_, str> {
 fn escape_value_into(v: &str, out: &mut String) {
     let last = v.chars().count().saturating_sub(1);
     for (i, c) in v.chars().enumerate() {
-        let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=')
+        // RFC 4514's required escapes only (not `=`), so a DN that needs none is its own key.
+        let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
             || (i == 0 && (c == '#' || c == ' '))
             || (i == last && c == ' ');
         if special {
@@ -155,8 +156,10 @@ pub fn canonical_key(dn: &str) -> Result<Cow<'_, str>, DnError> {
     if dn.ends_with('\\') && !dn.ends_with("\\\\") {
         return Err(DnError::DanglingEscape);
     }
-    if simple_dn_hash(dn.as_bytes()).is_some() {
-        return Ok(Cow::Borrowed(dn));
+    match dn_shape(dn.as_bytes()) {
+        DnShape::Ascii(_) => return Ok(Cow::Borrowed(dn)),
+        DnShape::Unicode => return Ok(Cow::Owned(dn.to_lowercase())),
+        DnShape::Complex => {}
     }
     let mut out = String::with_capacity(dn.len());
     for (i, rdn) in rdns(dn).enumerate() {
@@ -295,7 +298,7 @@ impl DnInterner {
     /// The id of `dn`, if interned.
     pub fn get(&self, dn: &str) -> Option<DnId> {
         let dn = dn.trim_matches(' ');
-        if let Some(hash) = simple_dn_hash(dn.as_bytes()) {
+        if let DnShape::Ascii(hash) = dn_shape(dn.as_bytes()) {
             return self.find(hash, dn);
         }
         let key = canonical_key(dn).ok()?;
@@ -305,7 +308,7 @@ impl DnInterner {
     /// Interns `dn` (trimmed), returning its id.
     pub fn intern(&mut self, dn: &str) -> Result<DnId, DnError> {
         let dn = dn.trim_matches(' ');
-        if let Some(hash) = simple_dn_hash(dn.as_bytes()) {
+        if let DnShape::Ascii(hash) = dn_shape(dn.as_bytes()) {
             return Ok(self.insert_prehashed(hash, dn, None));
         }
         let key = canonical_key(dn)?;
