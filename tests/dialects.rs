@@ -35,9 +35,13 @@ fn every_dialect_gives_the_manifest_counts() {
                 r.display_name()
             );
             assert_eq!(r.rejected, 0, "{}: {:?}", r.display_name(), r.rejections);
-            assert_eq!(
-                r.value_errors,
-                0,
+            // The one loss an Excel re-save causes here: a 12-digit msExchRecipientTypeDetails
+            // shown in scientific notation. It is reported, and the value treated as unknown.
+            let lossy = |e: &hybridready::ingest::rows::ValueIssue| {
+                dialect == Dialect::ExcelFr && e.expected.contains("scientific notation")
+            };
+            assert!(
+                r.value_error_examples.iter().all(lossy),
                 "{}: {:?}",
                 r.display_name(),
                 r.value_error_examples

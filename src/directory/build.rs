@@ -928,12 +928,16 @@ impl DirectoryBuilder {
                 id
             }
         };
-        if let Some(d) = dn
-            && self.dir.dn_of[obj as usize] == NONE
-        {
-            self.dir.dn_of[obj as usize] = d.0;
-            self.dir.container_of[obj as usize] = parent.map_or(NONE, |p| p.0);
-            self.obj_by_dn[d.index()] = obj;
+        if let Some(d) = dn {
+            if self.dir.dn_of[obj as usize] == NONE {
+                self.dir.dn_of[obj as usize] = d.0;
+                self.dir.container_of[obj as usize] = parent.map_or(NONE, |p| p.0);
+                self.obj_by_dn[d.index()] = obj;
+            } else if self.obj_by_dn[d.index()] == NONE {
+                // The same object under another spelling (an ASCII export's `CN=Jos?`, or a DN
+                // from before a move): references written that way still reach it.
+                self.obj_by_dn[d.index()] = obj;
+            }
         }
         if self.account_domain[obj as usize] == NONE {
             self.account_domain[obj as usize] = domain;

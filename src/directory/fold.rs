@@ -250,7 +250,11 @@ mod tests {
             "CN=Project Group 12,OU=Groups,DC=fabrikam,DC=com",
             "CN=a=b,DC=x",
         ] {
-            assert_eq!(dn_shape(dn.as_bytes()), DnShape::Ascii(ci_hash(dn.as_bytes())), "{dn}");
+            assert_eq!(
+                dn_shape(dn.as_bytes()),
+                DnShape::Ascii(ci_hash(dn.as_bytes())),
+                "{dn}"
+            );
         }
         assert_eq!(dn_shape("CN=José,DC=x".as_bytes()), DnShape::Unicode);
         for complex in [

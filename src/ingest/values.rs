@@ -76,6 +76,13 @@ pub fn parse_int(v: &str) -> Result<i64, BadValue> {
     if let Ok(i) = t.parse::<i64>() {
         return Ok(i);
     }
+    if t.contains(['E', 'e']) {
+        // Excel shows long numbers as `5,49756E+11` and saves them so: the digits are gone.
+        return Err(BadValue {
+            expected: "an integer with all its digits (Excel saved it in scientific notation, \
+                       which loses digits: export again without opening the file in Excel)",
+        });
+    }
     let f: f64 = t.replace(',', ".").parse().map_err(|_| bad.clone())?;
     if f.fract() == 0.0 && f.abs() < 9.0e15 {
         Ok(f as i64)
@@ -337,6 +344,7 @@ mod tests {
         assert_eq!(parse_int("-2147483646"), Ok(-2147483646));
         assert_eq!(parse_int("0x800000"), Ok(0x800000));
         assert!(parse_int("12a").is_err());
+        assert!(parse_int("5,49756E+11").is_err());
     }
 
     #[test]
