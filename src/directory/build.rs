@@ -297,13 +297,48 @@ enum Target {
     Name(TextRef),
 }
 
+/// A reference waiting for every file to be in: 24 bytes, since a million users carry ten million
+/// of them. Where it came from is an index into `DirectoryBuilder::origins`.
 #[derive(Clone, Copy, Debug)]
 struct PendingRef {
+    raw: u64,
     from: u32,
+    origin: u32,
+    tag: u8,
     kind: RefKind,
-    target: Target,
-    file: FileId,
-    line: u64,
+}
+
+impl PendingRef {
+    fn new(from: u32, kind: RefKind, target: Target, origin: u32) -> Self {
+        let (tag, raw) = match target {
+            Target::Dn(d) => (0, d.0 as u64),
+            Target::Guid(r) => (1, r.to_raw()),
+            Target::Sid(r) => (2, r.to_raw()),
+            Target::Account(r) => (3, r.to_raw()),
+            Target::Upn(r) => (4, r.to_raw()),
+            Target::Sam(r) => (5, r.to_raw()),
+            Target::Name(r) => (6, r.to_raw()),
+        };
+        PendingRef {
+            raw,
+            from,
+            origin,
+            tag,
+            kind,
+        }
+    }
+    fn target(&self) -> Target {
+        let r = TextRef::from_raw(self.raw);
+        match self.tag {
+            0 => Target::Dn(DnId(self.raw as u32)),
+            1 => Target::Guid(r),
+            2 => Target::Sid(r),
+            3 => Target::Account(r),
+            4 => Target::Upn(r),
+            5 => Target::Sam(r),
+            _ => Target::Name(r),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -375,6 +410,8 @@ pub struct DirectoryBuilder {
     account_domain: Vec<u32>,
     obj_by_dn: Vec<u32>,
     refs: Vec<PendingRef>,
+    /// `(file, line)` of each row that carried references.
+    origins: Vec<(FileId, u64)>,
     memberships: Vec<PendingMembership>,
     ou_records: Vec<DnId>,
     domain_records: Vec<(DomainRecord, FileId)>,
@@ -689,13 +726,13 @@ impl DirectoryBuilder {
                     if let Some(obj) =
                         self.absorb_object(*kind, dn, parent, values, base, file, row.line)
                     {
-                        self.refs.extend(refs.iter().map(|r| PendingRef {
-                            from: obj,
-                            kind: r.kind,
-                            target: map_target(r.target),
-                            file,
-                            line: row.line,
-                        }));
+                        if !refs.is_empty() {
+                            let origin = self.origins.len() as u32;
+                            self.origins.push((file, row.line));
+                            self.refs.extend(refs.iter().map(|r| {
+                                PendingRef::new(obj, r.kind, map_target(r.target), origin)
+                            }));
+                        }
                     }
                 }
                 RowWhat::Ou => {
@@ -1055,11 +1092,12 @@ impl DirectoryBuilder {
             if r.kind == RefKind::PrimaryGroup {
                 has_primary_dn[r.from as usize] = true;
             }
-            let t = match self.resolve(&names, r.target, r.file) {
+            let (file, line) = self.origins[r.origin as usize];
+            let t = match self.resolve(&names, r.target(), file) {
                 Ok(t) => t,
                 Err(why) => {
-                    let label = format!("{} ({})", self.target_label(r.target), why.describe());
-                    self.push_unresolved(r.kind.as_str(), label, r.file, r.line);
+                    let label = format!("{} ({})", self.target_label(r.target()), why.describe());
+                    self.push_unresolved(r.kind.as_str(), label, file, line);
                     continue;
                 }
             };
@@ -1078,7 +1116,7 @@ impl DirectoryBuilder {
                 _ => {
                     let label = format!(
                         "{} (a {}, not a {})",
-                        self.target_label(r.target),
+                        self.target_label(r.target()),
                         to_kind.as_str(),
                         if r.kind == RefKind::Manager {
                             "user or contact"
@@ -1086,7 +1124,7 @@ impl DirectoryBuilder {
                             "group"
                         }
                     );
-                    self.push_unresolved(r.kind.as_str(), label, r.file, r.line);
+                    self.push_unresolved(r.kind.as_str(), label, file, line);
                 }
             }
         }
@@ -1555,7 +1593,7 @@ impl NameIndex {
         let needed = b
             .refs
             .iter()
-            .any(|r| matches!(r.target, Target::Name(_) | Target::Sam(_)))
+            .any(|r| matches!(r.target(), Target::Name(_) | Target::Sam(_)))
             || b.memberships.iter().any(|m| {
                 matches!(m.group, Some(Target::Name(_) | Target::Sam(_)))
                     || matches!(m.member, Some(Target::Name(_) | Target::Sam(_)))
