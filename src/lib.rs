@@ -9,5 +9,6 @@ pub mod generate;
 pub mod directory;
 pub mod ingest;
 pub mod graph;
+pub mod rules;
 pub mod report;
 pub mod cli;
