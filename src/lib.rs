@@ -5,10 +5,10 @@
 //! [`sim`] → [`report`]. [`generate`] writes synthetic directories in every dialect [`ingest`]
 //! reads; [`cli`] is the command-line glue.
 
-pub mod generate;
-pub mod directory;
-pub mod ingest;
-pub mod graph;
-pub mod rules;
-pub mod report;
 pub mod cli;
+pub mod directory;
+pub mod generate;
+pub mod graph;
+pub mod ingest;
+pub mod report;
+pub mod rules;

@@ -4,7 +4,9 @@ use super::{CliError, column_map, progress::Bar};
 use crate::graph::DirectoryGraph;
 use crate::ingest::{IngestOptions, ingest};
 use crate::report::atomic;
-use crate::report::summary::{DirectorySummary, InputSummary, SCHEMA_VERSION, ScenarioRef, Summary, Tool};
+use crate::report::summary::{
+    DirectorySummary, InputSummary, SCHEMA_VERSION, ScenarioRef, Summary, Tool,
+};
 use clap::Args;
 use std::path::PathBuf;
 

@@ -3,7 +3,7 @@
 use super::{CliError, column_map, progress::Bar};
 use crate::directory::Directory;
 use crate::graph::DirectoryGraph;
-use crate::ingest::{InputReport, InputStatus, IngestOptions, ingest};
+use crate::ingest::{IngestOptions, InputReport, InputStatus, ingest};
 use crate::report::summary::DirectorySummary;
 use clap::{Args, ValueEnum};
 use std::fmt::Write as _;
@@ -103,7 +103,10 @@ fn write_input(out: &mut String, r: &InputReport) {
         r.rows, r.accepted, r.merged, r.rejected
     );
     if let Some(k) = &r.rows_default_to {
-        let _ = writeln!(out, "  rows are   {k} unless their objectClass says otherwise");
+        let _ = writeln!(
+            out,
+            "  rows are   {k} unless their objectClass says otherwise"
+        );
     }
     if !r.object_classes.is_empty() {
         let classes: Vec<String> = r
@@ -131,14 +134,14 @@ fn write_input(out: &mut String, r: &InputReport) {
         r.columns_unrecognised.len()
     );
     if !r.columns_unrecognised.is_empty() {
-        let _ = writeln!(
-            out,
-            "  unrecognised {}",
-            r.columns_unrecognised.join(", ")
-        );
+        let _ = writeln!(out, "  unrecognised {}", r.columns_unrecognised.join(", "));
     }
     for m in &r.columns_missing {
-        let _ = writeln!(out, "  missing    {}: leaves unchecked {}", m.column, m.leaves_unchecked);
+        let _ = writeln!(
+            out,
+            "  missing    {}: leaves unchecked {}",
+            m.column, m.leaves_unchecked
+        );
     }
     for n in &r.notes {
         let _ = writeln!(out, "  note       {n}");
@@ -177,11 +180,19 @@ fn write_directory(out: &mut String, dir: &Directory, s: &DirectorySummary) {
         out,
         "  domains    {}: {}",
         c.domains,
-        if domains.is_empty() { "-".to_string() } else { domains.join(", ") }
+        if domains.is_empty() {
+            "-".to_string()
+        } else {
+            domains.join(", ")
+        }
     );
     let _ = writeln!(out, "  OUs        {}", c.ous);
     let _ = writeln!(out, "  trusts     {}", s.trusts);
-    let _ = writeln!(out, "  memberships {} direct member→group edges", c.memberships);
+    let _ = writeln!(
+        out,
+        "  memberships {} direct member→group edges",
+        c.memberships
+    );
     if !s.nesting_cycles.is_empty() {
         for cyc in &s.nesting_cycles {
             let _ = writeln!(out, "  cycle      {}", cyc.join(" → "));
@@ -189,14 +200,24 @@ fn write_directory(out: &mut String, dir: &Directory, s: &DirectorySummary) {
     }
     let (unres, n) = dir.unresolved();
     if n > 0 {
-        let _ = writeln!(out, "  unresolved {n} reference(s) to objects not in the inputs");
+        let _ = writeln!(
+            out,
+            "  unresolved {n} reference(s) to objects not in the inputs"
+        );
         for u in unres.iter().take(EXAMPLES) {
-            let _ = writeln!(out, "             {} {} (input #{} line {})", u.kind, u.target, u.file, u.line);
+            let _ = writeln!(
+                out,
+                "             {} {} (input #{} line {})",
+                u.kind, u.target, u.file, u.line
+            );
         }
     }
     let (conf, n) = dir.conflicts();
     if n > 0 {
-        let _ = writeln!(out, "  conflicts  {n} attribute value(s) disagree between rows of one object");
+        let _ = writeln!(
+            out,
+            "  conflicts  {n} attribute value(s) disagree between rows of one object"
+        );
         for x in conf.iter().take(EXAMPLES) {
             let _ = writeln!(
                 out,

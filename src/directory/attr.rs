@@ -145,7 +145,10 @@ mod tests {
             assert_eq!(a.index(), i);
             assert_eq!(Attr::from_ldap_name(a.ldap_name()), Some(*a));
         }
-        assert_eq!(Attr::extension_attribute(15), Some(Attr::ExtensionAttribute15));
+        assert_eq!(
+            Attr::extension_attribute(15),
+            Some(Attr::ExtensionAttribute15)
+        );
         assert_eq!(Attr::extension_attribute(16), None);
     }
 }

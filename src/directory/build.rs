@@ -555,7 +555,8 @@ impl DirectoryBuilder {
             let refs = &batch.refs[row.refs.start as usize..row.refs.end as usize];
             match &row.what {
                 RowWhat::Rejected(category, reason) => {
-                    self.account(file).reject(row.line, reason.clone(), category);
+                    self.account(file)
+                        .reject(row.line, reason.clone(), category);
                 }
                 RowWhat::Object(kind) => {
                     let dn = row.dn.map(|d| dn_map[d.index()]);
@@ -640,11 +641,7 @@ impl DirectoryBuilder {
     /// Returns the domain's index and whether this record created it.
     fn add_domain_record(&mut self, rec: DomainRecord, file: FileId) -> (usize, bool) {
         let name = rec.name.trim().trim_end_matches('.').to_lowercase();
-        if let Some(i) = self
-            .domain_records
-            .iter()
-            .position(|(r, _)| r.name == name)
-        {
+        if let Some(i) = self.domain_records.iter().position(|(r, _)| r.name == name) {
             let (existing, _) = &mut self.domain_records[i];
             existing.netbios = existing.netbios.take().or(rec.netbios);
             existing.sid = existing.sid.take().or(rec.sid);
@@ -792,7 +789,10 @@ impl DirectoryBuilder {
                 Agreement::Replace => {
                     if matches!(
                         attr,
-                        Attr::Sid | Attr::UserPrincipalName | Attr::SamAccountName | Attr::ObjectGuid
+                        Attr::Sid
+                            | Attr::UserPrincipalName
+                            | Attr::SamAccountName
+                            | Attr::ObjectGuid
                     ) && !reindex
                     {
                         self.unindex_object(obj);
@@ -957,10 +957,8 @@ impl DirectoryBuilder {
 
         edges.par_sort_unstable();
         edges.dedup();
-        self.dir.groups_of = Adjacency::from_sorted(
-            n,
-            edges.iter().map(|&e| ((e >> 32) as u32, e as u32)),
-        );
+        self.dir.groups_of =
+            Adjacency::from_sorted(n, edges.iter().map(|&e| ((e >> 32) as u32, e as u32)));
         self.dir.members_of = transpose(n, &edges);
         self.dir.obj_by_dn = std::mem::take(&mut self.obj_by_dn);
         self.dir.obj_by_dn.resize(self.dir.dns.len(), NONE);
@@ -1040,19 +1038,10 @@ impl DirectoryBuilder {
             return;
         };
         let pg = pg.clone();
-        let sids_by_domain: Vec<Option<String>> = self
-            .dir
-            .domains
-            .iter()
-            .map(|d| d.sid.clone())
-            .collect();
+        let sids_by_domain: Vec<Option<String>> =
+            self.dir.domains.iter().map(|d| d.sid.clone()).collect();
         for (obj, r) in pg.iter().enumerate() {
-            let Some(rid) = self
-                .dir
-                .text
-                .get(*r)
-                .and_then(|s| s.parse::<u32>().ok())
-            else {
+            let Some(rid) = self.dir.text.get(*r).and_then(|s| s.parse::<u32>().ok()) else {
                 continue;
             };
             let obj = obj as u32;
@@ -1103,7 +1092,10 @@ impl DirectoryBuilder {
         }
         let dn = format!("CN={name},CN=Users,{}", self.dir.dns.display(DnId(root)));
         let d = self.dir.dns.get(&dn)?;
-        self.obj_by_dn.get(d.index()).copied().filter(|&o| o != NONE)
+        self.obj_by_dn
+            .get(d.index())
+            .copied()
+            .filter(|&o| o != NONE)
     }
 
     /// Domains (from DNs, records and trusts), containers and OUs.
@@ -1172,8 +1164,16 @@ impl DirectoryBuilder {
         }
         let trusts = std::mem::take(&mut self.trust_records);
         for t in &trusts {
-            let s = add(&mut domains, &t.source.trim().to_lowercase(), DomainOrigin::Trust);
-            let g = add(&mut domains, &t.target.trim().to_lowercase(), DomainOrigin::Trust);
+            let s = add(
+                &mut domains,
+                &t.source.trim().to_lowercase(),
+                DomainOrigin::Trust,
+            );
+            let g = add(
+                &mut domains,
+                &t.target.trim().to_lowercase(),
+                DomainOrigin::Trust,
+            );
             self.dir.trusts.push(Trust {
                 source: DomainId(s),
                 target: DomainId(g),
@@ -1296,18 +1296,22 @@ impl NameIndex {
     fn build(b: &DirectoryBuilder) -> NameIndex {
         let mut by_name = super::fold::CiMap::default();
         let mut by_sam = super::fold::CiMap::default();
-        let needed = b.refs.iter().any(|r| {
-            matches!(r.target, Target::Name(_) | Target::Sam(_))
-        }) || b.memberships.iter().any(|m| {
-            matches!(m.group, Some(Target::Name(_) | Target::Sam(_)))
-                || matches!(m.member, Some(Target::Name(_) | Target::Sam(_)))
-        });
+        let needed = b
+            .refs
+            .iter()
+            .any(|r| matches!(r.target, Target::Name(_) | Target::Sam(_)))
+            || b.memberships.iter().any(|m| {
+                matches!(m.group, Some(Target::Name(_) | Target::Sam(_)))
+                    || matches!(m.member, Some(Target::Name(_) | Target::Sam(_)))
+            });
         if needed {
             for obj in 0..b.dir.kinds.len() as u32 {
                 let cn = b.col_text(obj, Attr::Cn).map(str::to_string).or_else(|| {
                     let d = b.dir.dn_of[obj as usize];
                     (d != NONE)
-                        .then(|| dn::first_rdn_value(b.dir.dns.display(DnId(d))).map(|c| c.into_owned()))
+                        .then(|| {
+                            dn::first_rdn_value(b.dir.dns.display(DnId(d))).map(|c| c.into_owned())
+                        })
                         .flatten()
                 });
                 if let Some(cn) = cn {
@@ -1396,7 +1400,10 @@ mod tests {
         builder.absorb(b2);
         let d = builder.finish();
         let c = d.counts();
-        assert_eq!((c.users, c.groups, c.memberships, c.sfb_users), (1, 2, 2, 1));
+        assert_eq!(
+            (c.users, c.groups, c.memberships, c.sfb_users),
+            (1, 2, 2, 1)
+        );
         assert_eq!(c.domains, 1);
         assert_eq!(c.ous, 2);
         let ann = ObjectId(0);
@@ -1437,11 +1444,22 @@ mod tests {
     #[test]
     fn membership_rows_are_accounted() {
         let mut b = RecordBatch::new(FileId(0));
-        user(&mut b, 2, "CN=Ann,DC=x,DC=com", &[(Attr::SamAccountName, "ann")], &["CN=G,DC=x,DC=com"]);
+        user(
+            &mut b,
+            2,
+            "CN=Ann,DC=x,DC=com",
+            &[(Attr::SamAccountName, "ann")],
+            &["CN=G,DC=x,DC=com"],
+        );
         let s = b.start_row();
         b.value(Attr::Cn, "G");
-        b.end_row(s, 3, RowWhat::Object(ObjectKind::Group), Some("CN=G,DC=x,DC=com"))
-            .unwrap();
+        b.end_row(
+            s,
+            3,
+            RowWhat::Object(ObjectKind::Group),
+            Some("CN=G,DC=x,DC=com"),
+        )
+        .unwrap();
         let mut m = RecordBatch::new(FileId(1));
         for (line, member) in [(2, "ann"), (3, "bob")] {
             let s = m.start_row();

@@ -381,9 +381,15 @@ mod tests {
     #[test]
     fn spellings_of_one_dn_intern_together() {
         let mut i = DnInterner::default();
-        let a = i.intern("CN=Smith\\, John,OU=Staff,DC=contoso,DC=com").unwrap();
-        let b = i.intern("cn=smith\\2c john, ou=STAFF,dc=contoso,dc=com").unwrap();
-        let c = i.intern("CN=Smith\\, John , OU=Staff,DC=contoso,DC=com").unwrap();
+        let a = i
+            .intern("CN=Smith\\, John,OU=Staff,DC=contoso,DC=com")
+            .unwrap();
+        let b = i
+            .intern("cn=smith\\2c john, ou=STAFF,dc=contoso,dc=com")
+            .unwrap();
+        let c = i
+            .intern("CN=Smith\\, John , OU=Staff,DC=contoso,DC=com")
+            .unwrap();
         assert_eq!(a, b);
         assert_eq!(a, c);
         assert_eq!(i.display(a), "CN=Smith\\, John,OU=Staff,DC=contoso,DC=com");
@@ -395,8 +401,12 @@ mod tests {
     #[test]
     fn non_ascii_dns_fold_case() {
         let mut i = DnInterner::default();
-        let a = i.intern("CN=José Müller,OU=Staff,DC=contoso,DC=com").unwrap();
-        let b = i.intern("CN=JOSÉ MÜLLER,OU=Staff,DC=contoso,DC=com").unwrap();
+        let a = i
+            .intern("CN=José Müller,OU=Staff,DC=contoso,DC=com")
+            .unwrap();
+        let b = i
+            .intern("CN=JOSÉ MÜLLER,OU=Staff,DC=contoso,DC=com")
+            .unwrap();
         assert_eq!(a, b);
     }
 
@@ -416,7 +426,10 @@ mod tests {
     #[test]
     fn parts_of_a_dn() {
         let dn = "CN=Smith\\, John,OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local";
-        assert_eq!(parent(dn), Some("OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local"));
+        assert_eq!(
+            parent(dn),
+            Some("OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local")
+        );
         assert_eq!(first_rdn_value(dn).as_deref(), Some("Smith, John"));
         assert_eq!(first_rdn_type(dn), Some("CN"));
         assert_eq!(domain_of(dn).as_deref(), Some("corp.contoso.local"));

@@ -105,7 +105,10 @@ impl<V> CiMap<V> {
             |(eh, k, _)| *eh == h && k.eq_ignore_ascii_case(&f),
             |(eh, _, _)| *eh,
         );
-        &mut entry.or_insert_with(|| (h, f.into_owned().into_boxed_str(), make())).into_mut().2
+        &mut entry
+            .or_insert_with(|| (h, f.into_owned().into_boxed_str(), make()))
+            .into_mut()
+            .2
     }
     pub fn len(&self) -> usize {
         self.table.len()

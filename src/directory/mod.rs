@@ -14,8 +14,8 @@ pub mod text;
 
 pub use attr::{Attr, ValueKind};
 pub use build::{
-    BatchRef, BatchRow, DirectoryBuilder, DomainRecord, FileAccount, FileId, RecordBatch,
-    RefKind, RefTarget, Rejection, RowWhat, TrustRecord,
+    BatchRef, BatchRow, DirectoryBuilder, DomainRecord, FileAccount, FileId, RecordBatch, RefKind,
+    RefTarget, Rejection, RowWhat, TrustRecord,
 };
 pub use dn::{DnId, DnInterner};
 pub use text::{TextArena, TextRef};

@@ -128,7 +128,8 @@ impl DirectoryGraph {
 
     /// Every group the object belongs to, directly or through nesting (cycle-safe), sorted.
     pub fn transitive_groups(&self, id: ObjectId) -> Vec<ObjectId> {
-        let members_only = EdgeFiltered::from_fn(&self.graph, |e| *e.weight() == EdgeKind::MemberOf);
+        let members_only =
+            EdgeFiltered::from_fn(&self.graph, |e| *e.weight() == EdgeKind::MemberOf);
         let start = self.node_of(id);
         let mut dfs = Dfs::new(&members_only, start);
         let mut out = Vec::new();
@@ -172,7 +173,11 @@ pub fn nesting_cycles(dir: &Directory) -> Vec<NestingCycle> {
             groups.sort_unstable();
             NestingCycle { groups }
         })
-        .chain(self_loops.into_iter().map(|g| NestingCycle { groups: vec![g] }))
+        .chain(
+            self_loops
+                .into_iter()
+                .map(|g| NestingCycle { groups: vec![g] }),
+        )
         .collect();
     cycles.sort_by_key(|c| c.groups[0]);
     cycles

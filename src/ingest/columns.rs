@@ -128,14 +128,20 @@ const ALIASES: &[(&str, Column)] = {
         ("msexchrecipienttypedetails", A(MsExchRecipientTypeDetails)),
         ("recipienttypedetails", A(MsExchRecipientTypeDetails)),
         ("msexchhidefromaddresslists", A(MsExchHideFromAddressLists)),
-        ("hiddenfromaddresslistsenabled", A(MsExchHideFromAddressLists)),
+        (
+            "hiddenfromaddresslistsenabled",
+            A(MsExchHideFromAddressLists),
+        ),
         ("homemdb", A(HomeMdb)),
         ("usercertificate", A(UserCertificate)),
         ("certificates", A(UserCertificate)),
         ("usersmimecertificate", A(UserSmimeCertificate)),
         ("ms-ds-consistencyguid", A(ConsistencyGuid)),
         ("msds-consistencyguid", A(ConsistencyGuid)),
-        ("msds-externaldirectoryobjectid", A(ExternalDirectoryObjectId)),
+        (
+            "msds-externaldirectoryobjectid",
+            A(ExternalDirectoryObjectId),
+        ),
         ("admincount", A(AdminCount)),
         ("sidhistory", A(SidHistory)),
         ("msrtcsip-primaryuseraddress", A(SipAddress)),
@@ -176,42 +182,172 @@ const ALIASES: &[(&str, Column)] = {
 /// Headers of real exports that hold nothing hybridready reads (ADRecon's security columns,
 /// Get-ADUser's `-Properties *` extras, Get-CsUser's policies).
 const UNUSED: &[&str] = &[
-    "mustchangepasswordatlogon", "cannotchangepassword", "passwordneverexpires",
-    "reversiblepasswordencryption", "smartcardlogonrequired", "delegationpermitted",
-    "kerberosdesonly", "kerberosrc4", "kerberosaes-128bit", "kerberosaes-256bit",
-    "doesnotrequirepreauth", "neverloggedin", "logonage(days)", "passwordage(days)",
-    "accountlockedout", "passwordexpired", "passwordnotrequired", "delegationtype",
-    "delegationprotocol", "delegationservices", "logonworkstations", "passwordlastset",
-    "pwdlastset", "accountexpirationdate", "accountexpiration(days)", "accountexpires",
-    "homedirectory", "profilepath", "scriptpath", "whenchanged", "modified", "mobile",
-    "middlename", "country", "info", "hasspn", "managedby", "depth", "gplink", "gpoptions",
-    "city", "office", "officephone", "mobilephone", "streetaddress", "postalcode", "state",
-    "initials", "employeeid", "employeenumber", "homephone", "fax", "pobox", "homepage",
-    "lockedout", "badlogoncount", "lastbadpasswordattempt", "objectcategory", "protectedfromaccidentaldeletion",
-    "serviceprincipalnames", "serviceprincipalname", "propertynames", "addedproperties",
-    "removedproperties", "modifiedproperties", "propertycount", "createtimestamp",
-    "modifytimestamp", "dscorepropagationdata", "instancetype", "usnchanged", "usncreated",
-    "samaccounttype", "codepage", "countrycode", "firstname", "lastname", "identity",
-    "lineserveruri", "originatingserver", "isvalid", "objectstate", "tenantid",
-    "targetregistrarpool", "targetserverifmoving", "voicepolicy", "mobilitypolicy",
-    "conferencingpolicy", "presencepolicy", "dialplan", "locationpolicy", "clientpolicy",
-    "clientversionpolicy", "archivingpolicy", "pinpolicy", "externalaccesspolicy",
-    "hostedvoicemailpolicy", "hostedvoicemail", "privateline", "audiovideodisabled",
-    "ippbxsoftphoneroutingenabled", "remotecalltelephonyenabled", "enabledforfederation",
-    "enabledforinternetaccess", "publicnetworkenabled", "enabledforrichpresence",
-    "originatorsidtext", "erroflags", "errorflags", "csvidentity", "proxysip",
-    "sourcedomain", "targetdomain", "trustdirection", "trusttype", "attributes", "category",
-    "value", "functionallevel", "netbios", "domainsid", "gpo", "linkorder", "enforced",
-    "linkenabled", "blockinheritance", "ms-ds-creatorsid", "dnshostname", "ipv4address",
-    "operatingsystem", "accountlockouttime", "accountnotdelegated",
-    "allowreversiblepasswordencryption", "authenticationpolicy", "authenticationpolicysilo",
-    "compoundidentitysupported", "deleted", "division", "homedirrequired", "homedrive",
-    "isdeleted", "kerberosencryptiontype", "lastknownparent", "mnslogonaccount",
-    "msds-user-account-control-computed", "ntsecuritydescriptor", "organization", "othername",
-    "principalsallowedtodelegatetoaccount", "sdrightseffective", "trustedfordelegation",
-    "trustedtoauthfordelegation", "usedeskeyonly", "telephonenumber", "l", "st", "c", "co",
-    "physicaldeliveryofficename", "wwwhomepage", "badpwdcount", "badpasswordtime",
-    "logoncount", "lastlogoff", "objectcategory", "showinadvancedviewonly",
+    "mustchangepasswordatlogon",
+    "cannotchangepassword",
+    "passwordneverexpires",
+    "reversiblepasswordencryption",
+    "smartcardlogonrequired",
+    "delegationpermitted",
+    "kerberosdesonly",
+    "kerberosrc4",
+    "kerberosaes-128bit",
+    "kerberosaes-256bit",
+    "doesnotrequirepreauth",
+    "neverloggedin",
+    "logonage(days)",
+    "passwordage(days)",
+    "accountlockedout",
+    "passwordexpired",
+    "passwordnotrequired",
+    "delegationtype",
+    "delegationprotocol",
+    "delegationservices",
+    "logonworkstations",
+    "passwordlastset",
+    "pwdlastset",
+    "accountexpirationdate",
+    "accountexpiration(days)",
+    "accountexpires",
+    "homedirectory",
+    "profilepath",
+    "scriptpath",
+    "whenchanged",
+    "modified",
+    "mobile",
+    "middlename",
+    "country",
+    "info",
+    "hasspn",
+    "managedby",
+    "depth",
+    "gplink",
+    "gpoptions",
+    "city",
+    "office",
+    "officephone",
+    "mobilephone",
+    "streetaddress",
+    "postalcode",
+    "state",
+    "initials",
+    "employeeid",
+    "employeenumber",
+    "homephone",
+    "fax",
+    "pobox",
+    "homepage",
+    "lockedout",
+    "badlogoncount",
+    "lastbadpasswordattempt",
+    "objectcategory",
+    "protectedfromaccidentaldeletion",
+    "serviceprincipalnames",
+    "serviceprincipalname",
+    "propertynames",
+    "addedproperties",
+    "removedproperties",
+    "modifiedproperties",
+    "propertycount",
+    "createtimestamp",
+    "modifytimestamp",
+    "dscorepropagationdata",
+    "instancetype",
+    "usnchanged",
+    "usncreated",
+    "samaccounttype",
+    "codepage",
+    "countrycode",
+    "firstname",
+    "lastname",
+    "identity",
+    "lineserveruri",
+    "originatingserver",
+    "isvalid",
+    "objectstate",
+    "tenantid",
+    "targetregistrarpool",
+    "targetserverifmoving",
+    "voicepolicy",
+    "mobilitypolicy",
+    "conferencingpolicy",
+    "presencepolicy",
+    "dialplan",
+    "locationpolicy",
+    "clientpolicy",
+    "clientversionpolicy",
+    "archivingpolicy",
+    "pinpolicy",
+    "externalaccesspolicy",
+    "hostedvoicemailpolicy",
+    "hostedvoicemail",
+    "privateline",
+    "audiovideodisabled",
+    "ippbxsoftphoneroutingenabled",
+    "remotecalltelephonyenabled",
+    "enabledforfederation",
+    "enabledforinternetaccess",
+    "publicnetworkenabled",
+    "enabledforrichpresence",
+    "originatorsidtext",
+    "erroflags",
+    "errorflags",
+    "csvidentity",
+    "proxysip",
+    "sourcedomain",
+    "targetdomain",
+    "trustdirection",
+    "trusttype",
+    "attributes",
+    "category",
+    "value",
+    "functionallevel",
+    "netbios",
+    "domainsid",
+    "gpo",
+    "linkorder",
+    "enforced",
+    "linkenabled",
+    "blockinheritance",
+    "ms-ds-creatorsid",
+    "dnshostname",
+    "ipv4address",
+    "operatingsystem",
+    "accountlockouttime",
+    "accountnotdelegated",
+    "allowreversiblepasswordencryption",
+    "authenticationpolicy",
+    "authenticationpolicysilo",
+    "compoundidentitysupported",
+    "deleted",
+    "division",
+    "homedirrequired",
+    "homedrive",
+    "isdeleted",
+    "kerberosencryptiontype",
+    "lastknownparent",
+    "mnslogonaccount",
+    "msds-user-account-control-computed",
+    "ntsecuritydescriptor",
+    "organization",
+    "othername",
+    "principalsallowedtodelegatetoaccount",
+    "sdrightseffective",
+    "trustedfordelegation",
+    "trustedtoauthfordelegation",
+    "usedeskeyonly",
+    "telephonenumber",
+    "l",
+    "st",
+    "c",
+    "co",
+    "physicaldeliveryofficename",
+    "wwwhomepage",
+    "badpwdcount",
+    "badpasswordtime",
+    "logoncount",
+    "lastlogoff",
+    "objectcategory",
+    "showinadvancedviewonly",
 ];
 
 /// Headers matched by prefix: ADRecon writes its thresholds into them (`Dormant (> 90 days)`).
@@ -297,7 +433,9 @@ impl ColumnMap {
                     .iter()
                     .find(|(a, _)| *a == t)
                     .map(|(_, c)| *c)
-                    .or_else(|| Attr::from_ldap_name(&target.trim().replace(' ', "")).map(Column::Attr))
+                    .or_else(|| {
+                        Attr::from_ldap_name(&target.trim().replace(' ', "")).map(Column::Attr)
+                    })
                     .ok_or_else(|| ColumnMapError::UnknownTarget {
                         path: p.clone(),
                         header: header.clone(),
@@ -317,12 +455,27 @@ mod tests {
     #[test]
     fn spellings_match_case_and_space_insensitively() {
         let m = ColumnMap::default();
-        assert_eq!(m.lookup("SamAccountName"), Some(Column::Attr(Attr::SamAccountName)));
-        assert_eq!(m.lookup("sAMAccountName"), Some(Column::Attr(Attr::SamAccountName)));
-        assert_eq!(m.lookup("Primary GroupID"), Some(Column::Attr(Attr::PrimaryGroupId)));
+        assert_eq!(
+            m.lookup("SamAccountName"),
+            Some(Column::Attr(Attr::SamAccountName))
+        );
+        assert_eq!(
+            m.lookup("sAMAccountName"),
+            Some(Column::Attr(Attr::SamAccountName))
+        );
+        assert_eq!(
+            m.lookup("Primary GroupID"),
+            Some(Column::Attr(Attr::PrimaryGroupId))
+        );
         assert_eq!(m.lookup("Distinguished Name"), Some(Column::Dn));
-        assert_eq!(m.lookup("msRTCSIP-PrimaryUserAddress"), Some(Column::Attr(Attr::SipAddress)));
-        assert_eq!(m.lookup("extensionAttribute15"), Some(Column::Attr(Attr::ExtensionAttribute15)));
+        assert_eq!(
+            m.lookup("msRTCSIP-PrimaryUserAddress"),
+            Some(Column::Attr(Attr::SipAddress))
+        );
+        assert_eq!(
+            m.lookup("extensionAttribute15"),
+            Some(Column::Attr(Attr::ExtensionAttribute15))
+        );
         assert_eq!(m.lookup("Dormant (> 120 days)"), Some(Column::Unused));
         assert_eq!(m.lookup("\u{feff}Name"), Some(Column::Attr(Attr::Cn)));
         assert_eq!(m.lookup("Shoe Size"), None);
@@ -332,7 +485,11 @@ mod tests {
     fn overrides_load_from_toml() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("cols.toml");
-        std::fs::write(&p, "[columns]\n\"Courriel pro\" = \"mail\"\n\"Groupe\" = \"group\"\n").unwrap();
+        std::fs::write(
+            &p,
+            "[columns]\n\"Courriel pro\" = \"mail\"\n\"Groupe\" = \"group\"\n",
+        )
+        .unwrap();
         let m = ColumnMap::load(&p).unwrap();
         assert_eq!(m.lookup("courriel PRO"), Some(Column::Attr(Attr::Mail)));
         assert_eq!(m.lookup("Groupe"), Some(Column::RowGroup));

@@ -146,14 +146,20 @@ mod tests {
     fn chunks_cut_between_records_only() {
         let mut text = String::from("\"A\",\"B\"\n");
         for i in 0..200 {
-            text.push_str(&format!("\"x{i}\",\"line one\nline two, \"\"quoted\"\"\"\n"));
+            text.push_str(&format!(
+                "\"x{i}\",\"line one\nline two, \"\"quoted\"\"\"\n"
+            ));
         }
         let start = text.find('\n').unwrap() + 1;
         let cs = chunks(text.as_bytes(), start, 2, 97);
         assert!(cs.len() > 5);
         for c in &cs {
             // Each chunk starts with a record of its own.
-            assert!(text[c.start..].starts_with("\"x"), "{:?}", &text[c.start..c.start + 10]);
+            assert!(
+                text[c.start..].starts_with("\"x"),
+                "{:?}",
+                &text[c.start..c.start + 10]
+            );
         }
         assert_eq!(cs.last().unwrap().end, text.len());
         // Line numbers account for the newlines inside quoted cells.

@@ -47,7 +47,9 @@ impl Dialect {
         match self {
             Dialect::Powershell => "PowerShell Export-Csv of Get-AD* objects",
             Dialect::Csvde => "csvde export (raw LDAP attributes)",
-            Dialect::CsUser => "Get-CsUser / Get-CsAdUser export (Enabled = Skype for Business flag)",
+            Dialect::CsUser => {
+                "Get-CsUser / Get-CsAdUser export (Enabled = Skype for Business flag)"
+            }
             Dialect::MembershipList => "membership list (one group, member pair per row)",
             Dialect::AdreconUsers => "ADRecon Users",
             Dialect::AdreconGroups => "ADRecon Groups",
@@ -119,15 +121,48 @@ const HASHTABLE_COLUMNS: &[&str] = &[
 
 /// ADRecon files that hold nothing about users, groups, OUs, domains or trusts.
 const ADRECON_IGNORED: &[&str] = &[
-    "computers", "computer spns", "computerspns", "gpos", "domain gpos", "gplinks", "dnszones",
-    "dns zones", "dnsnodes", "dns records", "printers", "laps", "bitlocker",
-    "bitlockerrecoverykeys", "dacls", "sacls", "acls", "kerberoast", "sites", "subnets",
-    "schemahistory", "defaultpasswordpolicy", "default password policy",
-    "finegrainedpasswordpolicy", "fine grained password policy", "passwordattributes",
-    "domaincontrollers", "domain controllers", "aboutadrecon", "about adrecon", "forest",
-    "userspns", "user spns", "groupchanges", "group changes",
-    "domainaccountsusedforservicelogon", "table of contents", "user stats", "computer stats",
-    "privileged group stats", "computer role stats", "operating system stats",
+    "computers",
+    "computer spns",
+    "computerspns",
+    "gpos",
+    "domain gpos",
+    "gplinks",
+    "dnszones",
+    "dns zones",
+    "dnsnodes",
+    "dns records",
+    "printers",
+    "laps",
+    "bitlocker",
+    "bitlockerrecoverykeys",
+    "dacls",
+    "sacls",
+    "acls",
+    "kerberoast",
+    "sites",
+    "subnets",
+    "schemahistory",
+    "defaultpasswordpolicy",
+    "default password policy",
+    "finegrainedpasswordpolicy",
+    "fine grained password policy",
+    "passwordattributes",
+    "domaincontrollers",
+    "domain controllers",
+    "aboutadrecon",
+    "about adrecon",
+    "forest",
+    "userspns",
+    "user spns",
+    "groupchanges",
+    "group changes",
+    "domainaccountsusedforservicelogon",
+    "table of contents",
+    "user stats",
+    "computer stats",
+    "privileged group stats",
+    "computer role stats",
+    "operating system stats",
 ];
 
 /// Whether a file or sheet name is an ADRecon output that is deliberately not read.
@@ -202,7 +237,10 @@ pub fn plan(
         Dialect::AdreconTrusts
     } else if has("groupname") && has("memberusername") {
         Dialect::AdreconGroupMembers
-    } else if has("username") && has("primarygroupid") && (has("neverloggedin") || has("logonage(days)")) {
+    } else if has("username")
+        && has("primarygroupid")
+        && (has("neverloggedin") || has("logonage(days)"))
+    {
         Dialect::AdreconUsers
     } else if has("name") && has("depth") && has("distinguishedname") && !has("samaccountname") {
         Dialect::AdreconOus
@@ -215,7 +253,10 @@ pub fn plan(
         Dialect::CsUser
     } else if norm.first().is_some_and(|h| h == "dn") {
         Dialect::Csvde
-    } else if headers.iter().any(|h| map.lookup(h) == Some(Column::RowGroup)) {
+    } else if headers
+        .iter()
+        .any(|h| map.lookup(h) == Some(Column::RowGroup))
+    {
         Dialect::MembershipList
     } else if type_hint.is_some_and(|t| t.starts_with("Microsoft.ActiveDirectory."))
         || (has("distinguishedname") && has("objectclass"))
@@ -281,8 +322,10 @@ pub fn plan(
             let member = p.has(Column::RowMember) || identity.iter().any(|c| p.has(*c));
             if !member {
                 return Err(Refusal {
-                    reason: "a membership list needs a member column next to its group column".into(),
-                    hint: "add the member's distinguishedName (or SamAccountName) to each row".into(),
+                    reason: "a membership list needs a member column next to its group column"
+                        .into(),
+                    hint: "add the member's distinguishedName (or SamAccountName) to each row"
+                        .into(),
                 });
             }
             return Ok(p);
@@ -312,12 +355,14 @@ pub fn plan(
         (Some(k), format!("#TYPE {}", type_hint.unwrap_or_default()))
     } else {
         match dialect {
-            Dialect::AdreconUsers | Dialect::CsUser => {
-                (Some(KindHint::Object(ObjectKind::User)), dialect.describe().into())
-            }
-            Dialect::AdreconGroups => {
-                (Some(KindHint::Object(ObjectKind::Group)), dialect.describe().into())
-            }
+            Dialect::AdreconUsers | Dialect::CsUser => (
+                Some(KindHint::Object(ObjectKind::User)),
+                dialect.describe().into(),
+            ),
+            Dialect::AdreconGroups => (
+                Some(KindHint::Object(ObjectKind::Group)),
+                dialect.describe().into(),
+            ),
             Dialect::AdreconOus => (Some(KindHint::Ou), dialect.describe().into()),
             _ => {
                 if let Some(k) = name_hint_kind(&stem_l) {
@@ -370,7 +415,9 @@ pub fn class_verdict(class: &str) -> Option<ClassVerdict> {
         "computer" | "msds-managedserviceaccount" | "msds-groupmanagedserviceaccount" => {
             ClassVerdict::Skip(
                 "computer account (not modelled)",
-                format!("{last}: computers and service accounts are not users and are not modelled"),
+                format!(
+                    "{last}: computers and service accounts are not users and are not modelled"
+                ),
             )
         }
         "foreignsecurityprincipal" => ClassVerdict::Skip(
@@ -398,7 +445,12 @@ mod tests {
         let p = plan(&h(&["Category", "Value"]), None, "Domain", &m).unwrap();
         assert_eq!(p.dialect, Dialect::AdreconDomain);
         let p = plan(
-            &h(&["Group Name", "Member UserName", "Member Name", "AccountType"]),
+            &h(&[
+                "Group Name",
+                "Member UserName",
+                "Member Name",
+                "AccountType",
+            ]),
             None,
             "GroupMembers",
             &m,
@@ -406,7 +458,13 @@ mod tests {
         .unwrap();
         assert_eq!(p.dialect, Dialect::AdreconGroupMembers);
         let p = plan(
-            &h(&["DN", "objectClass", "distinguishedName", "sAMAccountName", "member"]),
+            &h(&[
+                "DN",
+                "objectClass",
+                "distinguishedName",
+                "sAMAccountName",
+                "member",
+            ]),
             None,
             "export",
             &m,
@@ -438,7 +496,15 @@ mod tests {
     fn refuses_hashtables_and_unidentifiable_tables() {
         let m = ColumnMap::default();
         let e = plan(
-            &h(&["IsReadOnly", "IsFixedSize", "IsSynchronized", "Keys", "Values", "SyncRoot", "Count"]),
+            &h(&[
+                "IsReadOnly",
+                "IsFixedSize",
+                "IsSynchronized",
+                "Keys",
+                "Values",
+                "SyncRoot",
+                "Count",
+            ]),
             None,
             "x",
             &m,
@@ -466,6 +532,9 @@ mod tests {
             class_verdict("top;person;organizationalPerson;user"),
             Some(ClassVerdict::Kind(KindHint::Object(ObjectKind::User)))
         ));
-        assert!(matches!(class_verdict("computer"), Some(ClassVerdict::Skip(..))));
+        assert!(matches!(
+            class_verdict("computer"),
+            Some(ClassVerdict::Skip(..))
+        ));
     }
 }

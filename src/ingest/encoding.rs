@@ -49,7 +49,12 @@ fn looks_like_bomless_utf16(bytes: &[u8]) -> Option<&'static encoding_rs::Encodi
     }
     let pairs = sample.len() / 2;
     let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd_nul = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd_nul = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     if odd_nul * 10 > pairs * 8 && even_nul * 10 < pairs {
         Some(encoding_rs::UTF_16LE)
     } else if even_nul * 10 > pairs * 8 && odd_nul * 10 < pairs {

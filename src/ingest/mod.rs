@@ -186,7 +186,9 @@ pub struct Ingested {
 impl Ingested {
     /// Inputs that could not be read: the reason for exit code 2.
     pub fn refused(&self) -> impl Iterator<Item = &InputReport> {
-        self.inputs.iter().filter(|i| i.status == InputStatus::Refused)
+        self.inputs
+            .iter()
+            .filter(|i| i.status == InputStatus::Refused)
     }
 }
 
@@ -204,9 +206,11 @@ fn extension(p: &Path) -> String {
 pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
     let excluded = |p: &Path| {
         let c = p.canonicalize().ok();
-        exclude
-            .iter()
-            .any(|e| e.canonicalize().ok().is_some_and(|e| Some(&e) == c.as_ref()))
+        exclude.iter().any(|e| {
+            e.canonicalize()
+                .ok()
+                .is_some_and(|e| Some(&e) == c.as_ref())
+        })
     };
     let mut out = Vec::new();
     for p in paths {
@@ -277,7 +281,8 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
         };
         let len = bytes.len() as u64;
         let reported = std::sync::atomic::AtomicU64::new(0);
-        if WORKBOOK_EXTENSIONS.contains(&extension(f).as_str()) || bytes.starts_with(b"PK\x03\x04") {
+        if WORKBOOK_EXTENSIONS.contains(&extension(f).as_str()) || bytes.starts_with(b"PK\x03\x04")
+        {
             read_workbook_file(f, &bytes, opts, &mut builder, &mut next_id, &mut inputs);
         } else {
             let id = FileId(next_id);
@@ -478,13 +483,27 @@ fn read_csv_file(
     };
     describe_plan(&mut r, &plan);
     if r.encoding.as_deref() == Some("ASCII") && pre.type_hint.is_some() {
-        r.details.push_str(", Windows PowerShell 5.1 (#TYPE line, ASCII)");
+        r.details
+            .push_str(", Windows PowerShell 5.1 (#TYPE line, ASCII)");
     }
     r.file_id = Some(id);
     builder.register_file(id);
-    let body_line = pre.header_line + text[pre.header_offset..body].iter().filter(|&&b| b == b'\n').count() as u64;
+    let body_line = pre.header_line
+        + text[pre.header_offset..body]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
     let chunks = csv_file::chunks(text, body, body_line, csv_file::CHUNK);
-    let stats = read_chunks(text, &chunks, pre.delimiter, &plan, id, builder, opts, reported);
+    let stats = read_chunks(
+        text,
+        &chunks,
+        pre.delimiter,
+        &plan,
+        id,
+        builder,
+        opts,
+        reported,
+    );
     finish_stats(&mut r, stats);
     r
 }
@@ -583,7 +602,10 @@ fn read_workbook_file(
         };
         let headers: Vec<String> = sheet.rows[h].iter().map(|s| s.trim().to_string()).collect();
         // Trailing empty header cells are formatting, not columns.
-        let width = headers.iter().rposition(|h| !h.is_empty()).map_or(0, |i| i + 1);
+        let width = headers
+            .iter()
+            .rposition(|h| !h.is_empty())
+            .map_or(0, |i| i + 1);
         let headers = headers[..width].to_vec();
         let plan = match dialect::plan(&headers, None, &sheet.name, &opts.columns) {
             Ok(p) => p,

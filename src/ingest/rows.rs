@@ -1,12 +1,11 @@
 //! One table row → one entry of a [`RecordBatch`], following a [`Plan`]. The hot path of the
 //! ingest: no allocation per cell beyond what the batch stores.
 
+use super::columns::Column;
 use super::dialect::{ClassVerdict, Dialect, KindHint, Plan, class_verdict};
 use super::values::{
-    BadValue, is_lost_collection, normalize_guid, normalize_sid, parse_bool, parse_int,
-    split_multi,
+    BadValue, is_lost_collection, normalize_guid, normalize_sid, parse_bool, parse_int, split_multi,
 };
-use super::columns::Column;
 use crate::directory::{
     Attr, DomainRecord, ObjectKind, RecordBatch, RefKind, RefTarget, RowWhat, TrustRecord,
     ValueKind, dn,
@@ -149,7 +148,12 @@ impl<'p> RowReader<'p> {
         }
     }
 
-    fn read_object<'f>(&mut self, batch: &mut RecordBatch, line: u64, get: impl Fn(usize) -> &'f str) {
+    fn read_object<'f>(
+        &mut self,
+        batch: &mut RecordBatch,
+        line: u64,
+        get: impl Fn(usize) -> &'f str,
+    ) {
         let plan = self.plan;
         let start = batch.start_row();
         // The class decides what the row is.
@@ -188,7 +192,11 @@ impl<'p> RowReader<'p> {
         for (target, cols) in &plan.targets {
             let (v, col) = Self::first(cols, &get);
             if is_lost_collection(v) {
-                *self.stats.data_lost.entry(self.header(col).to_string()).or_default() += 1;
+                *self
+                    .stats
+                    .data_lost
+                    .entry(self.header(col).to_string())
+                    .or_default() += 1;
                 continue;
             }
             match *target {
@@ -279,14 +287,24 @@ impl<'p> RowReader<'p> {
             RowKind::Object(k) => RowWhat::Object(k),
             RowKind::Ou => {
                 if row_dn.is_none() {
-                    batch.reject_row(start, line, "no distinguished name", "an OU row without a distinguished name".into());
+                    batch.reject_row(
+                        start,
+                        line,
+                        "no distinguished name",
+                        "an OU row without a distinguished name".into(),
+                    );
                     return;
                 }
                 RowWhat::Ou
             }
             RowKind::Domain => {
                 let Some(name) = row_dn.and_then(dn::domain_of) else {
-                    batch.reject_row(start, line, "no distinguished name", "a domain row without a DC= distinguished name".into());
+                    batch.reject_row(
+                        start,
+                        line,
+                        "no distinguished name",
+                        "a domain row without a DC= distinguished name".into(),
+                    );
                     return;
                 };
                 batch.domains.push(DomainRecord {
@@ -318,10 +336,19 @@ impl<'p> RowReader<'p> {
         }
     }
 
-    fn read_membership<'f>(&mut self, batch: &mut RecordBatch, line: u64, get: impl Fn(usize) -> &'f str) {
+    fn read_membership<'f>(
+        &mut self,
+        batch: &mut RecordBatch,
+        line: u64,
+        get: impl Fn(usize) -> &'f str,
+    ) {
         let plan = self.plan;
         let start = batch.start_row();
-        let val = |c: Column| plan.column_of(c).map(|cols| Self::first(cols, &get).0).unwrap_or("");
+        let val = |c: Column| {
+            plan.column_of(c)
+                .map(|cols| Self::first(cols, &get).0)
+                .unwrap_or("")
+        };
         let class = val(Column::ObjectClass);
         if !class.is_empty() {
             *self.stats.classes.entry(class.to_string()).or_default() += 1;
@@ -332,7 +359,12 @@ impl<'p> RowReader<'p> {
         }
         let group = val(Column::RowGroup);
         if group.is_empty() {
-            batch.reject_row(start, line, "incomplete membership row", "the group cell is empty".into());
+            batch.reject_row(
+                start,
+                line,
+                "incomplete membership row",
+                "the group cell is empty".into(),
+            );
             return;
         }
         Self::dn_or_name(batch, RefKind::Group, group);
@@ -359,7 +391,12 @@ impl<'p> RowReader<'p> {
         } else if !name.is_empty() {
             batch.key_ref(RefKind::Member, RefTarget::Name, name);
         } else {
-            batch.reject_row(start, line, "incomplete membership row", "the member cells are empty".into());
+            batch.reject_row(
+                start,
+                line,
+                "incomplete membership row",
+                "the member cells are empty".into(),
+            );
             return;
         }
         let _ = batch.end_row(start, line, RowWhat::Membership, None);
@@ -373,12 +410,21 @@ impl<'p> RowReader<'p> {
     ) {
         let plan = self.plan;
         let start = batch.start_row();
-        let val = |c: Column| plan.column_of(c).map(|cols| Self::first(cols, &get).0).unwrap_or("");
+        let val = |c: Column| {
+            plan.column_of(c)
+                .map(|cols| Self::first(cols, &get).0)
+                .unwrap_or("")
+        };
         let class = val(Column::RowMemberClass).trim().to_ascii_lowercase();
         *self.stats.classes.entry(class.clone()).or_default() += 1;
         let group = val(Column::RowGroup);
         if group.is_empty() {
-            batch.reject_row(start, line, "incomplete membership row", "the Group Name cell is empty".into());
+            batch.reject_row(
+                start,
+                line,
+                "incomplete membership row",
+                "the Group Name cell is empty".into(),
+            );
             return;
         }
         match class.as_str() {
@@ -404,13 +450,24 @@ impl<'p> RowReader<'p> {
         } else if !name.is_empty() {
             batch.key_ref(RefKind::Member, RefTarget::Name, name);
         } else {
-            batch.reject_row(start, line, "incomplete membership row", "the member cells are empty".into());
+            batch.reject_row(
+                start,
+                line,
+                "incomplete membership row",
+                "the member cells are empty".into(),
+            );
             return;
         }
         let _ = batch.end_row(start, line, RowWhat::Membership, None);
     }
 
-    fn read_domain_fact(&mut self, batch: &mut RecordBatch, line: u64, category: &str, value: &str) {
+    fn read_domain_fact(
+        &mut self,
+        batch: &mut RecordBatch,
+        line: u64,
+        category: &str,
+        value: &str,
+    ) {
         if batch.domains.is_empty() {
             batch.domains.push(DomainRecord::default());
         }
@@ -429,7 +486,12 @@ impl<'p> RowReader<'p> {
         let _ = batch.end_row(start, line, RowWhat::Domain(0), None);
     }
 
-    fn read_trust<'f>(&mut self, batch: &mut RecordBatch, line: u64, get: impl Fn(usize) -> &'f str) {
+    fn read_trust<'f>(
+        &mut self,
+        batch: &mut RecordBatch,
+        line: u64,
+        get: impl Fn(usize) -> &'f str,
+    ) {
         let plan = self.plan;
         let find = |name: &str| {
             plan.headers
@@ -440,7 +502,12 @@ impl<'p> RowReader<'p> {
         };
         let start = batch.start_row();
         let (Some(source), Some(target)) = (find("sourcedomain"), find("targetdomain")) else {
-            batch.reject_row(start, line, "incomplete trust row", "source or target domain is empty".into());
+            batch.reject_row(
+                start,
+                line,
+                "incomplete trust row",
+                "source or target domain is empty".into(),
+            );
             return;
         };
         batch.trusts.push(TrustRecord {

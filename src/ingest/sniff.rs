@@ -91,7 +91,8 @@ mod tests {
             Some("Microsoft.ActiveDirectory.Management.ADUser")
         );
         assert_eq!((p.header_line, p.delimiter), (2, b','));
-        let p = preamble(b"\"#TYPE Microsoft.ActiveDirectory.Management.ADUser\";;;\r\nA;B;C;D\r\n");
+        let p =
+            preamble(b"\"#TYPE Microsoft.ActiveDirectory.Management.ADUser\";;;\r\nA;B;C;D\r\n");
         assert_eq!(p.header_line, 2);
         assert_eq!(p.delimiter, b';');
         assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');

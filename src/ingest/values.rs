@@ -19,8 +19,23 @@ pub fn is_lost_collection(v: &str) -> bool {
 /// `True`/`False` in the spellings exports and localised Excel re-saves use.
 pub fn parse_bool(v: &str) -> Result<bool, BadValue> {
     const TRUE: &[&str] = &[
-        "true", "yes", "1", "-1", "vrai", "wahr", "igaz", "verdadero", "oui", "ja", "si", "sí",
-        "waar", "vero", "sim", "y", "x",
+        "true",
+        "yes",
+        "1",
+        "-1",
+        "vrai",
+        "wahr",
+        "igaz",
+        "verdadero",
+        "oui",
+        "ja",
+        "si",
+        "sí",
+        "waar",
+        "vero",
+        "sim",
+        "y",
+        "x",
     ];
     const FALSE: &[&str] = &[
         "false", "no", "0", "faux", "falsch", "hamis", "falso", "non", "nein", "onwaar", "nao",
@@ -101,7 +116,22 @@ fn guid_from_bytes(b: &[u8]) -> Option<String> {
     }
     Some(format!(
         "{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
-        b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
+        b[3],
+        b[2],
+        b[1],
+        b[0],
+        b[5],
+        b[4],
+        b[7],
+        b[6],
+        b[8],
+        b[9],
+        b[10],
+        b[11],
+        b[12],
+        b[13],
+        b[14],
+        b[15]
     ))
 }
 
@@ -145,7 +175,10 @@ fn sid_from_bytes(b: &[u8]) -> Option<String> {
     let auth = rest[..6].iter().fold(0u64, |a, &x| (a << 8) | x as u64);
     let mut s = format!("S-{rev}-{auth}");
     for c in rest[6..].chunks_exact(4) {
-        s.push_str(&format!("-{}", u32::from_le_bytes([c[0], c[1], c[2], c[3]])));
+        s.push_str(&format!(
+            "-{}",
+            u32::from_le_bytes([c[0], c[1], c[2], c[3]])
+        ));
     }
     Some(s)
 }
@@ -165,7 +198,10 @@ pub fn normalize_sid(v: &str) -> Result<String, BadValue> {
         return Err(bad);
     }
     let rest: Vec<&str> = parts.collect();
-    if rest.len() < 2 || !rest.iter().all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+    if rest.len() < 2
+        || !rest
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
     {
         return Err(bad);
     }
@@ -234,10 +270,21 @@ mod tests {
 
     #[test]
     fn booleans_in_every_locale() {
-        for t in ["True", "TRUE", "1", "Yes", "VRAI", "WAHR", "IGAZ", "VERDADERO"] {
+        for t in [
+            "True",
+            "TRUE",
+            "1",
+            "Yes",
+            "VRAI",
+            "WAHR",
+            "IGAZ",
+            "VERDADERO",
+        ] {
             assert_eq!(parse_bool(t), Ok(true), "{t}");
         }
-        for f in ["False", "FALSE", "0", "No", "FAUX", "FALSCH", "HAMIS", "FALSO"] {
+        for f in [
+            "False", "FALSE", "0", "No", "FAUX", "FALSCH", "HAMIS", "FALSO",
+        ] {
             assert_eq!(parse_bool(f), Ok(false), "{f}");
         }
         assert!(parse_bool("maybe").is_err());
@@ -277,7 +324,10 @@ mod tests {
             split_multi("CN=a,OU=x,DC=c;CN=b\\;c,DC=c", true),
             vec!["CN=a,OU=x,DC=c", "CN=b\\;c,DC=c"]
         );
-        assert_eq!(split_multi("SMTP:a@x|smtp:b@x", false), vec!["SMTP:a@x", "smtp:b@x"]);
+        assert_eq!(
+            split_multi("SMTP:a@x|smtp:b@x", false),
+            vec!["SMTP:a@x", "smtp:b@x"]
+        );
         assert_eq!(split_multi("a\r\nb", false), vec!["a", "b"]);
         assert_eq!(
             split_multi("{CN=a,DC=c, CN=b,DC=c}", true),

@@ -107,7 +107,8 @@ pub fn find_header(rows: &[Vec<String>], map: &ColumnMap) -> Option<usize> {
                         )
                 )
             )
-        }) || row.iter().map(|h| normalize_header(h)).collect::<Vec<_>>() == ["category", "value"]
+        }) || row.iter().map(|h| normalize_header(h)).collect::<Vec<_>>()
+            == ["category", "value"]
             || row.iter().any(|h| normalize_header(h) == "sourcedomain");
         known >= 2 && anchor
     })
@@ -128,7 +129,10 @@ mod tests {
         let rows = vec![
             vec!["Contoso directory export".to_string(), String::new()],
             vec![String::new(), String::new()],
-            vec!["SamAccountName".to_string(), "UserPrincipalName".to_string()],
+            vec![
+                "SamAccountName".to_string(),
+                "UserPrincipalName".to_string(),
+            ],
         ];
         assert_eq!(find_header(&rows, &ColumnMap::default()), Some(2));
     }
