@@ -708,6 +708,20 @@ impl DirectoryBuilder {
         {
             candidates.push(("userPrincipalName", o));
         }
+        // A weaker key (SID, account, UPN) shared with an object whose objectGUID or DN differs
+        // is a duplicate value on two objects, not one object seen twice: AD never gives one
+        // object two GUIDs or two DNs at once. Merging them would hide the duplicate.
+        let row_guid = guid.as_deref().and_then(guid_key);
+        candidates.retain(|&(key, o)| {
+            if key == "objectGUID" || key == "distinguishedName" {
+                return true;
+            }
+            let other_guid = self.col_text(o, Attr::ObjectGuid).and_then(guid_key);
+            let guid_differs = matches!((row_guid, other_guid), (Some(a), Some(b)) if a != b);
+            let other_dn = self.dir.dn_of[o as usize];
+            let dn_differs = dn.is_some_and(|d| other_dn != NONE && other_dn != d.0);
+            !guid_differs && !dn_differs
+        });
         let target = candidates.first().map(|&(_, o)| o);
         if let Some(t) = target {
             let existing = self.dir.kinds[t as usize];
@@ -1439,6 +1453,27 @@ mod tests {
         let (conflicts, n) = d.conflicts();
         assert_eq!(n, 1);
         assert_eq!(conflicts[0].attribute, "title");
+    }
+
+    #[test]
+    fn a_shared_upn_on_objects_with_different_guids_is_two_objects() {
+        let mut b = RecordBatch::new(FileId(0));
+        for (line, dn, guid) in [
+            (2, "CN=Ann,DC=x,DC=com", "00000000-0000-0000-0000-000000000001"),
+            (3, "CN=Ann Two,DC=x,DC=com", "00000000-0000-0000-0000-000000000002"),
+        ] {
+            user(
+                &mut b,
+                line,
+                dn,
+                &[(Attr::ObjectGuid, guid), (Attr::UserPrincipalName, "ann@x.com")],
+                &[],
+            );
+        }
+        let mut builder = DirectoryBuilder::new();
+        builder.absorb(b);
+        let d = builder.finish();
+        assert_eq!(d.counts().users, 2, "a duplicate UPN must stay visible");
     }
 
     #[test]
