@@ -1459,14 +1459,25 @@ mod tests {
     fn a_shared_upn_on_objects_with_different_guids_is_two_objects() {
         let mut b = RecordBatch::new(FileId(0));
         for (line, dn, guid) in [
-            (2, "CN=Ann,DC=x,DC=com", "00000000-0000-0000-0000-000000000001"),
-            (3, "CN=Ann Two,DC=x,DC=com", "00000000-0000-0000-0000-000000000002"),
+            (
+                2,
+                "CN=Ann,DC=x,DC=com",
+                "00000000-0000-0000-0000-000000000001",
+            ),
+            (
+                3,
+                "CN=Ann Two,DC=x,DC=com",
+                "00000000-0000-0000-0000-000000000002",
+            ),
         ] {
             user(
                 &mut b,
                 line,
                 dn,
-                &[(Attr::ObjectGuid, guid), (Attr::UserPrincipalName, "ann@x.com")],
+                &[
+                    (Attr::ObjectGuid, guid),
+                    (Attr::UserPrincipalName, "ann@x.com"),
+                ],
                 &[],
             );
         }

@@ -4,8 +4,8 @@
 use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{
-    ascii_fold, atext, char_len, describe_chars, domain_problem, is_space, local_part_problem,
-    offending, strip, tidy_domain, tidy_dots,
+    Classes, address_shape_ok, ascii_fold, atext, class, describe_chars, domain_problem, is_space,
+    local_part_problem, offending, strip, tidy_domain, tidy_dots,
 };
 use super::tld::{routability, tld_list_date};
 use super::{Effect, Field, Fix, Severity};
@@ -71,7 +71,8 @@ pub(crate) fn check(out: &mut Out) {
     let Some(mail) = out.value(Attr::Mail) else {
         return;
     };
-    let len = char_len(mail);
+    let classes = Classes::of(mail);
+    let len = classes.char_len(mail);
     if len > MAX_MAIL {
         out.emit(
             &MAIL_LEN,
@@ -80,6 +81,9 @@ pub(crate) fn check(out: &mut Out) {
             Fix::None,
             format!("{len} characters; at most {MAX_MAIL}"),
         );
+    }
+    if !classes.any(class::NOT_ADDRESS | class::NON_ASCII) && address_ok(mail) {
+        return;
     }
     let mut problems = Vec::new();
     let spaces = offending(mail, is_space);
@@ -105,6 +109,15 @@ pub(crate) fn check(out: &mut Out) {
     }
 }
 
+/// Whether an address whose characters are valid has a valid shape and a routable domain: the
+/// fast path of [`address_problem`].
+pub(crate) fn address_ok(addr: &str) -> bool {
+    address_shape_ok(addr)
+        && addr
+            .rsplit_once('@')
+            .is_some_and(|(_, d)| routability(d).is_ok())
+}
+
 /// What is wrong with an email address (RFC 2822 dot-atom syntax and a routable domain), or
 /// `None`. Whitespace and non-ASCII letters are judged by the callers' character rules.
 pub(crate) fn address_problem(addr: &str) -> Option<String> {
@@ -115,6 +128,9 @@ pub(crate) fn address_problem(addr: &str) -> Option<String> {
         } else {
             format!("{ats} '@' signs")
         });
+    }
+    if address_ok(addr) && !Classes::of(addr).any(class::NOT_ADDRESS | class::NON_ASCII) {
+        return None;
     }
     let (local, domain) = addr.split_once('@')?;
     if let Some(p) = local_part_problem(local) {

@@ -182,3 +182,6 @@ impl Finding {
         self.rule.id
     }
 }
+
+#[cfg(test)]
+mod tests;

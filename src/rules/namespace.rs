@@ -14,7 +14,7 @@
 use super::eval::{Ctx, finding};
 use super::text::is_smtp;
 use super::{Field, Finding, Fix, anchor, mail, nick, proxy, sam, sip, target, upn};
-use crate::directory::fold::{ci_eq, ci_hash, fold};
+use crate::directory::fold::{ci_eq, fold};
 use crate::directory::{Attr, Directory, DomainId, ObjectId, ObjectKind};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -119,14 +119,33 @@ impl Entry {
     }
 }
 
+/// The 64-bit multiply folded to 64 bits: the mixing step of wyhash and foldhash.
+fn folded_mul(a: u64, b: u64) -> u64 {
+    let r = (a as u128) * (b as u128);
+    (r as u64) ^ ((r >> 64) as u64)
+}
+
+/// A case-insensitive hash of a key in a namespace. Not the directory's `ci_hash`: that one is
+/// FxHash-like and collides on keys that differ in a few digits (`user0101115`, `user0109415`),
+/// which by the hundred thousand would turn grouping into comparing.
 fn key_hash(class: Class, key: &str, domain: Option<DomainId>) -> u64 {
-    let h = ci_hash(fold(key).as_bytes());
-    let salt = (class as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-        ^ domain.map_or(0, |d| (d.0 as u64 + 1).wrapping_mul(0xc2b2_ae3d_27d4_eb4f));
-    (h ^ salt)
-        .wrapping_mul(0xff51_afd7_ed55_8ccd)
-        .rotate_left(17)
-        ^ h
+    const K: [u64; 3] = [
+        0x243f_6a88_85a3_08d3,
+        0x1319_8a2e_0370_7344,
+        0xa409_3822_299f_31d0,
+    ];
+    let folded = fold(key);
+    let bytes = folded.as_bytes();
+    let salt = ((class as u64) << 32) ^ domain.map_or(0, |d| d.0 as u64 + 1);
+    let mut h = folded_mul(salt ^ bytes.len() as u64 ^ K[0], K[1]);
+    for chunk in bytes.chunks(8) {
+        let mut w = [0u8; 8];
+        for (o, &b) in w.iter_mut().zip(chunk) {
+            *o = b.to_ascii_lowercase();
+        }
+        h = folded_mul(h ^ u64::from_le_bytes(w), K[1]);
+    }
+    folded_mul(h, K[2])
 }
 
 /// The index: every holding of every unique-namespace value, sorted by hash.
@@ -141,23 +160,24 @@ impl<'a> Index<'a> {
     /// Hashes every value once, in parallel over object ids, and sorts the entries.
     pub fn build(dir: &'a Directory) -> Index<'a> {
         let n = dir.len();
+        // objectGUID is the builder's first identity key, so two objects never share one: it
+        // only needs indexing against mS-DS-ConsistencyGuid values, when there are any.
+        let guids = dir.is_known(Attr::ConsistencyGuid);
         let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
         let parts: Vec<Vec<Entry>> = starts
             .par_iter()
             .map(|&s| {
-                let mut v = Vec::with_capacity(CHUNK * 4);
+                let mut v = Vec::with_capacity(CHUNK * 8);
                 for i in s..(s + CHUNK).min(n) {
-                    holdings(dir, ObjectId(i as u32), &mut v);
+                    holdings(dir, ObjectId(i as u32), guids, &mut v);
                 }
                 v
             })
             .collect();
-        let mut entries = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-        for p in parts {
-            entries.extend(p);
+        Index {
+            dir,
+            entries: sort_by_hash(parts),
         }
-        entries.par_sort_unstable();
-        Index { dir, entries }
     }
 
     /// Entries held in the index.
@@ -268,6 +288,7 @@ impl<'a> Index<'a> {
         out: &mut Vec<Finding>,
     ) {
         let dir = ctx.dir;
+        let named = named_holders(dir, holders);
         let mask_of = |h: &[(Src, &str)]| h.iter().fold(0u16, |m, (s, _)| m | s.bit());
         let mut counts = [0u32; 11];
         for h in holders.values() {
@@ -282,7 +303,7 @@ impl<'a> Index<'a> {
             let has = |s: Src| h & s.bit() != 0;
             let others = |s: Src| counts[s as usize] > u32::from(has(s));
             let value_of = |s: Src| held.iter().find(|(x, _)| *x == s).map(|(_, w)| *w);
-            let others_named = describe_others(dir, obj, holders);
+            let others_named = describe_others(obj, &named, holders.len());
             let mut emit = |rule, src: Src, fix: Fix, what: &str| {
                 let value = value_of(src).unwrap_or(key);
                 let message = format!("{what} '{value}' is also held by {others_named}");
@@ -397,27 +418,43 @@ fn lowercase(s: &str) -> String {
 /// Most other holders a duplicate message names; each holder has its own finding anyway.
 const MAX_NAMED: usize = 10;
 
-fn describe_others(
+/// The first holders as duplicate messages name them: computed once per value, so a value held
+/// by thousands costs thousands, not millions.
+fn named_holders(
     dir: &Directory,
-    me: ObjectId,
     holders: &BTreeMap<ObjectId, Vec<(Src, &str)>>,
-) -> String {
-    let mut names = Vec::new();
-    let others = holders.iter().filter(|(o, _)| **o != me);
-    let total = others.clone().count();
-    for (&o, held) in others.take(MAX_NAMED) {
-        let mut attrs: Vec<&str> = held.iter().map(|(s, _)| s.attr().ldap_name()).collect();
-        attrs.dedup();
-        names.push(format!(
-            "{} ({} {})",
-            object_name(dir, o),
-            dir.kind(o).as_str(),
-            attrs.join(", ")
-        ));
-    }
-    let mut s = names.join("; ");
-    if total > MAX_NAMED {
-        s.push_str(&format!("; and {} more", total - MAX_NAMED));
+) -> Vec<(ObjectId, String)> {
+    holders
+        .iter()
+        .take(MAX_NAMED + 1)
+        .map(|(&o, held)| {
+            let mut attrs: Vec<&str> = held.iter().map(|(s, _)| s.attr().ldap_name()).collect();
+            attrs.dedup();
+            (
+                o,
+                format!(
+                    "{} ({} {})",
+                    object_name(dir, o),
+                    dir.kind(o).as_str(),
+                    attrs.join(", ")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The other holders of a value, for the message of `me`'s finding.
+fn describe_others(me: ObjectId, named: &[(ObjectId, String)], holders: usize) -> String {
+    let shown: Vec<&str> = named
+        .iter()
+        .filter(|(o, _)| *o != me)
+        .take(MAX_NAMED)
+        .map(|(_, s)| s.as_str())
+        .collect();
+    let mut s = shown.join("; ");
+    let more = holders.saturating_sub(1 + shown.len());
+    if more > 0 {
+        s.push_str(&format!("; and {more} more"));
     }
     s
 }
@@ -429,8 +466,42 @@ pub fn object_name(dir: &Directory, id: ObjectId) -> String {
         .unwrap_or_else(|| dir.label(id))
 }
 
+/// The entries of every part, sorted: scattered into 256 buckets by the top byte of their hash
+/// (so the buckets are in order), then each bucket sorted on its own, in parallel and in cache.
+fn sort_by_hash(parts: Vec<Vec<Entry>>) -> Vec<Entry> {
+    let bucket = |e: &Entry| (e.hash >> 56) as usize;
+    let mut starts = [0usize; 257];
+    for p in &parts {
+        for e in p {
+            starts[bucket(e) + 1] += 1;
+        }
+    }
+    for i in 1..257 {
+        starts[i] += starts[i - 1];
+    }
+    let total = starts[256];
+    let mut entries = vec![Entry { hash: 0, packed: 0 }; total];
+    let mut next = starts;
+    for p in parts {
+        for e in p {
+            let b = bucket(&e);
+            entries[next[b]] = e;
+            next[b] += 1;
+        }
+    }
+    let mut buckets: Vec<&mut [Entry]> = Vec::with_capacity(256);
+    let mut rest: &mut [Entry] = &mut entries;
+    for b in 0..256 {
+        let (head, tail) = rest.split_at_mut(starts[b + 1] - starts[b]);
+        buckets.push(head);
+        rest = tail;
+    }
+    buckets.into_par_iter().for_each(|b| b.sort_unstable());
+    entries
+}
+
 /// Every unique-namespace value of one object.
-fn holdings(dir: &Directory, id: ObjectId, out: &mut Vec<Entry>) {
+fn holdings(dir: &Directory, id: ObjectId, guids: bool, out: &mut Vec<Entry>) {
     let kind = dir.kind(id);
     let mut push = |class: Class, key: &str, src: Src, slot: u16, domain: Option<DomainId>| {
         if !key.is_empty() {
@@ -476,7 +547,7 @@ fn holdings(dir: &Directory, id: ObjectId, out: &mut Vec<Entry>) {
     {
         push(Class::Sip, sip::strip_sip(v), Src::Sip, 0, None);
     }
-    if let Some(v) = dir.value(id, Attr::ObjectGuid) {
+    if guids && let Some(v) = dir.value(id, Attr::ObjectGuid) {
         push(Class::Anchor, v, Src::Guid, 0, None);
     }
     if let Some(v) = dir.value(id, Attr::ConsistencyGuid) {

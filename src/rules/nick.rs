@@ -3,7 +3,8 @@
 use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{
-    ascii_fold, char_len, describe_chars, nick_invalid, offending, strip, tidy_dots, truncate_chars,
+    Classes, ascii_fold, class, describe_chars, nick_invalid, offending, strip, tidy_dots,
+    truncate_chars,
 };
 use super::{Effect, Field, Fix, Severity};
 use crate::directory::{Attr, ObjectKind};
@@ -76,9 +77,14 @@ pub(crate) fn check(out: &mut Out) {
     let Some(nick) = out.value(Attr::MailNickname) else {
         return;
     };
-    let len = char_len(nick);
+    let classes = Classes::of(nick);
+    let len = classes.char_len(nick);
     let dots = nick.starts_with('.') || nick.ends_with('.');
-    let bad = offending(nick, nick_invalid);
+    let bad = if classes.any(class::NICK_BAD | class::NON_ASCII) {
+        offending(nick, nick_invalid)
+    } else {
+        Vec::new()
+    };
     if len <= MAX_NICK && !dots && bad.is_empty() {
         return;
     }

@@ -2,10 +2,10 @@
 //! secondaries, `X500:`, `SIP:`, …), checked value by value, then as a set.
 
 use super::eval::Out;
-use super::mail::{address_problem, repaired_address};
+use super::mail::{address_ok, address_problem, repaired_address};
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{
-    char_len, describe_chars, is_smtp, is_x400_or_x500, offending, other_proxy_invalid,
+    Classes, class, describe_chars, is_smtp, is_x400_or_x500, offending, other_proxy_invalid,
     smtp_proxy_invalid, split_prefix, strip, x500_invalid,
 };
 use super::tld::tld_list_date;
@@ -203,7 +203,8 @@ pub(crate) fn check(out: &mut Out) {
 }
 
 fn check_value(out: &mut Out, v: &str) {
-    let len = char_len(v);
+    let classes = Classes::of(v);
+    let len = classes.char_len(v);
     if len > MAX_PROXY {
         out.emit(
             &PA_LEN,
@@ -217,14 +218,23 @@ fn check_value(out: &mut Out, v: &str) {
         return;
     };
     let x500 = is_x400_or_x500(v);
+    let maybe_bad = |mask: u16| classes.any(mask | class::NON_ASCII);
     let colon = !x500 && addr.contains(':');
     if is_smtp(v) {
-        let bad = offending(addr, smtp_proxy_invalid);
-        let structural = strip(addr, |c| smtp_proxy_invalid(c) || c == ':');
-        let format = address_problem(&structural);
-        if !colon && bad.is_empty() && format.is_none() {
+        if !colon && !maybe_bad(class::SMTP_BAD | class::NOT_ADDRESS) && address_ok(addr) {
             return;
         }
+        let bad = offending(addr, smtp_proxy_invalid);
+        // The structure, once the characters judged by PA-SMTP-CHAR and PA-COLON are set aside.
+        let structural = if colon || !bad.is_empty() {
+            strip(addr, |c| smtp_proxy_invalid(c) || c == ':')
+        } else {
+            match address_problem(addr) {
+                None => return,
+                Some(_) => addr.to_string(),
+            }
+        };
+        let format = address_problem(&structural);
         let fix =
             repaired_address(&structural).map_or(Fix::None, |a| Fix::Edit(format!("{prefix}:{a}")));
         if colon {
@@ -250,11 +260,14 @@ fn check_value(out: &mut Out, v: &str) {
         }
         return;
     }
-    let (rule, invalid): (_, fn(char) -> bool) = if x500 {
-        (&PA_X500, x500_invalid)
+    let (rule, invalid, mask): (_, fn(char) -> bool, _) = if x500 {
+        (&PA_X500, x500_invalid, class::X500_BAD)
     } else {
-        (&PA_OTHER_CHAR, other_proxy_invalid)
+        (&PA_OTHER_CHAR, other_proxy_invalid, class::OTHER_PROXY_BAD)
     };
+    if !colon && !maybe_bad(mask) {
+        return;
+    }
     let bad = offending(addr, invalid);
     if !colon && bad.is_empty() {
         return;
@@ -299,9 +312,14 @@ fn self_duplicates(out: &mut Out, values: &[&str]) {
     if n < 2 {
         return;
     }
-    // Indices grouped by address: a sort for long lists, pairwise for the usual handful.
+    // Indices grouped by address: a sort for long lists, pairwise for the usual handful (with no
+    // allocation unless a repeat exists).
     let mut groups: Vec<Vec<usize>> = Vec::new();
     if n <= 16 {
+        let repeats = (1..n).any(|j| (0..j).any(|i| ci_eq(dup_key(values[i]), dup_key(values[j]))));
+        if !repeats {
+            return;
+        }
         let mut seen = vec![false; n];
         for i in 0..n {
             if seen[i] {

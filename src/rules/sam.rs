@@ -3,7 +3,7 @@
 
 use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
-use super::text::{char_len, describe_chars, offending, sam_invalid, strip, truncate_chars};
+use super::text::{Classes, class, describe_chars, offending, sam_invalid, strip, truncate_chars};
 use super::{Effect, Field, Fix, Severity};
 use crate::directory::{Attr, ObjectKind};
 
@@ -79,8 +79,13 @@ pub(crate) fn check(out: &mut Out, upn_valid: Option<bool>) {
     } else {
         256
     };
-    let bad = offending(sam, sam_invalid);
-    let len = char_len(sam);
+    let classes = Classes::of(sam);
+    let bad = if classes.any(class::SAM_BAD) {
+        offending(sam, sam_invalid)
+    } else {
+        Vec::new()
+    };
+    let len = classes.char_len(sam);
     if bad.is_empty() && len <= max {
         return;
     }

@@ -242,9 +242,14 @@ fn out_len(out: &Out) -> usize {
 
 /// The `\0ACNF:` marker of a replication conflict, in the DN's first RDN or in cn.
 fn conflict_marker(out: &Out) -> Option<(Field, String)> {
+    // AD writes `CNF:` in upper case, after a line feed (`\0A` once escaped in a DN).
     let has_marker = |s: &str| {
-        let upper = s.to_ascii_uppercase();
-        upper.contains("\\0ACNF:") || upper.contains("\nCNF:")
+        s.as_bytes().contains(&b':')
+            && s.match_indices("CNF:").any(|(i, _)| {
+                let before = &s.as_bytes()[..i];
+                before.ends_with(b"\n")
+                    || before.len() >= 3 && before[before.len() - 3..].eq_ignore_ascii_case(b"\\0A")
+            })
     };
     if let Some(dn) = out.dir.dn(out.id) {
         let first = crate::directory::dn::rdns(dn).next().unwrap_or(dn);

@@ -2,7 +2,10 @@
 
 use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
-use super::text::{atext, describe_chars, domain_problem, is_space, local_part_problem, offending};
+use super::text::{
+    Classes, address_shape_ok, atext, class, describe_chars, domain_problem, is_space,
+    local_part_problem, offending,
+};
 use super::tld::routability;
 use super::{Effect, Field, Fix, Severity};
 use crate::directory::fold::ci_eq;
@@ -188,13 +191,17 @@ pub(crate) fn check(out: &mut Out) {
             format!("SIP address '{address}' differs from the UPN '{upn}'"),
         );
     }
-    let sip_proxies: Vec<&str> = out
-        .dir
-        .values(out.id, Attr::ProxyAddresses)
-        .filter(|p| p.get(..4).is_some_and(|x| x.eq_ignore_ascii_case("sip:")))
-        .collect();
-    let has_matching = sip_proxies.iter().any(|p| ci_eq(&p[4..], address));
-    for p in sip_proxies {
+    let dir = out.dir;
+    let sip_proxies = || {
+        dir.values(out.id, Attr::ProxyAddresses)
+            .filter(|p| p.get(..4).is_some_and(|x| x.eq_ignore_ascii_case("sip:")))
+    };
+    if sip_proxies().all(|p| ci_eq(&p[4..], address)) {
+        return;
+    }
+    let has_matching = sip_proxies().any(|p| ci_eq(&p[4..], address));
+    let stale: Vec<&str> = sip_proxies().filter(|p| !ci_eq(&p[4..], address)).collect();
+    for p in stale {
         if ci_eq(&p[4..], address) {
             continue;
         }
@@ -244,6 +251,16 @@ fn sip_problem(out: &Out, sip: &str) -> Option<String> {
         return Some("does not start with 'sip:'".into());
     }
     let address = &sip[4..];
+    let clean = !Classes::of(address).any(class::NOT_ADDRESS | class::NON_ASCII);
+    if clean
+        && address_shape_ok(address)
+        && address.rsplit_once('@').is_some_and(|(_, d)| {
+            out.ctx.is_verified(d) == Some(true)
+                || (routability(d).is_ok() && out.ctx.is_verified(d).is_none())
+        })
+    {
+        return None;
+    }
     let spaces = offending(address, |c| is_space(c) || !c.is_ascii());
     if !spaces.is_empty() {
         return Some(format!("holds {}", describe_chars(&spaces)));

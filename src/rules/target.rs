@@ -4,7 +4,8 @@ use super::eval::Out;
 use super::proxy::PA_COLON;
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{
-    char_len, describe_chars, is_smtp, offending, split_prefix, strip, target_invalid,
+    Classes, char_len, class, describe_chars, is_smtp, offending, split_prefix, strip,
+    target_invalid,
 };
 use super::{Effect, Field, Fix, Severity};
 use crate::directory::{Attr, ObjectKind};
@@ -78,6 +79,14 @@ pub(crate) fn check(out: &mut Out) {
     };
     let smtp = is_smtp(v);
     let colon = addr.contains(':');
+    let mask = if smtp {
+        class::TARGET_SMTP_BAD
+    } else {
+        class::TARGET_BAD
+    };
+    if !colon && !Classes::of(addr).any(mask | class::NON_ASCII) {
+        return;
+    }
     let bad = offending(addr, |c| target_invalid(c, smtp));
     if !colon && bad.is_empty() {
         return;

@@ -7,7 +7,7 @@
 //! by `hybridready explain UPN-TLD`), `xn--` TLDs are known, and `.local`, `.lan`, `.internal`,
 //! `.corp`, `.localdomain`, `.home`, `.test` and single-label names are reported by name.
 
-use std::collections::HashSet;
+use hashbrown::HashSet;
 use std::sync::LazyLock;
 
 /// The list's date, spelled once as a literal so rule texts can `concat!` it.
@@ -79,30 +79,54 @@ impl NotRoutable {
 
 /// Whether `tld` (without a dot, any case) is a delegated top-level domain.
 pub fn is_public_tld(tld: &str) -> bool {
-    if tld.bytes().all(|b| b.is_ascii_lowercase()) {
+    if tld
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         TLDS.contains(tld)
     } else {
         TLDS.contains(tld.to_lowercase().as_str())
     }
 }
 
+/// Whether `domain` is `suffix` or ends in `.suffix`, ignoring ASCII case.
+fn has_suffix(domain: &str, suffix: &str) -> bool {
+    let (d, s) = (domain.as_bytes(), suffix.as_bytes());
+    d.len() >= s.len()
+        && d[d.len() - s.len()..].eq_ignore_ascii_case(s)
+        && (d.len() == s.len() || d[d.len() - s.len() - 1] == b'.')
+}
+
 /// `Ok` when the domain's suffix is a public top-level domain and not a reserved one.
 pub fn routability(domain: &str) -> Result<(), NotRoutable> {
-    let domain = domain.trim_end_matches('.');
-    let lower = domain.to_ascii_lowercase();
-    for &r in NON_ROUTABLE {
-        if lower == r
-            || (lower.len() > r.len()
-                && lower.ends_with(r)
-                && lower.as_bytes()[lower.len() - r.len() - 1] == b'.')
-        {
-            return Err(NotRoutable::Reserved(r));
-        }
+    // A directory uses a handful of domains a million times: remember the last few per thread.
+    thread_local! {
+        static RECENT: std::cell::RefCell<Vec<(String, Result<(), NotRoutable>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
     }
-    match lower.rsplit_once('.') {
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if let Some((_, r)) = recent.iter().find(|(d, _)| d.eq_ignore_ascii_case(domain)) {
+            return r.clone();
+        }
+        let r = routability_uncached(domain);
+        if recent.len() == 8 {
+            recent.drain(..1);
+        }
+        recent.push((domain.to_string(), r.clone()));
+        r
+    })
+}
+
+fn routability_uncached(domain: &str) -> Result<(), NotRoutable> {
+    let domain = domain.trim_end_matches('.');
+    if let Some(&r) = NON_ROUTABLE.iter().find(|r| has_suffix(domain, r)) {
+        return Err(NotRoutable::Reserved(r));
+    }
+    match domain.rsplit_once('.') {
         None => Err(NotRoutable::SingleLabel),
         Some((_, tld)) if is_public_tld(tld) => Ok(()),
-        Some((_, tld)) => Err(NotRoutable::UnknownTld(tld.to_string())),
+        Some((_, tld)) => Err(NotRoutable::UnknownTld(tld.to_lowercase())),
     }
 }
 

@@ -4,8 +4,9 @@
 use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{
-    ascii_fold, char_len, describe_chars, domain_problem, local_part_problem, offending,
-    split_address, strip, tidy_domain, tidy_dots, truncate_chars, upn_allowed, upn_invalid,
+    Classes, address_shape_ok, ascii_fold, char_len, class, describe_chars, domain_problem,
+    local_part_problem, offending, split_address, strip, tidy_domain, tidy_dots, truncate_chars,
+    upn_allowed, upn_invalid,
 };
 use super::tld::{routability, tld_list_date};
 use super::{Effect, Field, Fix, Severity};
@@ -224,7 +225,9 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
             .clone()
     };
 
-    let len = char_len(upn);
+    let classes = Classes::of(upn);
+    let parts = upn.rsplit_once('@');
+    let len = classes.char_len(upn);
     if len > MAX_UPN {
         out.emit(
             &UPN_LEN,
@@ -234,8 +237,8 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
             format!("{len} characters; at most {MAX_UPN}"),
         );
     }
-    if let Some((local, domain)) = upn.rsplit_once('@') {
-        let (l, d) = (char_len(local), char_len(domain));
+    if let Some((local, domain)) = parts {
+        let (l, d) = (classes.char_len(local), classes.char_len(domain));
         if l > MAX_LOCAL {
             out.emit(
                 &UPN_LEN_LOCAL,
@@ -255,7 +258,11 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
             );
         }
     }
-    let bad = offending(upn, upn_invalid);
+    let bad = if classes.any(class::UPN_BAD) {
+        offending(upn, upn_invalid)
+    } else {
+        Vec::new()
+    };
     if !bad.is_empty() {
         out.emit(
             &UPN_CHAR,
@@ -265,7 +272,11 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
             format!("invalid character(s): {}", describe_chars(&bad)),
         );
     }
-    let foreign = offending(upn, |c| !c.is_ascii());
+    let foreign = if classes.any(class::NON_ASCII) {
+        offending(upn, |c| !c.is_ascii())
+    } else {
+        Vec::new()
+    };
     if !foreign.is_empty() {
         out.emit(
             &UPN_NONASCII,
@@ -281,17 +292,19 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
     } else {
         std::borrow::Cow::Owned(strip(upn, |c| upn_invalid(c) || !c.is_ascii()))
     };
-    if let Some(problem) = format_problem(&structural) {
+    if !address_shape_ok(&structural)
+        && let Some(problem) = format_problem(&structural)
+    {
         out.emit(&UPN_FORMAT, UPN, upn, repaired(out), problem);
     }
-    if let Some((_, domain)) = upn.rsplit_once('@')
+    if let Some((_, domain)) = parts
         && !domain.is_empty()
         && let Err(why) = routability(domain)
     {
         out.emit(&UPN_TLD, UPN, upn, repaired(out), why.describe(domain));
     }
     let valid = out.emitted() == before;
-    if let Some((local, domain)) = upn.rsplit_once('@') {
+    if let Some((local, domain)) = parts {
         if out.ctx.is_verified(domain) == Some(false) {
             let (fix, becomes) = match (&out.ctx.rc.initial_domain, moera_name(out, local)) {
                 (Some(initial), Some(name)) => {
