@@ -5,8 +5,10 @@ use crate::graph::DirectoryGraph;
 use crate::ingest::{IngestOptions, ingest};
 use crate::report::atomic;
 use crate::report::summary::{
-    DirectorySummary, InputSummary, SCHEMA_VERSION, ScenarioRef, Summary, Tool,
+    DirectorySummary, FindingsSummary, InputSummary, SCHEMA_VERSION, ScenarioRef, Summary, Tool,
 };
+use crate::report::worklist;
+use crate::rules::{RuleContext, Severity, evaluate};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -34,6 +36,15 @@ pub fn run(a: AssessArgs) -> Result<u8, CliError> {
     let ingested = ingest(&a.inputs, &opts)?;
     bar.finish();
     let graph = DirectoryGraph::build(&ingested.directory);
+    // The scenario (tenant domains, group size limit) fills the context once it exists.
+    let findings = evaluate(&ingested.directory, &RuleContext::default());
+    let dir = &ingested.directory;
+    let csv = a.out.join("findings.csv");
+    worklist::write_csv(&csv, dir, &findings)
+        .map_err(|e| CliError::output(format!("{}: cannot write: {e}", csv.display())))?;
+    let xlsx = a.out.join("findings.xlsx");
+    worklist::write_xlsx(&xlsx, dir, &findings)
+        .map_err(|e| CliError::output(format!("{}: cannot write: {e}", xlsx.display())))?;
     let summary = Summary {
         schema_version: SCHEMA_VERSION,
         tool: Tool::default(),
@@ -43,13 +54,15 @@ pub fn run(a: AssessArgs) -> Result<u8, CliError> {
         },
         inputs: ingested.inputs.iter().map(InputSummary::from).collect(),
         directory: DirectorySummary::new(&ingested.directory, &graph),
+        findings: FindingsSummary::new(&findings),
     };
     let json = serde_json::to_vec_pretty(&summary)
         .map_err(|e| CliError::output(format!("cannot serialise summary.json: {e}")))?;
     let path = a.out.join("summary.json");
     atomic::write(&path, &json)
         .map_err(|e| CliError::output(format!("{}: cannot write: {e}", path.display())))?;
-    let mut code = 0;
+    // Input errors (2) win over error findings (1).
+    let mut code = u8::from(findings.iter().any(|f| f.severity == Severity::Error));
     for r in ingested.refused() {
         if let Some(x) = &r.refusal {
             super::print_error(&CliError::input(

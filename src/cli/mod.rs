@@ -4,6 +4,7 @@
 mod assess;
 mod inspect;
 pub mod progress;
+mod rules;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -27,7 +28,12 @@ enum Command {
     /// missing and what that leaves unchecked. Run it first on a customer's files.
     Inspect(inspect::InspectArgs),
     /// Assess readiness and write summary.json (and the worklists and reports) into --out.
+    /// Exit code 0: no error finding; 1: error findings; 2: input errors.
     Assess(assess::AssessArgs),
+    /// List the sync-readiness rules, with their severity, effect and public source.
+    Rules(rules::RulesArgs),
+    /// Print everything about one rule: why it matters, the fix, the source.
+    Explain(rules::ExplainArgs),
 }
 
 /// A failure the user can act on: one line saying what failed and where, then a hint.
@@ -87,6 +93,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Inspect(a) => inspect::run(a),
         Command::Assess(a) => assess::run(a),
+        Command::Rules(a) => rules::run_rules(a),
+        Command::Explain(a) => rules::run_explain(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -6,3 +6,4 @@
 
 pub mod atomic;
 pub mod summary;
+pub mod worklist;
