@@ -337,7 +337,12 @@ fn expected_columns(kind: Option<KindHint>) -> Vec<(Column, String)> {
             "domains, OUs, OU-based sync scope, and merging rows of other files by DN",
         ),
     );
-    let attr = |a: Attr| (Column::Attr(a), leaves_unchecked(Field::Attr(a), a.used_by()));
+    let attr = |a: Attr| {
+        (
+            Column::Attr(a),
+            leaves_unchecked(Field::Attr(a), a.used_by()),
+        )
+    };
     match kind {
         Some(KindHint::Object(ObjectKind::User)) => vec![
             dn,

@@ -148,6 +148,9 @@ fn key_hash(class: Class, key: &str, domain: Option<DomainId>) -> u64 {
     folded_mul(h, K[2])
 }
 
+/// A value in its namespace: the class, the lowercase key and (for sAMAccountName) the domain.
+type GroupKey = (Class, String, Option<DomainId>);
+
 /// The index: every holding of every unique-namespace value, sorted by hash.
 pub struct Index<'a> {
     dir: &'a Directory,
@@ -248,8 +251,7 @@ impl<'a> Index<'a> {
     fn run_findings(&self, ctx: &Ctx, run: &[Entry], excluded: &[bool]) -> Vec<Finding> {
         // Split the run by exact (class, key, domain): a hash collision between different values
         // must not become a duplicate.
-        let mut groups: BTreeMap<(Class, String, Option<DomainId>), Vec<(Entry, &str)>> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<GroupKey, Vec<(Entry, &str)>> = BTreeMap::new();
         for &e in run {
             if excluded.get(e.obj().index()).copied().unwrap_or(false) {
                 continue;
