@@ -70,7 +70,7 @@ pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Ch
             match text.get(i) {
                 None => break None,
                 Some(b'"') => q += 1,
-                Some(b'\n') if q % 2 == 0 => break Some(i + 1),
+                Some(b'\n') if q.is_multiple_of(2) => break Some(i + 1),
                 _ => {}
             }
             i += 1;

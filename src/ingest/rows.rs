@@ -322,10 +322,8 @@ impl<'p> RowReader<'p> {
     }
 
     fn dn_or_name(batch: &mut RecordBatch, kind: RefKind, v: &str) {
-        if dn::canonical_key(v).is_ok() && v.contains('=') {
-            if batch.dn_ref(kind, v).is_ok() {
-                return;
-            }
+        if dn::canonical_key(v).is_ok() && v.contains('=') && batch.dn_ref(kind, v).is_ok() {
+            return;
         }
         if v.contains('\\') && !v.contains('=') {
             batch.key_ref(kind, RefTarget::Account, v);

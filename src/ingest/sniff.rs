@@ -23,10 +23,7 @@ pub fn preamble(text: &[u8]) -> Preamble {
         let rest = &text[offset..];
         let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |e| e + 1);
         let l = &rest[..end];
-        let trimmed: &[u8] = {
-            let t = l.strip_prefix(b"\"").unwrap_or(l);
-            t
-        };
+        let trimmed: &[u8] = l.strip_prefix(b"\"").unwrap_or(l);
         if trimmed.starts_with(b"#") && end < rest.len() {
             if let Some(t) = trimmed.strip_prefix(b"#TYPE ") {
                 let t = String::from_utf8_lossy(t);

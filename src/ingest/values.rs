@@ -77,7 +77,7 @@ pub fn parse_int(v: &str) -> Result<i64, BadValue> {
 
 fn hex_bytes(h: &str) -> Option<Vec<u8>> {
     let h = h.trim();
-    if h.len() % 2 != 0 || !h.is_ascii() {
+    if !h.len().is_multiple_of(2) || !h.is_ascii() {
         return None;
     }
     (0..h.len())
