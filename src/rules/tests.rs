@@ -1108,3 +1108,42 @@ fn a_value_held_by_thousands_is_grouped_not_compared_pairwise() {
     );
     assert!(start.elapsed().as_secs() < 10);
 }
+
+mod no_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Values that look like directory data and values that do not.
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-zA-Z0-9.'@_ -]{0,30}",
+            "(SMTP|smtp|sip|SIP|X500|x.400|EUM|)[:]?[a-zA-Z0-9.@:;,()\\[\\]\" ]{0,20}",
+            "\\PC{0,40}",
+            ".{0,300}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #[test]
+        fn evaluate_never_panics(values in proptest::collection::vec(value(), 16)) {
+            let attrs = [
+                Attr::UserPrincipalName, Attr::Mail, Attr::ProxyAddresses, Attr::MailNickname,
+                Attr::SamAccountName, Attr::DisplayName, Attr::GivenName, Attr::TargetAddress,
+                Attr::SipAddress, Attr::Cn, Attr::ConsistencyGuid, Attr::MsExchRecipientTypeDetails,
+                Attr::GroupType, Attr::OriginatorSid, Attr::UserCertificate, Attr::OptionFlags,
+            ];
+            let mut fx = Fixture::new();
+            for (i, kind) in [ObjectKind::User, ObjectKind::User, ObjectKind::Group, ObjectKind::Contact].into_iter().enumerate() {
+                let mut vals: Values = attrs.iter().zip(&values).map(|(a, v)| (*a, v.clone())).collect();
+                vals.push((Attr::SfbEnabled, "True".into()));
+                vals.push((Attr::Enabled, "False".into()));
+                vals.push((Attr::Sid, format!("S-1-5-21-1-2-3-{i}")));
+                fx.add(kind, &format!("CN=O{i},DC=x,DC=com"), &vals, &[]);
+            }
+            let dir = fx.finish();
+            let f = evaluate(&dir, &context());
+            assert_declarations_hold(&f);
+        }
+    }
+}
