@@ -55,6 +55,7 @@ fn check_object(ctx: &Ctx, id: ObjectId, findings: &mut Vec<Finding>) -> bool {
         dir: ctx.dir,
         id,
         kind: ctx.dir.kind(id),
+        valid_address: None,
         findings,
     };
     if scope::check(&mut out) {
@@ -169,6 +170,9 @@ pub(crate) struct Out<'c, 'a> {
     pub dir: &'a Directory,
     pub id: ObjectId,
     pub kind: ObjectKind,
+    /// An address of this object already found valid for every address rule (its UPN or mail):
+    /// the same text in mail or an `smtp:` proxy needs no second look.
+    pub valid_address: Option<&'a str>,
     findings: &'c mut Vec<Finding>,
 }
 

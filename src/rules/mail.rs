@@ -82,7 +82,12 @@ pub(crate) fn check(out: &mut Out) {
             format!("{len} characters; at most {MAX_MAIL}"),
         );
     }
-    if !classes.any(class::NOT_ADDRESS | class::NON_ASCII) && address_ok(mail) {
+    if out.valid_address == Some(mail)
+        || (!classes.any(class::NOT_ADDRESS | class::NON_ASCII) && address_ok(mail))
+    {
+        if len <= 251 {
+            out.valid_address = Some(mail);
+        }
         return;
     }
     let mut problems = Vec::new();

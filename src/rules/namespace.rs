@@ -92,9 +92,10 @@ impl Src {
     }
 }
 
-/// One holding of one value: its hash, then `object << 24 | src << 16 | slot`, where `slot` is
-/// the value's position in a multi-valued attribute. Ordered by hash first, so equal values are
-/// adjacent after sorting.
+/// One object's holding of one value: its hash, then `object << 32 | sources << 16 | slot`, where
+/// `sources` is the set of attributes holding it (an object's UPN, mail and primary SMTP address
+/// are usually one value: one entry) and `slot` the position of the proxy address among the
+/// object's proxyAddresses. Ordered by hash first, so equal values are adjacent after sorting.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 struct Entry {
     hash: u64,
@@ -105,14 +106,35 @@ impl Entry {
     fn new(hash: u64, obj: ObjectId, src: Src, slot: u16) -> Entry {
         Entry {
             hash,
-            packed: ((obj.0 as u64) << 24) | ((src as u64) << 16) | slot as u64,
+            packed: ((obj.0 as u64) << 32) | ((src.bit() as u64) << 16) | slot as u64,
+        }
+    }
+    /// The same holding, also through `src` (at `slot`, if it is a proxy address).
+    fn and(self, src: Src, slot: u16) -> Entry {
+        let mut packed = self.packed | ((src.bit() as u64) << 16);
+        if matches!(src, Src::Proxy | Src::ProxyOther)
+            && !self.has(Src::Proxy)
+            && !self.has(Src::ProxyOther)
+        {
+            packed = (packed & !0xffff) | slot as u64;
+        }
+        Entry {
+            hash: self.hash,
+            packed,
         }
     }
     fn obj(self) -> ObjectId {
-        ObjectId((self.packed >> 24) as u32)
+        ObjectId((self.packed >> 32) as u32)
     }
-    fn src(self) -> Src {
-        SRCS[((self.packed >> 16) & 0xff) as usize]
+    fn has(self, src: Src) -> bool {
+        (self.packed >> 16) as u16 & src.bit() != 0
+    }
+    fn srcs(self) -> impl Iterator<Item = Src> {
+        SRCS.into_iter().filter(move |&s| self.has(s))
+    }
+    /// The namespace (every source of one entry is in the same one).
+    fn class(self) -> Class {
+        self.srcs().next().map_or(Class::Smtp, Src::class)
     }
     fn slot(self) -> usize {
         (self.packed & 0xffff) as usize
@@ -193,10 +215,9 @@ impl<'a> Index<'a> {
 
     /// The value an entry stands for, as stored (prefixes `smtp:`/`sip:` stripped), and the
     /// whole stored value it came from.
-    fn key(&self, e: Entry) -> Option<(&'a str, &'a str)> {
+    fn key(&self, e: Entry, src: Src) -> Option<(&'a str, &'a str)> {
         let dir = self.dir;
         let obj = e.obj();
-        let src = e.src();
         let whole = match src {
             Src::Proxy | Src::ProxyOther => dir.values(obj, Attr::ProxyAddresses).nth(e.slot())?,
             _ => dir.value(obj, src.attr())?,
@@ -215,9 +236,12 @@ impl<'a> Index<'a> {
         let start = self.entries.partition_point(|e| e.hash < h);
         let mut out = Vec::new();
         for &e in self.entries[start..].iter().take_while(|e| e.hash == h) {
-            let same = e.src().class() == class
+            let same = e.class() == class
                 && (class != Class::Sam || self.dir.domain_of(e.obj()) == domain)
-                && self.key(e).is_some_and(|(k, _)| ci_eq(k, key));
+                && e.srcs()
+                    .next()
+                    .and_then(|s| self.key(e, s))
+                    .is_some_and(|(k, _)| ci_eq(k, key));
             if same && !out.contains(&e.obj()) {
                 out.push(e.obj());
             }
@@ -251,28 +275,30 @@ impl<'a> Index<'a> {
     fn run_findings(&self, ctx: &Ctx, run: &[Entry], excluded: &[bool]) -> Vec<Finding> {
         // Split the run by exact (class, key, domain): a hash collision between different values
         // must not become a duplicate.
-        let mut groups: BTreeMap<GroupKey, Vec<(Entry, &str)>> = BTreeMap::new();
+        let mut groups: BTreeMap<GroupKey, Vec<(ObjectId, Src, &str)>> = BTreeMap::new();
         for &e in run {
             if excluded.get(e.obj().index()).copied().unwrap_or(false) {
                 continue;
             }
-            let Some((key, whole)) = self.key(e) else {
-                continue;
-            };
-            let class = e.src().class();
-            let domain = (class == Class::Sam)
-                .then(|| self.dir.domain_of(e.obj()))
-                .flatten();
-            groups
-                .entry((class, lowercase(key), domain))
-                .or_default()
-                .push((e, whole));
+            for src in e.srcs() {
+                let Some((key, whole)) = self.key(e, src) else {
+                    continue;
+                };
+                let class = src.class();
+                let domain = (class == Class::Sam)
+                    .then(|| self.dir.domain_of(e.obj()))
+                    .flatten();
+                groups
+                    .entry((class, lowercase(key), domain))
+                    .or_default()
+                    .push((e.obj(), src, whole));
+            }
         }
         let mut out = Vec::new();
         for ((class, key, _), entries) in groups {
             let mut holders: BTreeMap<ObjectId, Vec<(Src, &str)>> = BTreeMap::new();
-            for (e, whole) in entries {
-                holders.entry(e.obj()).or_default().push((e.src(), whole));
+            for (obj, src, whole) in entries {
+                holders.entry(obj).or_default().push((src, whole));
             }
             if holders.len() > 1 {
                 self.group_findings(ctx, class, &key, &holders, &mut out);
@@ -503,12 +529,24 @@ fn sort_by_hash(parts: Vec<Vec<Entry>>) -> Vec<Entry> {
 }
 
 /// Every unique-namespace value of one object.
-fn holdings(dir: &Directory, id: ObjectId, guids: bool, out: &mut Vec<Entry>) {
+fn holdings<'d>(dir: &'d Directory, id: ObjectId, guids: bool, out: &mut Vec<Entry>) {
     let kind = dir.kind(id);
-    let mut push = |class: Class, key: &str, src: Src, slot: u16, domain: Option<DomainId>| {
-        if !key.is_empty() {
-            out.push(Entry::new(key_hash(class, key, domain), id, src, slot));
+    let first = out.len();
+    // SMTP keys of this object so far: a repeat (mail equal to the UPN and to the primary
+    // address) joins the entry already pushed instead of adding one.
+    let mut smtp: Vec<(usize, &'d str)> = Vec::new();
+    let mut push = |class: Class, key: &'d str, src: Src, slot: u16, domain: Option<DomainId>| {
+        if key.is_empty() {
+            return;
         }
+        if class == Class::Smtp {
+            if let Some(&(i, _)) = smtp.iter().find(|(_, k)| ci_eq(k, key)) {
+                out[first + i] = out[first + i].and(src, slot);
+                return;
+            }
+            smtp.push((out.len() - first, key));
+        }
+        out.push(Entry::new(key_hash(class, key, domain), id, src, slot));
     };
     if kind == ObjectKind::User
         && let Some(v) = dir.value(id, Attr::UserPrincipalName)

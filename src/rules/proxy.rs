@@ -203,6 +203,9 @@ pub(crate) fn check(out: &mut Out) {
 }
 
 fn check_value(out: &mut Out, v: &str) {
+    if is_smtp(v) && out.valid_address.is_some_and(|a| a == &v[5..]) {
+        return;
+    }
     let classes = Classes::of(v);
     let len = classes.char_len(v);
     if len > MAX_PROXY {
@@ -221,7 +224,9 @@ fn check_value(out: &mut Out, v: &str) {
     let maybe_bad = |mask: u16| classes.any(mask | class::NON_ASCII);
     let colon = !x500 && addr.contains(':');
     if is_smtp(v) {
-        if !colon && !maybe_bad(class::SMTP_BAD | class::NOT_ADDRESS) && address_ok(addr) {
+        if out.valid_address == Some(addr)
+            || (!colon && !maybe_bad(class::SMTP_BAD | class::NOT_ADDRESS) && address_ok(addr))
+        {
             return;
         }
         let bad = offending(addr, smtp_proxy_invalid);

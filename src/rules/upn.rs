@@ -304,6 +304,11 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
         out.emit(&UPN_TLD, UPN, upn, repaired(out), why.describe(domain));
     }
     let valid = out.emitted() == before;
+    // A valid UPN is a valid mail and smtp: address too (its characters, shape, domain and length
+    // are all within theirs), so the address rules can skip the same text.
+    if valid && upn.len() <= 251 {
+        out.valid_address = Some(upn);
+    }
     if let Some((local, domain)) = parts {
         if out.ctx.is_verified(domain) == Some(false) {
             let (fix, becomes) = match (&out.ctx.rc.initial_domain, moera_name(out, local)) {
