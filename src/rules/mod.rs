@@ -32,7 +32,7 @@ mod sip;
 mod target;
 mod upn;
 
-use crate::directory::{Attr, ObjectId, ObjectKind};
+use crate::directory::{Attr, Directory, ObjectId, ObjectKind};
 use serde::Serialize;
 
 pub use eval::evaluate;
@@ -180,6 +180,10 @@ pub struct Finding {
 impl Finding {
     pub fn rule_id(&self) -> &'static str {
         self.rule.id
+    }
+    /// The object's distinguished name, for matching findings with `(rule, DN)` pairs.
+    pub fn dn<'d>(&self, dir: &'d Directory) -> Option<&'d str> {
+        dir.dn(self.object)
     }
 }
 
