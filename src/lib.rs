@@ -12,4 +12,5 @@ pub mod graph;
 pub mod ingest;
 pub mod pipeline;
 pub mod report;
+pub mod rules;
 pub mod sim;

@@ -7,8 +7,10 @@ use crate::ingest::{IngestError, IngestOptions, Ingested, ingest};
 use crate::report::atomic;
 use crate::report::csv_out;
 use crate::report::summary::{
-    DirectorySummary, InputSummary, SCHEMA_VERSION, ScenarioRef, Summary, Tool,
+    DirectorySummary, FindingsSummary, InputSummary, SCHEMA_VERSION, ScenarioRef, Summary, Tool,
 };
+use crate::report::worklist;
+use crate::rules::{self, Effect, Finding, RuleContext, Severity};
 use crate::sim::run::{FindingRef, Outcome, Prepared, SimError, simulate};
 use crate::sim::scenario::{Scenario, ScenarioError};
 use std::borrow::Cow;
@@ -34,7 +36,33 @@ pub enum PipelineError {
 pub struct Loaded {
     pub ingested: Ingested,
     pub graph: DirectoryGraph,
-    pub findings: Vec<FindingRef>,
+    /// The sync-readiness findings (scenario-independent, but for UPN-UNVERIFIED, which uses the
+    /// first scenario's verified domains).
+    pub findings: Vec<Finding>,
+    /// The same findings as the simulation reads them.
+    pub sim_findings: Vec<FindingRef>,
+}
+
+/// The rules' context from a scenario: verified domains and the tenant's initial domain.
+pub fn rule_context(s: &Scenario) -> RuleContext {
+    RuleContext {
+        verified_domains: s.tenant.verified_domains.clone(),
+        initial_domain: s.tenant.initial_domain.clone(),
+        ..RuleContext::default()
+    }
+}
+
+/// What the simulation needs of a finding.
+pub fn finding_ref(f: &Finding) -> FindingRef {
+    let id = f.rule.id;
+    FindingRef {
+        object: f.object,
+        rule: id,
+        blocks_sync: f.effect == Effect::BlocksSync,
+        exclusion: id.starts_with("SKIP-"),
+        error: f.severity == Severity::Error,
+        duplicate: id.ends_with("-DUP"),
+    }
 }
 
 /// Reads a scenario, or the defaults when none is given.
@@ -56,11 +84,22 @@ pub fn load(
         opts.exclude.extend(s.affinity_files());
     }
     let ingested = ingest(inputs, &opts)?;
-    let graph = DirectoryGraph::build(&ingested.directory);
+    let (graph, findings) = rayon::join(
+        || DirectoryGraph::build(&ingested.directory),
+        || {
+            let ctx = scenarios
+                .first()
+                .map(|s| rule_context(s))
+                .unwrap_or_default();
+            rules::evaluate(&ingested.directory, &ctx)
+        },
+    );
+    let sim_findings = findings.iter().map(finding_ref).collect();
     Ok(Loaded {
         ingested,
         graph,
-        findings: Vec::new(),
+        findings,
+        sim_findings,
     })
 }
 
@@ -88,6 +127,7 @@ pub fn summary(
             .collect(),
         directory: DirectorySummary::new(dir, &loaded.graph),
         sync: Some(outcome.sync.clone()),
+        findings: FindingsSummary::new(&loaded.findings),
         breaks: Some(outcome.breaks),
         steps: Some(outcome.steps.clone()),
         score: Some(outcome.score),
@@ -107,7 +147,7 @@ pub const TOP_UNSYNCED: usize = 25;
 
 /// What every scenario variant shares (identities, SfB facts, affinity edges), built once.
 pub fn prepare(loaded: &Loaded) -> Prepared<'_> {
-    Prepared::new(&loaded.ingested.directory, &loaded.findings)
+    Prepared::new(&loaded.ingested.directory, &loaded.sim_findings)
 }
 
 /// Evaluates one scenario on loaded inputs.
@@ -214,7 +254,8 @@ pub fn waves_csv(dir: &Directory, outcome: &Outcome) -> Vec<u8> {
     csv_out::to_bytes(&header, rows)
 }
 
-/// Writes `summary.json`, `unsynced-impact.csv` and `waves.csv` into `out`.
+/// Writes `summary.json`, the worklists (`findings.csv`, `findings.xlsx`), `unsynced-impact.csv`
+/// and `waves.csv` into `out`.
 pub fn write_assessment(
     out: &Path,
     loaded: &Loaded,
@@ -224,12 +265,20 @@ pub fn write_assessment(
     let dir = &loaded.ingested.directory;
     let files = vec![
         out.join("summary.json"),
+        out.join("findings.csv"),
+        out.join("findings.xlsx"),
         out.join("unsynced-impact.csv"),
         out.join("waves.csv"),
     ];
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| PipelineError::Output { path, source }
+    };
     write_json(&files[0], summary)?;
-    write(&files[1], &unsynced_csv(dir, outcome))?;
-    write(&files[2], &waves_csv(dir, outcome))?;
+    worklist::write_csv(&files[1], dir, &loaded.findings).map_err(io(&files[1]))?;
+    worklist::write_xlsx(&files[2], dir, &loaded.findings).map_err(io(&files[2]))?;
+    write(&files[3], &unsynced_csv(dir, outcome))?;
+    write(&files[4], &waves_csv(dir, outcome))?;
     Ok(files)
 }
 

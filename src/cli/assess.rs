@@ -39,6 +39,14 @@ pub fn run(a: AssessArgs) -> Result<u8, CliError> {
     pipeline::write_assessment(&a.out, &loaded, &summary, &outcome)
         .map_err(super::pipeline_error)?;
     super::report_refused(&loaded.ingested);
+    // Input errors (2) win over error findings (1), so a pipeline can gate on the code.
     let refused = loaded.ingested.refused().next().is_some();
-    Ok(if refused { 2 } else { 0 })
+    let errors = summary
+        .findings
+        .by_severity
+        .get("error")
+        .copied()
+        .unwrap_or(0)
+        > 0;
+    Ok(if refused { 2 } else { u8::from(errors) })
 }

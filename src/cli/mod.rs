@@ -6,6 +6,7 @@ mod batch;
 mod generate;
 mod inspect;
 pub mod progress;
+mod rules;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -29,9 +30,14 @@ enum Command {
     /// missing and what that leaves unchecked. Run it first on a customer's files.
     Inspect(inspect::InspectArgs),
     /// Assess readiness and write summary.json (and the worklists and reports) into --out.
+    /// Exit code 0: no error finding; 1: error findings; 2: input errors.
     Assess(assess::AssessArgs),
     /// Evaluate every variant of a batch file on inputs read once, in parallel, and compare them.
     Batch(batch::BatchArgs),
+    /// List the sync-readiness rules, with their severity, effect and public source.
+    Rules(rules::RulesArgs),
+    /// Print everything about one rule: why it matters, the fix, the source.
+    Explain(rules::ExplainArgs),
     /// Write a realistic synthetic directory (several domains, OUs, nested groups with a cycle,
     /// managers, SfB users, injected defects) in any export dialect, with a manifest.json.
     Generate(generate::GenerateArgs),
@@ -95,6 +101,8 @@ pub fn main() -> ExitCode {
         Command::Inspect(a) => inspect::run(a),
         Command::Assess(a) => assess::run(a),
         Command::Batch(a) => batch::run(a),
+        Command::Rules(a) => rules::run_rules(a),
+        Command::Explain(a) => rules::run_explain(a),
         Command::Generate(a) => generate::run(a),
     };
     match result {

@@ -21,7 +21,8 @@ macro_rules! attrs {
             pub fn kind(self) -> ValueKind {
                 match self { $( Attr::$v => ValueKind::$kind, )* }
             }
-            /// What a missing column of this attribute leaves unchecked.
+            /// What the attribute is used for besides the sync-readiness rules (the ingest adds
+            /// the rules that read it from the rule registry, so no rule id is written here).
             pub fn used_by(self) -> &'static str {
                 match self { $( Attr::$v => $used_by, )* }
             }
@@ -49,23 +50,23 @@ pub enum ValueKind {
 }
 
 attrs! {
-    ObjectGuid => "objectGUID", Guid, "merging the same object across files; ANCHOR-DUP";
+    ObjectGuid => "objectGUID", Guid, "merging the same object across files";
     Sid => "objectSid", Sid, "merging across files; primary-group membership (group SIDs)";
-    SamAccountName => "sAMAccountName", Text, "SAM-* checks; Entra Connect out-of-box exclusions; DOMAIN\\user identity";
-    UserPrincipalName => "userPrincipalName", Text, "UPN-* checks; sign-in names; UPN suffix verification";
-    Cn => "cn", Text, "DN-BLANK fix (displayName from cn); matching members by name";
-    DisplayName => "displayName", Text, "DN-BLANK, DN-LEN, DN-WS";
-    GivenName => "givenName", Text, "GN-LEN";
+    SamAccountName => "sAMAccountName", Text, "DOMAIN\\user identity";
+    UserPrincipalName => "userPrincipalName", Text, "sign-in names";
+    Cn => "cn", Text, "matching members by name";
+    DisplayName => "displayName", Text, "";
+    GivenName => "givenName", Text, "";
     Surname => "sn", Text, "names in the worklist";
-    Mail => "mail", Text, "MAIL-* checks; SMTP namespace duplicates; contact and DL mail-enabled tests";
-    MailNickname => "mailNickname", Text, "NICK-* checks; Exchange system mailbox exclusions";
-    ProxyAddresses => "proxyAddresses", Multi, "PA-* checks; SMTP namespace duplicates; mail-enabled tests";
-    TargetAddress => "targetAddress", Text, "TA-* checks";
+    Mail => "mail", Text, "";
+    MailNickname => "mailNickname", Text, "";
+    ProxyAddresses => "proxyAddresses", Multi, "";
+    TargetAddress => "targetAddress", Text, "";
     Enabled => "Enabled", Bool, "account state (disabled accounts are reported apart)";
     UserAccountControl => "userAccountControl", Int, "account state (disabled bit 0x2)";
     PrimaryGroupId => "primaryGroupID", Int, "primary-group membership, which AD never lists in member/memberOf";
-    GroupType => "groupType", Int, "security vs distribution groups (DL-MAIL); group scope";
-    GroupCategory => "GroupCategory", Text, "security vs distribution groups (DL-MAIL)";
+    GroupType => "groupType", Int, "group scope";
+    GroupCategory => "GroupCategory", Text, "security vs distribution groups";
     GroupScope => "GroupScope", Text, "group scope";
     Title => "title", Text, "the report's user lists";
     Department => "department", Text, "the report's user lists";
@@ -74,13 +75,13 @@ attrs! {
     CanonicalName => "canonicalName", Text, "domain of objects without a DN";
     WhenCreated => "whenCreated", Text, "nothing (kept for the worklist)";
     LastLogon => "lastLogonTimestamp", Text, "dormant-account hints";
-    IsCriticalSystemObject => "isCriticalSystemObject", Bool, "SKIP-CRIT (critical system objects never sync)";
-    MsExchRecipientTypeDetails => "msExchRecipientTypeDetails", Int, "SKIP-EXCH (Exchange system mailboxes never sync)";
-    MsExchHideFromAddressLists => "msExchHideFromAddressLists", Bool, "contact exclusion rules";
+    IsCriticalSystemObject => "isCriticalSystemObject", Bool, "";
+    MsExchRecipientTypeDetails => "msExchRecipientTypeDetails", Int, "";
+    MsExchHideFromAddressLists => "msExchHideFromAddressLists", Bool, "";
     HomeMdb => "homeMDB", Text, "mailbox detection";
-    UserCertificate => "userCertificate", Multi, "CERT-COUNT";
-    UserSmimeCertificate => "userSMIMECertificate", Multi, "CERT-COUNT";
-    ConsistencyGuid => "mS-DS-ConsistencyGuid", Guid, "ANCHOR-DUP, ANCHOR-CG";
+    UserCertificate => "userCertificate", Multi, "";
+    UserSmimeCertificate => "userSMIMECertificate", Multi, "";
+    ConsistencyGuid => "mS-DS-ConsistencyGuid", Guid, "";
     ExternalDirectoryObjectId => "msDS-ExternalDirectoryObjectId", Text, "objects already synced to Entra ID";
     AdminCount => "adminCount", Int, "privileged accounts";
     SidHistory => "sIDHistory", Multi, "migrated accounts";
@@ -100,18 +101,18 @@ attrs! {
     ExtensionAttribute14 => "extensionAttribute14", Text, "attribute-based sync filters";
     ExtensionAttribute15 => "extensionAttribute15", Text, "attribute-based sync filters";
     /// `sip:` address, from msRTCSIP-PrimaryUserAddress or Get-CsUser's SipAddress.
-    SipAddress => "msRTCSIP-PrimaryUserAddress", Text, "SfB state and SIP domain; SIP-* checks; waves.csv";
+    SipAddress => "msRTCSIP-PrimaryUserAddress", Text, "SfB state and SIP domain; waves.csv";
     /// The Skype for Business flag: msRTCSIP-UserEnabled or Get-CsUser's `Enabled`.
     SfbEnabled => "msRTCSIP-UserEnabled", Bool, "which users are Skype for Business users";
     /// `SRV:` (on-premises) or `sipfed.online.lync.com` (online): msRTCSIP-DeploymentLocator / HostingProvider.
     HostingProvider => "msRTCSIP-DeploymentLocator", Text, "whether an SfB user is homed online or on-premises";
     RegistrarPool => "RegistrarPool", Text, "SfB pools in the report";
     PrimaryHomeServer => "msRTCSIP-PrimaryHomeServer", DnText, "SfB pools in the report";
-    LineUri => "msRTCSIP-Line", Text, "SIP-VOICE; Enterprise Voice move blockers";
-    OptionFlags => "msRTCSIP-OptionFlags", Int, "Enterprise Voice detection (SIP-VOICE)";
+    LineUri => "msRTCSIP-Line", Text, "Enterprise Voice move blockers";
+    OptionFlags => "msRTCSIP-OptionFlags", Int, "Enterprise Voice detection";
     EnterpriseVoice => "EnterpriseVoiceEnabled", Bool, "Enterprise Voice move blockers";
     OwnerUrn => "msRTCSIP-OwnerUrn", Text, "hybrid application endpoints";
-    OriginatorSid => "msRTCSIP-OriginatorSID", Sid, "SIP-FOREST (resource-forest users)";
+    OriginatorSid => "msRTCSIP-OriginatorSID", Sid, "resource-forest users";
     TeamsUpgradePolicy => "TeamsUpgradePolicy", Text, "U12 (coexistence mode)";
     UsageLocation => "usageLocation", Text, "licence assignment";
     Licenses => "Licenses", Multi, "U04/U05 licence move blockers";

@@ -58,13 +58,13 @@ impl TextRef {
 /// Append-only UTF-8 storage. Only `&str` goes in, so every slice that comes out is valid UTF-8.
 #[derive(Default, Debug, Clone)]
 pub struct TextArena {
-    bytes: Vec<u8>,
+    bytes: String,
 }
 
 impl TextArena {
     pub fn with_capacity(cap: usize) -> Self {
         TextArena {
-            bytes: Vec::with_capacity(cap),
+            bytes: String::with_capacity(cap),
         }
     }
     /// Stores `s`; the empty string becomes [`TextRef::EMPTY`]. Values over [`MAX_VALUE_LEN`]
@@ -75,7 +75,7 @@ impl TextArena {
         }
         let s = truncate_at_char(s, MAX_VALUE_LEN);
         let start = self.bytes.len();
-        self.bytes.extend_from_slice(s.as_bytes());
+        self.bytes.push_str(s);
         TextRef::new(start, s.len())
     }
     /// The text of `r`: `None` for unknown, `Some("")` for empty.
@@ -86,10 +86,9 @@ impl TextArena {
         if r.is_empty() {
             return Some("");
         }
-        let bytes = self.bytes.get(r.start()..r.start() + r.len())?;
-        // Only whole `&str`s are pushed and refs are only made by `push`/`rebased`, so the slice
-        // is on char boundaries of valid UTF-8.
-        std::str::from_utf8(bytes).ok()
+        // A `String` slice checks only that both ends are char boundaries (O(1)); the text
+        // between them is valid UTF-8 by construction, so no value is re-validated per read.
+        self.bytes.get(r.start()..r.start() + r.len())
     }
     pub fn len(&self) -> usize {
         self.bytes.len()
@@ -103,7 +102,7 @@ impl TextArena {
     /// Appends another arena; refs into `other` must be [`TextRef::rebased`] by the returned base.
     pub fn append(&mut self, other: &TextArena) -> usize {
         let base = self.bytes.len();
-        self.bytes.extend_from_slice(&other.bytes);
+        self.bytes.push_str(&other.bytes);
         base
     }
 }

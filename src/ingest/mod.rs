@@ -18,6 +18,7 @@ pub mod xlsx_file;
 use crate::directory::{
     Attr, Directory, DirectoryBuilder, FileId, ObjectKind, RecordBatch, Rejection,
 };
+use crate::rules::{Field, registry};
 use columns::{Column, ColumnMap};
 use dialect::{KindHint, Plan, Refusal};
 use rayon::prelude::*;
@@ -380,13 +381,33 @@ fn stem(p: &Path) -> String {
         .to_string()
 }
 
+/// What a missing column leaves unchecked: its other uses, then the rules that read it, named by
+/// the rule registry (rules declare what they read, so the list is never written twice).
+fn leaves_unchecked(field: Field, other_uses: &str) -> String {
+    let rules: Vec<&str> = registry::reading(field).map(|r| r.id).collect();
+    match (other_uses.is_empty(), rules.is_empty()) {
+        (false, false) => format!("{other_uses}; rules {}", rules.join(", ")),
+        (true, false) => format!("rules {}", rules.join(", ")),
+        (false, true) => other_uses.to_string(),
+        (true, true) => "nothing".to_string(),
+    }
+}
+
 /// Columns worth having for rows of a kind, with what their absence leaves unchecked.
-fn expected_columns(kind: Option<KindHint>) -> Vec<(Column, &'static str)> {
+fn expected_columns(kind: Option<KindHint>) -> Vec<(Column, String)> {
     let dn = (
         Column::Dn,
-        "domains, OUs, OU-based sync scope, and merging rows of other files by DN",
+        leaves_unchecked(
+            Field::Dn,
+            "domains, OUs, OU-based sync scope, and merging rows of other files by DN",
+        ),
     );
-    let attr = |a: Attr| (Column::Attr(a), a.used_by());
+    let attr = |a: Attr| {
+        (
+            Column::Attr(a),
+            leaves_unchecked(Field::Attr(a), a.used_by()),
+        )
+    };
     match kind {
         Some(KindHint::Object(ObjectKind::User)) => vec![
             dn,
@@ -399,9 +420,12 @@ fn expected_columns(kind: Option<KindHint>) -> Vec<(Column, &'static str)> {
             attr(Attr::MailNickname),
             (
                 Column::MemberOf,
-                "group memberships: pilot and sync groups, group affinity, group sizes",
+                leaves_unchecked(
+                    Field::Members,
+                    "group memberships: pilot and sync groups, group affinity",
+                ),
             ),
-            (Column::Manager, "manager affinity"),
+            (Column::Manager, "manager affinity".to_string()),
             attr(Attr::IsCriticalSystemObject),
             attr(Attr::MsExchRecipientTypeDetails),
             attr(Attr::SipAddress),
@@ -416,7 +440,10 @@ fn expected_columns(kind: Option<KindHint>) -> Vec<(Column, &'static str)> {
             attr(Attr::GroupType),
             (
                 Column::Members,
-                "group memberships (unless users carry memberOf): group affinity, group sizes",
+                leaves_unchecked(
+                    Field::Members,
+                    "group memberships (unless users carry memberOf): group affinity",
+                ),
             ),
         ],
         Some(KindHint::Object(ObjectKind::Contact)) => vec![
@@ -459,7 +486,7 @@ fn missing_columns(plan: &Plan) -> Vec<MissingColumn> {
         })
         .map(|(c, why)| MissingColumn {
             column: c.name().to_string(),
-            leaves_unchecked: why.to_string(),
+            leaves_unchecked: why,
         })
         .collect()
 }

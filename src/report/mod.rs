@@ -7,3 +7,4 @@
 pub mod atomic;
 pub mod csv_out;
 pub mod summary;
+pub mod worklist;

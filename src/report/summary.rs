@@ -3,7 +3,9 @@
 use crate::directory::{Directory, DirectoryCounts};
 use crate::graph::DirectoryGraph;
 use crate::ingest::{InputReport, InputStatus, MissingColumn};
+use crate::rules::{Finding, Severity, registry};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -106,6 +108,42 @@ impl DirectorySummary {
     }
 }
 
+/// The `findings` section: counts of the rule findings. `by_rule` names every rule of the
+/// catalogue (zero included), so the shape does not depend on the data.
+#[derive(Clone, Debug, Serialize)]
+pub struct FindingsSummary {
+    pub total: u64,
+    /// Distinct objects with at least one `error` finding.
+    pub objects_with_errors: u64,
+    pub by_rule: BTreeMap<&'static str, u64>,
+    pub by_severity: BTreeMap<&'static str, u64>,
+}
+
+impl FindingsSummary {
+    pub fn new(findings: &[Finding]) -> Self {
+        let mut by_rule: BTreeMap<&'static str, u64> =
+            registry::all().iter().map(|r| (r.id, 0)).collect();
+        let mut by_severity: BTreeMap<&'static str, u64> =
+            Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+        let mut with_errors: Vec<u32> = Vec::new();
+        for f in findings {
+            *by_rule.entry(f.rule.id).or_default() += 1;
+            *by_severity.entry(f.severity.as_str()).or_default() += 1;
+            if f.severity == Severity::Error {
+                with_errors.push(f.object.0);
+            }
+        }
+        with_errors.sort_unstable();
+        with_errors.dedup();
+        FindingsSummary {
+            total: findings.len() as u64,
+            objects_with_errors: with_errors.len() as u64,
+            by_rule,
+            by_severity,
+        }
+    }
+}
+
 /// The whole file. Sections filled by later stages are omitted until they exist.
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
@@ -116,6 +154,7 @@ pub struct Summary {
     pub directory: DirectorySummary,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync: Option<SyncSummary>,
+    pub findings: FindingsSummary,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breaks: Option<Breaks>,
     #[serde(skip_serializing_if = "Option::is_none")]

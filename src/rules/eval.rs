@@ -1,0 +1,328 @@
+//! Running the rules: the per-object pass (parallel over object ids), the duplicate pass over the
+//! namespace index, the deterministic order, and the suggestion collision checks.
+
+use super::namespace::{Class, Index};
+use super::text::{is_smtp, numbered};
+use super::{Field, Finding, Fix, RuleContext, Severity};
+use super::{anchor, mail, names, nick, proxy, sam, scope, sip, target, upn};
+use crate::directory::{Attr, Directory, DomainId, ObjectId, ObjectKind};
+use crate::rules::Rule;
+use hashbrown::{HashMap, HashSet};
+use rayon::prelude::*;
+use std::cmp::Ordering;
+
+/// Objects per parallel work item: large enough to amortise scheduling, small enough to balance.
+const CHUNK: usize = 4096;
+
+/// Runs every rule on the directory and returns the findings sorted by rule id, then object id
+/// (then attribute and value, so the order is total and every run gives the same list).
+///
+/// Never fails and never panics on any directory: a value no input carried is not checked.
+pub fn evaluate(dir: &Directory, rc: &RuleContext) -> Vec<Finding> {
+    let ctx = Ctx::new(dir, rc);
+    let n = dir.len();
+    let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
+    let chunks: Vec<(Vec<Finding>, Vec<bool>)> = starts
+        .par_iter()
+        .map(|&start| {
+            let mut findings = Vec::new();
+            let mut excluded = Vec::with_capacity(CHUNK);
+            for i in start..(start + CHUNK).min(n) {
+                excluded.push(check_object(&ctx, ObjectId(i as u32), &mut findings));
+            }
+            (findings, excluded)
+        })
+        .collect();
+    let mut excluded = Vec::with_capacity(n);
+    let mut findings = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum());
+    for (f, e) in chunks {
+        findings.extend(f);
+        excluded.extend(e);
+    }
+
+    let index = Index::build(dir);
+    findings.extend(index.duplicates(&ctx, &excluded));
+    findings.par_sort_unstable_by(compare);
+    reconcile_suggestions(dir, &index, &mut findings);
+    findings
+}
+
+/// Every per-object check of one object; `true` when an exclusion rule keeps it out of sync (its
+/// other attributes are then not checked: they never reach Entra ID).
+fn check_object(ctx: &Ctx, id: ObjectId, findings: &mut Vec<Finding>) -> bool {
+    let mut out = Out {
+        ctx,
+        dir: ctx.dir,
+        id,
+        kind: ctx.dir.kind(id),
+        valid_address: None,
+        findings,
+    };
+    if scope::check(&mut out) {
+        return true;
+    }
+    let upn_valid = upn::check(&mut out);
+    sam::check(&mut out, upn_valid);
+    names::check(&mut out);
+    mail::check(&mut out);
+    nick::check(&mut out);
+    proxy::check(&mut out);
+    target::check(&mut out);
+    anchor::check(&mut out);
+    sip::check(&mut out);
+    false
+}
+
+fn field_order(f: Field) -> u16 {
+    match f {
+        Field::Attr(a) => a.index() as u16,
+        Field::Dn => u16::MAX - 1,
+        Field::Members => u16::MAX,
+    }
+}
+
+fn compare(a: &Finding, b: &Finding) -> Ordering {
+    a.rule
+        .id
+        .cmp(b.rule.id)
+        .then(a.object.cmp(&b.object))
+        .then(field_order(a.field).cmp(&field_order(b.field)))
+        .then_with(|| a.value.cmp(&b.value))
+        .then_with(|| a.message.cmp(&b.message))
+}
+
+/// What the checks share: the directory, the context, and what was derived from them once.
+pub(crate) struct Ctx<'a> {
+    pub dir: &'a Directory,
+    pub rc: &'a RuleContext,
+    /// Verified domains, lowercase, without trailing dots.
+    verified: Option<Vec<String>>,
+    /// Every objectSid in the inputs, for SIP-FOREST (built only when some user has an
+    /// msRTCSIP-OriginatorSID).
+    pub sids: HashSet<&'a str>,
+    /// Domain SIDs (`S-1-5-21-a-b-c`) known from domain records and object SIDs.
+    pub domain_sids: HashSet<String>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(dir: &'a Directory, rc: &'a RuleContext) -> Ctx<'a> {
+        let verified = rc.verified_domains.as_ref().map(|v| {
+            v.iter()
+                .map(|d| d.trim().trim_end_matches('.').to_ascii_lowercase())
+                .filter(|d| !d.is_empty())
+                .collect()
+        });
+        let mut sids = HashSet::new();
+        let mut domain_sids = HashSet::new();
+        let needs_sids = dir.is_known(Attr::OriginatorSid)
+            && dir
+                .ids()
+                .any(|i| dir.value(i, Attr::OriginatorSid).is_some());
+        if needs_sids {
+            for i in dir.ids() {
+                if let Some(s) = dir.value(i, Attr::Sid) {
+                    sids.insert(s);
+                    if let Some((d, _)) = s.rsplit_once('-') {
+                        domain_sids.insert(d.to_ascii_uppercase());
+                    }
+                }
+            }
+            for d in dir.domains() {
+                if let Some(s) = &d.sid {
+                    domain_sids.insert(s.to_ascii_uppercase());
+                }
+            }
+        }
+        Ctx {
+            dir,
+            rc,
+            verified,
+            sids,
+            domain_sids,
+        }
+    }
+
+    /// `Some(true)` when the domain is a verified tenant domain; `None` without a verified list.
+    pub fn is_verified(&self, domain: &str) -> Option<bool> {
+        let v = self.verified.as_ref()?;
+        let d = domain.trim_end_matches('.');
+        Some(v.iter().any(|x| x.eq_ignore_ascii_case(d)))
+    }
+
+    /// The verified domains, lowercase (empty without a list).
+    pub fn verified(&self) -> &[String] {
+        self.verified.as_deref().unwrap_or_default()
+    }
+
+    /// Whether the account is disabled (the `Enabled` column, or bit 0x2 of userAccountControl).
+    pub fn is_disabled(&self, id: ObjectId) -> bool {
+        self.dir.bool_attr(id, Attr::Enabled) == Some(false)
+            || self
+                .dir
+                .int_attr(id, Attr::UserAccountControl)
+                .is_some_and(|u| u & 2 != 0)
+    }
+}
+
+/// Where checks emit findings for the object being checked.
+pub(crate) struct Out<'c, 'a> {
+    pub ctx: &'c Ctx<'a>,
+    pub dir: &'a Directory,
+    pub id: ObjectId,
+    pub kind: ObjectKind,
+    /// An address of this object already found valid for every address rule (its UPN or mail):
+    /// the same text in mail or an `smtp:` proxy needs no second look.
+    pub valid_address: Option<&'a str>,
+    findings: &'c mut Vec<Finding>,
+}
+
+impl<'a> Out<'_, 'a> {
+    /// The value of `attr` (see [`Directory::attr`]: `None` unknown, `Some("")` no value).
+    pub fn attr(&self, attr: Attr) -> Option<&'a str> {
+        self.dir.attr(self.id, attr)
+    }
+    pub fn value(&self, attr: Attr) -> Option<&'a str> {
+        self.dir.value(self.id, attr)
+    }
+    /// Findings emitted so far (for this object and the ones before it in the work item).
+    pub fn emitted(&self) -> usize {
+        self.findings.len()
+    }
+    pub fn emit(
+        &mut self,
+        rule: &'static Rule,
+        field: Field,
+        value: &str,
+        fix: Fix,
+        message: String,
+    ) {
+        self.emit_with(rule, rule.severity, field, value, fix, message);
+    }
+    pub fn emit_with(
+        &mut self,
+        rule: &'static Rule,
+        severity: Severity,
+        field: Field,
+        value: &str,
+        fix: Fix,
+        message: String,
+    ) {
+        self.findings.push(Finding {
+            rule,
+            severity,
+            effect: rule.effect,
+            object: self.id,
+            kind: self.kind,
+            field,
+            value: value.to_string(),
+            fix,
+            message,
+        });
+    }
+}
+
+/// A finding of a rule on an object, outside the per-object pass (duplicates).
+pub(crate) fn finding(
+    dir: &Directory,
+    rule: &'static Rule,
+    object: ObjectId,
+    field: Field,
+    value: &str,
+    fix: Fix,
+    message: String,
+) -> Finding {
+    Finding {
+        rule,
+        severity: rule.severity,
+        effect: rule.effect,
+        object,
+        kind: dir.kind(object),
+        field,
+        value: value.to_string(),
+        fix,
+        message,
+    }
+}
+
+/// The namespace a suggested value must be unique in, its key there, and the most characters
+/// its numbered variants may have before the `@` (or in all).
+fn unique_key(
+    dir: &Directory,
+    f: &Finding,
+    v: &str,
+) -> Option<(Class, String, Option<DomainId>, usize)> {
+    let Field::Attr(attr) = f.field else {
+        return None;
+    };
+    let (class, key, max) = match attr {
+        Attr::UserPrincipalName | Attr::Mail => (Class::Smtp, v, 64),
+        Attr::ProxyAddresses | Attr::TargetAddress if is_smtp(v) => (Class::Smtp, &v[5..], 64),
+        Attr::ProxyAddresses | Attr::TargetAddress => (Class::Other, v, 0),
+        Attr::MailNickname => (Class::Nick, v, 64),
+        Attr::SamAccountName => {
+            let max = if f.kind == ObjectKind::User { 20 } else { 256 };
+            (Class::Sam, v, max)
+        }
+        Attr::SipAddress => (Class::Sip, super::sip::strip_sip(v), 64),
+        _ => return None,
+    };
+    let domain = (class == Class::Sam)
+        .then(|| dir.domain_of(f.object))
+        .flatten();
+    Some((class, key.to_lowercase(), domain, max))
+}
+
+/// Makes every suggested value unique: not held by another object in its namespace, and not
+/// suggested for another object. A colliding suggestion gets a number (`ann2@…`) or, when no
+/// number helps, is dropped. Findings are visited in their final order, so the outcome is
+/// deterministic; findings of one object and attribute about one value share one suggestion.
+fn reconcile_suggestions(dir: &Directory, index: &Index, findings: &mut [Finding]) {
+    type Key = (Class, String, Option<DomainId>);
+    let mut claimed: HashMap<Key, ObjectId> = HashMap::new();
+    let mut decided: HashMap<(ObjectId, Field, String), Fix> = HashMap::new();
+    for f in findings.iter_mut() {
+        let Some(v) = f.fix.value() else { continue };
+        let memo = (f.object, f.field, f.value.clone());
+        if let Some(fix) = decided.get(&memo) {
+            f.fix = fix.clone();
+            continue;
+        }
+        let Some((class, key, domain, max)) = unique_key(dir, f, v) else {
+            continue;
+        };
+        // Only the case of the value changes (e.g. `SMTP:` → `smtp:`): the holding is unchanged.
+        let same_as_before =
+            unique_key(dir, f, &f.value).is_some_and(|(c, k, _, _)| c == class && k == key);
+        let free = |key: &str| {
+            let k = (class, key.to_string(), domain);
+            claimed.get(&k).is_none_or(|&o| o == f.object)
+                && index
+                    .holders(class, key, domain)
+                    .into_iter()
+                    .all(|o| o == f.object)
+        };
+        let chosen = if same_as_before || free(&key) {
+            Some(v.to_string())
+        } else if max == 0 {
+            None
+        } else {
+            (2..100u32).find_map(|n| {
+                let candidate = numbered(v, n, max)?;
+                let (_, k, _, _) = unique_key(dir, f, &candidate)?;
+                free(&k).then_some(candidate)
+            })
+        };
+        let fix = match (chosen, &f.fix) {
+            (Some(c), Fix::Add(_)) => Fix::Add(c),
+            (Some(c), _) => Fix::Edit(c),
+            (None, _) => Fix::None,
+        };
+        if let Some(c) = fix.value()
+            && let Some((class, key, domain, _)) = unique_key(dir, f, c)
+        {
+            claimed.entry((class, key, domain)).or_insert(f.object);
+        }
+        decided.insert(memo, fix.clone());
+        f.fix = fix;
+    }
+}

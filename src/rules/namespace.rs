@@ -1,0 +1,596 @@
+//! The uniqueness namespaces, indexed in one pass: every value that must be unique is hashed
+//! once (case-insensitively), the `(hash, holder)` entries are sorted, and equal hashes are
+//! grouped. Duplicates are the groups with more than one holder: no pair of objects is ever
+//! compared, and the index keeps no copy of any value (an entry is 16 bytes).
+//!
+//! The SMTP namespace is one: `mail`, every `smtp:` proxy with its prefix stripped, an `smtp:`
+//! targetAddress, and users' UPNs (Entra soft-matches on UPN and proxy addresses), across users,
+//! groups and contacts. IdFix keys its duplicate store by attribute name, so `mail=a@x` never
+//! meets `proxyAddresses=smtp:a@x`; here it does, and every holder gets a finding naming the
+//! others. The other namespaces: non-SMTP proxies and targets (whole value), mailNickname,
+//! sAMAccountName (per domain), SIP address, and the sourceAnchor candidates (objectGUID and
+//! mS-DS-ConsistencyGuid).
+
+use super::eval::{Ctx, finding};
+use super::text::is_smtp;
+use super::{Field, Finding, Fix, anchor, mail, nick, proxy, sam, sip, target, upn};
+use crate::directory::fold::{ci_eq, fold};
+use crate::directory::{Attr, Directory, DomainId, ObjectId, ObjectKind};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// A namespace whose values must be unique across objects.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum Class {
+    Smtp,
+    /// Non-SMTP proxy addresses and targets (`X500:…`, `SIP:…`), compared whole.
+    Other,
+    Nick,
+    /// Per domain.
+    Sam,
+    Sip,
+    Anchor,
+}
+
+/// Where a holder holds a value.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+#[repr(u8)]
+enum Src {
+    Upn = 0,
+    Mail = 1,
+    Proxy = 2,
+    Target = 3,
+    ProxyOther = 4,
+    TargetOther = 5,
+    Nick = 6,
+    Sam = 7,
+    Sip = 8,
+    Guid = 9,
+    ConsistencyGuid = 10,
+}
+
+const SRCS: [Src; 11] = [
+    Src::Upn,
+    Src::Mail,
+    Src::Proxy,
+    Src::Target,
+    Src::ProxyOther,
+    Src::TargetOther,
+    Src::Nick,
+    Src::Sam,
+    Src::Sip,
+    Src::Guid,
+    Src::ConsistencyGuid,
+];
+
+impl Src {
+    fn class(self) -> Class {
+        match self {
+            Src::Upn | Src::Mail | Src::Proxy | Src::Target => Class::Smtp,
+            Src::ProxyOther | Src::TargetOther => Class::Other,
+            Src::Nick => Class::Nick,
+            Src::Sam => Class::Sam,
+            Src::Sip => Class::Sip,
+            Src::Guid | Src::ConsistencyGuid => Class::Anchor,
+        }
+    }
+    fn attr(self) -> Attr {
+        match self {
+            Src::Upn => Attr::UserPrincipalName,
+            Src::Mail => Attr::Mail,
+            Src::Proxy | Src::ProxyOther => Attr::ProxyAddresses,
+            Src::Target | Src::TargetOther => Attr::TargetAddress,
+            Src::Nick => Attr::MailNickname,
+            Src::Sam => Attr::SamAccountName,
+            Src::Sip => Attr::SipAddress,
+            Src::Guid => Attr::ObjectGuid,
+            Src::ConsistencyGuid => Attr::ConsistencyGuid,
+        }
+    }
+    fn bit(self) -> u16 {
+        1 << self as u8
+    }
+}
+
+/// One object's holding of one value: its hash, then `object << 32 | sources << 16 | slot`, where
+/// `sources` is the set of attributes holding it (an object's UPN, mail and primary SMTP address
+/// are usually one value: one entry) and `slot` the position of the proxy address among the
+/// object's proxyAddresses. Ordered by hash first, so equal values are adjacent after sorting.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+struct Entry {
+    hash: u64,
+    packed: u64,
+}
+
+impl Entry {
+    fn new(hash: u64, obj: ObjectId, src: Src, slot: u16) -> Entry {
+        Entry {
+            hash,
+            packed: ((obj.0 as u64) << 32) | ((src.bit() as u64) << 16) | slot as u64,
+        }
+    }
+    /// The same holding, also through `src` (at `slot`, if it is a proxy address).
+    fn and(self, src: Src, slot: u16) -> Entry {
+        let mut packed = self.packed | ((src.bit() as u64) << 16);
+        if matches!(src, Src::Proxy | Src::ProxyOther)
+            && !self.has(Src::Proxy)
+            && !self.has(Src::ProxyOther)
+        {
+            packed = (packed & !0xffff) | slot as u64;
+        }
+        Entry {
+            hash: self.hash,
+            packed,
+        }
+    }
+    fn obj(self) -> ObjectId {
+        ObjectId((self.packed >> 32) as u32)
+    }
+    fn has(self, src: Src) -> bool {
+        (self.packed >> 16) as u16 & src.bit() != 0
+    }
+    fn srcs(self) -> impl Iterator<Item = Src> {
+        SRCS.into_iter().filter(move |&s| self.has(s))
+    }
+    /// The namespace (every source of one entry is in the same one).
+    fn class(self) -> Class {
+        self.srcs().next().map_or(Class::Smtp, Src::class)
+    }
+    fn slot(self) -> usize {
+        (self.packed & 0xffff) as usize
+    }
+}
+
+/// The 64-bit multiply folded to 64 bits: the mixing step of wyhash and foldhash.
+fn folded_mul(a: u64, b: u64) -> u64 {
+    let r = (a as u128) * (b as u128);
+    (r as u64) ^ ((r >> 64) as u64)
+}
+
+/// A case-insensitive hash of a key in a namespace. Not the directory's `ci_hash`: that one is
+/// FxHash-like and collides on keys that differ in a few digits (`user0101115`, `user0109415`),
+/// which by the hundred thousand would turn grouping into comparing.
+fn key_hash(class: Class, key: &str, domain: Option<DomainId>) -> u64 {
+    const K: [u64; 3] = [
+        0x243f_6a88_85a3_08d3,
+        0x1319_8a2e_0370_7344,
+        0xa409_3822_299f_31d0,
+    ];
+    let folded = fold(key);
+    let bytes = folded.as_bytes();
+    let salt = ((class as u64) << 32) ^ domain.map_or(0, |d| d.0 as u64 + 1);
+    let mut h = folded_mul(salt ^ bytes.len() as u64 ^ K[0], K[1]);
+    for chunk in bytes.chunks(8) {
+        let mut w = [0u8; 8];
+        for (o, &b) in w.iter_mut().zip(chunk) {
+            *o = b.to_ascii_lowercase();
+        }
+        h = folded_mul(h ^ u64::from_le_bytes(w), K[1]);
+    }
+    folded_mul(h, K[2])
+}
+
+/// A value in its namespace: the class, the lowercase key and (for sAMAccountName) the domain.
+type GroupKey = (Class, String, Option<DomainId>);
+
+/// The index: every holding of every unique-namespace value, sorted by hash.
+pub struct Index<'a> {
+    dir: &'a Directory,
+    entries: Vec<Entry>,
+}
+
+const CHUNK: usize = 4096;
+
+impl<'a> Index<'a> {
+    /// Hashes every value once, in parallel over object ids, and sorts the entries.
+    pub fn build(dir: &'a Directory) -> Index<'a> {
+        let n = dir.len();
+        // objectGUID is the builder's first identity key, so two objects never share one: it
+        // only needs indexing against mS-DS-ConsistencyGuid values, when there are any.
+        let guids = dir.is_known(Attr::ConsistencyGuid);
+        let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
+        let parts: Vec<Vec<Entry>> = starts
+            .par_iter()
+            .map(|&s| {
+                let mut v = Vec::with_capacity(CHUNK * 8);
+                for i in s..(s + CHUNK).min(n) {
+                    holdings(dir, ObjectId(i as u32), guids, &mut v);
+                }
+                v
+            })
+            .collect();
+        Index {
+            dir,
+            entries: sort_by_hash(parts),
+        }
+    }
+
+    /// Entries held in the index.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The value an entry stands for, as stored (prefixes `smtp:`/`sip:` stripped), and the
+    /// whole stored value it came from.
+    fn key(&self, e: Entry, src: Src) -> Option<(&'a str, &'a str)> {
+        let dir = self.dir;
+        let obj = e.obj();
+        let whole = match src {
+            Src::Proxy | Src::ProxyOther => dir.values(obj, Attr::ProxyAddresses).nth(e.slot())?,
+            _ => dir.value(obj, src.attr())?,
+        };
+        let key = match src {
+            Src::Proxy | Src::Target => whole.get(5..)?,
+            Src::Sip => sip::strip_sip(whole),
+            _ => whole,
+        };
+        Some((key, whole))
+    }
+
+    /// Objects holding `key` in the namespace (any attribute of it).
+    pub fn holders(&self, class: Class, key: &str, domain: Option<DomainId>) -> Vec<ObjectId> {
+        let h = key_hash(class, key, domain);
+        let start = self.entries.partition_point(|e| e.hash < h);
+        let mut out = Vec::new();
+        for &e in self.entries[start..].iter().take_while(|e| e.hash == h) {
+            let same = e.class() == class
+                && (class != Class::Sam || self.dir.domain_of(e.obj()) == domain)
+                && e.srcs()
+                    .next()
+                    .and_then(|s| self.key(e, s))
+                    .is_some_and(|(k, _)| ci_eq(k, key));
+            if same && !out.contains(&e.obj()) {
+                out.push(e.obj());
+            }
+        }
+        out
+    }
+
+    /// One finding per holder of every value held by more than one object that syncs.
+    pub(crate) fn duplicates(&self, ctx: &Ctx, excluded: &[bool]) -> Vec<Finding> {
+        // Runs of equal hash holding more than one object. Entries are sorted by object within a
+        // hash, so a run whose first and last objects are equal is one object's own values (its
+        // mail, its primary SMTP proxy and its UPN, usually) and is skipped without a look.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < self.entries.len() {
+            let h = self.entries[i].hash;
+            let mut j = i + 1;
+            while j < self.entries.len() && self.entries[j].hash == h {
+                j += 1;
+            }
+            if j - i > 1 && self.entries[i].obj() != self.entries[j - 1].obj() {
+                runs.push((i, j));
+            }
+            i = j;
+        }
+        runs.par_iter()
+            .flat_map_iter(|&(a, b)| self.run_findings(ctx, &self.entries[a..b], excluded))
+            .collect()
+    }
+
+    fn run_findings(&self, ctx: &Ctx, run: &[Entry], excluded: &[bool]) -> Vec<Finding> {
+        // Split the run by exact (class, key, domain): a hash collision between different values
+        // must not become a duplicate.
+        let mut groups: BTreeMap<GroupKey, Vec<(ObjectId, Src, &str)>> = BTreeMap::new();
+        for &e in run {
+            if excluded.get(e.obj().index()).copied().unwrap_or(false) {
+                continue;
+            }
+            for src in e.srcs() {
+                let Some((key, whole)) = self.key(e, src) else {
+                    continue;
+                };
+                let class = src.class();
+                let domain = (class == Class::Sam)
+                    .then(|| self.dir.domain_of(e.obj()))
+                    .flatten();
+                groups
+                    .entry((class, lowercase(key), domain))
+                    .or_default()
+                    .push((e.obj(), src, whole));
+            }
+        }
+        let mut out = Vec::new();
+        for ((class, key, _), entries) in groups {
+            let mut holders: BTreeMap<ObjectId, Vec<(Src, &str)>> = BTreeMap::new();
+            for (obj, src, whole) in entries {
+                holders.entry(obj).or_default().push((src, whole));
+            }
+            if holders.len() > 1 {
+                self.group_findings(ctx, class, &key, &holders, &mut out);
+            }
+        }
+        out
+    }
+
+    fn group_findings(
+        &self,
+        ctx: &Ctx,
+        class: Class,
+        key: &str,
+        holders: &BTreeMap<ObjectId, Vec<(Src, &str)>>,
+        out: &mut Vec<Finding>,
+    ) {
+        let dir = ctx.dir;
+        let named = named_holders(dir, holders);
+        let mask_of = |h: &[(Src, &str)]| h.iter().fold(0u16, |m, (s, _)| m | s.bit());
+        let mut counts = [0u32; 11];
+        for h in holders.values() {
+            for s in SRCS {
+                if mask_of(h) & s.bit() != 0 {
+                    counts[s as usize] += 1;
+                }
+            }
+        }
+        for (&obj, held) in holders {
+            let h = mask_of(held);
+            let has = |s: Src| h & s.bit() != 0;
+            let others = |s: Src| counts[s as usize] > u32::from(has(s));
+            let value_of = |s: Src| held.iter().find(|(x, _)| *x == s).map(|(_, w)| *w);
+            let others_named = describe_others(obj, &named, holders.len());
+            let mut emit = |rule, src: Src, fix: Fix, what: &str| {
+                let value = value_of(src).unwrap_or(key);
+                let message = format!("{what} '{value}' is also held by {others_named}");
+                out.push(finding(
+                    dir,
+                    rule,
+                    obj,
+                    Field::Attr(src.attr()),
+                    value,
+                    fix,
+                    message,
+                ));
+            };
+            match class {
+                Class::Smtp => {
+                    let (u, m, p, t) = (Src::Upn, Src::Mail, Src::Proxy, Src::Target);
+                    if has(u) && (others(u) || h == u.bit()) {
+                        let what = if others(u) {
+                            "userPrincipalName"
+                        } else {
+                            "userPrincipalName (a soft-match collision with an address)"
+                        };
+                        emit(&upn::UPN_DUP, u, Fix::None, what);
+                    }
+                    if has(m) && others(m) {
+                        emit(&mail::MAIL_DUP, m, Fix::None, "mail");
+                    }
+                    if has(t) && others(t) {
+                        emit(&target::TA_DUP, t, Fix::None, "targetAddress");
+                    }
+                    let holds_address = has(m) || has(p) || has(t);
+                    let cross = has(p)
+                        || others(p)
+                        || (others(u) && !has(u))
+                        || (has(m) && others(t))
+                        || (has(t) && others(m));
+                    if holds_address && cross {
+                        let src = if has(p) {
+                            p
+                        } else if has(m) {
+                            m
+                        } else {
+                            t
+                        };
+                        let fix = if src == p && self.secondary_to_drop(obj, held, holders) {
+                            Fix::Remove
+                        } else {
+                            Fix::None
+                        };
+                        emit(&proxy::PA_DUP, src, fix, "address");
+                    }
+                }
+                Class::Other => {
+                    let (po, to) = (Src::ProxyOther, Src::TargetOther);
+                    if has(to) && others(to) {
+                        emit(&target::TA_DUP, to, Fix::None, "targetAddress");
+                    }
+                    if has(po) || others(po) {
+                        let src = if has(po) { po } else { to };
+                        emit(&proxy::PA_DUP, src, Fix::None, "address");
+                    }
+                }
+                Class::Nick => emit(&nick::NICK_DUP, Src::Nick, Fix::None, "mailNickname"),
+                Class::Sam => emit(
+                    &sam::SAM_DUP,
+                    Src::Sam,
+                    Fix::None,
+                    "sAMAccountName (in the same domain)",
+                ),
+                Class::Sip => emit(&sip::SIP_DUP, Src::Sip, Fix::None, "SIP address"),
+                Class::Anchor => {
+                    let src = if has(Src::ConsistencyGuid) {
+                        Src::ConsistencyGuid
+                    } else {
+                        Src::Guid
+                    };
+                    emit(&anchor::ANCHOR_DUP, src, Fix::None, "sourceAnchor value");
+                }
+            }
+        }
+    }
+
+    /// Whether this holder's proxy is a secondary (`smtp:`) copy of an address another holder
+    /// owns (as its mail, UPN or primary `SMTP:`), so dropping it resolves the duplicate.
+    fn secondary_to_drop(
+        &self,
+        obj: ObjectId,
+        held: &[(Src, &str)],
+        holders: &BTreeMap<ObjectId, Vec<(Src, &str)>>,
+    ) -> bool {
+        let owns = |h: &[(Src, &str)]| {
+            h.iter().any(|(s, w)| {
+                matches!(s, Src::Mail | Src::Upn) || (*s == Src::Proxy && w.starts_with("SMTP:"))
+            })
+        };
+        let secondary_only = held
+            .iter()
+            .all(|(s, w)| *s == Src::Proxy && w.starts_with("smtp:"));
+        secondary_only && holders.iter().any(|(&o, h)| o != obj && owns(h))
+    }
+}
+
+/// The key two values are equal under (Unicode lowercase; ASCII without allocating twice).
+fn lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
+/// Most other holders a duplicate message names; each holder has its own finding anyway.
+const MAX_NAMED: usize = 10;
+
+/// The first holders as duplicate messages name them: computed once per value, so a value held
+/// by thousands costs thousands, not millions.
+fn named_holders(
+    dir: &Directory,
+    holders: &BTreeMap<ObjectId, Vec<(Src, &str)>>,
+) -> Vec<(ObjectId, String)> {
+    holders
+        .iter()
+        .take(MAX_NAMED + 1)
+        .map(|(&o, held)| {
+            let mut attrs: Vec<&str> = held.iter().map(|(s, _)| s.attr().ldap_name()).collect();
+            attrs.dedup();
+            (
+                o,
+                format!(
+                    "{} ({} {})",
+                    object_name(dir, o),
+                    dir.kind(o).as_str(),
+                    attrs.join(", ")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The other holders of a value, for the message of `me`'s finding.
+fn describe_others(me: ObjectId, named: &[(ObjectId, String)], holders: usize) -> String {
+    let shown: Vec<&str> = named
+        .iter()
+        .filter(|(o, _)| *o != me)
+        .take(MAX_NAMED)
+        .map(|(_, s)| s.as_str())
+        .collect();
+    let mut s = shown.join("; ");
+    let more = holders.saturating_sub(1 + shown.len());
+    if more > 0 {
+        s.push_str(&format!("; and {more} more"));
+    }
+    s
+}
+
+/// How findings name an object: its DN, else its label.
+pub fn object_name(dir: &Directory, id: ObjectId) -> String {
+    dir.dn(id)
+        .map(str::to_string)
+        .unwrap_or_else(|| dir.label(id))
+}
+
+/// The entries of every part, sorted: scattered into 256 buckets by the top byte of their hash
+/// (so the buckets are in order), then each bucket sorted on its own, in parallel and in cache.
+fn sort_by_hash(parts: Vec<Vec<Entry>>) -> Vec<Entry> {
+    let bucket = |e: &Entry| (e.hash >> 56) as usize;
+    let mut starts = [0usize; 257];
+    for p in &parts {
+        for e in p {
+            starts[bucket(e) + 1] += 1;
+        }
+    }
+    for i in 1..257 {
+        starts[i] += starts[i - 1];
+    }
+    let total = starts[256];
+    let mut entries = vec![Entry { hash: 0, packed: 0 }; total];
+    let mut next = starts;
+    for p in parts {
+        for e in p {
+            let b = bucket(&e);
+            entries[next[b]] = e;
+            next[b] += 1;
+        }
+    }
+    let mut buckets: Vec<&mut [Entry]> = Vec::with_capacity(256);
+    let mut rest: &mut [Entry] = &mut entries;
+    for b in 0..256 {
+        let (head, tail) = rest.split_at_mut(starts[b + 1] - starts[b]);
+        buckets.push(head);
+        rest = tail;
+    }
+    buckets.into_par_iter().for_each(|b| b.sort_unstable());
+    entries
+}
+
+/// Every unique-namespace value of one object.
+fn holdings<'d>(dir: &'d Directory, id: ObjectId, guids: bool, out: &mut Vec<Entry>) {
+    let kind = dir.kind(id);
+    let first = out.len();
+    // SMTP keys of this object so far: a repeat (mail equal to the UPN and to the primary
+    // address) joins the entry already pushed instead of adding one.
+    let mut smtp: Vec<(usize, &'d str)> = Vec::new();
+    let mut push = |class: Class, key: &'d str, src: Src, slot: u16, domain: Option<DomainId>| {
+        if key.is_empty() {
+            return;
+        }
+        if class == Class::Smtp {
+            if let Some(&(i, _)) = smtp.iter().find(|(_, k)| ci_eq(k, key)) {
+                out[first + i] = out[first + i].and(src, slot);
+                return;
+            }
+            smtp.push((out.len() - first, key));
+        }
+        out.push(Entry::new(key_hash(class, key, domain), id, src, slot));
+    };
+    if kind == ObjectKind::User
+        && let Some(v) = dir.value(id, Attr::UserPrincipalName)
+    {
+        push(Class::Smtp, v, Src::Upn, 0, None);
+    }
+    if let Some(v) = dir.value(id, Attr::Mail) {
+        push(Class::Smtp, v, Src::Mail, 0, None);
+    }
+    for (i, p) in dir
+        .values(id, Attr::ProxyAddresses)
+        .enumerate()
+        .take(u16::MAX as usize)
+    {
+        if is_smtp(p) {
+            push(Class::Smtp, &p[5..], Src::Proxy, i as u16, None);
+        } else {
+            push(Class::Other, p, Src::ProxyOther, i as u16, None);
+        }
+    }
+    if let Some(t) = dir.value(id, Attr::TargetAddress) {
+        if is_smtp(t) {
+            push(Class::Smtp, &t[5..], Src::Target, 0, None);
+        } else {
+            push(Class::Other, t, Src::TargetOther, 0, None);
+        }
+    }
+    if let Some(v) = dir.value(id, Attr::MailNickname) {
+        push(Class::Nick, v, Src::Nick, 0, None);
+    }
+    if kind != ObjectKind::Contact
+        && let Some(v) = dir.value(id, Attr::SamAccountName)
+    {
+        push(Class::Sam, v, Src::Sam, 0, dir.domain_of(id));
+    }
+    if dir.is_sfb_enabled(id)
+        && let Some(v) = dir.value(id, Attr::SipAddress)
+    {
+        push(Class::Sip, sip::strip_sip(v), Src::Sip, 0, None);
+    }
+    if guids && let Some(v) = dir.value(id, Attr::ObjectGuid) {
+        push(Class::Anchor, v, Src::Guid, 0, None);
+    }
+    if let Some(v) = dir.value(id, Attr::ConsistencyGuid) {
+        push(Class::Anchor, v, Src::ConsistencyGuid, 0, None);
+    }
+}
