@@ -725,14 +725,15 @@ impl DirectoryBuilder {
                     let parent = row.parent.map(|d| dn_map[d.index()]);
                     if let Some(obj) =
                         self.absorb_object(*kind, dn, parent, values, base, file, row.line)
+                        && !refs.is_empty()
                     {
-                        if !refs.is_empty() {
-                            let origin = self.origins.len() as u32;
-                            self.origins.push((file, row.line));
-                            self.refs.extend(refs.iter().map(|r| {
+                        let origin = self.origins.len() as u32;
+                        self.origins.push((file, row.line));
+                        self.refs.extend(
+                            refs.iter().map(|r| {
                                 PendingRef::new(obj, r.kind, map_target(r.target), origin)
-                            }));
-                        }
+                            }),
+                        );
                     }
                 }
                 RowWhat::Ou => {
