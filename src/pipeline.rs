@@ -73,6 +73,15 @@ pub fn scenario(path: Option<&Path>) -> Result<Scenario, ScenarioError> {
     }
 }
 
+/// The scenario a lone input folder carries (`scenario.toml` at its top), used when none is given
+/// on the command line: a customer folder then assesses as planned with no extra flag.
+pub fn scenario_in(inputs: &[PathBuf]) -> Option<PathBuf> {
+    match inputs {
+        [only] if only.is_dir() => Some(only.join("scenario.toml")).filter(|p| p.is_file()),
+        _ => None,
+    }
+}
+
 /// Ingests the inputs (leaving out the scenario's own affinity files) and builds the graph.
 pub fn load(
     inputs: &[PathBuf],

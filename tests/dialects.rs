@@ -16,6 +16,7 @@ fn every_dialect_gives_the_manifest_counts() {
             dialect,
             out: out.clone(),
             with_defects: true,
+            affinity: false,
         };
         let report = generate(&opts).unwrap();
         let m = &report.manifest;

@@ -26,6 +26,7 @@ pub fn dataset(dialect: &str, users: usize) -> PathBuf {
             dialect: dialect.parse().expect("dialect"),
             out: dir.clone(),
             with_defects: true,
+            affinity: false,
         };
         hybridready::generate::generate(&opts).expect("generate");
     }

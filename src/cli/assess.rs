@@ -14,8 +14,8 @@ pub struct AssessArgs {
     /// Where to write summary.json, the worklists and the reports.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// The tenant, sync configuration and move plan (TOML). Without it: every domain synced,
-    /// nothing verified yet, no pilot.
+    /// The tenant, sync configuration and move plan (TOML). Default: the `scenario.toml` of a
+    /// lone input folder; else every domain synced, nothing verified yet, no pilot.
     #[arg(long, value_name = "FILE.toml")]
     pub scenario: Option<PathBuf>,
     /// Extra header spellings: a TOML file with a [columns] table of "Header" = "attribute".
@@ -23,7 +23,13 @@ pub struct AssessArgs {
     pub columns: Option<PathBuf>,
 }
 
-pub fn run(a: AssessArgs) -> Result<u8, CliError> {
+pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
+    if a.scenario.is_none()
+        && let Some(found) = pipeline::scenario_in(&a.inputs)
+    {
+        eprintln!("hybridready: using the scenario {}", found.display());
+        a.scenario = Some(found);
+    }
     let scenario = pipeline::scenario(a.scenario.as_deref()).map_err(super::scenario_error)?;
     let bar = Bar::new();
     let cb = bar.callback();

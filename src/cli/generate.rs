@@ -24,6 +24,9 @@ pub struct GenerateArgs {
     /// Leave out the injected data-quality defects.
     #[arg(long)]
     pub clean: bool,
+    /// Also write delegates.csv and interactions.csv (affinity files for a scenario).
+    #[arg(long)]
+    pub affinity: bool,
 }
 
 pub fn run(a: GenerateArgs) -> Result<u8, CliError> {
@@ -42,6 +45,7 @@ pub fn run(a: GenerateArgs) -> Result<u8, CliError> {
         dialect,
         out: a.out.clone(),
         with_defects: !a.clean,
+        affinity: a.affinity,
     };
     let bar = ProgressBar::with_draw_target(Some(a.users as u64), ProgressDrawTarget::hidden());
     if a.users >= 50_000 {

@@ -19,6 +19,7 @@
 //! name tables and the value renderings.
 
 mod adrecon;
+mod affinity;
 mod columns;
 mod csvde;
 mod defects;
@@ -136,6 +137,10 @@ pub struct GenerateOptions {
     pub out: PathBuf,
     /// Inject the defects of [`INJECTED_RULES`] (default true).
     pub with_defects: bool,
+    /// Also write `delegates.csv` and `interactions.csv` (affinity files for a scenario; they
+    /// are not AD exports, so keep them out of the folder `assess` reads, or name them in the
+    /// scenario).
+    pub affinity: bool,
 }
 
 impl GenerateOptions {
@@ -146,6 +151,7 @@ impl GenerateOptions {
             dialect,
             out: out.into(),
             with_defects: true,
+            affinity: false,
         }
     }
 }
@@ -251,6 +257,11 @@ pub fn generate_with_progress(
         }
     }
 
+    if opts.affinity {
+        for (rel, p, rows) in affinity::write(&dir, out)? {
+            written.push((rel, None, p, rows));
+        }
+    }
     let entries = written
         .iter()
         .map(|(rel, sheet, _, rows)| FileEntry {

@@ -582,7 +582,7 @@ fn domains(e: &Evaluated) -> Vec<CheckResult> {
             && !is_verified(&e.verified, suffix)
         {
             let tag = if non_routable(suffix) {
-                format!("{} (non-routable)", suffix.to_lowercase())
+                format!("{}, non-routable", suffix.to_lowercase())
             } else {
                 suffix.to_lowercase()
             };
