@@ -56,7 +56,7 @@ pub(crate) fn write(dir: &Directory, out: &Path) -> Result<Vec<(String, PathBuf,
         let Some(a) = &upns[u] else { continue };
         for k in 0..3u64 {
             let h = hash3(dir.seed, u as u64, 9000 + k);
-            let step = if h % 5 == 0 {
+            let step = if h.is_multiple_of(5) {
                 h >> 8
             } else {
                 1 + (h >> 8) % 40
