@@ -1,7 +1,7 @@
 //! Delegate and interaction files: two user identities per row (any form the directory knows:
 //! SIP address, UPN, mail, sAMAccountName, `DOMAIN\name`, DN), and for interactions a count.
 
-use super::scope::IdentityIndex;
+use super::scope::{IdentityIndex, IdentityMiss};
 use crate::directory::{Directory, ObjectId, ObjectKind};
 use crate::ingest::{columns::normalize_header, csv_file, encoding, sniff};
 use serde::Serialize;
@@ -115,21 +115,30 @@ pub fn load(path: &Path, dir: &Directory, ids: &IdentityIndex) -> Result<PairFil
                 continue;
             }
         };
-        let find = |s: &str| {
-            super::scope::resolve_identity(dir, ids, s).filter(|&o| dir.kind(o) == ObjectKind::User)
+        let find = |s: &str| -> Result<ObjectId, String> {
+            if let Some(o) = dir.object_by_dn(s) {
+                return Ok(o);
+            }
+            match ids.get(s) {
+                Ok(o) if dir.kind(o) == ObjectKind::User => Ok(o),
+                Ok(o) => Err(format!("\"{s}\" is a {}, not a user", dir.kind(o).as_str())),
+                Err(IdentityMiss::Ambiguous) => Err(format!(
+                    "\"{s}\" is held by several objects of the inputs (a duplicate): it names none of them"
+                )),
+                Err(IdentityMiss::Missing) => Err(format!("\"{s}\" is no user of the inputs")),
+            }
         };
         match (find(a), find(b)) {
-            (Some(x), Some(y)) if x != y => {
+            (Ok(x), Ok(y)) if x != y => {
                 out.accepted += 1;
                 out.pairs.push((x, y, count));
             }
-            (Some(_), Some(_)) => reject(
+            (Ok(_), Ok(_)) => reject(
                 &mut out,
                 line,
                 format!("\"{a}\" and \"{b}\" are the same user"),
             ),
-            (None, _) => reject(&mut out, line, format!("\"{a}\" is no user of the inputs")),
-            (_, None) => reject(&mut out, line, format!("\"{b}\" is no user of the inputs")),
+            (Err(why), _) | (_, Err(why)) => reject(&mut out, line, why),
         }
     }
     Ok(out)

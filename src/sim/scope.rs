@@ -116,68 +116,83 @@ pub fn resolve_container(dir: &Directory, key: &str, dn: &str) -> Result<DnId, S
     Ok(id)
 }
 
-/// Finds an object by DN, SIP address, UPN, sAMAccountName, mail or common name.
+/// Finds an object by DN, SIP address, UPN, mail, sAMAccountName or common name.
 pub fn resolve_identity(dir: &Directory, index: &IdentityIndex, s: &str) -> Option<ObjectId> {
     if let Some(o) = dir.object_by_dn(s) {
         return Some(o);
     }
-    index.get(s)
+    index.get(s).ok()
 }
 
-/// Objects by every identity a scenario or an affinity file may use: SIP address (with or
-/// without `sip:`), UPN, mail, sAMAccountName (alone or as `DOMAIN\name`), common name. A key
-/// held by two objects resolves to neither.
+/// Why an identity named no object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdentityMiss {
+    Missing,
+    /// Two objects hold it (a duplicate UPN, mail or name): it names neither.
+    Ambiguous,
+}
+
+/// Objects by every identity a scenario or an affinity file may use, one map per kind, tried
+/// from the most specific: SIP address (with or without `sip:`), UPN, mail, sAMAccountName (alone
+/// or as `DOMAIN\name`), common name. A value two objects hold within a kind names neither, but a
+/// weaker kind is not tried then: `alice@contoso.com` as one user's UPN and another's mail is that
+/// user's UPN.
 #[derive(Default)]
 pub struct IdentityIndex {
-    map: crate::directory::fold::CiMap<(u32, bool)>,
+    maps: Vec<crate::directory::fold::CiMap<(u32, bool)>>,
 }
 
 impl IdentityIndex {
     pub fn build(dir: &Directory) -> IdentityIndex {
-        let mut map = crate::directory::fold::CiMap::default();
-        let mut add = |key: &str, o: ObjectId| {
+        use crate::directory::fold::CiMap;
+        let mut maps: Vec<CiMap<(u32, bool)>> = (0..5).map(|_| CiMap::default()).collect();
+        let mut add = |kind: usize, key: &str, o: ObjectId| {
             if key.is_empty() {
                 return;
             }
-            let e = map.entry_or_insert_with(key, || (o.0, true));
+            let e = maps[kind].entry_or_insert_with(key, || (o.0, true));
             if e.0 != o.0 {
                 e.1 = false;
             }
         };
         for o in dir.ids() {
-            for a in [
-                Attr::SipAddress,
-                Attr::UserPrincipalName,
-                Attr::Mail,
-                Attr::SamAccountName,
-                Attr::Cn,
-            ] {
-                if let Some(v) = dir.value(o, a) {
-                    add(v.trim(), o);
-                    if a == Attr::SipAddress {
-                        add(strip_sip(v), o);
-                    }
-                    if a == Attr::SamAccountName
-                        && let Some(d) = dir.domain_of(o)
-                    {
-                        let domain = &dir.domain(d);
-                        let netbios = domain.netbios.clone().unwrap_or_else(|| {
-                            domain.name.split('.').next().unwrap_or("").to_string()
-                        });
-                        add(&format!("{netbios}\\{v}"), o);
-                    }
+            if let Some(v) = dir.value(o, Attr::SipAddress) {
+                add(0, strip_sip(v), o);
+            }
+            if let Some(v) = dir.value(o, Attr::UserPrincipalName) {
+                add(1, v.trim(), o);
+            }
+            if let Some(v) = dir.value(o, Attr::Mail) {
+                add(2, v.trim(), o);
+            }
+            if let Some(v) = dir.value(o, Attr::SamAccountName) {
+                add(3, v.trim(), o);
+                if let Some(d) = dir.domain_of(o) {
+                    let domain = dir.domain(d);
+                    let netbios = domain
+                        .netbios
+                        .clone()
+                        .unwrap_or_else(|| domain.name.split('.').next().unwrap_or("").to_string());
+                    add(3, &format!("{netbios}\\{v}"), o);
                 }
             }
+            if let Some(v) = dir.value(o, Attr::Cn) {
+                add(4, v.trim(), o);
+            }
         }
-        IdentityIndex { map }
+        IdentityIndex { maps }
     }
-    pub fn get(&self, s: &str) -> Option<ObjectId> {
-        let s = s.trim();
-        self.map
-            .get(s)
-            .or_else(|| self.map.get(strip_sip(s)))
-            .filter(|e| e.1)
-            .map(|e| ObjectId(e.0))
+
+    pub fn get(&self, s: &str) -> Result<ObjectId, IdentityMiss> {
+        let key = strip_sip(s);
+        for m in &self.maps {
+            match m.get(key) {
+                Some(&(o, true)) => return Ok(ObjectId(o)),
+                Some(_) => return Err(IdentityMiss::Ambiguous),
+                None => {}
+            }
+        }
+        Err(IdentityMiss::Missing)
     }
 }
 

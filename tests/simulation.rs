@@ -1,0 +1,459 @@
+//! The simulation on `samples/contoso` with its scenario: every figure of `summary.json` checked
+//! against values computed here independently, by brute force over all pairs of users.
+
+use hybridready::directory::{Attr, Directory, ObjectId, ObjectKind};
+use hybridready::ingest::IngestOptions;
+use hybridready::pipeline::{self, Loaded};
+use hybridready::report::summary::Status;
+use hybridready::rules::Effect;
+use hybridready::sim::scenario::Scenario;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso")
+}
+
+fn load(scenario: &Scenario) -> Loaded {
+    pipeline::load(&[sample()], &[scenario], IngestOptions::default()).unwrap()
+}
+
+fn baseline() -> Scenario {
+    Scenario::load(&sample().join("scenario.toml")).unwrap()
+}
+
+fn lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// Whether `dn` lies in `ou` or below, by plain string comparison of the DNs.
+fn under(dn: &str, ou: &str) -> bool {
+    lower(dn).ends_with(&format!(",{}", lower(ou)))
+}
+
+struct Brute {
+    syncs: Vec<bool>,
+    in_scope: Vec<bool>,
+    sfb: Vec<bool>,
+    online: Vec<bool>,
+    movable: Vec<bool>,
+}
+
+fn brute_scope(l: &Loaded, s: &Scenario) -> Brute {
+    let dir = &l.ingested.directory;
+    let n = dir.len();
+    let mut excluded = vec![false; n];
+    let mut blocked = vec![false; n];
+    for f in &l.findings {
+        if f.effect == Effect::BlocksSync {
+            if f.rule.id.starts_with("SKIP-") {
+                excluded[f.object.index()] = true;
+            } else {
+                blocked[f.object.index()] = true;
+            }
+        }
+    }
+    let excluded_ous = s.sync.exclude_ous.clone().unwrap_or_default();
+    let verified: Vec<String> = s
+        .tenant
+        .verified_domains
+        .clone()
+        .unwrap_or_default()
+        .iter()
+        .map(|d| lower(d))
+        .collect();
+    let mut b = Brute {
+        syncs: vec![false; n],
+        in_scope: vec![false; n],
+        sfb: vec![false; n],
+        online: vec![false; n],
+        movable: vec![false; n],
+    };
+    for o in dir.ids() {
+        let i = o.index();
+        let dn = dir.dn(o).unwrap_or("");
+        let out_ou = excluded_ous.iter().any(|ou| under(dn, ou));
+        b.in_scope[i] = !excluded[i] && !out_ou;
+        b.syncs[i] = b.in_scope[i] && !blocked[i];
+        if dir.kind(o) != ObjectKind::User {
+            continue;
+        }
+        let enabled = dir.attr(o, Attr::SfbEnabled);
+        let sip = dir.value(o, Attr::SipAddress);
+        b.sfb[i] = enabled == Some("True") || (enabled.is_none() && sip.is_some());
+        b.online[i] = dir
+            .value(o, Attr::HostingProvider)
+            .is_some_and(|h| lower(h).contains("sipfed.online.lync.com"));
+        let sip_domain = sip.and_then(|x| x.rsplit_once('@')).map(|(_, d)| lower(d));
+        b.movable[i] = b.sfb[i]
+            && !b.online[i]
+            && b.syncs[i]
+            && sip_domain.is_some_and(|d| verified.contains(&d));
+    }
+    b
+}
+
+/// Users by the identity an affinity file gives: the SIP address when one object holds it (two
+/// holders: it names no one), else the UPN under the same condition.
+fn user_by_identity(dir: &Directory) -> impl Fn(&str) -> Option<ObjectId> {
+    let index = |attr: Attr| {
+        let mut seen: HashMap<String, Vec<ObjectId>> = HashMap::new();
+        for o in dir.ids() {
+            if let Some(v) = dir.value(o, attr) {
+                let v = lower(v.trim());
+                let v = v.strip_prefix("sip:").unwrap_or(&v).to_string();
+                seen.entry(v).or_default().push(o);
+            }
+        }
+        seen
+    };
+    let (sip, upn) = (index(Attr::SipAddress), index(Attr::UserPrincipalName));
+    move |s: &str| {
+        let k = lower(s.trim());
+        for m in [&sip, &upn] {
+            match m.get(&k).map(Vec::as_slice) {
+                Some([one]) => return Some(*one),
+                Some(_) => return None,
+                None => {}
+            }
+        }
+        None
+    }
+}
+
+/// Every unordered pair of distinct users that depend on each other, by the definitions of
+/// spec §6, enumerated pair by pair.
+fn dependent_pairs(
+    dir: &Directory,
+    s: &Scenario,
+    users: &[ObjectId],
+) -> HashSet<(ObjectId, ObjectId)> {
+    let find = user_by_identity(dir);
+    let mut extra: HashSet<(ObjectId, ObjectId)> = HashSet::new();
+    for file in [&s.affinity.delegates, &s.affinity.interactions]
+        .into_iter()
+        .flatten()
+    {
+        let text = std::fs::read_to_string(file).unwrap();
+        for line in text.lines().skip(1) {
+            let cells: Vec<&str> = line.split(',').collect();
+            if let (Some(a), Some(b)) = (find(cells[0]), find(cells[1]))
+                && a != b
+                && dir.kind(a) == ObjectKind::User
+                && dir.kind(b) == ObjectKind::User
+            {
+                extra.insert((a.min(b), a.max(b)));
+            }
+        }
+    }
+    let user_members = |g: ObjectId| {
+        dir.members_of(g)
+            .iter()
+            .filter(|m| dir.kind(**m) == ObjectKind::User)
+            .count()
+    };
+    let small_groups: HashMap<ObjectId, Vec<ObjectId>> = dir
+        .ids_of(ObjectKind::Group)
+        .filter(|&g| user_members(g) <= s.affinity.max_group_size)
+        .map(|g| (g, dir.members_of(g).to_vec()))
+        .collect();
+    let mut pairs = HashSet::new();
+    for (i, &a) in users.iter().enumerate() {
+        for &b in &users[i + 1..] {
+            let key = (a.min(b), a.max(b));
+            let manager = s.affinity.manager
+                && (dir.manager_of(a) == Some(b) || dir.manager_of(b) == Some(a));
+            let group = small_groups
+                .values()
+                .any(|m| m.contains(&a) && m.contains(&b));
+            if manager || group || extra.contains(&key) {
+                pairs.insert(key);
+            }
+        }
+    }
+    pairs
+}
+
+/// Broken pairs at a point: `(pairs, unsynced users breaking, online users affected, impact)`.
+fn brute_breaks(
+    pairs: &HashSet<(ObjectId, ObjectId)>,
+    online: &[bool],
+    unsynced: &[bool],
+) -> (u64, u64, u64, HashMap<ObjectId, u64>) {
+    let mut impact: HashMap<ObjectId, u64> = HashMap::new();
+    let mut affected = HashSet::new();
+    let mut broken = 0;
+    for &(a, b) in pairs {
+        for (u, o) in [(a, b), (b, a)] {
+            if unsynced[u.index()] && online[o.index()] {
+                broken += 1;
+                *impact.entry(u).or_default() += 1;
+                affected.insert(o);
+            }
+        }
+    }
+    (broken, impact.len() as u64, affected.len() as u64, impact)
+}
+
+#[test]
+fn every_figure_of_the_sample_matches_brute_force() {
+    let s = baseline();
+    let l = load(&s);
+    let dir = &l.ingested.directory;
+    let outcome = pipeline::run(&l, &s).unwrap();
+    let summary = pipeline::summary(&l, &s, None, &outcome);
+    let b = brute_scope(&l, &s);
+
+    // Directory counts, from the generator's ground truth.
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(sample().join("ps51/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let d = &summary.directory.counts;
+    for (field, got) in [
+        ("users", d.users),
+        ("groups", d.groups),
+        ("contacts", d.contacts),
+        ("domains", d.domains),
+        ("ous", d.ous),
+        ("memberships", d.memberships),
+        ("sfb_users", d.sfb_users),
+    ] {
+        assert_eq!(Some(got), manifest[field].as_u64(), "directory.{field}");
+    }
+
+    // Sync.
+    let sync = summary.sync.as_ref().unwrap();
+    let count = |v: &[bool]| v.iter().filter(|x| **x).count() as u64;
+    assert_eq!(sync.in_scope, count(&b.in_scope));
+    assert_eq!(sync.synced, count(&b.syncs));
+    assert_eq!(sync.sfb_users, count(&b.sfb));
+    let sfb_synced = (0..dir.len()).filter(|&i| b.sfb[i] && b.syncs[i]).count() as u64;
+    assert_eq!(sync.sfb_synced, sfb_synced);
+    assert_eq!(sync.sfb_unsynced, sync.sfb_users - sfb_synced);
+    assert!((sync.coverage - sfb_synced as f64 / sync.sfb_users as f64).abs() < 1e-12);
+
+    // The pilot and the two points of the simulation.
+    let pilot_group = dir
+        .object_by_dn("CN=SfB-Pilot,OU=Groups,DC=contoso,DC=com")
+        .unwrap();
+    let pilot: Vec<ObjectId> = dir.members_of(pilot_group).to_vec();
+    let unsynced: Vec<bool> = (0..dir.len())
+        .map(|i| b.sfb[i] && !b.online[i] && !b.syncs[i])
+        .collect();
+    let mut at_pilot = b.online.clone();
+    for p in &pilot {
+        if b.movable[p.index()] {
+            at_pilot[p.index()] = true;
+        }
+    }
+    let at_end: Vec<bool> = (0..dir.len())
+        .map(|i| b.online[i] || b.movable[i])
+        .collect();
+    let users: Vec<ObjectId> = dir
+        .ids_of(ObjectKind::User)
+        .filter(|o| b.sfb[o.index()])
+        .collect();
+    let pairs = dependent_pairs(dir, &s, &users);
+    let breaks = summary.breaks.unwrap();
+    for (point, online, got) in [
+        ("pilot", &at_pilot, breaks.pilot),
+        ("end", &at_end, breaks.end),
+    ] {
+        let (p, u, o, _) = brute_breaks(&pairs, online, &unsynced);
+        assert_eq!(got.online_users, count(online), "{point} online users");
+        assert_eq!(got.broken_pairs, p, "{point} broken pairs");
+        assert_eq!(
+            got.unsynced_users_breaking, u,
+            "{point} unsynced users breaking"
+        );
+        assert_eq!(
+            got.online_users_affected, o,
+            "{point} online users affected"
+        );
+    }
+    assert!(breaks.end.broken_pairs > breaks.pilot.broken_pairs);
+
+    // Per unsynced user: its impact after the pilot and at the end.
+    let (_, _, _, end_impact) = brute_breaks(&pairs, &at_end, &unsynced);
+    let (_, _, _, pilot_impact) = brute_breaks(&pairs, &at_pilot, &unsynced);
+    assert_eq!(outcome.unsynced.len() as u64, count(&unsynced));
+    for u in &outcome.unsynced {
+        let o = dir.object_by_dn(&u.distinguished_name).unwrap();
+        assert_eq!(
+            u.impact,
+            end_impact.get(&o).copied().unwrap_or(0),
+            "{}",
+            u.distinguished_name
+        );
+        assert_eq!(
+            u.impact_after_pilot,
+            pilot_impact.get(&o).copied().unwrap_or(0)
+        );
+    }
+    assert!(
+        outcome
+            .unsynced
+            .windows(2)
+            .all(|w| w[0].impact >= w[1].impact),
+        "ranked by impact"
+    );
+
+    // Waves: the movable pilot first, then every other movable user, each once.
+    let wave0: HashSet<ObjectId> = pilot
+        .iter()
+        .copied()
+        .filter(|p| b.movable[p.index()])
+        .collect();
+    assert_eq!(
+        outcome.waves[0].iter().copied().collect::<HashSet<_>>(),
+        wave0
+    );
+    let all: Vec<ObjectId> = outcome.waves.iter().flatten().copied().collect();
+    assert_eq!(all.len() as u64, count(&b.movable));
+    assert!(outcome.waves[1..].iter().all(|w| w.len() <= s.waves.size));
+
+    // The score follows its documented formula from the step statuses and coverage.
+    let (mut total, mut weights) = (0.0, 0.0);
+    for c in summary
+        .steps
+        .as_ref()
+        .unwrap()
+        .iter()
+        .flat_map(|s| &s.checks)
+    {
+        let w = hybridready::sim::checks::def(&c.id).unwrap().weight as f64;
+        total += w * match c.status {
+            Status::Pass => 1.0,
+            Status::Warn => 0.5,
+            Status::Fail => 0.0,
+        };
+        weights += w;
+    }
+    let expected = (40.0 * sync.coverage + 60.0 * total / weights).round() as u32;
+    assert_eq!(summary.score, Some(expected));
+}
+
+fn check<'a>(
+    o: &'a hybridready::sim::run::Outcome,
+    id: &str,
+) -> &'a hybridready::report::summary::CheckResult {
+    o.steps
+        .iter()
+        .flat_map(|s| &s.checks)
+        .find(|c| c.id == id)
+        .unwrap()
+}
+
+fn step(o: &hybridready::sim::run::Outcome, id: &str) -> Status {
+    o.steps.iter().find(|s| s.id == id).unwrap().status
+}
+
+#[test]
+fn excluding_an_ou_with_sfb_users_fails_sync_and_lists_exactly_them() {
+    let mut s = baseline();
+    s.sync.exclude_ous = None;
+    let l = load(&s);
+    let dir = &l.ingested.directory;
+    let before = pipeline::run(&l, &s).unwrap();
+    let ou = "OU=Sales,OU=Staff,DC=fabrikam,DC=com";
+    s.sync.exclude_ous = Some(vec![ou.to_string()]);
+    let after = pipeline::run(&l, &s).unwrap();
+    assert_eq!(step(&after, "sync"), Status::Fail);
+    // The users the exclusion adds to U01 are exactly the on-premises SfB users of the OU.
+    let b = brute_scope(&l, &s);
+    let in_ou: HashSet<String> = dir
+        .ids_of(ObjectKind::User)
+        .filter(|o| b.sfb[o.index()] && !b.online[o.index()])
+        .filter(|o| dir.dn(*o).is_some_and(|d| under(d, ou)))
+        .map(|o| dir.dn(o).unwrap().to_string())
+        .collect();
+    assert!(!in_ou.is_empty());
+    let unsynced = |o: &hybridready::sim::run::Outcome| -> HashSet<String> {
+        o.unsynced
+            .iter()
+            .map(|u| u.distinguished_name.clone())
+            .collect()
+    };
+    let added: HashSet<String> = unsynced(&after)
+        .difference(&unsynced(&before))
+        .cloned()
+        .collect();
+    let newly_out: HashSet<String> = in_ou.difference(&unsynced(&before)).cloned().collect();
+    assert_eq!(added, newly_out);
+    let u01 = check(&after, "U01");
+    assert_eq!(u01.status, Status::Fail);
+    assert_eq!(u01.object_count, unsynced(&after).len() as u64);
+    for u in after
+        .unsynced
+        .iter()
+        .filter(|u| in_ou.contains(&u.distinguished_name))
+    {
+        assert!(
+            u.reasons.iter().any(|r| r.contains("excluded OU")),
+            "{:?}",
+            u.reasons
+        );
+    }
+}
+
+#[test]
+fn verifying_the_missing_sip_domain_passes_domains_and_makes_its_users_movable() {
+    let mut s = baseline();
+    s.sync.exclude_ous = None;
+    // Every UPN and mail domain of the sample is declared verified, so only D01 can fail.
+    s.tenant.verified_domains = Some(
+        [
+            "contoso.com",
+            "fabrikam.com",
+            "corp.contoso.local",
+            "fabrikam.lan",
+            "proseware.com",
+            "fourthcoffee.com",
+            "tailspintoys.com",
+        ]
+        .iter()
+        .map(|d| d.to_string())
+        .collect(),
+    );
+    let l = load(&s);
+    let dir = &l.ingested.directory;
+    let before = pipeline::run(&l, &s).unwrap();
+    assert_eq!(check(&before, "D01").status, Status::Fail);
+    assert_eq!(step(&before, "domains"), Status::Fail);
+    let partners = |o: &hybridready::sim::run::Outcome| -> usize {
+        o.waves
+            .iter()
+            .flatten()
+            .filter(|u| {
+                dir.value(**u, Attr::SipAddress)
+                    .is_some_and(|s| s.ends_with("@contoso-partners.com"))
+            })
+            .count()
+    };
+    assert_eq!(partners(&before), 0);
+    s.tenant
+        .verified_domains
+        .as_mut()
+        .unwrap()
+        .push("contoso-partners.com".into());
+    let after = pipeline::run(&l, &s).unwrap();
+    assert_eq!(check(&after, "D01").status, Status::Pass);
+    assert_eq!(step(&after, "domains"), Status::Pass);
+    // Every synced SfB user of that SIP domain is now in a wave.
+    let b = brute_scope(&l, &s);
+    let expected = dir
+        .ids_of(ObjectKind::User)
+        .filter(|o| b.movable[o.index()])
+        .filter(|o| {
+            dir.value(*o, Attr::SipAddress)
+                .is_some_and(|s| s.ends_with("@contoso-partners.com"))
+        })
+        .count();
+    assert!(expected > 0);
+    assert_eq!(partners(&after), expected);
+    assert!(
+        after.score >= before.score,
+        "fixing a blocker never lowers the score"
+    );
+}
