@@ -25,20 +25,6 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kib| kib / 1024.0)
 }
 
-/// CPU seconds used so far by this process (user + system), from /proc/self/stat: wall times
-/// on a shared machine are noisy, CPU times much less so.
-fn cpu_s() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            let after = s.rsplit_once(')')?.1;
-            let f: Vec<&str> = after.split_whitespace().collect();
-            let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
-            Some(ticks / 100.0)
-        })
-        .unwrap_or(0.0)
-}
-
 fn main() {
     let mut args = std::env::args().skip(1);
     let users = args
@@ -58,23 +44,23 @@ fn main() {
         bytes as f64 / 1e6
     );
     let t = Instant::now();
-    let c0 = cpu_s();
+    let c0 = common::cpu_s();
     let fields = common::csv_floor(&files);
     let floor = t.elapsed().as_secs_f64();
-    let floor_cpu = cpu_s() - c0;
+    let floor_cpu = common::cpu_s() - c0;
     println!(
         "csv floor (ByteRecord loop): {floor:.2} s wall, {floor_cpu:.2} s CPU ({fields} fields), peak {:.0} MiB",
         peak_rss_mib()
     );
     let t = Instant::now();
-    let c0 = cpu_s();
+    let c0 = common::cpu_s();
     let ing = ingest(std::slice::from_ref(&dir), &IngestOptions::default()).expect("ingest");
     let t_ingest = t.elapsed().as_secs_f64();
     let t2 = Instant::now();
     let graph = DirectoryGraph::build(&ing.directory);
     let t_graph = t2.elapsed().as_secs_f64();
     let total = t.elapsed().as_secs_f64();
-    let total_cpu = cpu_s() - c0;
+    let total_cpu = common::cpu_s() - c0;
     let c = ing.directory.counts();
     println!(
         "ingest + directory: {t_ingest:.2} s, graph: {t_graph:.2} s, total {total:.2} s wall = {:.2}× the floor; {total_cpu:.2} s CPU on {} threads",

@@ -1,4 +1,5 @@
 //! Shared by the benches: a synthetic directory generated once and kept under `target/bench-data`.
+#![allow(dead_code)] // each bench and example uses a part of it
 
 use std::path::{Path, PathBuf};
 
@@ -60,4 +61,19 @@ pub fn csv_floor(files: &[PathBuf]) -> u64 {
         }
     }
     n
+}
+
+/// CPU seconds used so far by this process (user + system), from /proc/self/stat: wall times on
+/// a shared machine are noisy, CPU times much less so.
+#[allow(dead_code)]
+pub fn cpu_s() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let after = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = after.split_whitespace().collect();
+            let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+            Some(ticks / 100.0)
+        })
+        .unwrap_or(0.0)
 }
