@@ -557,7 +557,9 @@ impl DirectoryBuilder {
 
     /// Makes room for about `objects` more objects and `text` more bytes of values, so that
     /// large inputs do not grow (and copy) every column many times over.
-    pub fn reserve(&mut self, objects: usize, text: usize) {
+    pub fn reserve(&mut self, objects: usize, text: usize, refs: usize) {
+        self.refs.reserve(refs);
+        self.origins.reserve(objects);
         let d = &mut self.dir;
         self.capacity = d.kinds.len() + objects;
         d.kinds.reserve(objects);

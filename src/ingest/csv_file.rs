@@ -166,7 +166,7 @@ pub fn read_chunk(
     let len = chunk.end - chunk.start;
     batch.text.reserve(len);
     batch.values.reserve(len / 30);
-    batch.refs.reserve(len / 100);
+    batch.refs.reserve(len / 60);
     batch.rows.reserve(len / 1000);
     let mut reader = RowReader::new(plan);
     let mut rdr = csv::ReaderBuilder::new()

@@ -648,9 +648,11 @@ fn read_chunks(
             if first {
                 // Size the directory from the first chunk, scaled to the whole file.
                 let scale = total as f64 / bytes.max(1) as f64;
+                let estimate = |n: usize| (n as f64 * scale * 1.05) as usize;
                 builder.reserve(
-                    (b.rows.len() as f64 * scale * 1.05) as usize,
-                    (b.text.len() as f64 * scale * 1.05) as usize,
+                    estimate(b.rows.len()),
+                    estimate(b.text.len()),
+                    estimate(b.refs.len()),
                 );
                 first = false;
             }

@@ -89,7 +89,18 @@ fn normalize<'b>(
         ValueKind::Text | ValueKind::DnText => return Ok(None),
         ValueKind::Bool => buf.push_str(if parse_bool(v)? { "True" } else { "False" }),
         ValueKind::Int => {
-            let _ = write!(buf, "{}", parse_int(v)?);
+            let i = parse_int(v)?;
+            // Most integers are already written in canonical decimal: keep their text.
+            let digits = v.strip_prefix('-').unwrap_or(v);
+            let canonical = !digits.is_empty()
+                && digits.bytes().all(|c| c.is_ascii_digit())
+                && (digits == "0" || !digits.starts_with('0'))
+                && v != "-0";
+            if canonical {
+                buf.push_str(v);
+            } else {
+                let _ = write!(buf, "{i}");
+            }
         }
         ValueKind::Guid => normalize_guid_into(v, buf)?,
         ValueKind::Sid => normalize_sid_into(v, buf)?,

@@ -170,13 +170,27 @@ pub fn normalize_guid_into(v: &str, out: &mut String) -> Result<(), BadValue> {
         return Ok(());
     }
     let bare = t.trim_start_matches('{').trim_end_matches('}');
-    let hex = bare.bytes().filter(|&c| c != b'-');
-    if hex.clone().count() == 32 && hex.clone().all(|c| c.is_ascii_hexdigit()) {
-        for (i, c) in hex.enumerate() {
+    // One pass: up to 32 hex digits, dashes anywhere.
+    let mut digits = [0u8; 32];
+    let mut n = 0;
+    let mut ok = true;
+    for c in bare.bytes() {
+        if c == b'-' {
+            continue;
+        }
+        if !c.is_ascii_hexdigit() || n == 32 {
+            ok = false;
+            break;
+        }
+        digits[n] = c.to_ascii_lowercase();
+        n += 1;
+    }
+    if ok && n == 32 {
+        for (i, &c) in digits.iter().enumerate() {
             if matches!(i, 8 | 12 | 16 | 20) {
                 out.push('-');
             }
-            out.push(c.to_ascii_lowercase() as char);
+            out.push(c as char);
         }
         return Ok(());
     }
@@ -223,14 +237,26 @@ pub fn normalize_sid_into(v: &str, out: &mut String) -> Result<(), BadValue> {
         out.push_str(&sid_from_bytes(&b).ok_or(bad)?);
         return Ok(());
     }
+    // `S-` then at least two dash-separated runs of digits, in one pass.
     let b = t.as_bytes();
-    let valid = b.len() >= 5
-        && b[0].eq_ignore_ascii_case(&b'S')
-        && b[1] == b'-'
-        && t[2..].split('-').count() >= 2
-        && t[2..]
-            .split('-')
-            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()));
+    let mut valid = b.len() >= 5 && b[0].eq_ignore_ascii_case(&b'S') && b[1] == b'-';
+    let (mut parts, mut run) = (0, 0);
+    if valid {
+        for &c in &b[2..] {
+            match c {
+                b'0'..=b'9' => run += 1,
+                b'-' if run > 0 => {
+                    parts += 1;
+                    run = 0;
+                }
+                _ => {
+                    valid = false;
+                    break;
+                }
+            }
+        }
+        valid &= run > 0 && parts >= 1;
+    }
     if !valid {
         return Err(bad);
     }
