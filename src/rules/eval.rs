@@ -5,7 +5,7 @@ use super::namespace::{Class, Index};
 use super::text::{is_smtp, numbered};
 use super::{Field, Finding, Fix, RuleContext, Severity};
 use super::{anchor, mail, names, nick, proxy, sam, scope, sip, target, upn};
-use crate::directory::{Attr, Directory, DomainId, ObjectId, ObjectKind};
+use crate::directory::{Attr, Directory, ObjectId, ObjectKind};
 use crate::rules::Rule;
 use hashbrown::{HashMap, HashSet};
 use rayon::prelude::*;
@@ -43,7 +43,7 @@ pub fn evaluate(dir: &Directory, rc: &RuleContext) -> Vec<Finding> {
     let index = Index::build(dir);
     findings.extend(index.duplicates(&ctx, &excluded));
     findings.par_sort_unstable_by(compare);
-    reconcile_suggestions(dir, &index, &mut findings);
+    reconcile_suggestions(&index, &mut findings);
     findings
 }
 
@@ -246,11 +246,7 @@ pub(crate) fn finding(
 
 /// The namespace a suggested value must be unique in, its key there, and the most characters
 /// its numbered variants may have before the `@` (or in all).
-fn unique_key(
-    dir: &Directory,
-    f: &Finding,
-    v: &str,
-) -> Option<(Class, String, Option<DomainId>, usize)> {
+fn unique_key(f: &Finding, v: &str) -> Option<(Class, String, usize)> {
     let Field::Attr(attr) = f.field else {
         return None;
     };
@@ -266,18 +262,15 @@ fn unique_key(
         Attr::SipAddress => (Class::Sip, super::sip::strip_sip(v), 64),
         _ => return None,
     };
-    let domain = (class == Class::Sam)
-        .then(|| dir.domain_of(f.object))
-        .flatten();
-    Some((class, key.to_lowercase(), domain, max))
+    Some((class, key.to_lowercase(), max))
 }
 
 /// Makes every suggested value unique: not held by another object in its namespace, and not
 /// suggested for another object. A colliding suggestion gets a number (`ann2@…`) or, when no
 /// number helps, is dropped. Findings are visited in their final order, so the outcome is
 /// deterministic; findings of one object and attribute about one value share one suggestion.
-fn reconcile_suggestions(dir: &Directory, index: &Index, findings: &mut [Finding]) {
-    type Key = (Class, String, Option<DomainId>);
+fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
+    type Key = (Class, String);
     let mut claimed: HashMap<Key, ObjectId> = HashMap::new();
     let mut decided: HashMap<(ObjectId, Field, String), Fix> = HashMap::new();
     for f in findings.iter_mut() {
@@ -287,19 +280,16 @@ fn reconcile_suggestions(dir: &Directory, index: &Index, findings: &mut [Finding
             f.fix = fix.clone();
             continue;
         }
-        let Some((class, key, domain, max)) = unique_key(dir, f, v) else {
+        let Some((class, key, max)) = unique_key(f, v) else {
             continue;
         };
         // Only the case of the value changes (e.g. `SMTP:` → `smtp:`): the holding is unchanged.
         let same_as_before =
-            unique_key(dir, f, &f.value).is_some_and(|(c, k, _, _)| c == class && k == key);
+            unique_key(f, &f.value).is_some_and(|(c, k, _)| c == class && k == key);
         let free = |key: &str| {
-            let k = (class, key.to_string(), domain);
+            let k = (class, key.to_string());
             claimed.get(&k).is_none_or(|&o| o == f.object)
-                && index
-                    .holders(class, key, domain)
-                    .into_iter()
-                    .all(|o| o == f.object)
+                && index.holders(class, key).into_iter().all(|o| o == f.object)
         };
         let chosen = if same_as_before || free(&key) {
             Some(v.to_string())
@@ -308,7 +298,7 @@ fn reconcile_suggestions(dir: &Directory, index: &Index, findings: &mut [Finding
         } else {
             (2..100u32).find_map(|n| {
                 let candidate = numbered(v, n, max)?;
-                let (_, k, _, _) = unique_key(dir, f, &candidate)?;
+                let (_, k, _) = unique_key(f, &candidate)?;
                 free(&k).then_some(candidate)
             })
         };
@@ -318,9 +308,9 @@ fn reconcile_suggestions(dir: &Directory, index: &Index, findings: &mut [Finding
             (None, _) => Fix::None,
         };
         if let Some(c) = fix.value()
-            && let Some((class, key, domain, _)) = unique_key(dir, f, c)
+            && let Some((class, key, _)) = unique_key(f, c)
         {
-            claimed.entry((class, key, domain)).or_insert(f.object);
+            claimed.entry((class, key)).or_insert(f.object);
         }
         decided.insert(memo, fix.clone());
         f.fix = fix;

@@ -8,14 +8,14 @@
 //! groups and contacts. IdFix keys its duplicate store by attribute name, so `mail=a@x` never
 //! meets `proxyAddresses=smtp:a@x`; here it does, and every holder gets a finding naming the
 //! others. The other namespaces: non-SMTP proxies and targets (whole value), mailNickname,
-//! sAMAccountName (per domain), SIP address, and the sourceAnchor candidates (objectGUID and
+//! sAMAccountName, SIP address, and the sourceAnchor candidates (objectGUID and
 //! mS-DS-ConsistencyGuid).
 
 use super::eval::{Ctx, finding};
 use super::text::is_smtp;
 use super::{Field, Finding, Fix, anchor, mail, nick, proxy, sam, sip, target, upn};
 use crate::directory::fold::{ci_eq, fold};
-use crate::directory::{Attr, Directory, DomainId, ObjectId, ObjectKind};
+use crate::directory::{Attr, Directory, ObjectId, ObjectKind};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -147,10 +147,9 @@ fn folded_mul(a: u64, b: u64) -> u64 {
     (r as u64) ^ ((r >> 64) as u64)
 }
 
-/// A case-insensitive hash of a key in a namespace. Not the directory's `ci_hash`: that one is
-/// FxHash-like and collides on keys that differ in a few digits (`user0101115`, `user0109415`),
-/// which by the hundred thousand would turn grouping into comparing.
-fn key_hash(class: Class, key: &str, domain: Option<DomainId>) -> u64 {
+/// A case-insensitive hash of a key in its namespace (salted by the class, so `ann@x` as an SMTP
+/// address and as a SIP address fall in different runs once sorted).
+fn key_hash(class: Class, key: &str) -> u64 {
     const K: [u64; 3] = [
         0x243f_6a88_85a3_08d3,
         0x1319_8a2e_0370_7344,
@@ -158,7 +157,7 @@ fn key_hash(class: Class, key: &str, domain: Option<DomainId>) -> u64 {
     ];
     let folded = fold(key);
     let bytes = folded.as_bytes();
-    let salt = ((class as u64) << 32) ^ domain.map_or(0, |d| d.0 as u64 + 1);
+    let salt = (class as u64) << 32;
     let mut h = folded_mul(salt ^ bytes.len() as u64 ^ K[0], K[1]);
     for chunk in bytes.chunks(8) {
         let mut w = [0u8; 8];
@@ -170,8 +169,8 @@ fn key_hash(class: Class, key: &str, domain: Option<DomainId>) -> u64 {
     folded_mul(h, K[2])
 }
 
-/// A value in its namespace: the class, the lowercase key and (for sAMAccountName) the domain.
-type GroupKey = (Class, String, Option<DomainId>);
+/// A value in its namespace: the class and the lowercase key.
+type GroupKey = (Class, String);
 
 /// The index: every holding of every unique-namespace value, sorted by hash.
 pub struct Index<'a> {
@@ -231,13 +230,12 @@ impl<'a> Index<'a> {
     }
 
     /// Objects holding `key` in the namespace (any attribute of it).
-    pub fn holders(&self, class: Class, key: &str, domain: Option<DomainId>) -> Vec<ObjectId> {
-        let h = key_hash(class, key, domain);
+    pub fn holders(&self, class: Class, key: &str) -> Vec<ObjectId> {
+        let h = key_hash(class, key);
         let start = self.entries.partition_point(|e| e.hash < h);
         let mut out = Vec::new();
         for &e in self.entries[start..].iter().take_while(|e| e.hash == h) {
             let same = e.class() == class
-                && (class != Class::Sam || self.dir.domain_of(e.obj()) == domain)
                 && e.srcs()
                     .next()
                     .and_then(|s| self.key(e, s))
@@ -273,7 +271,7 @@ impl<'a> Index<'a> {
     }
 
     fn run_findings(&self, ctx: &Ctx, run: &[Entry], excluded: &[bool]) -> Vec<Finding> {
-        // Split the run by exact (class, key, domain): a hash collision between different values
+        // Split the run by exact (class, key): a hash collision between different values
         // must not become a duplicate.
         let mut groups: BTreeMap<GroupKey, Vec<(ObjectId, Src, &str)>> = BTreeMap::new();
         for &e in run {
@@ -285,17 +283,14 @@ impl<'a> Index<'a> {
                     continue;
                 };
                 let class = src.class();
-                let domain = (class == Class::Sam)
-                    .then(|| self.dir.domain_of(e.obj()))
-                    .flatten();
                 groups
-                    .entry((class, lowercase(key), domain))
+                    .entry((class, lowercase(key)))
                     .or_default()
                     .push((e.obj(), src, whole));
             }
         }
         let mut out = Vec::new();
-        for ((class, key, _), entries) in groups {
+        for ((class, key), entries) in groups {
             let mut holders: BTreeMap<ObjectId, Vec<(Src, &str)>> = BTreeMap::new();
             for (obj, src, whole) in entries {
                 holders.entry(obj).or_default().push((src, whole));
@@ -395,12 +390,7 @@ impl<'a> Index<'a> {
                     }
                 }
                 Class::Nick => emit(&nick::NICK_DUP, Src::Nick, Fix::None, "mailNickname"),
-                Class::Sam => emit(
-                    &sam::SAM_DUP,
-                    Src::Sam,
-                    Fix::None,
-                    "sAMAccountName (in the same domain)",
-                ),
+                Class::Sam => emit(&sam::SAM_DUP, Src::Sam, Fix::None, "sAMAccountName"),
                 Class::Sip => emit(&sip::SIP_DUP, Src::Sip, Fix::None, "SIP address"),
                 Class::Anchor => {
                     let src = if has(Src::ConsistencyGuid) {
@@ -535,7 +525,7 @@ fn holdings<'d>(dir: &'d Directory, id: ObjectId, guids: bool, out: &mut Vec<Ent
     // SMTP keys of this object so far: a repeat (mail equal to the UPN and to the primary
     // address) joins the entry already pushed instead of adding one.
     let mut smtp: Vec<(usize, &'d str)> = Vec::new();
-    let mut push = |class: Class, key: &'d str, src: Src, slot: u16, domain: Option<DomainId>| {
+    let mut push = |class: Class, key: &'d str, src: Src, slot: u16| {
         if key.is_empty() {
             return;
         }
@@ -546,15 +536,15 @@ fn holdings<'d>(dir: &'d Directory, id: ObjectId, guids: bool, out: &mut Vec<Ent
             }
             smtp.push((out.len() - first, key));
         }
-        out.push(Entry::new(key_hash(class, key, domain), id, src, slot));
+        out.push(Entry::new(key_hash(class, key), id, src, slot));
     };
     if kind == ObjectKind::User
         && let Some(v) = dir.value(id, Attr::UserPrincipalName)
     {
-        push(Class::Smtp, v, Src::Upn, 0, None);
+        push(Class::Smtp, v, Src::Upn, 0);
     }
     if let Some(v) = dir.value(id, Attr::Mail) {
-        push(Class::Smtp, v, Src::Mail, 0, None);
+        push(Class::Smtp, v, Src::Mail, 0);
     }
     for (i, p) in dir
         .values(id, Attr::ProxyAddresses)
@@ -562,35 +552,37 @@ fn holdings<'d>(dir: &'d Directory, id: ObjectId, guids: bool, out: &mut Vec<Ent
         .take(u16::MAX as usize)
     {
         if is_smtp(p) {
-            push(Class::Smtp, &p[5..], Src::Proxy, i as u16, None);
+            push(Class::Smtp, &p[5..], Src::Proxy, i as u16);
         } else {
-            push(Class::Other, p, Src::ProxyOther, i as u16, None);
+            push(Class::Other, p, Src::ProxyOther, i as u16);
         }
     }
     if let Some(t) = dir.value(id, Attr::TargetAddress) {
         if is_smtp(t) {
-            push(Class::Smtp, &t[5..], Src::Target, 0, None);
+            push(Class::Smtp, &t[5..], Src::Target, 0);
         } else {
-            push(Class::Other, t, Src::TargetOther, 0, None);
+            push(Class::Other, t, Src::TargetOther, 0);
         }
     }
     if let Some(v) = dir.value(id, Attr::MailNickname) {
-        push(Class::Nick, v, Src::Nick, 0, None);
+        push(Class::Nick, v, Src::Nick, 0);
     }
     if kind != ObjectKind::Contact
         && let Some(v) = dir.value(id, Attr::SamAccountName)
     {
-        push(Class::Sam, v, Src::Sam, 0, dir.domain_of(id));
+        // Across domains too: AD allows it, but a UPN-less account's fallback identity collides,
+        // and IdFix reports it.
+        push(Class::Sam, v, Src::Sam, 0);
     }
     if dir.is_sfb_enabled(id)
         && let Some(v) = dir.value(id, Attr::SipAddress)
     {
-        push(Class::Sip, sip::strip_sip(v), Src::Sip, 0, None);
+        push(Class::Sip, sip::strip_sip(v), Src::Sip, 0);
     }
     if guids && let Some(v) = dir.value(id, Attr::ObjectGuid) {
-        push(Class::Anchor, v, Src::Guid, 0, None);
+        push(Class::Anchor, v, Src::Guid, 0);
     }
     if let Some(v) = dir.value(id, Attr::ConsistencyGuid) {
-        push(Class::Anchor, v, Src::ConsistencyGuid, 0, None);
+        push(Class::Anchor, v, Src::ConsistencyGuid, 0);
     }
 }

@@ -49,11 +49,13 @@ declare_rules! {
         effect: Effect::Advisory,
         kinds: KINDS,
         reads: &[SAM, Field::Dn],
-        summary: "sAMAccountName held by another object of the same domain",
-        explanation: "sAMAccountName must be unique in its domain (the same name in two domains \
-            is fine). A duplicate usually means an export merged two domains wrongly or a \
-            conflict object exists; when the UPN is missing, sync's fallback identity collides. \
-            IdFix checks duplicates only when the UPN is absent, and across all domains.",
+        summary: "sAMAccountName held by another object",
+        explanation: "AD keeps sAMAccountName unique within a domain, so a duplicate in one \
+            domain means two exports were merged wrongly or a conflict object exists. The same \
+            name in two domains is allowed by AD, but an account without a UPN falls back to \
+            its sAMAccountName, and the two fallback identities then collide in Entra ID; \
+            Microsoft asks for unique values. IdFix checks duplicates only when the UPN is \
+            absent; hybridready reports every one, as a warning.",
         fix: "Rename one of the accounts.",
         source: concat!(src!(m365_prepare), "; ", src!(idfix_duplicates)),
         since: V0_1_0,
