@@ -55,7 +55,18 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
             for r in &ingested.inputs {
                 write_input(&mut out, r);
             }
-            write_directory(&mut out, &ingested.directory, &dir_summary);
+            let names: std::collections::HashMap<u32, String> = ingested
+                .inputs
+                .iter()
+                .filter_map(|r| r.file_id.map(|id| (id.0, r.display_name())))
+                .collect();
+            let file = |id: u32| {
+                names
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("input #{id}"))
+            };
+            write_directory(&mut out, &ingested.directory, &dir_summary, &file);
             print!("{out}");
         }
     }
@@ -167,7 +178,12 @@ fn write_input(out: &mut String, r: &InputReport) {
     let _ = writeln!(out);
 }
 
-fn write_directory(out: &mut String, dir: &Directory, s: &DirectorySummary) {
+fn write_directory(
+    out: &mut String,
+    dir: &Directory,
+    s: &DirectorySummary,
+    file: &dyn Fn(u32) -> String,
+) {
     let c = &s.counts;
     let _ = writeln!(out, "directory");
     let _ = writeln!(
@@ -207,8 +223,11 @@ fn write_directory(out: &mut String, dir: &Directory, s: &DirectorySummary) {
         for u in unres.iter().take(EXAMPLES) {
             let _ = writeln!(
                 out,
-                "             {} {} (input #{} line {})",
-                u.kind, u.target, u.file, u.line
+                "             {} {} ({} line {})",
+                u.kind,
+                u.target,
+                file(u.file),
+                u.line
             );
         }
     }
@@ -221,11 +240,11 @@ fn write_directory(out: &mut String, dir: &Directory, s: &DirectorySummary) {
         for x in conf.iter().take(EXAMPLES) {
             let _ = writeln!(
                 out,
-                "             {} {}: kept \"{}\", input #{} line {} says \"{}\"",
+                "             {} {}: kept \"{}\", {} line {} says \"{}\"",
                 dir.label(x.object),
                 x.attribute,
                 x.kept,
-                x.file,
+                file(x.file),
                 x.line,
                 x.other
             );
