@@ -37,38 +37,10 @@ size = 500
     s
 }
 
-/// 64 variants: the cross product of six yes/no choices.
 fn variants() -> Vec<Variant> {
-    (0..64u32)
-        .map(|n| {
-            let mut s = base();
-            let bit = |i: u32| n & (1 << i) != 0;
-            if bit(0) {
-                s.sync.exclude_ous = Some(vec![]);
-            }
-            if bit(1) {
-                s.tenant
-                    .verified_domains
-                    .get_or_insert_with(Vec::new)
-                    .push("contoso-partners.com".into());
-            }
-            if bit(2) {
-                s.affinity.max_group_size = 50;
-            }
-            if bit(3) {
-                s.affinity.manager = false;
-            }
-            if bit(4) {
-                s.tenant.shared_sip_address_space = Some(false);
-            }
-            if bit(5) {
-                s.waves.size = 1000;
-            }
-            Variant {
-                name: format!("variant {n}"),
-                scenario: s,
-            }
-        })
+    common::variants_64(&base())
+        .into_iter()
+        .map(|(name, scenario)| Variant { name, scenario })
         .collect()
 }
 

@@ -43,33 +43,7 @@ fn main() {
         "assess: {assess:.2} s wall ({t_load:.2} load, {t_sim:.2} simulate, rest outputs), {:.2} s CPU",
         common::cpu_s() - c
     );
-    let variants: Vec<_> = (0..64u32)
-        .map(|n| {
-            let mut s = base.clone();
-            if n & 1 != 0 {
-                s.sync.exclude_ous = Some(vec![]);
-            }
-            if n & 2 != 0 {
-                s.tenant
-                    .verified_domains
-                    .get_or_insert_with(Vec::new)
-                    .push("contoso-partners.com".into());
-            }
-            if n & 4 != 0 {
-                s.affinity.max_group_size = 50;
-            }
-            if n & 8 != 0 {
-                s.affinity.manager = false;
-            }
-            if n & 16 != 0 {
-                s.tenant.shared_sip_address_space = Some(false);
-            }
-            if n & 32 != 0 {
-                s.waves.size = 1000;
-            }
-            (format!("variant {n}"), s)
-        })
-        .collect();
+    let variants = common::variants_64(&base);
     let t = Instant::now();
     let c = common::cpu_s();
     let scenarios: Vec<_> = variants.iter().map(|v| &v.1).collect();

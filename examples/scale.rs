@@ -3,7 +3,7 @@
 //!     cargo run --release --example scale -- [USERS] [DIALECT]
 //!
 //! Generates (once) a directory under target/bench-data, times the csv-crate floor, then ingest +
-//! directory + graph, then the rules and one simulation, and prints peak resident memory.
+//! directory + graph, and prints resident and peak memory.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -12,17 +12,21 @@ use hybridready::graph::DirectoryGraph;
 use hybridready::ingest::{IngestOptions, ingest};
 use std::time::Instant;
 
-fn peak_rss_mib() -> f64 {
+/// A memory figure of this process from /proc/self/status (`VmRSS:` now, `VmHWM:` the peak).
+fn status_mib(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|k| k.parse::<f64>().ok())
-            })
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|k| k.parse::<f64>().ok())
         })
         .map_or(0.0, |kib| kib / 1024.0)
+}
+
+fn peak_rss_mib() -> f64 {
+    status_mib("VmHWM:")
 }
 
 fn main() {
@@ -56,6 +60,11 @@ fn main() {
     let c0 = common::cpu_s();
     let ing = ingest(std::slice::from_ref(&dir), &IngestOptions::default()).expect("ingest");
     let t_ingest = t.elapsed().as_secs_f64();
+    println!(
+        "after ingest: resident {:.0} MiB, peak {:.0} MiB",
+        status_mib("VmRSS:"),
+        peak_rss_mib()
+    );
     let t2 = Instant::now();
     let graph = DirectoryGraph::build(&ing.directory);
     let t_graph = t2.elapsed().as_secs_f64();

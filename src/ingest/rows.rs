@@ -7,6 +7,7 @@ use super::values::{
     BadValue, for_each_value, is_lost_collection, normalize_guid, normalize_guid_into,
     normalize_sid, normalize_sid_into, parse_bool, parse_int,
 };
+use crate::directory::build::RowStart;
 use crate::directory::{
     Attr, DomainRecord, ObjectKind, RecordBatch, RefKind, RefTarget, RowWhat, TrustRecord,
     ValueKind, dn,
@@ -404,29 +405,39 @@ impl<'p> RowReader<'p> {
             val(Column::Attr(Attr::UserPrincipalName)),
             val(Column::Attr(Attr::Cn)),
         );
-        if !member.is_empty() {
+        // The member, by the most specific identity the row gives.
+        let referenced = if !member.is_empty() {
             Self::dn_or_name(batch, RefKind::Member, member);
+            true
         } else if !dn_v.is_empty() && batch.dn_ref(RefKind::Member, dn_v).is_ok() {
+            true
         } else if let Ok(g) = normalize_guid(guid) {
             batch.key_ref(RefKind::Member, RefTarget::Guid, &g);
+            true
         } else if let Ok(s) = normalize_sid(sid) {
             batch.key_ref(RefKind::Member, RefTarget::Sid, &s);
-        } else if !upn.is_empty() {
-            batch.key_ref(RefKind::Member, RefTarget::Upn, upn);
-        } else if !sam.is_empty() {
-            batch.key_ref(RefKind::Member, RefTarget::Sam, sam);
-        } else if !name.is_empty() {
-            batch.key_ref(RefKind::Member, RefTarget::Name, name);
+            true
         } else {
-            batch.reject_row(
-                start,
-                line,
-                "incomplete membership row",
-                "the member cells are empty".into(),
-            );
-            return;
+            [
+                (upn, RefTarget::Upn as fn(_) -> _),
+                (sam, RefTarget::Sam),
+                (name, RefTarget::Name),
+            ]
+            .into_iter()
+            .find(|(v, _)| !v.is_empty())
+            .map(|(v, make)| batch.key_ref(RefKind::Member, make, v))
+            .is_some()
+        };
+        Self::finish_membership(batch, start, line, referenced, "the member cells are empty");
+    }
+
+    /// Ends a membership row, or rejects it when its member (or group) could not be named.
+    fn finish_membership(batch: &mut RecordBatch, start: RowStart, line: u64, ok: bool, why: &str) {
+        if ok {
+            batch.end_row(start, line, RowWhat::Membership, None);
+        } else {
+            batch.reject_row(start, line, "incomplete membership row", why.to_string());
         }
-        batch.end_row(start, line, RowWhat::Membership, None);
     }
 
     fn read_adrecon_membership<'f>(
@@ -470,22 +481,19 @@ impl<'p> RowReader<'p> {
         let sid = val(Column::RowMemberSid);
         let sam = val(Column::RowMemberSam);
         let name = val(Column::RowMemberName);
-        if let Ok(s) = normalize_sid(sid) {
+        let referenced = if let Ok(s) = normalize_sid(sid) {
             batch.key_ref(RefKind::Member, RefTarget::Sid, &s);
+            true
         } else if !sam.is_empty() && sam != "-" && class != "group" {
             batch.key_ref(RefKind::Member, RefTarget::Sam, sam);
+            true
         } else if !name.is_empty() {
             batch.key_ref(RefKind::Member, RefTarget::Name, name);
+            true
         } else {
-            batch.reject_row(
-                start,
-                line,
-                "incomplete membership row",
-                "the member cells are empty".into(),
-            );
-            return;
-        }
-        batch.end_row(start, line, RowWhat::Membership, None);
+            false
+        };
+        Self::finish_membership(batch, start, line, referenced, "the member cells are empty");
     }
 
     fn read_domain_fact(

@@ -6,6 +6,7 @@
 //! spreadsheet. The CSV starts with a UTF-8 byte-order mark so Excel reads it as UTF-8.
 
 use super::atomic;
+use super::csv_out::{self, neutralise};
 use crate::directory::{Attr, Directory};
 use crate::rules::{Finding, Severity, registry};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
@@ -27,15 +28,6 @@ pub const COLUMNS: [&str; 12] = [
     "suggested_value",
     "message",
 ];
-
-/// A cell that a spreadsheet would not evaluate: values starting `=`, `+`, `-`, `@`, tab or
-/// carriage return get a leading `'`.
-pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
-    }
-}
 
 /// The cells of a finding's row, before neutralisation.
 fn row<'a>(dir: &'a Directory, f: &'a Finding) -> [&'a str; 12] {
@@ -59,17 +51,10 @@ fn row<'a>(dir: &'a Directory, f: &'a Finding) -> [&'a str; 12] {
 
 /// `findings.csv` as bytes: BOM, header, one row per finding.
 pub fn csv_bytes(dir: &Directory, findings: &[Finding]) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(64 + findings.len() * 256);
-    out.extend_from_slice("\u{feff}".as_bytes());
-    let mut w = csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(out);
-    w.write_record(COLUMNS)?;
-    for f in findings {
-        w.write_record(row(dir, f).iter().map(|c| neutralise(c).into_owned()))?;
-    }
-    w.into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))
+    Ok(csv_out::to_bytes(
+        &COLUMNS,
+        findings.iter().map(|f| row(dir, f).map(Cow::Borrowed)),
+    ))
 }
 
 /// Writes `findings.csv` atomically.

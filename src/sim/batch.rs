@@ -34,6 +34,24 @@ fn invalid(path: &str, text: &str, needle: Option<&str>, message: String) -> Sce
     }
 }
 
+/// Prefixes an invalid-scenario message with the variant it comes from.
+fn naming(e: ScenarioError, variant: &str) -> ScenarioError {
+    match e {
+        ScenarioError::Invalid {
+            path,
+            line,
+            column,
+            message,
+        } => ScenarioError::Invalid {
+            path,
+            line,
+            column,
+            message: format!("{variant}: {message}"),
+        },
+        other => other,
+    }
+}
+
 /// Deep-merges `over` into `base`: tables merge key by key, anything else replaces.
 fn merge(base: &mut Value, over: &Value) {
     match (base, over) {
@@ -172,20 +190,8 @@ pub fn load(path: &Path) -> Result<Vec<Variant>, ScenarioError> {
             }
             let mut merged = base_value.clone();
             merge(&mut merged, &over);
-            let sc = build(&merged, &p, &text).map_err(|e| match e {
-                ScenarioError::Invalid {
-                    path,
-                    line,
-                    column,
-                    message,
-                } => ScenarioError::Invalid {
-                    path,
-                    line,
-                    column,
-                    message: format!("variant \"{name}\": {message}"),
-                },
-                other => other,
-            })?;
+            let sc =
+                build(&merged, &p, &text).map_err(|e| naming(e, &format!("variant \"{name}\"")))?;
             out.push(Variant { name, scenario: sc });
         }
     }
@@ -235,20 +241,8 @@ pub fn load(path: &Path) -> Result<Vec<Variant>, ScenarioError> {
             }
             let name = parts.join(", ");
             merge(&mut merged, &dotted("name", Value::String(name.clone())));
-            let sc = build(&merged, &p, &text).map_err(|e| match e {
-                ScenarioError::Invalid {
-                    path,
-                    line,
-                    column,
-                    message,
-                } => ScenarioError::Invalid {
-                    path,
-                    line,
-                    column,
-                    message: format!("matrix variant \"{name}\": {message}"),
-                },
-                other => other,
-            })?;
+            let sc = build(&merged, &p, &text)
+                .map_err(|e| naming(e, &format!("matrix variant \"{name}\"")))?;
             out.push(Variant { name, scenario: sc });
         }
     }
