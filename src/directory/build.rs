@@ -8,7 +8,7 @@
 //! Row accounting: each row of each file ends up accepted (a new object, OU, domain, trust or
 //! membership edge), merged (into one already known) or rejected (with its line and reason).
 
-use super::dn::{self, DnError, DnId, DnInterner};
+use super::dn::{self, DnError, DnId, DnInterner, DnKey};
 use super::fold::{ci_eq, ci_hash_str};
 use super::text::{TextArena, TextRef};
 use super::{
@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Index of an input file (or XLSX sheet) in the order the ingest read them.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord, Serialize)]
@@ -169,9 +170,12 @@ pub struct RecordBatch {
     pub trusts: Vec<TrustRecord>,
     scratch: String,
     dn_cache: Vec<(u64, u32)>,
+    known: Option<Arc<DnInterner>>,
 }
 
 const DN_CACHE_BITS: u32 = 12;
+/// Marks a DN id of a batch as a directory id (from the known snapshot), not a local one.
+const GLOBAL: u32 = 1 << 31;
 
 /// Marks where a row's values and refs start, so a row can be finished or abandoned.
 #[derive(Clone, Copy, Debug)]
@@ -193,6 +197,7 @@ impl RecordBatch {
             trusts: Vec::new(),
             scratch: String::new(),
             dn_cache: Vec::new(),
+            known: None,
         }
     }
     pub fn start_row(&self) -> RowStart {
@@ -206,9 +211,26 @@ impl RecordBatch {
         let r = self.text.push(v);
         self.values.push((attr, r));
     }
-    /// Interns a DN through a small direct-mapped cache of exact spellings: the same group DNs
-    /// recur on row after row, and an exact byte match needs neither the RFC 4514 check nor the
-    /// case-folding hash.
+    /// Lets the batch resolve DNs the directory already holds (from earlier files) to their
+    /// directory ids on the parsing thread, so that only new DNs reach the serial merge.
+    pub fn with_known(mut self, known: Option<Arc<DnInterner>>) -> Self {
+        self.known = known;
+        self
+    }
+
+    /// The DN of an id this batch handed out (local, or global from the known snapshot).
+    pub fn display(&self, id: DnId) -> &str {
+        match (id.0 & GLOBAL, &self.known) {
+            (0, _) => self.dns.display(id),
+            (_, Some(k)) => k.display(DnId(id.0 & !GLOBAL)),
+            (_, None) => "",
+        }
+    }
+
+    /// Interns a DN: first through a small direct-mapped cache of exact spellings (the same group
+    /// DNs recur on row after row, and an exact byte match needs neither the RFC 4514 check nor
+    /// the case-folding hash), then the snapshot of DNs the directory already holds, then this
+    /// batch's own interner. Ids with the top bit set are directory ids.
     pub fn intern_dn(&mut self, dn: &str) -> Result<DnId, DnError> {
         let b = dn.as_bytes();
         let mut h = b.len() as u64;
@@ -222,12 +244,16 @@ impl RecordBatch {
             self.dn_cache = vec![(0, u32::MAX); 1 << DN_CACHE_BITS];
         }
         let (ch, id) = self.dn_cache[slot];
-        if ch == h && id != u32::MAX && self.dns.display(DnId(id)).as_bytes() == b {
+        if ch == h && id != u32::MAX && self.display(DnId(id)).as_bytes() == b {
             return Ok(DnId(id));
         }
-        let id = self.dns.intern(dn)?;
+        let key = DnKey::of(dn)?;
+        let id = match self.known.as_ref().and_then(|k| k.find_key(&key)) {
+            Some(g) => DnId(g.0 | GLOBAL),
+            None => self.dns.intern_key(&key),
+        };
         // Only exact spellings are cached: a trimmed or re-spelled DN misses and is re-checked.
-        if self.dns.display(id).as_bytes() == b {
+        if self.display(id).as_bytes() == b {
             self.dn_cache[slot] = (h, id.0);
         }
         Ok(id)
@@ -254,12 +280,11 @@ impl RecordBatch {
     /// Ends the current row. `dn` comes from [`RecordBatch::dns`] (`self.dns.intern`).
     pub fn end_row(&mut self, start: RowStart, line: u64, what: RowWhat, dn: Option<DnId>) {
         let parent = dn.and_then(|d| {
-            let p = dn::parent(self.dns.display(d))?;
-            self.scratch.clear();
-            self.scratch.push_str(p);
-            let parent = std::mem::take(&mut self.scratch);
-            let id = self.intern_dn(&parent).ok();
-            self.scratch = parent;
+            let mut scratch = std::mem::take(&mut self.scratch);
+            scratch.clear();
+            scratch.push_str(dn::parent(self.display(d))?);
+            let id = self.intern_dn(&scratch).ok();
+            self.scratch = scratch;
             id
         });
         self.rows.push(BatchRow {
@@ -534,6 +559,17 @@ impl DirectoryBuilder {
         &mut self.dir.files[i]
     }
 
+    /// The DNs known so far, for the batches of the next file (see [`RecordBatch::with_known`]).
+    /// Directory ids only grow, so they stay valid while later batches are absorbed.
+    pub fn known_dns(&self) -> Arc<DnInterner> {
+        Arc::new(self.dir.dns.clone())
+    }
+
+    /// DNs interned so far.
+    pub fn dn_count(&self) -> usize {
+        self.dir.dns.len()
+    }
+
     /// Makes sure the account of `file` exists, so a file with no rows still has one.
     pub fn register_file(&mut self, file: FileId) {
         self.account(file);
@@ -690,12 +726,25 @@ impl DirectoryBuilder {
         let file = batch.file;
         self.account(file);
         let base = self.dir.text.append(&batch.text);
+        debug_assert!(
+            batch
+                .known
+                .as_ref()
+                .is_none_or(|k| k.len() <= self.dir.dns.len())
+        );
         let dn_map = self.dir.dns.absorb(&batch.dns);
         if self.obj_by_dn.len() < self.dir.dns.len() {
             self.obj_by_dn.resize(self.dir.dns.len(), NONE);
         }
+        let map_dn = |d: DnId| {
+            if d.0 & GLOBAL != 0 {
+                DnId(d.0 & !GLOBAL)
+            } else {
+                dn_map[d.index()]
+            }
+        };
         let map_target = |t: RefTarget| match t {
-            RefTarget::Dn(d) => Target::Dn(dn_map[d.index()]),
+            RefTarget::Dn(d) => Target::Dn(map_dn(d)),
             RefTarget::Guid(r) => Target::Guid(r.rebased(base)),
             RefTarget::Sid(r) => Target::Sid(r.rebased(base)),
             RefTarget::Account(r) => Target::Account(r.rebased(base)),
@@ -723,8 +772,8 @@ impl DirectoryBuilder {
                         .reject(row.line, reason.clone(), category);
                 }
                 RowWhat::Object(kind) => {
-                    let dn = row.dn.map(|d| dn_map[d.index()]);
-                    let parent = row.parent.map(|d| dn_map[d.index()]);
+                    let dn = row.dn.map(map_dn);
+                    let parent = row.parent.map(map_dn);
                     if let Some(obj) =
                         self.absorb_object(*kind, dn, parent, values, base, file, row.line)
                         && !refs.is_empty()
@@ -741,7 +790,7 @@ impl DirectoryBuilder {
                 RowWhat::Ou => {
                     let acc = self.account(file);
                     acc.rows += 1;
-                    match row.dn.map(|d| dn_map[d.index()]) {
+                    match row.dn.map(map_dn) {
                         Some(d) if !self.ou_records.contains(&d) => {
                             self.ou_records.push(d);
                             self.account(file).accepted += 1;

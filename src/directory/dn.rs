@@ -243,6 +243,35 @@ pub fn domain_dn(dns_name: &str) -> String {
         .join(",")
 }
 
+/// A DN with its comparison key and hash computed once, to look it up in several interners.
+pub struct DnKey<'a> {
+    /// The DN as written, trimmed.
+    pub display: &'a str,
+    /// The canonical key when it differs from `display`.
+    key: Option<String>,
+    hash: u64,
+}
+
+impl<'a> DnKey<'a> {
+    pub fn of(dn: &'a str) -> Result<DnKey<'a>, DnError> {
+        let display = dn.trim_matches(' ');
+        if let DnShape::Ascii(hash) = dn_shape(display.as_bytes()) {
+            return Ok(DnKey {
+                display,
+                key: None,
+                hash,
+            });
+        }
+        let key = canonical_key(display)?;
+        let hash = ci_hash(key.as_bytes());
+        let key = match key {
+            Cow::Owned(k) => Some(k),
+            Cow::Borrowed(_) => None,
+        };
+        Ok(DnKey { display, key, hash })
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     hash: u64,
@@ -297,24 +326,22 @@ impl DnInterner {
 
     /// The id of `dn`, if interned.
     pub fn get(&self, dn: &str) -> Option<DnId> {
-        let dn = dn.trim_matches(' ');
-        if let DnShape::Ascii(hash) = dn_shape(dn.as_bytes()) {
-            return self.find(hash, dn);
-        }
-        let key = canonical_key(dn).ok()?;
-        self.find(ci_hash(key.as_bytes()), &key)
+        self.find_key(&DnKey::of(dn).ok()?)
     }
 
     /// Interns `dn` (trimmed), returning its id.
     pub fn intern(&mut self, dn: &str) -> Result<DnId, DnError> {
-        let dn = dn.trim_matches(' ');
-        if let DnShape::Ascii(hash) = dn_shape(dn.as_bytes()) {
-            return Ok(self.insert_prehashed(hash, dn, None));
-        }
-        let key = canonical_key(dn)?;
-        let hash = ci_hash(key.as_bytes());
-        let separate_key = matches!(key, Cow::Owned(_)).then_some(&*key);
-        Ok(self.insert_prehashed(hash, dn, separate_key))
+        Ok(self.intern_key(&DnKey::of(dn)?))
+    }
+
+    /// The id of a DN whose key is already computed.
+    pub fn find_key(&self, k: &DnKey) -> Option<DnId> {
+        self.find(k.hash, k.key.as_deref().unwrap_or(k.display))
+    }
+
+    /// Interns a DN whose key is already computed (so a lookup elsewhere first costs nothing).
+    pub fn intern_key(&mut self, k: &DnKey) -> DnId {
+        self.insert_prehashed(k.hash, k.display, k.key.as_deref())
     }
 
     fn insert_prehashed(&mut self, hash: u64, display: &str, key: Option<&str>) -> DnId {

@@ -7,7 +7,8 @@
 
 use super::dialect::Plan;
 use super::rows::{RowReader, RowStats};
-use crate::directory::{FileId, RecordBatch};
+use crate::directory::{DnInterner, FileId, RecordBatch};
+use std::sync::Arc;
 
 /// Size of the chunks a large file is cut into.
 pub const CHUNK: usize = 4 << 20;
@@ -154,14 +155,16 @@ impl<'a> LineCounter<'a> {
 }
 
 /// Parses the records of one chunk into a batch.
+/// `known`: the DNs the directory already holds, resolved here rather than in the serial merge.
 pub fn read_chunk(
     text: &[u8],
     chunk: Chunk,
     delimiter: u8,
     plan: &Plan,
     file: FileId,
+    known: Option<Arc<DnInterner>>,
 ) -> (RecordBatch, RowStats, u64) {
-    let mut batch = RecordBatch::new(file);
+    let mut batch = RecordBatch::new(file).with_known(known);
     // Sized for wide AD rows (about 30 bytes a cell, 1 kB a row), so the vectors rarely regrow.
     let len = chunk.end - chunk.start;
     batch.text.reserve(len);

@@ -614,11 +614,14 @@ fn read_chunks(
 ) -> RowStats {
     let mut stats = RowStats::default();
     if chunks.len() == 1 {
-        let (b, s, _) = csv_file::read_chunk(text, chunks[0], delimiter, plan, file);
+        let (b, s, _) = csv_file::read_chunk(text, chunks[0], delimiter, plan, file, None);
         builder.absorb(b);
         stats.merge(s);
         return stats;
     }
+    // A large file's references mostly name objects of earlier files (users.csv's memberOf, the
+    // groups of groups.csv): the parsing threads resolve those themselves.
+    let known = (builder.dn_count() > 0).then(|| builder.known_dns());
     let advance = |n: u64| {
         reported.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
         opts.report(Progress::Advance(n));
@@ -631,7 +634,8 @@ fn read_chunks(
                 let done: Vec<_> = w
                     .par_iter()
                     .map(|c| {
-                        let (b, s, _) = csv_file::read_chunk(text, *c, delimiter, plan, file);
+                        let (b, s, _) =
+                            csv_file::read_chunk(text, *c, delimiter, plan, file, known.clone());
                         (b, s, (c.end - c.start) as u64)
                     })
                     .collect();

@@ -331,7 +331,7 @@ impl<'p> RowReader<'p> {
                 RowWhat::Ou
             }
             RowKind::Domain => {
-                let Some(name) = row_dn.and_then(|d| dn::domain_of(batch.dns.display(d))) else {
+                let Some(name) = row_dn.and_then(|d| dn::domain_of(batch.display(d))) else {
                     batch.reject_row(
                         start,
                         line,
