@@ -21,6 +21,12 @@ pub struct AssessArgs {
     /// Extra header spellings: a TOML file with a [columns] table of "Header" = "attribute".
     #[arg(long, value_name = "FILE.toml")]
     pub columns: Option<PathBuf>,
+    /// Language of the report (report.pdf, report.html, charts/).
+    #[arg(long, default_value = "en", value_name = "en|fr")]
+    pub lang: crate::report::Lang,
+    /// Write summary.json and the worklists only, not the report.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 pub fn run(a: AssessArgs) -> Result<u8, CliError> {
@@ -55,6 +61,12 @@ pub fn run(a: AssessArgs) -> Result<u8, CliError> {
     let path = a.out.join("summary.json");
     atomic::write(&path, &json)
         .map_err(|e| CliError::output(format!("{}: cannot write: {e}", path.display())))?;
+    // The report is rendered last, from the files just written, exactly as `hybridready report
+    // DIR` would: one code path, so both always agree.
+    if !a.no_report {
+        crate::report::render_dir(&a.out, a.lang, super::rule_docs(), None)
+            .map_err(|e| CliError::output(format!("cannot render the report: {e}")))?;
+    }
     let mut code = 0;
     for r in ingested.refused() {
         if let Some(x) = &r.refusal {

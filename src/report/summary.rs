@@ -3,26 +3,26 @@
 use crate::directory::{Directory, DirectoryCounts};
 use crate::graph::DirectoryGraph;
 use crate::ingest::{InputReport, InputStatus, MissingColumn};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Tool {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub name: String,
+    pub version: String,
 }
 
 impl Default for Tool {
     fn default() -> Self {
         Tool {
-            name: "hybridready",
-            version: env!("CARGO_PKG_VERSION"),
+            name: "hybridready".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
         }
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ScenarioRef {
     pub name: String,
     /// The scenario file, or `null` when the built-in defaults were used.
@@ -32,7 +32,7 @@ pub struct ScenarioRef {
 }
 
 /// One entry of `inputs[]`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct InputSummary {
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -77,7 +77,7 @@ impl From<&InputReport> for InputSummary {
 }
 
 /// The `directory` section.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DirectorySummary {
     #[serde(flatten)]
     pub counts: DirectoryCounts,
@@ -107,7 +107,7 @@ impl DirectorySummary {
 }
 
 /// The whole file. Sections filled by later stages are omitted until they exist.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Summary {
     pub schema_version: u32,
     pub tool: Tool,
@@ -129,7 +129,7 @@ pub struct Summary {
 }
 
 /// The `sync` section: who syncs, and the Skype for Business coverage.
-#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct SyncSummary {
     pub in_scope: u64,
     pub synced: u64,
@@ -146,7 +146,7 @@ pub struct SyncSummary {
     pub by_ou: Vec<CoverageRow>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CoverageRow {
     pub name: String,
     pub sfb_users: u64,
@@ -156,7 +156,7 @@ pub struct CoverageRow {
 }
 
 /// The exact break figures at one point of the simulation (spec §6).
-#[derive(Clone, Copy, Debug, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct BreakCounts {
     pub online_users: u64,
     pub broken_pairs: u64,
@@ -164,7 +164,7 @@ pub struct BreakCounts {
     pub online_users_affected: u64,
 }
 
-#[derive(Clone, Copy, Debug, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Breaks {
     /// Right after the pilot move.
     pub pilot: BreakCounts,
@@ -172,7 +172,7 @@ pub struct Breaks {
     pub end: BreakCounts,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, serde::Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Pass,
@@ -181,7 +181,7 @@ pub enum Status {
 }
 
 /// One check of sfb-hybrid.md §7 (T01…, D01…, F01…, U01…, P01…) as evaluated.
-#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct CheckResult {
     pub id: String,
     pub status: Status,
@@ -193,7 +193,7 @@ pub struct CheckResult {
 }
 
 /// One deployment step (spec §7).
-#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct StepSummary {
     /// `tenant`, `domains`, `sync`, `federation`, `pilot`, `manage`.
     pub id: String,
@@ -204,7 +204,7 @@ pub struct StepSummary {
 }
 
 /// An on-premises SfB user left unsynchronised, with whom it would lose.
-#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct UnsyncedUser {
     pub sip_address: String,
     pub user_principal_name: String,
