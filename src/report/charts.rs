@@ -370,7 +370,7 @@ fn hbars(
     grouped: bool,
 ) -> DrawResult<String> {
     const W: u32 = 720;
-    let row_h = if grouped { 30.0 } else { 26.0 };
+    let row_h = if grouped { 27.0 } else { 24.0 };
     let top = 58.0;
     let n = rows.len().max(1) as f64;
     let plot_h = n * row_h;
@@ -645,7 +645,7 @@ pub fn top_unsynced(t: &Catalog, users: &[UnsyncedUser]) -> DrawResult<Chart> {
     let title = t.get("chart.unsynced.title").to_string();
     let rows: Vec<BarRow> = users
         .iter()
-        .take(15)
+        .take(10)
         .map(|u| BarRow {
             label: user_label(u),
             values: vec![u.impact_after_pilot, u.impact],
@@ -690,7 +690,7 @@ pub fn user_label(u: &UnsyncedUser) -> String {
 
 pub fn readiness(t: &Catalog, steps: &[StepSummary]) -> DrawResult<Chart> {
     const W: u32 = 720;
-    const H: u32 = 250;
+    const H: u32 = 262;
     let title = t.get("chart.readiness.title").to_string();
     let mut buf = String::new();
     {
@@ -701,10 +701,27 @@ pub fn readiness(t: &Catalog, steps: &[StepSummary]) -> DrawResult<Chart> {
         }
         let n = steps.len().max(1) as f64;
         let col = (f64::from(W) - 24.0) / n;
+        // One font size for every title, small enough that no single word has to be cut
+        // ("Synchronisation" in French), and never below 10 px.
+        let widest_word = steps
+            .iter()
+            .flat_map(|s| {
+                t.opt(&format!("step.{}.title", s.id))
+                    .unwrap_or(&s.id)
+                    .split_whitespace()
+                    .map(|w| text_width(w, 1.0, true))
+                    .collect::<Vec<_>>()
+            })
+            .fold(0.0, f64::max);
+        let title_px = if widest_word > 0.0 {
+            ((col - 8.0) / widest_word).clamp(10.0, 12.0)
+        } else {
+            12.0
+        };
         for (i, s) in steps.iter().enumerate() {
             let cx = 12.0 + col * (i as f64 + 0.5);
             // Housing and three lamps: red, amber, green from the top, the lit one in colour.
-            let (hw, hh, top) = (40.0, 104.0, 40.0);
+            let (hw, hh, top) = (40.0, 104.0, 56.0);
             cv.rounded(cx - hw / 2.0, top, cx + hw / 2.0, top + hh, 9.0, palette::HOUSING)?;
             for (k, st) in [Status::Fail, Status::Warn, Status::Pass].iter().enumerate() {
                 let y = top + 18.0 + 34.0 * k as f64;
@@ -715,17 +732,21 @@ pub fn readiness(t: &Catalog, steps: &[StepSummary]) -> DrawResult<Chart> {
                     cv.circle(cx, y, 12.0, palette::DIM, 1.0)?;
                 }
             }
+            // "Step n" above the light, the title (up to two lines) below it.
+            cv.text(
+                &t.fmt("chart.step", &[("n", &(i + 1).to_string())]),
+                cx,
+                top - 9.0,
+                11.0,
+                false,
+                palette::MUTED,
+                Align::Center,
+            )?;
             let title = t.opt(&format!("step.{}.title", s.id)).unwrap_or(&s.id);
-            let lines = wrap(
-                &format!("{}. {}", i + 1, title),
-                12.0,
-                true,
-                col - 8.0,
-                2,
-            );
+            let lines = wrap(title, title_px, true, col - 8.0, 2);
             let mut y = top + hh + 18.0;
             for l in &lines {
-                cv.text(l, cx, y, 12.0, true, palette::INK, Align::Center)?;
+                cv.text(l, cx, y, title_px, true, palette::INK, Align::Center)?;
                 y += 15.0;
             }
             let y = top + hh + 18.0 + 15.0 * 2.0 + 4.0;
@@ -779,7 +800,7 @@ pub fn status_key(s: Status) -> &'static str {
 
 pub fn breaks(t: &Catalog, b: &Breaks) -> DrawResult<Chart> {
     const W: u32 = 720;
-    const H: u32 = 300;
+    const H: u32 = 262;
     let title = t.get("chart.breaks.title").to_string();
     let metrics: [(&str, u64, u64); 3] = [
         (
@@ -811,7 +832,7 @@ pub fn breaks(t: &Catalog, b: &Breaks) -> DrawResult<Chart> {
             ],
         )?;
         let panel = (f64::from(W) - 24.0) / 3.0;
-        let (base, top) = (228.0, 78.0);
+        let (base, top) = (200.0, 82.0);
         for (i, (key, p, e)) in metrics.iter().enumerate() {
             let px0 = 12.0 + panel * i as f64;
             let cx = px0 + panel / 2.0;

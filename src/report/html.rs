@@ -616,7 +616,7 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
                 escape(msg(v, "rules.fix")),
                 escape(&r.fix),
                 escape(msg(v, "rules.source")),
-                escape(&r.source),
+                source_html(&r.source),
             );
         } else {
             let _ = write!(o, r#"<p class="muted">{}</p>"#, escape(msg(v, "rules.undocumented")));
@@ -644,6 +644,19 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
     );
     o.push('\n');
     o
+}
+
+/// A rule's source: a link when it is a web address (from the rules catalogue, not the
+/// customer's data).
+fn source_html(s: &str) -> String {
+    if s.starts_with("https://") && !s.contains(char::is_whitespace) {
+        format!(
+            r#"<a href="{0}" rel="noopener noreferrer">{0}</a>"#,
+            escape(s)
+        )
+    } else {
+        escape(s)
+    }
 }
 
 fn check_html(o: &mut String, v: &View, c: &CheckView) {

@@ -82,9 +82,11 @@ impl Catalog {
                 continue;
             }
             if let Some((k, v)) = line.split_once(" = ") {
+                // Typographic apostrophes: translators type the ASCII one.
+                let v = v.trim().replace('\'', "\u{2019}");
                 let v = match lang {
-                    Lang::Fr => french_spacing(v.trim()),
-                    Lang::En => v.trim().to_string(),
+                    Lang::Fr => french_spacing(&v),
+                    Lang::En => v,
                 };
                 messages.insert(k.trim().to_string(), v);
             }

@@ -692,7 +692,13 @@ fn step_view(t: &Catalog, n: usize, st: &StepSummary) -> StepView {
             let name = if title.is_empty() {
                 c.message.clone()
             } else {
-                format!("{} {}", c.id, title)
+                // Check titles state the requirement; the prefix says it is not met.
+                let key = if c.status == Status::Fail {
+                    "exec.line.fail"
+                } else {
+                    "exec.line.warn"
+                };
+                t.fmt(key, &[("check", &format!("{} {}", c.id, title))])
             };
             if c.object_count > 0 {
                 format!("{name} ({})", objects_text(t, c.object_count))
@@ -907,8 +913,11 @@ fn quality_view(t: &Catalog, input: &ReportInput) -> QualityView {
                 format: i.format.clone(),
                 encoding: opt(&i.encoding),
                 delimiter: match i.delimiter.as_deref() {
-                    Some("\t") => "TAB".into(),
-                    Some(d) => d.to_string(),
+                    Some(",") => t.get("delim.comma").into(),
+                    Some(";") => t.get("delim.semicolon").into(),
+                    Some("\t") => t.get("delim.tab").into(),
+                    Some("|") => t.get("delim.pipe").into(),
+                    Some(d) => format!("“{d}”"),
                     None => "–".into(),
                 },
                 rows: t.int(i.rows),
