@@ -266,7 +266,11 @@ impl<'a> Canvas<'a> {
         if s.trim().is_empty() {
             return Ok(());
         }
-        let style = if bold { FontStyle::Bold } else { FontStyle::Normal };
+        let style = if bold {
+            FontStyle::Bold
+        } else {
+            FontStyle::Normal
+        };
         // plotters writes font-size = size / 1.24; this gives `px` in the SVG.
         let font: FontDesc = (FONT, px * 1.24, style).into();
         let h = match align {
@@ -379,7 +383,14 @@ fn hbars(
     {
         let cv = Canvas::new(&mut buf, W, h)?;
         cv.title(title)?;
-        cv.legend(12.0, 40.0, &series.iter().map(|s| (s.label, s.color)).collect::<Vec<_>>())?;
+        cv.legend(
+            12.0,
+            40.0,
+            &series
+                .iter()
+                .map(|s| (s.label, s.color))
+                .collect::<Vec<_>>(),
+        )?;
         if rows.is_empty() {
             cv.empty(t.get("chart.empty"), top + plot_h / 2.0)?;
             cv.finish()?;
@@ -678,11 +689,15 @@ pub fn top_unsynced(t: &Catalog, users: &[UnsyncedUser]) -> DrawResult<Chart> {
 
 /// The best short name of a user: SIP address, else UPN, else the DN.
 pub fn user_label(u: &UnsyncedUser) -> String {
-    [&u.sip_address, &u.user_principal_name, &u.distinguished_name]
-        .into_iter()
-        .find(|s| !s.trim().is_empty())
-        .map(|s| s.trim_start_matches("sip:").to_string())
-        .unwrap_or_default()
+    [
+        &u.sip_address,
+        &u.user_principal_name,
+        &u.distinguished_name,
+    ]
+    .into_iter()
+    .find(|s| !s.trim().is_empty())
+    .map(|s| s.trim_start_matches("sip:").to_string())
+    .unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -722,8 +737,18 @@ pub fn readiness(t: &Catalog, steps: &[StepSummary]) -> DrawResult<Chart> {
             let cx = 12.0 + col * (i as f64 + 0.5);
             // Housing and three lamps: red, amber, green from the top, the lit one in colour.
             let (hw, hh, top) = (40.0, 104.0, 56.0);
-            cv.rounded(cx - hw / 2.0, top, cx + hw / 2.0, top + hh, 9.0, palette::HOUSING)?;
-            for (k, st) in [Status::Fail, Status::Warn, Status::Pass].iter().enumerate() {
+            cv.rounded(
+                cx - hw / 2.0,
+                top,
+                cx + hw / 2.0,
+                top + hh,
+                9.0,
+                palette::HOUSING,
+            )?;
+            for (k, st) in [Status::Fail, Status::Warn, Status::Pass]
+                .iter()
+                .enumerate()
+            {
                 let y = top + 18.0 + 34.0 * k as f64;
                 if *st == s.status {
                     cv.circle(cx, y, 14.0, status_color(*st), 0.25)?;
@@ -838,7 +863,14 @@ pub fn breaks(t: &Catalog, b: &Breaks) -> DrawResult<Chart> {
             let cx = px0 + panel / 2.0;
             let max = (*p).max(*e).max(1) as f64;
             let bw = 46.0;
-            cv.line(px0 + 16.0, base, px0 + panel - 16.0, base, palette::MUTED, 1)?;
+            cv.line(
+                px0 + 16.0,
+                base,
+                px0 + panel - 16.0,
+                base,
+                palette::MUTED,
+                1,
+            )?;
             for (j, (v, c)) in [(*p, palette::LIGHT_BLUE), (*e, palette::NAVY)]
                 .iter()
                 .enumerate()
@@ -879,101 +911,162 @@ pub fn breaks(t: &Catalog, b: &Breaks) -> DrawResult<Chart> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Variant comparison: one small panel per measure, one bar per variant
+// Variant comparison: a table of bars, one row per variant, one column per measure
 
 pub fn comparison(t: &Catalog, rows: &[VariantRow]) -> DrawResult<Chart> {
     const W: u32 = 720;
     let title = t.get("chart.comparison.title").to_string();
-    let rows: Vec<&VariantRow> = rows.iter().take(16).collect();
-    let n = rows.len().max(1) as f64;
-    let row_h = 18.0;
-    let panel_h = 30.0 + n * row_h + 10.0;
-    let top = 44.0;
-    let h = (top + 2.0 * panel_h + 10.0).round() as u32;
-    type Metric<'m> = (&'m str, Box<dyn Fn(&VariantRow) -> Option<f64> + 'm>, bool);
+    let rows: Vec<&VariantRow> = rows.iter().take(24).collect();
+    type Metric<'m> = (
+        &'m str,
+        Box<dyn Fn(&VariantRow) -> Option<f64> + 'm>,
+        bool,
+        bool,
+    );
+    // (label, value, is a ratio, higher is better)
     let metrics: Vec<Metric> = vec![
-        ("cmp.coverage", Box::new(|r| r.coverage), true),
+        ("cmp.coverage", Box::new(|r| r.coverage), true, true),
         (
             "cmp.sfb_unsynced",
             Box::new(|r| r.sfb_unsynced.map(|x| x as f64)),
             false,
-        ),
-        (
-            "cmp.score",
-            Box::new(|r| r.score.map(f64::from)),
             false,
         ),
         (
             "cmp.broken_pilot",
             Box::new(|r| r.breaks.map(|b| b.pilot.broken_pairs as f64)),
             false,
+            false,
         ),
         (
             "cmp.broken_end",
             Box::new(|r| r.breaks.map(|b| b.end.broken_pairs as f64)),
+            false,
             false,
         ),
         (
             "cmp.blockers",
             Box::new(|r| Some(r.total_blockers() as f64)),
             false,
+            false,
+        ),
+        (
+            "cmp.score",
+            Box::new(|r| r.score.map(f64::from)),
+            false,
+            true,
         ),
     ];
+    let name_w = 150.0;
+    let x_cols = 12.0 + name_w + 10.0;
+    let col_w = (f64::from(W) - 12.0 - x_cols) / metrics.len() as f64;
+    let head_top = 40.0;
+    let head_px = 10.0;
+    let heads: Vec<Vec<String>> = metrics
+        .iter()
+        .map(|(k, ..)| wrap(t.get(k), head_px, true, col_w - 6.0, 4))
+        .collect();
+    let head_lines = heads.iter().map(Vec::len).max().unwrap_or(1) as f64;
+    let body_top = head_top + head_lines * 13.0 + 10.0;
+    let row_h = 22.0;
+    let n = rows.len().max(1) as f64;
+    let h = (body_top + n * row_h + 14.0).round() as u32;
     let mut buf = String::new();
     {
         let cv = Canvas::new(&mut buf, W, h)?;
         cv.title(&title)?;
         if rows.is_empty() {
-            cv.empty(t.get("chart.empty"), top + panel_h)?;
+            cv.empty(t.get("chart.empty"), body_top + row_h / 2.0)?;
         }
-        let pw = (f64::from(W) - 24.0) / 3.0;
-        for (i, (key, get, pct)) in metrics.iter().enumerate() {
-            let px0 = 12.0 + pw * (i % 3) as f64;
-            let py0 = top + panel_h * (i / 3) as f64;
+        for (k, lines) in heads.iter().enumerate() {
+            let cx = x_cols + col_w * (k as f64 + 0.5);
+            for (j, l) in lines.iter().enumerate() {
+                cv.text(
+                    l,
+                    cx,
+                    head_top + 6.0 + 13.0 * j as f64,
+                    head_px,
+                    true,
+                    palette::NAVY,
+                    Align::Center,
+                )?;
+            }
+        }
+        cv.line(
+            12.0,
+            body_top - 4.0,
+            f64::from(W) - 12.0,
+            body_top - 4.0,
+            palette::MUTED,
+            1,
+        )?;
+        for (j, r) in rows.iter().enumerate() {
+            let y0 = body_top + row_h * j as f64;
+            let yc = y0 + row_h / 2.0;
+            if j % 2 == 1 {
+                cv.rect(
+                    12.0,
+                    y0,
+                    f64::from(W) - 12.0,
+                    y0 + row_h,
+                    (0xf3, 0xf6, 0xf9),
+                )?;
+            }
             cv.text(
-                &fit(t.get(key), 12.0, true, pw - 16.0),
-                px0 + 4.0,
-                py0 + 10.0,
+                &fit(&r.name, 11.0, j == 0, name_w),
                 12.0,
-                true,
-                palette::NAVY,
+                yc,
+                11.0,
+                j == 0,
+                palette::INK,
                 Align::Left,
             )?;
-            let label_w = 86.0;
-            let x0 = px0 + 4.0 + label_w + 6.0;
-            let value_w = 54.0;
-            let x1 = px0 + pw - 10.0 - value_w;
-            // Coverage is drawn against 100 %, counts against the largest variant.
-            let max = if *pct {
+        }
+        for (k, (_, get, ratio, higher)) in metrics.iter().enumerate() {
+            let x0 = x_cols + col_w * k as f64 + 4.0;
+            let vals: Vec<Option<f64>> = rows.iter().map(|r| get(r)).collect();
+            // Ratios are drawn against 100 %, counts against the largest variant.
+            let max = if *ratio {
                 1.0
             } else {
-                rows.iter().filter_map(|r| get(r)).fold(0.0, f64::max).max(1.0)
+                vals.iter()
+                    .flatten()
+                    .fold(0.0, |a: f64, b| a.max(*b))
+                    .max(1.0)
             };
-            for (j, r) in rows.iter().enumerate() {
-                let yc = py0 + 30.0 + row_h * (j as f64 + 0.5);
-                cv.text(
-                    &fit(&r.name, 10.5, j == 0, label_w),
-                    px0 + 4.0,
-                    yc,
-                    10.5,
-                    j == 0,
-                    palette::INK,
-                    Align::Left,
-                )?;
+            let best = vals.iter().flatten().fold(None, |a: Option<f64>, v| {
+                Some(match a {
+                    None => *v,
+                    Some(a) if *higher => a.max(*v),
+                    Some(a) => a.min(*v),
+                })
+            });
+            let bar_max = col_w - 8.0 - 44.0;
+            for (j, v) in vals.iter().enumerate() {
+                let yc = body_top + row_h * (j as f64 + 0.5);
                 let color = if j == 0 { palette::NAVY } else { palette::TEAL };
-                match get(r) {
+                match v {
                     Some(v) => {
-                        let xe = x0 + (x1 - x0) * v / max;
-                        cv.rect(x0, yc - 6.0, xe.max(x0 + 1.0), yc + 6.0, color)?;
-                        let lbl = if *pct { t.pct(v) } else { t.int(v as u64) };
-                        cv.text(&lbl, xe + 4.0, yc, 10.5, false, palette::INK, Align::Left)?;
+                        let xe = x0 + bar_max * v / max;
+                        cv.rect(x0, yc - 5.0, xe.max(x0 + 1.0), yc + 5.0, color)?;
+                        let lbl = if *ratio { t.pct(*v) } else { t.int(*v as u64) };
+                        let is_best = rows.len() > 1 && Some(*v) == best;
+                        cv.text(
+                            &lbl,
+                            xe.max(x0 + 1.0) + 4.0,
+                            yc,
+                            10.0,
+                            is_best,
+                            palette::INK,
+                            Align::Left,
+                        )?;
                     }
                     None => {
                         cv.text(
                             t.get("kf.na"),
-                            x0 + 2.0,
+                            x0,
                             yc,
-                            10.5,
+                            10.0,
                             false,
                             palette::MUTED,
                             Align::Left,
@@ -981,7 +1074,6 @@ pub fn comparison(t: &Catalog, rows: &[VariantRow]) -> DrawResult<Chart> {
                     }
                 }
             }
-            cv.line(x0, py0 + 30.0, x0, py0 + 30.0 + n * row_h, palette::MUTED, 1)?;
         }
         cv.finish()?;
     }

@@ -66,7 +66,8 @@ p.lead{{font-size:15px}}
 .verdict{{display:flex;gap:20px;align-items:center;border:1px solid var(--line);border-left:8px solid var(--muted);padding:14px 18px;margin:12px 0}}
 .verdict.pass{{border-left-color:var(--green)}} .verdict.warn{{border-left-color:var(--amber)}} .verdict.fail{{border-left-color:var(--red)}}
 .verdict .score{{font-size:30px;font-weight:bold;color:var(--navy);white-space:nowrap}}
-.tiles{{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:12px 0}}
+.tiles{{display:grid;grid-template-columns:repeat(4,1fr);gap:10px;margin:12px 0}}
+@media (max-width:700px){{.tiles{{grid-template-columns:repeat(2,1fr)}}}}
 .tile{{border:1px solid var(--line);border-top:4px solid var(--navy);padding:10px 12px}}
 .tile .v{{font-size:22px;font-weight:bold}} .tile .l{{font-size:12px;color:var(--muted)}}
 .tile.good{{border-top-color:var(--green)}} .tile.bad{{border-top-color:var(--red)}} .tile.warn{{border-top-color:var(--amber)}}
@@ -81,7 +82,7 @@ table.data th[aria-sort=ascending]::after{{content:" ▲";font-size:10px}}
 table.data th[aria-sort=descending]::after{{content:" ▼";font-size:10px}}
 .filter{{display:flex;gap:12px;align-items:center;margin:10px 0 0;font-size:12px;color:var(--muted)}}
 .filter input{{font:inherit;font-size:13px;padding:4px 8px;border:1px solid #b8c2cc;border-radius:4px;min-width:240px}}
-figure{{margin:14px 0}} figure svg{{max-width:100%;height:auto;display:block}}
+figure{{margin:14px 0}} figure svg{{width:100%;max-width:900px;height:auto;display:block}}
 ul.objects{{margin:4px 0 8px;padding-left:20px;font-size:12px}}
 .check{{border-left:3px solid var(--line);padding:2px 0 2px 12px;margin:10px 0}}
 .check.fail{{border-left-color:var(--red)}} .check.warn{{border-left-color:var(--amber)}}
@@ -166,7 +167,13 @@ impl<'a> Table<'a> {
                 out,
                 r#"<div class="filter"><input type="search" data-filter="{id}" placeholder="{ph}" aria-label="{ph}"><span id="{id}-count" data-template="{tpl}">{shown}</span></div>"#,
                 id = escape(&self.id),
-                ph = escape(self.t.t.get("html.filter").map(String::as_str).unwrap_or("")),
+                ph = escape(
+                    self.t
+                        .t
+                        .get("html.filter")
+                        .map(String::as_str)
+                        .unwrap_or("")
+                ),
                 tpl = escape(&tpl),
                 shown = escape(&tpl.replace("{shown}", &total).replace("{total}", &total)),
             );
@@ -226,7 +233,15 @@ fn num_of(s: &str) -> f64 {
         .filter(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
         .collect();
     // Figures here are integers or percentages with one decimal in either locale.
-    let norm = if digits.contains(',') && !digits.contains('.') && digits.ends_with(|c: char| c.is_ascii_digit()) && digits.rsplit(',').next().map(|x| x.len() == 1).unwrap_or(false) {
+    let norm = if digits.contains(',')
+        && !digits.contains('.')
+        && digits.ends_with(|c: char| c.is_ascii_digit())
+        && digits
+            .rsplit(',')
+            .next()
+            .map(|x| x.len() == 1)
+            .unwrap_or(false)
+    {
         digits.replace(',', ".")
     } else {
         digits.replace(',', "")
@@ -256,7 +271,12 @@ fn msg<'v>(v: &'v View, k: &str) -> &'v str {
 /// The whole readiness report.
 pub fn report(v: &View, charts: &[Chart]) -> String {
     let chart = |key: &str| -> Option<String> {
-        let file = v.charts.get(key)?.file.trim_start_matches("charts/").to_string();
+        let file = v
+            .charts
+            .get(key)?
+            .file
+            .trim_start_matches("charts/")
+            .to_string();
         charts.iter().find(|c| c.file == file).map(inline_svg)
     };
     let mut o = String::with_capacity(256 * 1024);
@@ -333,7 +353,11 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
         escape(&v.verdict.sentence),
         st = escape(&v.verdict.status),
     );
-    let _ = write!(o, "<h3>{}</h3><div class=\"tiles\">", escape(msg(v, "exec.key_figures")));
+    let _ = write!(
+        o,
+        "<h3>{}</h3><div class=\"tiles\">",
+        escape(msg(v, "exec.key_figures"))
+    );
     for f in &v.figures {
         let _ = write!(
             o,
@@ -349,7 +373,15 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
     }
     o.push_str("</div>");
     let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "exec.steps")));
-    let mut tb = Table::new("t-steps", v, &[("col.step", false), ("col.status", false), ("col.summary", false)]);
+    let mut tb = Table::new(
+        "t-steps",
+        v,
+        &[
+            ("col.step", false),
+            ("col.status", false),
+            ("col.summary", false),
+        ],
+    );
     for s in &v.steps {
         tb.rows.push(vec![
             Cell::Text(format!("{}. {}", s.n, s.title)),
@@ -365,7 +397,13 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
         let mut tb = Table::new(
             "t-blockers",
             v,
-            &[("col.status", false), ("col.step", false), ("col.check", false), ("col.message", false), ("col.objects", true)],
+            &[
+                ("col.status", false),
+                ("col.step", false),
+                ("col.check", false),
+                ("col.message", false),
+                ("col.objects", true),
+            ],
         );
         for b in &v.top_blockers {
             tb.rows.push(vec![
@@ -407,7 +445,11 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
             o.push_str("</ul>");
         }
         if s.checks.is_empty() {
-            let _ = write!(o, r#"<p class="muted">{}</p>"#, escape(msg(v, "step.no_checks")));
+            let _ = write!(
+                o,
+                r#"<p class="muted">{}</p>"#,
+                escape(msg(v, "step.no_checks"))
+            );
         } else {
             let _ = write!(o, "<h4>{}</h4>", escape(msg(v, "step.checks")));
             for c in &s.checks {
@@ -444,7 +486,11 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
             let mut tb = Table::new(
                 "t-breaks",
                 v,
-                &[("breaks.metric", false), ("breaks.pilot", true), ("breaks.end", true)],
+                &[
+                    ("breaks.metric", false),
+                    ("breaks.pilot", true),
+                    ("breaks.end", true),
+                ],
             );
             for r in &b.rows {
                 tb.rows.push(vec![
@@ -456,7 +502,11 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
             tb.render(&mut o, false);
         }
         None => {
-            let _ = write!(o, r#"<p class="muted">{}</p>"#, escape(msg(v, "breaks.none")));
+            let _ = write!(
+                o,
+                r#"<p class="muted">{}</p>"#,
+                escape(msg(v, "breaks.none"))
+            );
         }
     }
     let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "breaks.top")));
@@ -468,7 +518,11 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
             if let Some(c) = chart("unsynced") {
                 o.push_str(&c);
             }
-            let _ = write!(o, r#"<p class="muted">{}</p>"#, escape(msg(v, "breaks.top_note")));
+            let _ = write!(
+                o,
+                r#"<p class="muted">{}</p>"#,
+                escape(msg(v, "breaks.top_note"))
+            );
             let mut tb = Table::new(
                 "t-unsynced",
                 v,
@@ -523,7 +577,11 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
     for i in &q.inputs {
         let mut name = data(&i.name);
         if let Some(r) = &i.refusal {
-            let _ = write!(name, r#"<br><span class="muted" dir="auto">{}</span>"#, data(r));
+            let _ = write!(
+                name,
+                r#"<br><span class="muted" dir="auto">{}</span>"#,
+                data(r)
+            );
         }
         tb.rows.push(vec![
             Cell::Html(format!(r#"<span dir="auto">{name}</span>"#)),
@@ -543,7 +601,10 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
             Cell::Num(i.merged.clone(), num_of(&i.merged)),
             Cell::Num(i.rejected.clone(), num_of(&i.rejected)),
             Cell::Num(i.value_errors.clone(), num_of(&i.value_errors)),
-            Cell::Html(format!(r#"<span class="mono">{}</span>"#, escape(&i.sha256))),
+            Cell::Html(format!(
+                r#"<span class="mono">{}</span>"#,
+                escape(&i.sha256)
+            )),
         ]);
     }
     tb.render(&mut o, true);
@@ -554,7 +615,11 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
         let mut tb = Table::new(
             "t-missing",
             v,
-            &[("col.file", false), ("col.column", false), ("col.leaves_unchecked", false)],
+            &[
+                ("col.file", false),
+                ("col.column", false),
+                ("col.leaves_unchecked", false),
+            ],
         );
         for m in &q.missing {
             tb.rows.push(vec![
@@ -566,9 +631,16 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
         tb.render(&mut o, true);
     }
     let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "quality.directory")));
-    let mut tb = Table::new("t-directory", v, &[("col.figure", false), ("col.value_n", true)]);
+    let mut tb = Table::new(
+        "t-directory",
+        v,
+        &[("col.figure", false), ("col.value_n", true)],
+    );
     for (k, val) in &q.directory {
-        tb.rows.push(vec![Cell::Text(k.clone()), Cell::Num(val.clone(), num_of(val))]);
+        tb.rows.push(vec![
+            Cell::Text(k.clone()),
+            Cell::Num(val.clone(), num_of(val)),
+        ]);
     }
     tb.render(&mut o, false);
     let _ = write!(o, "<h4>{}</h4>", escape(msg(v, "quality.cycles")));
@@ -619,7 +691,11 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
                 source_html(&r.source),
             );
         } else {
-            let _ = write!(o, r#"<p class="muted">{}</p>"#, escape(msg(v, "rules.undocumented")));
+            let _ = write!(
+                o,
+                r#"<p class="muted">{}</p>"#,
+                escape(msg(v, "rules.undocumented"))
+            );
         }
         o.push_str("</div>");
     }
@@ -673,7 +749,12 @@ fn check_html(o: &mut String, v: &View, c: &CheckView) {
         let _ = write!(
             o,
             r#"<div class="muted">{}</div><ul class="objects">"#,
-            escape(&v.t.get("step.objects").cloned().unwrap_or_default().replace("{check}", &c.id))
+            escape(
+                &v.t.get("step.objects")
+                    .cloned()
+                    .unwrap_or_default()
+                    .replace("{check}", &c.id)
+            )
         );
         for ob in &c.objects {
             let _ = write!(o, r#"<li dir="auto">{}</li>"#, data(ob));
@@ -693,9 +774,19 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
             let _ = write!(o, r#"<p class="muted">{}</p>"#, escape(msg(v, "sync.none")));
         }
         Some(s) => {
-            let _ = write!(o, r#"<p class="lead">{}</p><p>{}</p>"#, escape(&s.sentence), escape(&s.in_scope));
+            let _ = write!(
+                o,
+                r#"<p class="lead">{}</p><p>{}</p>"#,
+                escape(&s.sentence),
+                escape(&s.in_scope)
+            );
             for (key, rows, title, id) in [
-                ("coverage_domain", &s.domains, msg(v, "sync.by_domain").to_string(), "t-domains"),
+                (
+                    "coverage_domain",
+                    &s.domains,
+                    msg(v, "sync.by_domain").to_string(),
+                    "t-domains",
+                ),
                 ("coverage_ou", &s.ous, s.ous_title.clone(), "t-ous"),
             ] {
                 if rows.is_empty() {
@@ -709,7 +800,14 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
                     id,
                     v,
                     &[
-                        (if key == "coverage_ou" { "col.ou" } else { "col.domain" }, false),
+                        (
+                            if key == "coverage_ou" {
+                                "col.ou"
+                            } else {
+                                "col.domain"
+                            },
+                            false,
+                        ),
                         ("col.sfb_users", true),
                         ("col.synced", true),
                         ("col.out_of_scope", true),
@@ -731,9 +829,14 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
             }
             if !s.reasons.is_empty() {
                 let _ = write!(o, "<h4>{}</h4>", escape(msg(v, "sync.reasons")));
-                let mut tb = Table::new("t-reasons", v, &[("sync.reason", false), ("col.count", true)]);
+                let mut tb = Table::new(
+                    "t-reasons",
+                    v,
+                    &[("sync.reason", false), ("col.count", true)],
+                );
                 for (r, n) in &s.reasons {
-                    tb.rows.push(vec![Cell::Data(r.clone()), Cell::Num(n.clone(), num_of(n))]);
+                    tb.rows
+                        .push(vec![Cell::Data(r.clone()), Cell::Num(n.clone(), num_of(n))]);
                 }
                 tb.render(o, false);
             }
@@ -741,7 +844,12 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
     }
     // Attribute findings.
     let f = &v.findings;
-    let _ = write!(o, "<h3>{}</h3><p>{}</p>", escape(msg(v, "findings.title")), escape(&f.sentence));
+    let _ = write!(
+        o,
+        "<h3>{}</h3><p>{}</p>",
+        escape(msg(v, "findings.title")),
+        escape(&f.sentence)
+    );
     if !f.any {
         return;
     }
@@ -762,7 +870,12 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
         ],
     );
     for r in &f.rules {
-        let mut ex = r.examples.iter().map(|e| data(e)).collect::<Vec<_>>().join("<br>");
+        let mut ex = r
+            .examples
+            .iter()
+            .map(|e| data(e))
+            .collect::<Vec<_>>()
+            .join("<br>");
         if let Some(m) = &r.more {
             let _ = write!(ex, r#"<br><span class="muted">{}</span>"#, escape(m));
         }
@@ -808,13 +921,18 @@ fn waves_html(o: &mut String, v: &View) {
     let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "waves.title")));
     match &v.waves {
         None => {
-            let _ = write!(o, r#"<p class="muted">{}</p>"#, escape(msg(v, "waves.none")));
+            let _ = write!(
+                o,
+                r#"<p class="muted">{}</p>"#,
+                escape(msg(v, "waves.none"))
+            );
         }
         Some(w) => {
             let _ = write!(o, "<p>{}</p>", escape(&w.sentence));
             let mut tb = Table::new("t-waves", v, &[("col.wave", false), ("col.users", true)]);
             for (k, n) in &w.rows {
-                tb.rows.push(vec![Cell::Data(k.clone()), Cell::Num(n.clone(), num_of(n))]);
+                tb.rows
+                    .push(vec![Cell::Data(k.clone()), Cell::Num(n.clone(), num_of(n))]);
             }
             tb.render(o, true);
         }
@@ -856,8 +974,19 @@ pub fn comparison(v: &ComparisonView, chart: Option<&Chart>) -> String {
     if let Some(c) = chart {
         o.push_str(&inline_svg(c));
     }
-    let _ = write!(o, r#"<table class="data" id="t-variants"><thead><tr><th>{}</th>"#, escape(t("col.variant")));
-    for k in ["cmp.coverage", "cmp.sfb_unsynced", "cmp.broken_pilot", "cmp.broken_end", "cmp.blockers", "cmp.score"] {
+    let _ = write!(
+        o,
+        r#"<table class="data" id="t-variants"><thead><tr><th>{}</th>"#,
+        escape(t("col.variant"))
+    );
+    for k in [
+        "cmp.coverage",
+        "cmp.sfb_unsynced",
+        "cmp.broken_pilot",
+        "cmp.broken_end",
+        "cmp.blockers",
+        "cmp.score",
+    ] {
         let _ = write!(o, r#"<th class="n">{}</th>"#, escape(t(k)));
     }
     for s in &v.step_titles {
@@ -866,9 +995,16 @@ pub fn comparison(v: &ComparisonView, chart: Option<&Chart>) -> String {
     o.push_str("</tr></thead><tbody>");
     for r in &v.rows {
         let _ = write!(o, r#"<tr><td dir="auto">{}</td>"#, data(&r.name));
-        for (k, val) in [&r.coverage, &r.sfb_unsynced, &r.broken_pilot, &r.broken_end, &r.blockers, &r.score]
-            .iter()
-            .enumerate()
+        for (k, val) in [
+            &r.coverage,
+            &r.sfb_unsynced,
+            &r.broken_pilot,
+            &r.broken_end,
+            &r.blockers,
+            &r.score,
+        ]
+        .iter()
+        .enumerate()
         {
             let b = r.best.get(k).copied().unwrap_or(false);
             let _ = write!(

@@ -346,6 +346,8 @@ mod tests {
     #[test]
     fn french_spacing_is_applied() {
         let fr = Lang::Fr.catalog();
-        assert!(fr.get("verdict.pass").starts_with("Prêt\u{a0}:"));
+        assert!(fr.get("exec.line.fail").starts_with("Non satisfait\u{a0}:"));
+        assert!(fr.get("report.subtitle").ends_with("empêche\u{202f}?"));
+        assert!(fr.get("step.sync.title").contains("d\u{2019}annuaire"));
     }
 }

@@ -22,13 +22,20 @@ pub mod summary;
 pub mod view;
 
 pub use i18n::Lang;
-pub use model::{FindingRow, FindingsDigest, ReportError, ReportInput, RuleDoc, VariantRow, VariantStep, WavesDigest};
+pub use model::{
+    FindingRow, FindingsDigest, ReportError, ReportInput, RuleDoc, VariantRow, VariantStep,
+    WavesDigest,
+};
 
 use std::path::{Path, PathBuf};
 
 /// Writes the readiness report of `input` into `out_dir`: `charts/*.svg`, `report.pdf`,
 /// `report.html`. Returns the files written.
-pub fn render_all(input: &ReportInput, out_dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, ReportError> {
+pub fn render_all(
+    input: &ReportInput,
+    out_dir: &Path,
+    lang: Lang,
+) -> Result<Vec<PathBuf>, ReportError> {
     let (view, charts) = view::build(input, lang).map_err(ReportError::Render)?;
     let mut written = Vec::new();
     let mut files = Vec::new();
@@ -52,7 +59,12 @@ pub fn render_all(input: &ReportInput, out_dir: &Path, lang: Lang) -> Result<Vec
 
 /// Re-renders the report of a previous run's folder (its `summary.json` and worklists) into the
 /// same folder, without re-ingesting anything.
-pub fn render_dir(dir: &Path, lang: Lang, rules: Vec<RuleDoc>, customer: Option<String>) -> Result<Vec<PathBuf>, ReportError> {
+pub fn render_dir(
+    dir: &Path,
+    lang: Lang,
+    rules: Vec<RuleDoc>,
+    customer: Option<String>,
+) -> Result<Vec<PathBuf>, ReportError> {
     let mut input = ReportInput::load(dir, rules)?;
     if customer.is_some() {
         input.customer = customer;
@@ -62,9 +74,14 @@ pub fn render_dir(dir: &Path, lang: Lang, rules: Vec<RuleDoc>, customer: Option<
 
 /// Writes the comparison report of a batch into `out_dir`: `comparison.svg`, `comparison.pdf`,
 /// `comparison.html`. The first row is the base scenario.
-pub fn render_comparison(rows: &[VariantRow], out_dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, ReportError> {
+pub fn render_comparison(
+    rows: &[VariantRow],
+    out_dir: &Path,
+    lang: Lang,
+) -> Result<Vec<PathBuf>, ReportError> {
     let generated_at = i18n::generation_time();
-    let (view, chart) = view::build_comparison(rows, lang, generated_at).map_err(ReportError::Render)?;
+    let (view, chart) =
+        view::build_comparison(rows, lang, generated_at).map_err(ReportError::Render)?;
     let mut written = Vec::new();
     let mut files = Vec::new();
     if let Some(c) = &chart {

@@ -66,11 +66,10 @@ impl ReportInput {
     pub fn load(dir: &Path, rules: Vec<RuleDoc>) -> Result<ReportInput, ReportError> {
         let path = dir.join("summary.json");
         let bytes = std::fs::read(&path).map_err(|e| ReportError::io(&path, e))?;
-        let summary: Summary =
-            serde_json::from_slice(&bytes).map_err(|e| ReportError::Json {
-                path: path.clone(),
-                source: e,
-            })?;
+        let summary: Summary = serde_json::from_slice(&bytes).map_err(|e| ReportError::Json {
+            path: path.clone(),
+            source: e,
+        })?;
         let mut input = ReportInput::new(summary);
         input.rules = rules;
         let f = dir.join("findings.csv");
@@ -208,42 +207,77 @@ pub struct FindingsDigester {
     // Objects are counted by a 64-bit hash of their identity: 8 bytes each, not a string.
     objects: hashbrown::HashSet<u64>,
     with_errors: hashbrown::HashSet<u64>,
+    buf: Vec<u8>,
 }
 
 impl FindingsDigester {
     pub fn push(&mut self, row: FindingRow) {
-        use std::hash::{Hash, Hasher};
+        let (rule, severity, effect) = (row.rule.clone(), row.severity.clone(), row.effect.clone());
+        let object = row.object().to_string();
+        let mut row = Some(row);
+        self.push_parts(&rule, &severity, &effect, &object, || {
+            row.take().unwrap_or_default()
+        });
+    }
+
+    /// Counts one finding from its parts; `row` is called only when the finding is kept as a
+    /// sample, so the millions of rows that are only counted allocate nothing.
+    pub fn push_parts(
+        &mut self,
+        rule: &str,
+        severity: &str,
+        effect: &str,
+        object: &str,
+        mut row: impl FnMut() -> FindingRow,
+    ) {
+        use std::hash::Hasher;
         self.d.total += 1;
-        // DefaultHasher::new() has fixed keys: the count never depends on the run.
+        // DefaultHasher::new() has fixed keys: the count never depends on the run. Objects are
+        // compared case-insensitively, as DNs are.
+        self.buf.clear();
+        self.buf.extend_from_slice(object.as_bytes());
+        self.buf.make_ascii_lowercase();
         let mut h = std::hash::DefaultHasher::new();
-        row.object().to_lowercase().hash(&mut h);
+        h.write(&self.buf);
         let key = h.finish();
         self.objects.insert(key);
-        let sev = row.severity.to_ascii_lowercase();
-        if sev == "error" {
+        let error = severity.eq_ignore_ascii_case("error");
+        if error {
             self.d.errors += 1;
             self.with_errors.insert(key);
         }
-        let rc = self
-            .rules
-            .entry(row.rule.clone())
-            .or_insert_with(|| RuleCount {
-                rule: row.rule.clone(),
-                severity: sev.clone(),
-                effect: row.effect.clone(),
-                ..Default::default()
-            });
+        if !self.rules.contains_key(rule) {
+            self.rules.insert(
+                rule.to_string(),
+                RuleCount {
+                    rule: rule.to_string(),
+                    severity: severity.to_ascii_lowercase(),
+                    effect: effect.to_string(),
+                    ..Default::default()
+                },
+            );
+        }
+        let Some(rc) = self.rules.get_mut(rule) else {
+            return;
+        };
         rc.count += 1;
-        match sev.as_str() {
-            "error" => rc.error += 1,
-            "warning" => rc.warning += 1,
-            _ => rc.info += 1,
+        if error {
+            rc.error += 1;
+        } else if severity.eq_ignore_ascii_case("warning") {
+            rc.warning += 1;
+        } else {
+            rc.info += 1;
         }
-        if rc.samples.len() < SAMPLES_PER_RULE {
-            rc.samples.push(row.clone());
-        }
-        if self.d.sample.len() < SAMPLE_FINDINGS {
-            self.d.sample.push(row);
+        let keep_rule = rc.samples.len() < SAMPLES_PER_RULE;
+        let keep_sample = self.d.sample.len() < SAMPLE_FINDINGS;
+        if keep_rule || keep_sample {
+            let r = row();
+            if keep_rule {
+                rc.samples.push(r.clone());
+            }
+            if keep_sample {
+                self.d.sample.push(r);
+            }
         }
     }
 
@@ -302,7 +336,16 @@ impl FindingsDigest {
                     .map(|b| String::from_utf8_lossy(b).into_owned())
                     .unwrap_or_default()
             };
-            d.push(FindingRow {
+            let s = |i: Option<usize>| -> std::borrow::Cow<'_, str> {
+                i.and_then(|i| rec.get(i))
+                    .map(String::from_utf8_lossy)
+                    .unwrap_or_default()
+            };
+            let object = [s(c[4]), s(c[6]), s(c[5])]
+                .into_iter()
+                .find(|x| !x.is_empty())
+                .unwrap_or_default();
+            d.push_parts(&s(c[0]), &s(c[1]), &s(c[2]), &object, || FindingRow {
                 rule: f(c[0]),
                 severity: f(c[1]),
                 effect: f(c[2]),
@@ -430,7 +473,9 @@ impl WavesDigest {
         let wave = cols
             .find(&["wave", "wavenumber"])
             .or_else(|| cols.0.iter().position(|h| h.contains("wave")));
-        let mut counts: BTreeMap<(u64, String), u64> = BTreeMap::new();
+        // Numeric waves (the usual case) are counted without allocating; others by name.
+        let mut numbered: BTreeMap<u64, u64> = BTreeMap::new();
+        let mut named: BTreeMap<String, u64> = BTreeMap::new();
         let mut users = 0;
         let mut rec = csv::ByteRecord::new();
         loop {
@@ -447,16 +492,31 @@ impl WavesDigest {
             users += 1;
             let w = wave
                 .and_then(|i| rec.get(i))
-                .map(|b| String::from_utf8_lossy(b).trim().to_string())
-                .unwrap_or_default();
-            // Numeric waves sort as numbers (2 before 10); others after, by name.
-            let key = (w.parse::<u64>().unwrap_or(u64::MAX), w);
-            *counts.entry(key).or_default() += 1;
+                .unwrap_or_default()
+                .trim_ascii();
+            match std::str::from_utf8(w)
+                .ok()
+                .and_then(|x| x.parse::<u64>().ok())
+            {
+                Some(n) => *numbered.entry(n).or_default() += 1,
+                None => {
+                    let name = String::from_utf8_lossy(w);
+                    match named.get_mut(name.as_ref()) {
+                        Some(c) => *c += 1,
+                        None => {
+                            named.insert(name.into_owned(), 1);
+                        }
+                    }
+                }
+            }
         }
-        Ok(WavesDigest {
-            users,
-            waves: counts.into_iter().map(|((_, w), n)| (w, n)).collect(),
-        })
+        // Numbered waves in numeric order (2 before 10), then named ones.
+        let waves = numbered
+            .into_iter()
+            .map(|(n, c)| (n.to_string(), c))
+            .chain(named)
+            .collect();
+        Ok(WavesDigest { users, waves })
     }
 }
 

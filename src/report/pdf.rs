@@ -49,7 +49,9 @@ pub fn compile(
         .with_static_file_resolver(statics.iter().map(|(k, v)| (k.as_str(), v.clone())))
         .build();
     let warned = engine.compile();
-    let doc = warned.output.map_err(|e| format!("PDF layout failed: {e}"))?;
+    let doc = warned
+        .output
+        .map_err(|e| format!("PDF layout failed: {e}"))?;
     let options = typst_pdf::PdfOptions {
         creator: Smart::Custom(Some(format!(
             "hybridready {} (typst)",

@@ -272,7 +272,8 @@ pub fn status_str(s: Status) -> &'static str {
 }
 
 fn check_status_label(t: &Catalog, s: Status) -> String {
-    t.get(&format!("check.status.{}", status_str(s))).to_string()
+    t.get(&format!("check.status.{}", status_str(s)))
+        .to_string()
 }
 
 /// "Step title" of a step id; the id itself when the catalogue does not know it.
@@ -318,7 +319,10 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
     }
     if let Some(sync) = &s.sync {
         if !sync.by_domain.is_empty() {
-            charts.push(("coverage_domain", charts::coverage_by_domain(t, &sync.by_domain)?));
+            charts.push((
+                "coverage_domain",
+                charts::coverage_by_domain(t, &sync.by_domain)?,
+            ));
         }
         if !sync.by_ou.is_empty() {
             charts.push(("coverage_ou", charts::coverage_by_ou(t, &sync.by_ou)?));
@@ -359,8 +363,14 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
 
     // Verdict: the worst step status.
     let worst = steps_src.iter().map(|x| x.status).max();
-    let fails = steps_src.iter().filter(|x| x.status == Status::Fail).count() as u64;
-    let warns = steps_src.iter().filter(|x| x.status == Status::Warn).count() as u64;
+    let fails = steps_src
+        .iter()
+        .filter(|x| x.status == Status::Fail)
+        .count() as u64;
+    let warns = steps_src
+        .iter()
+        .filter(|x| x.status == Status::Warn)
+        .count() as u64;
     let total = t.int(steps_src.len() as u64);
     let verdict = match worst {
         None => Verdict {
@@ -373,8 +383,14 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
             label: t.get(charts::status_key(w)).into(),
             sentence: match w {
                 Status::Pass => t.get("verdict.pass").into(),
-                Status::Warn => t.fmt("verdict.warn", &[("warn", &t.int(warns)), ("total", &total)]),
-                Status::Fail => t.fmt("verdict.fail", &[("fail", &t.int(fails)), ("total", &total)]),
+                Status::Warn => t.fmt(
+                    "verdict.warn",
+                    &[("warn", &t.int(warns)), ("total", &total)],
+                ),
+                Status::Fail => t.fmt(
+                    "verdict.fail",
+                    &[("fail", &t.int(fails)), ("total", &total)],
+                ),
             },
         },
     };
@@ -399,7 +415,12 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
                 Some(sh) => format!("{} [{}]", file_name(&i.path), sh),
                 None => file_name(&i.path),
             },
-            detail: format!("{} · {} {}", i.format, t.int(i.rows), t.get("col.rows").to_lowercase()),
+            detail: format!(
+                "{} · {} {}",
+                i.format,
+                t.int(i.rows),
+                t.get("col.rows").to_lowercase()
+            ),
             sha256: i.sha256.clone().unwrap_or_default(),
         })
         .collect();
@@ -449,7 +470,10 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
             ),
             in_scope: t.fmt(
                 "sync.in_scope",
-                &[("in_scope", &t.int(y.in_scope)), ("synced", &t.int(y.synced))],
+                &[
+                    ("in_scope", &t.int(y.in_scope)),
+                    ("synced", &t.int(y.synced)),
+                ],
             ),
             domains: domains.into_iter().take(200).map(cov).collect(),
             ous_title: t.fmt(
@@ -475,8 +499,16 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
         };
         BreaksView {
             rows: vec![
-                row("breaks.online_users", b.pilot.online_users, b.end.online_users),
-                row("breaks.broken_pairs", b.pilot.broken_pairs, b.end.broken_pairs),
+                row(
+                    "breaks.online_users",
+                    b.pilot.online_users,
+                    b.end.online_users,
+                ),
+                row(
+                    "breaks.broken_pairs",
+                    b.pilot.broken_pairs,
+                    b.end.broken_pairs,
+                ),
                 row(
                     "breaks.unsynced_users_breaking",
                     b.pilot.unsynced_users_breaking,
@@ -521,7 +553,10 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
         WavesView {
             sentence: t.fmt(
                 "waves.sentence",
-                &[("users", &t.int(w.users)), ("waves", &t.int(w.waves.len() as u64))],
+                &[
+                    ("users", &t.int(w.users)),
+                    ("waves", &t.int(w.waves.len() as u64)),
+                ],
             ),
             rows: w
                 .waves
@@ -642,7 +677,11 @@ fn key_figures(t: &Catalog, input: &ReportInput) -> Vec<Figure> {
         t.int(f.total),
         if f.errors > 0 { "warn" } else { "neutral" },
     );
-    fg.note = Some(format!("{} {}", t.get("kf.findings_errors"), t.int(f.errors)));
+    fg.note = Some(format!(
+        "{} {}",
+        t.get("kf.findings_errors"),
+        t.int(f.errors)
+    ));
     v.push(fg);
     v
 }

@@ -40,7 +40,7 @@ fn parse_cmap(text: &str) -> CMap {
             continue;
         }
         let toks: Vec<&str> = l
-            .split(|c| c == '<' || c == '>' || c == '[' || c == ']' || c == ' ')
+            .split(['<', '>', '[', ']', ' '])
             .filter(|t| !t.is_empty())
             .collect();
         match mode {
@@ -101,7 +101,9 @@ fn fonts(doc: &Document, res: &Dictionary) -> HashMap<Vec<u8>, CMap> {
             continue;
         };
         if let Object::Stream(s) = tu {
-            let bytes = s.decompressed_content().unwrap_or_else(|_| s.content.clone());
+            let bytes = s
+                .decompressed_content()
+                .unwrap_or_else(|_| s.content.clone());
             out.insert(name.clone(), parse_cmap(&String::from_utf8_lossy(&bytes)));
         }
     }
@@ -113,7 +115,11 @@ fn decode(bytes: &[u8], cmap: Option<&CMap>) -> String {
         Some(m) => bytes
             .chunks(2)
             .map(|c| {
-                let code = if c.len() == 2 { (u32::from(c[0]) << 8) | u32::from(c[1]) } else { u32::from(c[0]) };
+                let code = if c.len() == 2 {
+                    (u32::from(c[0]) << 8) | u32::from(c[1])
+                } else {
+                    u32::from(c[0])
+                };
                 m.get(&code).cloned().unwrap_or_default()
             })
             .collect(),
@@ -125,7 +131,9 @@ fn walk(doc: &Document, content: &[u8], res: &Dictionary, out: &mut String, dept
     if depth > 8 {
         return;
     }
-    let Ok(content) = Content::decode(content) else { return };
+    let Ok(content) = Content::decode(content) else {
+        return;
+    };
     let fonts = fonts(doc, res);
     let mut cur: Option<&CMap> = None;
     for op in &content.operations {
@@ -155,13 +163,24 @@ fn walk(doc: &Document, content: &[u8], res: &Dictionary, out: &mut String, dept
             "Td" | "TD" | "Tm" | "T*" => out.push(' '),
             "ET" => out.push('\n'),
             "Do" => {
-                let Some(Object::Name(n)) = op.operands.first() else { continue };
-                let Some(xo) = res.get(b"XObject").ok().and_then(|x| dict(doc, x)) else { continue };
+                let Some(Object::Name(n)) = op.operands.first() else {
+                    continue;
+                };
+                let Some(xo) = res.get(b"XObject").ok().and_then(|x| dict(doc, x)) else {
+                    continue;
+                };
                 let Some(Object::Stream(s)) = xo.get(n).ok().and_then(|o| resolve(doc, o)) else {
                     continue;
                 };
-                let sub_res = s.dict.get(b"Resources").ok().and_then(|r| dict(doc, r)).unwrap_or(res);
-                let bytes = s.decompressed_content().unwrap_or_else(|_| s.content.clone());
+                let sub_res = s
+                    .dict
+                    .get(b"Resources")
+                    .ok()
+                    .and_then(|r| dict(doc, r))
+                    .unwrap_or(res);
+                let bytes = s
+                    .decompressed_content()
+                    .unwrap_or_else(|_| s.content.clone());
                 walk(doc, &bytes, sub_res, out, depth + 1);
             }
             _ => {}

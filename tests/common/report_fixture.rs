@@ -19,7 +19,14 @@ pub fn sha(i: u8) -> String {
         .collect()
 }
 
-fn input_file(path: &str, format: &str, rows: u64, merged: u64, rejected: u64, n: u8) -> InputSummary {
+fn input_file(
+    path: &str,
+    format: &str,
+    rows: u64,
+    merged: u64,
+    rejected: u64,
+    n: u8,
+) -> InputSummary {
     InputSummary {
         path: path.into(),
         sheet: None,
@@ -55,10 +62,26 @@ pub struct Names {
 /// Plain names, or hostile ones (markup, formulas, quotes, right-to-left text).
 pub fn names(hostile: bool, n: usize) -> Names {
     let plain = [
-        "adele.vance", "alex.wilber", "diego.siciliani", "grady.archie", "henrietta.mueller",
-        "isaiah.langer", "johanna.lorenz", "joni.sherman", "lee.gu", "lidia.holloway",
-        "lynne.robbins", "megan.bowen", "miriam.graham", "nestor.wilke", "patti.fernandez",
-        "pradeep.gupta", "irvin.sayers", "debra.berger", "christie.cline", "allan.deyoung",
+        "adele.vance",
+        "alex.wilber",
+        "diego.siciliani",
+        "grady.archie",
+        "henrietta.mueller",
+        "isaiah.langer",
+        "johanna.lorenz",
+        "joni.sherman",
+        "lee.gu",
+        "lidia.holloway",
+        "lynne.robbins",
+        "megan.bowen",
+        "miriam.graham",
+        "nestor.wilke",
+        "patti.fernandez",
+        "pradeep.gupta",
+        "irvin.sayers",
+        "debra.berger",
+        "christie.cline",
+        "allan.deyoung",
     ];
     let evil = [
         "<script>alert(1)</script>",
@@ -73,13 +96,28 @@ pub fn names(hostile: bool, n: usize) -> Names {
             let base = if hostile && i < evil.len() {
                 evil[i].to_string()
             } else {
-                format!("{}{}", plain[i % plain.len()], if i >= plain.len() { (i / plain.len()).to_string() } else { String::new() })
+                format!(
+                    "{}{}",
+                    plain[i % plain.len()],
+                    if i >= plain.len() {
+                        (i / plain.len()).to_string()
+                    } else {
+                        String::new()
+                    }
+                )
             };
-            let domain = if i % 4 == 3 { "fabrikam.com" } else { "contoso.com" };
+            let domain = if i % 4 == 3 {
+                "fabrikam.com"
+            } else {
+                "contoso.com"
+            };
             (
                 format!("{base}@{domain}"),
                 format!("{base}@{domain}"),
-                format!("CN={base},OU=Users,OU=Paris,DC={},DC=com", &domain[..domain.len() - 4]),
+                format!(
+                    "CN={base},OU=Users,OU=Paris,DC={},DC=com",
+                    &domain[..domain.len() - 4]
+                ),
             )
         })
         .collect();
@@ -89,7 +127,14 @@ pub fn names(hostile: bool, n: usize) -> Names {
 pub fn summary(hostile: bool) -> Summary {
     let nm = names(hostile, 40);
     let dn = |i: usize| nm.users[i].2.clone();
-    let mut users_in = input_file("exports/Users.csv", "Get-ADUser (PowerShell 5.1)", 12_408, 0, 3, 1);
+    let mut users_in = input_file(
+        "exports/Users.csv",
+        "Get-ADUser (PowerShell 5.1)",
+        12_408,
+        0,
+        3,
+        1,
+    );
     users_in.columns_missing = vec![
         MissingColumn {
             column: "proxyAddresses".into(),
@@ -103,40 +148,101 @@ pub fn summary(hostile: bool) -> Summary {
     let mut cs = input_file("exports/CsUsers.csv", "Get-CsUser", 9_876, 9_870, 6, 4);
     cs.encoding = Some("UTF-16LE".into());
     cs.delimiter = Some(";".into());
-    let mut refused = input_file("exports/users-hashtable.csv", "Export-Csv of hashtables", 0, 0, 0, 5);
+    let mut refused = input_file(
+        "exports/users-hashtable.csv",
+        "Export-Csv of hashtables",
+        0,
+        0,
+        0,
+        5,
+    );
     refused.status = InputStatus::Refused;
     refused.sha256 = Some(sha(5));
     refused.refusal = Some("this is an Export-Csv of hashtables: its columns describe the hashtable objects (hint: convert each hashtable to an object before exporting)".into());
     let mut inputs = vec![
         users_in,
         input_file("exports/Groups.csv", "ADRecon", 1_873, 0, 0, 2),
-        input_file("exports/GroupMembers.csv", "membership list", 61_204, 0, 12, 3),
+        input_file(
+            "exports/GroupMembers.csv",
+            "membership list",
+            61_204,
+            0,
+            12,
+            3,
+        ),
         cs,
         refused,
     ];
     if hostile {
-        inputs.push(input_file("exports/<script>alert(3)</script>.csv", "=HYPERLINK(\"http://x\",\"y\")", 10, 0, 0, 6));
+        inputs.push(input_file(
+            "exports/<script>alert(3)</script>.csv",
+            "=HYPERLINK(\"http://x\",\"y\")",
+            10,
+            0,
+            0,
+            6,
+        ));
     }
     let by_domain = vec![
-        CoverageRow { name: "contoso.com".into(), sfb_users: 7_412, synced: 7_105, out_of_scope: 201, blocked: 106 },
-        CoverageRow { name: "fabrikam.com".into(), sfb_users: 2_301, synced: 2_206, out_of_scope: 40, blocked: 55 },
-        CoverageRow { name: if hostile { "<b>עברית</b>.example".into() } else { "corp.contoso.local".into() }, sfb_users: 163, synced: 0, out_of_scope: 0, blocked: 163 },
+        CoverageRow {
+            name: "contoso.com".into(),
+            sfb_users: 7_412,
+            synced: 7_105,
+            out_of_scope: 201,
+            blocked: 106,
+        },
+        CoverageRow {
+            name: "fabrikam.com".into(),
+            sfb_users: 2_301,
+            synced: 2_206,
+            out_of_scope: 40,
+            blocked: 55,
+        },
+        CoverageRow {
+            name: if hostile {
+                "<b>עברית</b>.example".into()
+            } else {
+                "corp.contoso.local".into()
+            },
+            sfb_users: 163,
+            synced: 0,
+            out_of_scope: 0,
+            blocked: 163,
+        },
     ];
     let ous = [
-        "OU=Sales,OU=Paris", "OU=Engineering,OU=Redmond", "OU=Support,OU=Lyon", "OU=Finance,OU=Paris",
-        "OU=Contractors,OU=Staff", "OU=Marketing,OU=London", "OU=Legal,OU=Paris", "OU=Operations,OU=Montreal",
-        "OU=Human Resources and Talent Acquisition,OU=Headquarters", "OU=IT,OU=Redmond", "OU=Research,OU=Zurich",
-        "OU=Facilities,OU=Lyon", "OU=Executives", "OU=Interns,OU=Staff",
+        "OU=Sales,OU=Paris",
+        "OU=Engineering,OU=Redmond",
+        "OU=Support,OU=Lyon",
+        "OU=Finance,OU=Paris",
+        "OU=Contractors,OU=Staff",
+        "OU=Marketing,OU=London",
+        "OU=Legal,OU=Paris",
+        "OU=Operations,OU=Montreal",
+        "OU=Human Resources and Talent Acquisition,OU=Headquarters",
+        "OU=IT,OU=Redmond",
+        "OU=Research,OU=Zurich",
+        "OU=Facilities,OU=Lyon",
+        "OU=Executives",
+        "OU=Interns,OU=Staff",
     ];
     let by_ou = ous
         .iter()
         .enumerate()
         .map(|(i, o)| {
             let total = 1_900 - i as u64 * 130;
-            let oos = if o.contains("Contractors") { total } else { (i as u64 * 7) % 23 };
+            let oos = if o.contains("Contractors") {
+                total
+            } else {
+                (i as u64 * 7) % 23
+            };
             let blocked = (i as u64 * 13) % 41;
             CoverageRow {
-                name: if hostile && i == 2 { "OU=<script>alert(4)</script>,DC=contoso,DC=com".into() } else { format!("{o},DC=contoso,DC=com") },
+                name: if hostile && i == 2 {
+                    "OU=<script>alert(4)</script>,DC=contoso,DC=com".into()
+                } else {
+                    format!("{o},DC=contoso,DC=com")
+                },
                 sfb_users: total,
                 synced: total - oos.min(total) - blocked.min(total - oos.min(total)),
                 out_of_scope: oos.min(total),
@@ -146,7 +252,10 @@ pub fn summary(hostile: bool) -> Summary {
         .collect();
     let mut reasons = BTreeMap::new();
     reasons.insert("outside the OU filter".to_string(), 312);
-    reasons.insert("UPN-CHAR: invalid character in userPrincipalName".to_string(), 201);
+    reasons.insert(
+        "UPN-CHAR: invalid character in userPrincipalName".to_string(),
+        201,
+    );
     reasons.insert("PA-DUP: duplicate proxy address".to_string(), 87);
     reasons.insert("default exclusion: system account".to_string(), 44);
     let objs = |a: usize, n: usize| (a..a + n).map(dn).collect::<Vec<_>>();
@@ -210,7 +319,11 @@ pub fn summary(hostile: bool) -> Summary {
             sip_address: nm.users[i].0.clone(),
             user_principal_name: nm.users[i].1.clone(),
             distinguished_name: nm.users[i].2.clone(),
-            reasons: vec![if i % 3 == 0 { "UPN-CHAR".into() } else { "outside the OU filter".into() }],
+            reasons: vec![if i % 3 == 0 {
+                "UPN-CHAR".into()
+            } else {
+                "outside the OU filter".into()
+            }],
             impact: 180 - i as u64 * 5,
             impact_after_pilot: (60u64).saturating_sub(i as u64 * 3),
         })
@@ -221,15 +334,33 @@ pub fn summary(hostile: bool) -> Summary {
         scenario: ScenarioRef {
             name: "baseline".into(),
             file: Some("scenarios/baseline.toml".into()),
-            defaults_used: vec!["affinity.max_group_size = 100".into(), "waves.size = 500".into()],
+            defaults_used: vec![
+                "affinity.max_group_size = 100".into(),
+                "waves.size = 500".into(),
+            ],
         },
         inputs,
         directory: DirectorySummary {
-            counts: DirectoryCounts { users: 12_408, groups: 1_873, contacts: 214, domains: 3, ous: 412, memberships: 58_921, sfb_users: 9_876 },
+            counts: DirectoryCounts {
+                users: 12_408,
+                groups: 1_873,
+                contacts: 214,
+                domains: 3,
+                ous: 412,
+                memberships: 58_921,
+                sfb_users: 9_876,
+            },
             trusts: 2,
             nesting_cycles: vec![
-                vec!["CN=GG-Sales,OU=Groups,DC=contoso,DC=com".into(), "CN=GG-Sales-EMEA,OU=Groups,DC=contoso,DC=com".into()],
-                vec!["CN=A,OU=Groups,DC=contoso,DC=com".into(), "CN=B,OU=Groups,DC=contoso,DC=com".into(), "CN=C,OU=Groups,DC=contoso,DC=com".into()],
+                vec![
+                    "CN=GG-Sales,OU=Groups,DC=contoso,DC=com".into(),
+                    "CN=GG-Sales-EMEA,OU=Groups,DC=contoso,DC=com".into(),
+                ],
+                vec![
+                    "CN=A,OU=Groups,DC=contoso,DC=com".into(),
+                    "CN=B,OU=Groups,DC=contoso,DC=com".into(),
+                    "CN=C,OU=Groups,DC=contoso,DC=com".into(),
+                ],
             ],
             unresolved_references: 37,
             conflicts: 5,
@@ -246,8 +377,18 @@ pub fn summary(hostile: bool) -> Summary {
             by_ou,
         }),
         breaks: Some(Breaks {
-            pilot: BreakCounts { online_users: 250, broken_pairs: 1_284, unsynced_users_breaking: 97, online_users_affected: 211 },
-            end: BreakCounts { online_users: 9_311, broken_pairs: 6_902, unsynced_users_breaking: 412, online_users_affected: 3_870 },
+            pilot: BreakCounts {
+                online_users: 250,
+                broken_pairs: 1_284,
+                unsynced_users_breaking: 97,
+                online_users_affected: 211,
+            },
+            end: BreakCounts {
+                online_users: 9_311,
+                broken_pairs: 6_902,
+                unsynced_users_breaking: 412,
+                online_users_affected: 3_870,
+            },
         }),
         steps: Some(steps),
         score: Some(58),
@@ -311,9 +452,20 @@ pub fn input(hostile: bool) -> ReportInput {
     i.rules = rule_docs();
     i.waves = WavesDigest {
         users: 9_061,
-        waves: (0..19).map(|w| (w.to_string(), if w == 0 { 250 } else { 478 - (w as u64 % 3) })).collect(),
+        waves: (0..19)
+            .map(|w| {
+                (
+                    w.to_string(),
+                    if w == 0 { 250 } else { 478 - (w as u64 % 3) },
+                )
+            })
+            .collect(),
     };
-    i.customer = Some(if hostile { "Contoso <script>alert('c')</script> & \"Fils\" — עברית".into() } else { "Contoso Ltd".into() });
+    i.customer = Some(if hostile {
+        "Contoso <script>alert('c')</script> & \"Fils\" — עברית".into()
+    } else {
+        "Contoso Ltd".into()
+    });
     i.generated_at = EPOCH;
     i
 }
