@@ -373,23 +373,27 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
     }
     o.push_str("</div>");
     let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "exec.steps")));
-    let mut tb = Table::new(
-        "t-steps",
-        v,
-        &[
-            ("col.step", false),
-            ("col.status", false),
-            ("col.summary", false),
-        ],
-    );
-    for s in &v.steps {
-        tb.rows.push(vec![
-            Cell::Text(format!("{}. {}", s.n, s.title)),
-            Cell::Html(pill(&s.status, &s.status_label)),
-            Cell::Data(s.line.clone()),
-        ]);
+    if v.steps.is_empty() {
+        let _ = write!(o, "<p>{}</p>", escape(msg(v, "exec.steps_none")));
+    } else {
+        let mut tb = Table::new(
+            "t-steps",
+            v,
+            &[
+                ("col.step", false),
+                ("col.status", false),
+                ("col.summary", false),
+            ],
+        );
+        for s in &v.steps {
+            tb.rows.push(vec![
+                Cell::Text(format!("{}. {}", s.n, s.title)),
+                Cell::Html(pill(&s.status, &s.status_label)),
+                Cell::Data(s.line.clone()),
+            ]);
+        }
+        tb.render(&mut o, false);
     }
-    tb.render(&mut o, false);
     let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "exec.blockers")));
     if v.top_blockers.is_empty() {
         let _ = write!(o, "<p>{}</p>", escape(msg(v, "exec.blockers_none")));

@@ -187,6 +187,8 @@ pub struct RuleCount {
 /// Counts of `findings.csv`, and the first rows, in bounded memory.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FindingsDigest {
+    /// Whether the rules ran (a findings.csv was written); `false` means "unknown", not zero.
+    pub available: bool,
     pub total: u64,
     /// Distinct objects with at least one finding.
     pub objects: u64,
@@ -282,6 +284,7 @@ impl FindingsDigester {
     }
 
     pub fn finish(mut self) -> FindingsDigest {
+        self.d.available = true;
         self.d.objects = self.objects.len() as u64;
         self.d.objects_with_errors = self.with_errors.len() as u64;
         let mut v: Vec<RuleCount> = self.rules.into_values().collect();

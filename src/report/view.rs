@@ -26,6 +26,8 @@ pub struct View {
     pub date: String,
     pub date_iso: String,
     pub customer: String,
+    /// Whether the customer was named (the running header shows it only then).
+    pub customer_given: bool,
     pub scenario: String,
     pub tool: String,
     pub verdict: Verdict,
@@ -395,11 +397,9 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
         },
     };
 
-    let customer = input
-        .customer
-        .clone()
-        .filter(|c| !c.trim().is_empty())
-        .unwrap_or_else(|| t.get("cover.customer_unknown").to_string());
+    let named = input.customer.clone().filter(|c| !c.trim().is_empty());
+    let customer_given = named.is_some();
+    let customer = named.unwrap_or_else(|| t.get("cover.customer_unknown").to_string());
     let scenario = match &s.scenario.file {
         Some(f) => format!("{} ({})", s.scenario.name, file_name(f)),
         None => format!("{} ({})", s.scenario.name, t.get("cover.scenario_default")),
@@ -541,10 +541,15 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
                 end_n: u.impact,
             })
             .collect(),
-        none: input
-            .unsynced
-            .is_empty()
-            .then(|| t.get("breaks.top_none").to_string()),
+        // Empty list: say why (no unsynced user, the simulation did not run, or the list is missing).
+        none: input.unsynced.is_empty().then(|| {
+            match &s.sync {
+                None => t.get("sync.none"),
+                Some(y) if y.sfb_unsynced == 0 => t.get("breaks.top_none"),
+                Some(_) => t.get("breaks.top_missing"),
+            }
+            .to_string()
+        }),
     };
 
     let waves = (input.waves.users > 0).then(|| {
@@ -596,6 +601,7 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
         date: t.date(date),
         date_iso: date.iso(),
         customer,
+        customer_given,
         scenario,
         tool: format!("{} {}", s.tool.name, s.tool.version),
         verdict,
@@ -672,17 +678,22 @@ fn key_figures(t: &Catalog, input: &ReportInput) -> Vec<Figure> {
         }
     }
     let f = &input.findings;
-    let mut fg = fig(
-        "kf.findings",
-        t.int(f.total),
-        if f.errors > 0 { "warn" } else { "neutral" },
-    );
-    fg.note = Some(format!(
-        "{} {}",
-        t.get("kf.findings_errors"),
-        t.int(f.errors)
-    ));
-    v.push(fg);
+    if f.available {
+        let mut fg = fig(
+            "kf.findings",
+            t.int(f.total),
+            if f.errors > 0 { "warn" } else { "neutral" },
+        );
+        fg.note = Some(format!(
+            "{} {}",
+            t.get("kf.findings_errors"),
+            t.int(f.errors)
+        ));
+        v.push(fg);
+    } else {
+        // The rules did not run: unknown, not zero.
+        v.push(fig("kf.findings", na(), "neutral"));
+    }
     v
 }
 
@@ -884,7 +895,9 @@ fn findings_view(t: &Catalog, input: &ReportInput) -> FindingsView {
         })
         .collect();
     FindingsView {
-        sentence: if f.total == 0 {
+        sentence: if !f.available {
+            t.get("findings.unavailable").to_string()
+        } else if f.total == 0 {
             t.get("findings.none").to_string()
         } else {
             t.fmt(
