@@ -1192,3 +1192,57 @@ pub fn build_comparison(
     };
     Ok((view, chart))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::summary::Summary;
+
+    /// A summary as a later stage writes it (also proves `Summary` reads back from JSON).
+    const SUMMARY: &str = r#"{
+      "schema_version": 1,
+      "tool": {"name": "hybridready", "version": "0.1.0"},
+      "scenario": {"name": "s", "file": null, "defaults_used": []},
+      "inputs": [],
+      "directory": {"users": 1, "groups": 0, "contacts": 0, "domains": 1, "ous": 0,
+                    "memberships": 0, "sfb_users": 1, "trusts": 0, "nesting_cycles": [],
+                    "unresolved_references": 0, "conflicts": 0},
+      "findings": {"total": 0, "objects_with_errors": 0, "by_rule": {}, "by_severity": {}},
+      "steps": [
+        {"id": "tenant", "status": "warn", "blockers": [], "checks": [
+          {"id": "T05", "status": "warn", "message": "not provided", "objects": [], "object_count": 0}]},
+        {"id": "sync", "status": "fail", "blockers": ["x"], "checks": [
+          {"id": "U01", "status": "fail", "message": "m", "objects": ["a"], "object_count": 40}]},
+        {"id": "federation", "status": "fail", "blockers": ["y"], "checks": [
+          {"id": "T07", "status": "fail", "message": "t7", "objects": [], "object_count": 0}]}
+      ],
+      "score": 40
+    }"#;
+
+    #[test]
+    fn blockers_rank_failures_first_then_earlier_steps() {
+        let s: Summary = serde_json::from_str(SUMMARY).unwrap();
+        let mut input = ReportInput::new(s);
+        input.generated_at = 0;
+        let (v, charts) = build(&input, Lang::En).unwrap();
+        let order: Vec<&str> = v.top_blockers.iter().map(|b| b.check.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "U01 Every Skype for Business user synchronises",
+                "T07 Tenant shares the SIP address space",
+                "T05 Edge federation allows federated and outside users"
+            ]
+        );
+        assert_eq!(
+            v.steps[1].line,
+            "Not met: U01 Every Skype for Business user synchronises (40 objects)"
+        );
+        assert_eq!(v.verdict.status, "fail");
+        assert_eq!(v.score_text, "40 / 100");
+        // Only the charts whose data exists: no sync, breaks or findings section here.
+        assert_eq!(charts.len(), 1);
+        assert!(v.sync.is_none() && v.breaks.is_none());
+        assert_eq!(v.findings.sentence, Lang::En.catalog().get("findings.unavailable"));
+    }
+}
