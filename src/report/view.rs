@@ -1243,6 +1243,9 @@ mod tests {
         // Only the charts whose data exists: no sync, breaks or findings section here.
         assert_eq!(charts.len(), 1);
         assert!(v.sync.is_none() && v.breaks.is_none());
-        assert_eq!(v.findings.sentence, Lang::En.catalog().get("findings.unavailable"));
+        assert_eq!(
+            v.findings.sentence,
+            Lang::En.catalog().get("findings.unavailable")
+        );
     }
 }
