@@ -21,6 +21,12 @@ pub struct AssessArgs {
     /// Extra header spellings: a TOML file with a [columns] table of "Header" = "attribute".
     #[arg(long, value_name = "FILE.toml")]
     pub columns: Option<PathBuf>,
+    /// Language of the report (report.pdf, report.html, charts/).
+    #[arg(long, default_value = "en", value_name = "en|fr")]
+    pub lang: crate::report::Lang,
+    /// Write summary.json and the worklists only, not the report.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
@@ -44,6 +50,12 @@ pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
     let summary = pipeline::summary(&loaded, &scenario, a.scenario.as_deref(), &outcome);
     pipeline::write_assessment(&a.out, &loaded, &summary, &outcome)
         .map_err(super::pipeline_error)?;
+    // The report is rendered last, from the files just written, exactly as `hybridready report
+    // DIR` would: one code path, so both always agree.
+    if !a.no_report {
+        crate::report::render_dir(&a.out, a.lang, super::rule_docs(), None)
+            .map_err(|e| CliError::output(format!("cannot render the report: {e}")))?;
+    }
     super::report_refused(&loaded.ingested);
     // Input errors (2) win over error findings (1), so a pipeline can gate on the code.
     let refused = loaded.ingested.refused().next().is_some();

@@ -6,6 +6,7 @@ mod batch;
 mod generate;
 mod inspect;
 pub mod progress;
+mod report;
 mod rules;
 
 use clap::{Parser, Subcommand};
@@ -41,6 +42,9 @@ enum Command {
     /// Write a realistic synthetic directory (several domains, OUs, nested groups with a cycle,
     /// managers, SfB users, injected defects) in any export dialect, with a manifest.json.
     Generate(generate::GenerateArgs),
+    /// Re-render report.pdf, report.html and charts/ from a previous assess folder (e.g. in
+    /// another language), without reading the exports again.
+    Report(report::ReportArgs),
 }
 
 /// A failure the user can act on: one line saying what failed and where, then a hint.
@@ -104,6 +108,7 @@ pub fn main() -> ExitCode {
         Command::Rules(a) => rules::run_rules(a),
         Command::Explain(a) => rules::run_explain(a),
         Command::Generate(a) => generate::run(a),
+        Command::Report(a) => report::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -157,4 +162,19 @@ fn report_refused(ingested: &crate::ingest::Ingested) {
             ));
         }
     }
+}
+
+/// The rule documentation for the report's appendix, from the one rule catalogue.
+fn rule_docs() -> Vec<crate::report::RuleDoc> {
+    crate::rules::registry::all()
+        .iter()
+        .map(|r| crate::report::RuleDoc {
+            id: r.id.to_owned(),
+            severity: r.severity.as_str().to_owned(),
+            summary: r.summary.to_owned(),
+            explanation: r.explanation.to_owned(),
+            fix: r.fix.to_owned(),
+            source: r.source.to_owned(),
+        })
+        .collect()
 }

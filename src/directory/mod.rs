@@ -162,7 +162,7 @@ impl Adjacency {
 }
 
 /// Counts of the merged directory, as in `summary.json`'s `directory` section.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct DirectoryCounts {
     pub users: u64,
     pub groups: u64,

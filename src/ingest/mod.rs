@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Whether a file (or sheet) was read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InputStatus {
     Read,
@@ -39,7 +39,7 @@ pub enum InputStatus {
 }
 
 /// A column the table lacks, and what its absence leaves unchecked.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct MissingColumn {
     pub column: String,
     pub leaves_unchecked: String,

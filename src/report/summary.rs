@@ -4,27 +4,27 @@ use crate::directory::{Directory, DirectoryCounts};
 use crate::graph::DirectoryGraph;
 use crate::ingest::{InputReport, InputStatus, MissingColumn};
 use crate::rules::{Finding, Severity, registry};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Tool {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub name: String,
+    pub version: String,
 }
 
 impl Default for Tool {
     fn default() -> Self {
         Tool {
-            name: "hybridready",
-            version: env!("CARGO_PKG_VERSION"),
+            name: "hybridready".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
         }
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ScenarioRef {
     pub name: String,
     /// The scenario file, or `null` when the built-in defaults were used.
@@ -34,7 +34,7 @@ pub struct ScenarioRef {
 }
 
 /// One entry of `inputs[]`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct InputSummary {
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,7 +79,7 @@ impl From<&InputReport> for InputSummary {
 }
 
 /// The `directory` section.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DirectorySummary {
     #[serde(flatten)]
     pub counts: DirectoryCounts,
@@ -110,17 +110,19 @@ impl DirectorySummary {
 
 /// The `findings` section: counts of the rule findings. `by_rule` names every rule of the
 /// catalogue (zero included), so the shape does not depend on the data.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FindingsSummary {
     pub total: u64,
     /// Distinct objects with at least one `error` finding.
     pub objects_with_errors: u64,
-    pub by_rule: BTreeMap<&'static str, u64>,
-    pub by_severity: BTreeMap<&'static str, u64>,
+    pub by_rule: BTreeMap<String, u64>,
+    pub by_severity: BTreeMap<String, u64>,
 }
 
 impl FindingsSummary {
     pub fn new(findings: &[Finding]) -> Self {
+        // Counted on borrowed ids, then owned once per rule, so the cost per finding stays a map
+        // lookup without allocation.
         let mut by_rule: BTreeMap<&'static str, u64> =
             registry::all().iter().map(|r| (r.id, 0)).collect();
         let mut by_severity: BTreeMap<&'static str, u64> =
@@ -135,17 +137,20 @@ impl FindingsSummary {
         }
         with_errors.sort_unstable();
         with_errors.dedup();
+        let owned = |m: BTreeMap<&'static str, u64>| {
+            m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+        };
         FindingsSummary {
             total: findings.len() as u64,
             objects_with_errors: with_errors.len() as u64,
-            by_rule,
-            by_severity,
+            by_rule: owned(by_rule),
+            by_severity: owned(by_severity),
         }
     }
 }
 
 /// The whole file. Sections filled by later stages are omitted until they exist.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Summary {
     pub schema_version: u32,
     pub tool: Tool,
@@ -168,7 +173,7 @@ pub struct Summary {
 }
 
 /// The `sync` section: who syncs, and the Skype for Business coverage.
-#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct SyncSummary {
     pub in_scope: u64,
     pub synced: u64,
@@ -185,7 +190,7 @@ pub struct SyncSummary {
     pub by_ou: Vec<CoverageRow>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CoverageRow {
     pub name: String,
     pub sfb_users: u64,
@@ -195,7 +200,7 @@ pub struct CoverageRow {
 }
 
 /// The exact break figures at one point of the simulation (spec §6).
-#[derive(Clone, Copy, Debug, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct BreakCounts {
     pub online_users: u64,
     pub broken_pairs: u64,
@@ -203,7 +208,7 @@ pub struct BreakCounts {
     pub online_users_affected: u64,
 }
 
-#[derive(Clone, Copy, Debug, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Breaks {
     /// Right after the pilot move.
     pub pilot: BreakCounts,
@@ -211,7 +216,7 @@ pub struct Breaks {
     pub end: BreakCounts,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, serde::Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Pass,
@@ -220,7 +225,7 @@ pub enum Status {
 }
 
 /// One check of sfb-hybrid.md §7 (T01…, D01…, F01…, U01…, P01…) as evaluated.
-#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct CheckResult {
     pub id: String,
     pub status: Status,
@@ -236,7 +241,7 @@ pub struct CheckResult {
 }
 
 /// One deployment step (spec §7).
-#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct StepSummary {
     /// `tenant`, `domains`, `sync`, `federation`, `pilot`, `manage`.
     pub id: String,
@@ -247,7 +252,7 @@ pub struct StepSummary {
 }
 
 /// An on-premises SfB user left unsynchronised, with whom it would lose.
-#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct UnsyncedUser {
     pub sip_address: String,
     pub user_principal_name: String,

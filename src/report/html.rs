@@ -1,0 +1,1058 @@
+//! `report.html` and `comparison.html`: one self-contained file each (inline CSS, inline SVG, one
+//! small inline script for sorting and filtering; no network, enforced by a Content Security
+//! Policy), laid out from the same [`View`] as the PDF.
+//!
+//! Owns: HTML markup and escaping. Must not touch: wording (the view) or data.
+//!
+//! Every string that comes from the customer's directory goes through [`escape`] and sits in a
+//! `<bdi>` so a right-to-left name cannot reorder the text around it. The script reads cells with
+//! `textContent` and never writes markup, so nothing in the data can become code.
+
+use super::charts::{Chart, palette};
+use super::view::{CheckView, ComparisonView, View};
+use std::fmt::Write;
+
+/// Escapes text for HTML content and attribute values (and for XML).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters mean nothing in a report and are not allowed in XML.
+            c if c.is_control() && !matches!(c, '\n' | '\t') => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Customer data: escaped, isolated for bidirectional text.
+fn data(s: &str) -> String {
+    format!("<bdi>{}</bdi>", escape(s))
+}
+
+fn style() -> String {
+    let navy = palette::hex(palette::NAVY);
+    let green = palette::hex(palette::GREEN);
+    let amber = palette::hex(palette::AMBER);
+    let red = palette::hex(palette::RED);
+    let ink = palette::hex(palette::INK);
+    let muted = palette::hex(palette::MUTED);
+    format!(
+        r#"
+:root{{--navy:{navy};--green:{green};--amber:{amber};--red:{red};--ink:{ink};--muted:{muted};--line:#dde3e9;--zebra:#f3f6f9}}
+*{{box-sizing:border-box}}
+body{{margin:0;font-family:"DejaVu Sans",Verdana,"Segoe UI",Arial,sans-serif;font-size:14px;line-height:1.5;color:var(--ink);background:#eef1f4}}
+.page{{max-width:1040px;margin:0 auto;background:#fff;padding:0 40px 48px;box-shadow:0 0 12px rgba(0,0,0,.08)}}
+header.cover{{background:var(--navy);color:#fff;margin:0 -40px 24px;padding:32px 40px 28px}}
+header.cover .kind{{text-transform:uppercase;letter-spacing:.12em;font-size:12px;opacity:.8}}
+header.cover h1{{margin:6px 0 4px;font-size:30px;line-height:1.2}}
+header.cover .sub{{opacity:.9;margin:0 0 18px}}
+header.cover dl{{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}}
+header.cover dt{{opacity:.75}} header.cover dd{{margin:0;font-weight:bold}}
+nav.toc{{border-bottom:1px solid var(--line);padding:0 0 12px;margin-bottom:8px;font-size:13px}}
+nav.toc a{{color:var(--navy);margin-right:14px;text-decoration:none;white-space:nowrap}}
+h2{{color:var(--navy);font-size:22px;border-bottom:2px solid var(--navy);padding-bottom:4px;margin:36px 0 12px}}
+h3{{color:var(--navy);font-size:17px;margin:24px 0 8px}}
+h4{{font-size:14px;margin:16px 0 6px}}
+p.lead{{font-size:15px}}
+.muted{{color:var(--muted)}}
+.pill{{display:inline-block;border-radius:10px;padding:1px 9px;font-size:12px;font-weight:bold;color:#fff;white-space:nowrap}}
+.pill.pass{{background:var(--green)}} .pill.warn{{background:var(--amber)}} .pill.fail{{background:var(--red)}} .pill.none{{background:var(--muted)}}
+.verdict{{display:flex;gap:20px;align-items:center;border:1px solid var(--line);border-left:8px solid var(--muted);padding:14px 18px;margin:12px 0}}
+.verdict.pass{{border-left-color:var(--green)}} .verdict.warn{{border-left-color:var(--amber)}} .verdict.fail{{border-left-color:var(--red)}}
+.verdict .score{{font-size:30px;font-weight:bold;color:var(--navy);white-space:nowrap}}
+.tiles{{display:grid;grid-template-columns:repeat(4,1fr);gap:10px;margin:12px 0}}
+@media (max-width:700px){{.tiles{{grid-template-columns:repeat(2,1fr)}}}}
+.tile{{border:1px solid var(--line);border-top:4px solid var(--navy);padding:10px 12px}}
+.tile .v{{font-size:22px;font-weight:bold}} .tile .l{{font-size:12px;color:var(--muted)}}
+.tile.good{{border-top-color:var(--green)}} .tile.bad{{border-top-color:var(--red)}} .tile.warn{{border-top-color:var(--amber)}}
+.tile.good .v{{color:var(--green)}} .tile.bad .v{{color:var(--red)}}
+table{{border-collapse:collapse;width:100%;margin:8px 0 4px;font-size:13px}}
+th{{background:var(--navy);color:#fff;text-align:left;padding:6px 8px;font-weight:bold;vertical-align:bottom}}
+td{{padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}}
+tbody tr:nth-child(even){{background:var(--zebra)}}
+td.n,th.n{{text-align:right;white-space:nowrap}}
+table.data th{{cursor:pointer;user-select:none}}
+table.data th[aria-sort=ascending]::after{{content:" ▲";font-size:10px}}
+table.data th[aria-sort=descending]::after{{content:" ▼";font-size:10px}}
+.filter{{display:flex;gap:12px;align-items:center;margin:10px 0 0;font-size:12px;color:var(--muted)}}
+.filter input{{font:inherit;font-size:13px;padding:4px 8px;border:1px solid #b8c2cc;border-radius:4px;min-width:240px}}
+figure{{margin:14px 0}} figure svg{{width:100%;max-width:900px;height:auto;display:block}}
+ul.objects{{margin:4px 0 8px;padding-left:20px;font-size:12px}}
+.check{{border-left:3px solid var(--line);padding:2px 0 2px 12px;margin:10px 0}}
+.check.fail{{border-left-color:var(--red)}} .check.warn{{border-left-color:var(--amber)}}
+.mono{{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:11px;overflow-wrap:anywhere}}
+.rule{{border:1px solid var(--line);padding:8px 14px;margin:10px 0}}
+.rule h4{{margin:4px 0}}
+footer{{margin-top:40px;border-top:1px solid var(--line);padding-top:10px;font-size:12px;color:var(--muted)}}
+@media print{{body{{background:#fff}} .page{{box-shadow:none;max-width:none}} .filter,nav.toc{{display:none}} h2{{break-after:avoid}}}}
+"#
+    )
+}
+
+/// Sorting and filtering. Reads cells with textContent only: never parses or writes markup.
+const SCRIPT: &str = r#"
+(function(){
+  function val(td){var v=td.getAttribute('data-v');return v!==null?parseFloat(v):td.textContent.trim().toLowerCase();}
+  document.querySelectorAll('table.data').forEach(function(tb){
+    if(!tb.tHead||!tb.tBodies.length)return;
+    Array.prototype.forEach.call(tb.tHead.rows[0].cells,function(th,i){
+      th.addEventListener('click',function(){
+        var asc=th.getAttribute('aria-sort')!=='ascending';
+        Array.prototype.forEach.call(tb.tHead.rows[0].cells,function(o){o.removeAttribute('aria-sort');});
+        var rows=Array.prototype.slice.call(tb.tBodies[0].rows);
+        rows.sort(function(a,b){var x=val(a.cells[i]),y=val(b.cells[i]);
+          if(typeof x==='number'&&typeof y==='number')return asc?x-y:y-x;
+          return asc?String(x).localeCompare(String(y)):String(y).localeCompare(String(x));});
+        rows.forEach(function(r){tb.tBodies[0].appendChild(r);});
+        th.setAttribute('aria-sort',asc?'ascending':'descending');
+      });
+    });
+  });
+  document.querySelectorAll('input[data-filter]').forEach(function(inp){
+    var tb=document.getElementById(inp.getAttribute('data-filter'));
+    var out=document.getElementById(inp.getAttribute('data-filter')+'-count');
+    if(!tb)return;
+    inp.addEventListener('input',function(){
+      var q=inp.value.toLowerCase(),shown=0,rows=tb.tBodies[0].rows;
+      Array.prototype.forEach.call(rows,function(r){var ok=r.textContent.toLowerCase().indexOf(q)>=0;r.hidden=!ok;if(ok)shown++;});
+      if(out)out.textContent=out.getAttribute('data-template').replace('{shown}',shown).replace('{total}',rows.length);
+    });
+  });
+})();
+"#;
+
+/// A sortable, filterable table.
+struct Table<'a> {
+    id: String,
+    t: &'a View,
+    head: Vec<(String, bool)>,
+    rows: Vec<Vec<Cell>>,
+}
+
+enum Cell {
+    /// Customer data (escaped, in `<bdi>`).
+    Data(String),
+    /// Our own text (escaped).
+    Text(String),
+    /// A number: shown formatted, sorted by value.
+    Num(String, f64),
+    /// Trusted markup built here (status pills).
+    Html(String),
+}
+
+impl<'a> Table<'a> {
+    fn new(id: &str, t: &'a View, head: &[(&str, bool)]) -> Table<'a> {
+        Table {
+            id: id.into(),
+            t,
+            head: head
+                .iter()
+                .map(|(k, n)| (t.t.get(*k).cloned().unwrap_or_default(), *n))
+                .collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn render(&self, out: &mut String, filter: bool) {
+        if filter && self.rows.len() > 5 {
+            let tpl = self.t.t.get("html.rows_shown").cloned().unwrap_or_default();
+            let total = self.rows.len().to_string();
+            let _ = write!(
+                out,
+                r#"<div class="filter"><input type="search" data-filter="{id}" placeholder="{ph}" aria-label="{ph}"><span id="{id}-count" data-template="{tpl}">{shown}</span></div>"#,
+                id = escape(&self.id),
+                ph = escape(
+                    self.t
+                        .t
+                        .get("html.filter")
+                        .map(String::as_str)
+                        .unwrap_or("")
+                ),
+                tpl = escape(&tpl),
+                shown = escape(&tpl.replace("{shown}", &total).replace("{total}", &total)),
+            );
+        }
+        let _ = write!(
+            out,
+            r#"<table class="data" id="{}"><thead><tr>"#,
+            escape(&self.id)
+        );
+        for (h, n) in &self.head {
+            let _ = write!(
+                out,
+                "<th{}>{}</th>",
+                if *n { r#" class="n""# } else { "" },
+                escape(h)
+            );
+        }
+        out.push_str("</tr></thead><tbody>");
+        for r in &self.rows {
+            out.push_str("<tr>");
+            for c in r {
+                match c {
+                    Cell::Data(s) => {
+                        let _ = write!(out, r#"<td dir="auto">{}</td>"#, data(s));
+                    }
+                    Cell::Text(s) => {
+                        let _ = write!(out, "<td>{}</td>", escape(s));
+                    }
+                    Cell::Num(s, v) => {
+                        let _ = write!(out, r#"<td class="n" data-v="{v}">{}</td>"#, escape(s));
+                    }
+                    Cell::Html(s) => {
+                        let _ = write!(out, "<td>{s}</td>");
+                    }
+                }
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</tbody></table>");
+    }
+}
+
+fn pill(status: &str, label: &str) -> String {
+    let class = match status {
+        "pass" | "warn" | "fail" => status,
+        "error" => "fail",
+        "warning" => "warn",
+        _ => "none",
+    };
+    format!(r#"<span class="pill {class}">{}</span>"#, escape(label))
+}
+
+/// The number behind a formatted figure (for sorting): its digits.
+fn num_of(s: &str) -> f64 {
+    let digits: String = s
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .collect();
+    // Figures here are integers or percentages with one decimal in either locale.
+    let norm = if digits.contains(',')
+        && !digits.contains('.')
+        && digits.ends_with(|c: char| c.is_ascii_digit())
+        && digits
+            .rsplit(',')
+            .next()
+            .map(|x| x.len() == 1)
+            .unwrap_or(false)
+    {
+        digits.replace(',', ".")
+    } else {
+        digits.replace(',', "")
+    };
+    norm.parse().unwrap_or(0.0)
+}
+
+fn inline_svg(c: &Chart) -> String {
+    // plotters writes no XML declaration; strip one defensively so the SVG can sit inline.
+    let s = c.svg.trim_start();
+    let s = if s.starts_with("<?xml") {
+        s.find("?>").map(|i| &s[i + 2..]).unwrap_or(s)
+    } else {
+        s
+    };
+    format!(
+        r#"<figure role="img" aria-label="{}">{}</figure>"#,
+        escape(&c.title),
+        s
+    )
+}
+
+fn msg<'v>(v: &'v View, k: &str) -> &'v str {
+    v.t.get(k).map(String::as_str).unwrap_or("")
+}
+
+/// The whole readiness report.
+pub fn report(v: &View, charts: &[Chart]) -> String {
+    let chart = |key: &str| -> Option<String> {
+        let file = v
+            .charts
+            .get(key)?
+            .file
+            .trim_start_matches("charts/")
+            .to_string();
+        charts.iter().find(|c| c.file == file).map(inline_svg)
+    };
+    let mut o = String::with_capacity(256 * 1024);
+    let title = format!("{} · {}", msg(v, "report.title"), v.customer);
+    let _ = write!(
+        o,
+        r#"<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta name="generator" content="{tool}">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+<body>
+<div class="page">
+<header class="cover">
+<div class="kind">{kind}</div>
+<h1>{h1}</h1>
+<p class="sub">{sub}</p>
+<dl>
+<dt>{l_customer}</dt><dd dir="auto">{customer}</dd>
+<dt>{l_scenario}</dt><dd dir="auto">{scenario}</dd>
+<dt>{l_date}</dt><dd>{date}</dd>
+<dt>{l_tool}</dt><dd>{tool}</dd>
+</dl>
+</header>
+"#,
+        lang = escape(&v.lang),
+        tool = escape(&v.tool),
+        title = escape(&title),
+        style = style(),
+        kind = escape(msg(v, "report.kind")),
+        h1 = escape(msg(v, "report.title")),
+        sub = escape(msg(v, "report.subtitle")),
+        l_customer = escape(msg(v, "cover.customer")),
+        customer = data(&v.customer),
+        l_scenario = escape(msg(v, "cover.scenario")),
+        scenario = data(&v.scenario),
+        l_date = escape(msg(v, "cover.date")),
+        date = escape(&v.date),
+        l_tool = escape(msg(v, "cover.tool")),
+    );
+
+    // Table of contents.
+    let mut toc = vec![
+        ("exec", msg(v, "exec.title").to_string()),
+        ("steps", msg(v, "steps.title").to_string()),
+    ];
+    toc.push(("breaks", msg(v, "breaks.title").to_string()));
+    toc.push(("quality", msg(v, "quality.title").to_string()));
+    toc.push(("rules", msg(v, "rules.title").to_string()));
+    toc.push(("method", msg(v, "method.title").to_string()));
+    o.push_str(r#"<nav class="toc">"#);
+    for (id, label) in &toc {
+        let _ = write!(o, r##"<a href="#{id}">{}</a>"##, escape(label));
+    }
+    let _ = write!(
+        o,
+        r#"<noscript><span class="muted">{}</span></noscript></nav>"#,
+        escape(msg(v, "html.noscript"))
+    );
+
+    // Executive summary.
+    let _ = write!(
+        o,
+        r#"<section id="exec"><h2>{}</h2><div class="verdict {st}"><div><div class="muted">{}</div><div class="score">{}</div></div><div>{} <p class="lead">{}</p></div></div>"#,
+        escape(msg(v, "exec.title")),
+        escape(msg(v, "cover.score")),
+        escape(&v.score_text),
+        pill(&v.verdict.status, &v.verdict.label),
+        escape(&v.verdict.sentence),
+        st = escape(&v.verdict.status),
+    );
+    let _ = write!(
+        o,
+        "<h3>{}</h3><div class=\"tiles\">",
+        escape(msg(v, "exec.key_figures"))
+    );
+    for f in &v.figures {
+        let _ = write!(
+            o,
+            r#"<div class="tile {}"><div class="v">{}</div><div class="l">{}{}</div></div>"#,
+            escape(&f.tone),
+            escape(&f.value),
+            escape(&f.label),
+            f.note
+                .as_ref()
+                .map(|n| format!(" · {}", escape(n)))
+                .unwrap_or_default()
+        );
+    }
+    o.push_str("</div>");
+    let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "exec.steps")));
+    if v.steps.is_empty() {
+        let _ = write!(o, "<p>{}</p>", escape(msg(v, "exec.steps_none")));
+    } else {
+        let mut tb = Table::new(
+            "t-steps",
+            v,
+            &[
+                ("col.step", false),
+                ("col.status", false),
+                ("col.summary", false),
+            ],
+        );
+        for s in &v.steps {
+            tb.rows.push(vec![
+                Cell::Text(format!("{}. {}", s.n, s.title)),
+                Cell::Html(pill(&s.status, &s.status_label)),
+                Cell::Data(s.line.clone()),
+            ]);
+        }
+        tb.render(&mut o, false);
+    }
+    let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "exec.blockers")));
+    if v.top_blockers.is_empty() {
+        let _ = write!(o, "<p>{}</p>", escape(msg(v, "exec.blockers_none")));
+    } else {
+        let mut tb = Table::new(
+            "t-blockers",
+            v,
+            &[
+                ("col.status", false),
+                ("col.step", false),
+                ("col.check", false),
+                ("col.message", false),
+                ("col.objects", true),
+            ],
+        );
+        for b in &v.top_blockers {
+            tb.rows.push(vec![
+                Cell::Html(pill(&b.status, &b.status_label)),
+                Cell::Text(b.step.clone()),
+                Cell::Text(b.check.clone()),
+                Cell::Data(b.message.clone()),
+                Cell::Num(b.count.clone(), num_of(&b.count)),
+            ]);
+        }
+        tb.render(&mut o, false);
+    }
+    o.push_str("</section>");
+
+    // Steps.
+    let _ = write!(
+        o,
+        r#"<section id="steps"><h2>{}</h2><p>{}</p>"#,
+        escape(msg(v, "steps.title")),
+        escape(msg(v, "steps.intro"))
+    );
+    if let Some(c) = chart("readiness") {
+        o.push_str(&c);
+    }
+    for s in &v.steps {
+        let _ = write!(
+            o,
+            r#"<h3 id="step-{id}">{} {}</h3><p>{}</p>"#,
+            escape(&s.heading),
+            pill(&s.status, &s.status_label),
+            escape(&s.what),
+            id = escape(&s.id),
+        );
+        if !s.blockers.is_empty() {
+            let _ = write!(o, "<h4>{}</h4><ul>", escape(msg(v, "step.blockers")));
+            for b in &s.blockers {
+                let _ = write!(o, r#"<li dir="auto">{}</li>"#, data(b));
+            }
+            o.push_str("</ul>");
+        }
+        if s.checks.is_empty() {
+            let _ = write!(
+                o,
+                r#"<p class="muted">{}</p>"#,
+                escape(msg(v, "step.no_checks"))
+            );
+        } else {
+            let _ = write!(o, "<h4>{}</h4>", escape(msg(v, "step.checks")));
+            for c in &s.checks {
+                check_html(&mut o, v, c);
+            }
+        }
+        if s.id == "sync" {
+            sync_html(&mut o, v, &chart);
+        }
+        if s.id == "manage" {
+            waves_html(&mut o, v);
+        }
+    }
+    if !v.steps.iter().any(|s| s.id == "sync") {
+        sync_html(&mut o, v, &chart);
+    }
+    if !v.steps.iter().any(|s| s.id == "manage") {
+        waves_html(&mut o, v);
+    }
+    o.push_str("</section>");
+
+    // Communication breaks.
+    let _ = write!(
+        o,
+        r#"<section id="breaks"><h2>{}</h2><p>{}</p>"#,
+        escape(msg(v, "breaks.title")),
+        escape(msg(v, "breaks.intro"))
+    );
+    match &v.breaks {
+        Some(b) => {
+            if let Some(c) = chart("breaks") {
+                o.push_str(&c);
+            }
+            let mut tb = Table::new(
+                "t-breaks",
+                v,
+                &[
+                    ("breaks.metric", false),
+                    ("breaks.pilot", true),
+                    ("breaks.end", true),
+                ],
+            );
+            for r in &b.rows {
+                tb.rows.push(vec![
+                    Cell::Text(r.metric.clone()),
+                    Cell::Num(r.pilot.clone(), num_of(&r.pilot)),
+                    Cell::Num(r.end.clone(), num_of(&r.end)),
+                ]);
+            }
+            tb.render(&mut o, false);
+        }
+        None => {
+            let _ = write!(
+                o,
+                r#"<p class="muted">{}</p>"#,
+                escape(msg(v, "breaks.none"))
+            );
+        }
+    }
+    let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "breaks.top")));
+    match &v.unsynced.none {
+        Some(n) => {
+            let _ = write!(o, "<p>{}</p>", escape(n));
+        }
+        None => {
+            if let Some(c) = chart("unsynced") {
+                o.push_str(&c);
+            }
+            let _ = write!(
+                o,
+                r#"<p class="muted">{}</p>"#,
+                escape(msg(v, "breaks.top_note"))
+            );
+            let mut tb = Table::new(
+                "t-unsynced",
+                v,
+                &[
+                    ("col.sip", false),
+                    ("col.upn", false),
+                    ("col.reasons", false),
+                    ("col.impact_pilot", true),
+                    ("col.impact_end", true),
+                ],
+            );
+            for u in &v.unsynced.rows {
+                tb.rows.push(vec![
+                    Cell::Data(u.label.clone()),
+                    Cell::Data(u.upn.clone()),
+                    Cell::Data(u.reasons.clone()),
+                    Cell::Num(u.pilot.clone(), num_of(&u.pilot)),
+                    Cell::Num(u.end.clone(), u.end_n as f64),
+                ]);
+            }
+            tb.render(&mut o, true);
+        }
+    }
+    o.push_str("</section>");
+
+    // Data quality.
+    let q = &v.quality;
+    let _ = write!(
+        o,
+        r#"<section id="quality"><h2>{}</h2><p>{}</p><h3>{}</h3>"#,
+        escape(msg(v, "quality.title")),
+        escape(msg(v, "quality.intro")),
+        escape(msg(v, "quality.inputs"))
+    );
+    let mut tb = Table::new(
+        "t-inputs",
+        v,
+        &[
+            ("col.file", false),
+            ("col.status", false),
+            ("col.format", false),
+            ("col.encoding", false),
+            ("col.delimiter", false),
+            ("col.rows", true),
+            ("col.accepted", true),
+            ("col.merged", true),
+            ("col.rejected", true),
+            ("col.value_errors", true),
+            ("col.sha256", false),
+        ],
+    );
+    for i in &q.inputs {
+        let mut name = data(&i.name);
+        if let Some(r) = &i.refusal {
+            let _ = write!(
+                name,
+                r#"<br><span class="muted" dir="auto">{}</span>"#,
+                data(r)
+            );
+        }
+        tb.rows.push(vec![
+            Cell::Html(format!(r#"<span dir="auto">{name}</span>"#)),
+            Cell::Html(pill(
+                match i.status.as_str() {
+                    "read" => "pass",
+                    "refused" => "fail",
+                    _ => "none",
+                },
+                &i.status_label,
+            )),
+            Cell::Data(i.format.clone()),
+            Cell::Data(i.encoding.clone()),
+            Cell::Data(i.delimiter.clone()),
+            Cell::Num(i.rows.clone(), num_of(&i.rows)),
+            Cell::Num(i.accepted.clone(), num_of(&i.accepted)),
+            Cell::Num(i.merged.clone(), num_of(&i.merged)),
+            Cell::Num(i.rejected.clone(), num_of(&i.rejected)),
+            Cell::Num(i.value_errors.clone(), num_of(&i.value_errors)),
+            Cell::Html(format!(
+                r#"<span class="mono">{}</span>"#,
+                escape(&i.sha256)
+            )),
+        ]);
+    }
+    tb.render(&mut o, true);
+    let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "quality.missing")));
+    if q.missing.is_empty() {
+        let _ = write!(o, "<p>{}</p>", escape(msg(v, "quality.missing_none")));
+    } else {
+        let mut tb = Table::new(
+            "t-missing",
+            v,
+            &[
+                ("col.file", false),
+                ("col.column", false),
+                ("col.leaves_unchecked", false),
+            ],
+        );
+        for m in &q.missing {
+            tb.rows.push(vec![
+                Cell::Data(m.file.clone()),
+                Cell::Data(m.column.clone()),
+                Cell::Text(m.leaves_unchecked.clone()),
+            ]);
+        }
+        tb.render(&mut o, true);
+    }
+    let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "quality.directory")));
+    let mut tb = Table::new(
+        "t-directory",
+        v,
+        &[("col.figure", false), ("col.value_n", true)],
+    );
+    for (k, val) in &q.directory {
+        tb.rows.push(vec![
+            Cell::Text(k.clone()),
+            Cell::Num(val.clone(), num_of(val)),
+        ]);
+    }
+    tb.render(&mut o, false);
+    let _ = write!(o, "<h4>{}</h4>", escape(msg(v, "quality.cycles")));
+    if q.cycles.is_empty() {
+        let _ = write!(o, "<p>{}</p>", escape(msg(v, "quality.cycles_none")));
+    } else {
+        o.push_str(r#"<ul class="objects">"#);
+        for c in &q.cycles {
+            let _ = write!(o, r#"<li dir="auto">{}</li>"#, data(c));
+        }
+        o.push_str("</ul>");
+        if let Some(m) = &q.cycles_more {
+            let _ = write!(o, r#"<p class="muted">{}</p>"#, escape(m));
+        }
+    }
+    o.push_str("</section>");
+
+    // Appendix A: rules.
+    let _ = write!(
+        o,
+        r#"<section id="rules"><h2>{}</h2>"#,
+        escape(msg(v, "rules.title"))
+    );
+    if v.rules.is_empty() {
+        let _ = write!(o, "<p>{}</p>", escape(msg(v, "rules.none")));
+    } else {
+        let _ = write!(o, "<p>{}</p>", escape(msg(v, "rules.intro")));
+    }
+    for r in &v.rules {
+        let _ = write!(
+            o,
+            r#"<div class="rule" id="rule-{id}"><h4>{id_t} · {sev} · {count}</h4>"#,
+            id = escape(&r.id),
+            id_t = escape(&r.id),
+            sev = escape(&r.severity_label),
+            count = escape(&r.count),
+        );
+        if r.documented {
+            let _ = write!(
+                o,
+                "<p><strong>{}</strong></p><p><em>{}.</em> {}</p><p><em>{}.</em> {}</p><p class=\"muted\"><em>{}.</em> {}</p>",
+                escape(&r.summary),
+                escape(msg(v, "rules.why")),
+                escape(&r.explanation),
+                escape(msg(v, "rules.fix")),
+                escape(&r.fix),
+                escape(msg(v, "rules.source")),
+                source_html(&r.source),
+            );
+        } else {
+            let _ = write!(
+                o,
+                r#"<p class="muted">{}</p>"#,
+                escape(msg(v, "rules.undocumented"))
+            );
+        }
+        o.push_str("</div>");
+    }
+    o.push_str("</section>");
+
+    // Appendix B: method.
+    let _ = write!(
+        o,
+        r#"<section id="method"><h2>{}</h2>"#,
+        escape(msg(v, "method.title"))
+    );
+    for p in &v.method {
+        let _ = write!(o, "<h4>{}</h4><p>{}</p>", escape(&p.title), escape(&p.text));
+    }
+    let _ = write!(
+        o,
+        r#"</section><footer>{} · {} · {} · {}</footer></div><script>{SCRIPT}</script></body></html>"#,
+        escape(msg(v, "report.header")),
+        data(&v.customer),
+        escape(&v.date),
+        escape(msg(v, "report.footer.confidential")),
+    );
+    o.push('\n');
+    o
+}
+
+/// A rule's source: a link when it is a web address (from the rules catalogue, not the
+/// customer's data).
+fn source_html(s: &str) -> String {
+    if s.starts_with("https://") && !s.contains(char::is_whitespace) {
+        format!(
+            r#"<a href="{0}" rel="noopener noreferrer">{0}</a>"#,
+            escape(s)
+        )
+    } else {
+        escape(s)
+    }
+}
+
+fn check_html(o: &mut String, v: &View, c: &CheckView) {
+    let _ = write!(
+        o,
+        r#"<div class="check {st}"><div>{} <strong>{}</strong> {}</div><div dir="auto">{}</div>"#,
+        pill(&c.status, &c.status_label),
+        escape(&c.id),
+        escape(&c.title),
+        data(&c.message),
+        st = escape(&c.status),
+    );
+    if !c.objects.is_empty() {
+        let _ = write!(
+            o,
+            r#"<div class="muted">{}</div><ul class="objects">"#,
+            escape(
+                &v.t.get("step.objects")
+                    .cloned()
+                    .unwrap_or_default()
+                    .replace("{check}", &c.id)
+            )
+        );
+        for ob in &c.objects {
+            let _ = write!(o, r#"<li dir="auto">{}</li>"#, data(ob));
+        }
+        o.push_str("</ul>");
+        if let Some(m) = &c.objects_more {
+            let _ = write!(o, r#"<div class="muted">{}</div>"#, escape(m));
+        }
+    }
+    o.push_str("</div>");
+}
+
+fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
+    let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "sync.title")));
+    match &v.sync {
+        None => {
+            let _ = write!(o, r#"<p class="muted">{}</p>"#, escape(msg(v, "sync.none")));
+        }
+        Some(s) => {
+            let _ = write!(
+                o,
+                r#"<p class="lead">{}</p><p>{}</p>"#,
+                escape(&s.sentence),
+                escape(&s.in_scope)
+            );
+            for (key, rows, title, id) in [
+                (
+                    "coverage_domain",
+                    &s.domains,
+                    msg(v, "sync.by_domain").to_string(),
+                    "t-domains",
+                ),
+                ("coverage_ou", &s.ous, s.ous_title.clone(), "t-ous"),
+            ] {
+                if rows.is_empty() {
+                    continue;
+                }
+                let _ = write!(o, "<h4>{}</h4>", escape(&title));
+                if let Some(c) = chart(key) {
+                    o.push_str(&c);
+                }
+                let mut tb = Table::new(
+                    id,
+                    v,
+                    &[
+                        (
+                            if key == "coverage_ou" {
+                                "col.ou"
+                            } else {
+                                "col.domain"
+                            },
+                            false,
+                        ),
+                        ("col.sfb_users", true),
+                        ("col.synced", true),
+                        ("col.out_of_scope", true),
+                        ("col.blocked", true),
+                        ("col.coverage", true),
+                    ],
+                );
+                for r in rows {
+                    tb.rows.push(vec![
+                        Cell::Data(r.name.clone()),
+                        Cell::Num(r.sfb_users.clone(), num_of(&r.sfb_users)),
+                        Cell::Num(r.synced.clone(), num_of(&r.synced)),
+                        Cell::Num(r.out_of_scope.clone(), num_of(&r.out_of_scope)),
+                        Cell::Num(r.blocked.clone(), num_of(&r.blocked)),
+                        Cell::Num(r.coverage.clone(), num_of(&r.coverage)),
+                    ]);
+                }
+                tb.render(o, true);
+            }
+            if !s.reasons.is_empty() {
+                let _ = write!(o, "<h4>{}</h4>", escape(msg(v, "sync.reasons")));
+                let mut tb = Table::new(
+                    "t-reasons",
+                    v,
+                    &[("sync.reason", false), ("col.count", true)],
+                );
+                for (r, n) in &s.reasons {
+                    tb.rows
+                        .push(vec![Cell::Data(r.clone()), Cell::Num(n.clone(), num_of(n))]);
+                }
+                tb.render(o, false);
+            }
+        }
+    }
+    // Attribute findings.
+    let f = &v.findings;
+    let _ = write!(
+        o,
+        "<h3>{}</h3><p>{}</p>",
+        escape(msg(v, "findings.title")),
+        escape(&f.sentence)
+    );
+    if !f.any {
+        return;
+    }
+    if let Some(c) = chart("findings") {
+        o.push_str(&c);
+    }
+    let _ = write!(o, "<h4>{}</h4>", escape(msg(v, "findings.by_rule")));
+    let mut tb = Table::new(
+        "t-rules",
+        v,
+        &[
+            ("col.rule", false),
+            ("col.severity", false),
+            ("col.effect", false),
+            ("col.count", true),
+            ("col.summary", false),
+            ("findings.examples", false),
+        ],
+    );
+    for r in &f.rules {
+        let mut ex = r
+            .examples
+            .iter()
+            .map(|e| data(e))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        if let Some(m) = &r.more {
+            let _ = write!(ex, r#"<br><span class="muted">{}</span>"#, escape(m));
+        }
+        tb.rows.push(vec![
+            Cell::Html(format!(r##"<a href="#rule-{0}">{0}</a>"##, escape(&r.id))),
+            Cell::Html(pill(&r.severity, &r.severity_label)),
+            Cell::Text(r.effect_label.clone()),
+            Cell::Num(r.count.clone(), r.count_n as f64),
+            Cell::Text(r.summary.clone()),
+            Cell::Html(format!(r#"<span dir="auto" class="mono">{ex}</span>"#)),
+        ]);
+    }
+    tb.render(o, true);
+    let _ = write!(o, "<h4>{}</h4>", escape(&f.sample_caption));
+    let mut tb = Table::new(
+        "t-findings",
+        v,
+        &[
+            ("col.rule", false),
+            ("col.severity", false),
+            ("col.object", false),
+            ("col.attribute", false),
+            ("col.value", false),
+            ("col.suggested", false),
+            ("col.message", false),
+        ],
+    );
+    for r in &f.sample {
+        tb.rows.push(vec![
+            Cell::Text(r.rule.clone()),
+            Cell::Html(pill(&r.severity, &r.severity_label)),
+            Cell::Data(r.object.clone()),
+            Cell::Data(r.attribute.clone()),
+            Cell::Data(r.value.clone()),
+            Cell::Data(r.suggested.clone()),
+            Cell::Data(r.message.clone()),
+        ]);
+    }
+    tb.render(o, true);
+}
+
+fn waves_html(o: &mut String, v: &View) {
+    let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "waves.title")));
+    match &v.waves {
+        None => {
+            let _ = write!(
+                o,
+                r#"<p class="muted">{}</p>"#,
+                escape(msg(v, "waves.none"))
+            );
+        }
+        Some(w) => {
+            let _ = write!(o, "<p>{}</p>", escape(&w.sentence));
+            let mut tb = Table::new("t-waves", v, &[("col.wave", false), ("col.users", true)]);
+            for (k, n) in &w.rows {
+                tb.rows
+                    .push(vec![Cell::Data(k.clone()), Cell::Num(n.clone(), num_of(n))]);
+            }
+            tb.render(o, true);
+        }
+    }
+}
+
+/// The comparison report of a batch.
+pub fn comparison(v: &ComparisonView, chart: Option<&Chart>) -> String {
+    let t = |k: &str| v.t.get(k).map(String::as_str).unwrap_or("");
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        r#"<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+<body><div class="page">
+<header class="cover"><div class="kind">{kind}</div><h1>{title}</h1><dl><dt>{l_date}</dt><dd>{date}</dd><dt>{l_tool}</dt><dd>{tool}</dd></dl></header>
+<p>{intro}</p>
+"#,
+        lang = escape(&v.lang),
+        title = escape(t("cmp.title")),
+        style = style(),
+        kind = escape(t("report.title")),
+        l_date = escape(t("cover.date")),
+        date = escape(&v.date),
+        l_tool = escape(t("cover.tool")),
+        tool = escape(&v.tool),
+        intro = escape(t("cmp.intro")),
+    );
+    if v.rows.is_empty() {
+        let _ = write!(o, "<p>{}</p>", escape(t("cmp.none")));
+    }
+    if let Some(c) = chart {
+        o.push_str(&inline_svg(c));
+    }
+    let _ = write!(
+        o,
+        r#"<table class="data" id="t-variants"><thead><tr><th>{}</th>"#,
+        escape(t("col.variant"))
+    );
+    for k in [
+        "cmp.coverage",
+        "cmp.sfb_unsynced",
+        "cmp.broken_pilot",
+        "cmp.broken_end",
+        "cmp.blockers",
+        "cmp.score",
+    ] {
+        let _ = write!(o, r#"<th class="n">{}</th>"#, escape(t(k)));
+    }
+    for s in &v.step_titles {
+        let _ = write!(o, "<th>{}</th>", escape(s));
+    }
+    o.push_str("</tr></thead><tbody>");
+    for r in &v.rows {
+        let _ = write!(o, r#"<tr><td dir="auto">{}</td>"#, data(&r.name));
+        for (k, val) in [
+            &r.coverage,
+            &r.sfb_unsynced,
+            &r.broken_pilot,
+            &r.broken_end,
+            &r.blockers,
+            &r.score,
+        ]
+        .iter()
+        .enumerate()
+        {
+            let b = r.best.get(k).copied().unwrap_or(false);
+            let _ = write!(
+                o,
+                r#"<td class="n" data-v="{}">{}{}{}</td>"#,
+                num_of(val),
+                if b { "<strong>" } else { "" },
+                escape(val),
+                if b { "</strong>" } else { "" }
+            );
+        }
+        for (st, label) in &r.steps {
+            let _ = write!(o, "<td>{}</td>", pill(st, label));
+        }
+        o.push_str("</tr>");
+    }
+    let _ = write!(
+        o,
+        r#"</tbody></table><footer>{} · {}</footer></div><script>{SCRIPT}</script></body></html>"#,
+        escape(t("report.header")),
+        escape(&v.date)
+    );
+    o.push('\n');
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_makes_markup_inert() {
+        assert_eq!(
+            escape(r#"<script>alert("x")</script> & 'y'"#),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+        assert_eq!(escape("a\u{0}b"), "a\u{fffd}b");
+    }
+
+    #[test]
+    fn numbers_for_sorting() {
+        assert_eq!(num_of("1,234"), 1234.0);
+        assert_eq!(num_of("1\u{202f}234"), 1234.0);
+        assert_eq!(num_of("87.5%"), 87.5);
+        assert_eq!(num_of("87,5\u{a0}%"), 87.5);
+    }
+}

@@ -1,0 +1,2 @@
+pub mod pdf_text;
+pub mod report_fixture;
