@@ -299,7 +299,12 @@ mod tests {
         let ek: Vec<_> = en.keys().collect();
         let fk: Vec<_> = fr.keys().collect();
         let only_en: Vec<_> = ek.iter().filter(|k| fr.opt(k).is_none()).collect();
-        let only_fr: Vec<_> = fk.iter().filter(|k| en.opt(k).is_none()).collect();
+        // `msg.*` (check messages) exist only in the other languages: the English ones are the
+        // simulation's templates, checked below.
+        let only_fr: Vec<_> = fk
+            .iter()
+            .filter(|k| !k.starts_with("msg.") && en.opt(k).is_none())
+            .collect();
         assert!(only_en.is_empty(), "keys missing in fr.txt: {only_en:?}");
         assert!(only_fr.is_empty(), "keys missing in en.txt: {only_fr:?}");
         let holes = |s: &str| {
@@ -318,6 +323,28 @@ mod tests {
                 "placeholders differ for {k}"
             );
             assert!(!en.get(k).is_empty() && !fr.get(k).is_empty(), "{k} empty");
+        }
+        // Every check message the simulation can produce has its French template, with the
+        // same placeholders.
+        for (key, english) in crate::sim::checks::message_templates() {
+            let french = fr
+                .opt(&format!("msg.{key}"))
+                .unwrap_or_else(|| panic!("msg.{key} missing in fr.txt"));
+            assert_eq!(
+                holes(english),
+                holes(french),
+                "placeholders differ for msg.{key}"
+            );
+        }
+        let templates: Vec<&str> = crate::sim::checks::message_templates()
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        for k in fk.iter().filter_map(|k| k.strip_prefix("msg.")) {
+            assert!(
+                templates.contains(&k),
+                "msg.{k} in fr.txt matches no check template"
+            );
         }
     }
 

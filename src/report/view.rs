@@ -288,6 +288,46 @@ pub fn check_title(t: &Catalog, id: &str) -> String {
     t.opt(&format!("check.{id}")).unwrap_or("").to_string()
 }
 
+/// What a check found, in the report's language: its template `msg.<key>` from the catalogue
+/// filled with the check's arguments. The simulation's own English text is the fallback, for a
+/// template a later version adds before the catalogue has it (and it is the English catalogue:
+/// `msg.*` keys live only in the other languages).
+pub fn check_message(t: &Catalog, c: &CheckResult) -> String {
+    match t.opt(&format!("msg.{}", c.key)) {
+        Some(template) => {
+            let mut s = template.to_string();
+            for (name, value) in &c.args {
+                s = s.replace(&format!("{{{name}}}"), value);
+            }
+            s
+        }
+        None => c.message.clone(),
+    }
+}
+
+/// A step's blockers in the report's language: one line per failing check, as the simulation
+/// words them (`ID: message`), plus any blocker with no check behind it.
+fn step_blockers(t: &Catalog, st: &StepSummary) -> Vec<String> {
+    let from_checks = st
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| (format!("{}: ", c.id), c));
+    let mut out: Vec<String> = Vec::new();
+    let mut covered: Vec<&str> = Vec::new();
+    for (prefix, c) in from_checks {
+        out.push(format!("{prefix}{}", check_message(t, c)));
+        covered.push(&c.id);
+    }
+    for b in &st.blockers {
+        let id = b.split(':').next().unwrap_or_default();
+        if !covered.contains(&id) {
+            out.push(b.clone());
+        }
+    }
+    out
+}
+
 fn objects_text(t: &Catalog, n: u64) -> String {
     if n == 1 {
         t.get("exec.object").to_string()
@@ -714,7 +754,7 @@ fn check_view(t: &Catalog, c: &CheckResult) -> CheckView {
         title: check_title(t, &c.id),
         status: status_str(c.status).into(),
         status_label: check_status_label(t, c.status),
-        message: c.message.clone(),
+        message: check_message(t, c),
         count: if c.object_count == 0 {
             String::new()
         } else {
@@ -740,7 +780,7 @@ fn step_view(t: &Catalog, n: usize, st: &StepSummary) -> StepView {
         (_, Some(c)) => {
             let title = check_title(t, &c.id);
             let name = if title.is_empty() {
-                c.message.clone()
+                check_message(t, c)
             } else {
                 // Check titles state the requirement; the prefix says it is not met.
                 let key = if c.status == Status::Fail {
@@ -756,7 +796,7 @@ fn step_view(t: &Catalog, n: usize, st: &StepSummary) -> StepView {
                 name
             }
         }
-        (_, None) => st.blockers.first().cloned().unwrap_or_default(),
+        (_, None) => step_blockers(t, st).into_iter().next().unwrap_or_default(),
     };
     StepView {
         n,
@@ -770,7 +810,7 @@ fn step_view(t: &Catalog, n: usize, st: &StepSummary) -> StepView {
             .unwrap_or("")
             .to_string(),
         line,
-        blockers: st.blockers.clone(),
+        blockers: step_blockers(t, st),
         checks: st.checks.iter().map(|c| check_view(t, c)).collect(),
     }
 }
@@ -854,7 +894,9 @@ fn top_blockers(t: &Catalog, steps: &[StepSummary]) -> Vec<BlockerView> {
                     }
                 })
                 .unwrap_or_default(),
-            message: c.text.to_string(),
+            message: c
+                .check
+                .map_or_else(|| c.text.to_string(), |k| check_message(t, k)),
             count: if c.count > 0 {
                 objects_text(t, c.count)
             } else {

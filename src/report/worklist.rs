@@ -95,6 +95,10 @@ fn header(
 /// each with its header frozen and an autofilter.
 pub fn xlsx_bytes(dir: &Directory, findings: &[Finding]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
+    // The creation date is the report's generation time, so SOURCE_DATE_EPOCH makes the
+    // workbook byte-identical across runs, like the PDF.
+    let created = rust_xlsxwriter::ExcelDateTime::from_timestamp(super::i18n::generation_time())?;
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
     let bold = Format::new().set_bold();
 
     let summary = book.add_worksheet();

@@ -82,6 +82,12 @@ pub fn def(id: &str) -> Option<&'static CheckDef> {
     CHECKS.iter().find(|c| c.id == id)
 }
 
+/// Every message template, `(key, English text)`: the report's other languages translate them
+/// under `msg.<key>`.
+pub fn message_templates() -> &'static [(&'static str, &'static str)] {
+    TEMPLATES
+}
+
 /// English templates for `summary.json`; `{name}` is replaced by an argument.
 const TEMPLATES: &[(&str, &str)] = &[
     ("missing", "not provided: {what}"),
