@@ -297,12 +297,193 @@ pub fn check_message(t: &Catalog, c: &CheckResult) -> String {
         Some(template) => {
             let mut s = template.to_string();
             for (name, value) in &c.args {
-                s = s.replace(&format!("{{{name}}}"), value);
+                let value = match name.as_str() {
+                    "reasons" => counted_phrases(t, value),
+                    // One phrase, or a list of them joined with ", " by the simulation.
+                    "what" => match phrase(t, value) {
+                        whole if whole != *value => whole,
+                        _ => value
+                            .split(", ")
+                            .map(|w| phrase(t, w))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    },
+                    "detail" => phrase(t, value),
+                    _ => value.clone(),
+                };
+                s = s.replace(&format!("{{{name}}}"), &value);
             }
             s
         }
         None => c.message.clone(),
     }
+}
+
+/// The simulation's reason phrases (why an object does not synchronise, why a user cannot
+/// move), each with the catalogue key that words it in the other languages; `{x}` is the part
+/// kept as is (a rule id, a domain, a check id). English shows the simulation's own words.
+pub const PHRASES: &[(&str, &str)] = &[
+    ("excluded by {x}", "phrase.excluded_by"),
+    ("blocked by {x}", "phrase.blocked_by"),
+    ("domain filter", "phrase.domain_filter"),
+    (
+        "OU filter (not in an included OU)",
+        "phrase.ou_not_included",
+    ),
+    ("OU filter (excluded OU)", "phrase.ou_excluded"),
+    (
+        "group filter (not a direct member)",
+        "phrase.group_filter",
+    ),
+    ("attribute filter", "phrase.attribute_filter"),
+    ("not synchronised (U01)", "phrase.not_synced"),
+    ("no SIP address (U03)", "phrase.no_sip"),
+    (
+        "SIP domain {x} not verified in the tenant (D01)",
+        "phrase.sip_domain_unverified",
+    ),
+    ("SIP domain {x} disabled online (U07)", "phrase.sip_domain_disabled"),
+    (
+        "no Teams / Skype for Business Online (Plan 2) licence (U04)",
+        "phrase.no_licence",
+    ),
+    (
+        "Enterprise Voice without a Teams Phone licence (U05)",
+        "phrase.no_phone_licence",
+    ),
+    ("tenant-level blocker {x}", "phrase.tenant_blocker"),
+    ("not a Skype for Business user", "phrase.not_sfb"),
+    ("already online", "phrase.already_online"),
+    // What a "not provided" check needed, and the detail of a passed one.
+    (
+        "tenant.tenants (how many tenants are paired)",
+        "phrase.need_tenants",
+    ),
+    (
+        "SIP addresses (msRTCSIP-PrimaryUserAddress or a Get-CsUser export)",
+        "phrase.need_sip",
+    ),
+    ("mail or proxyAddresses", "phrase.need_mail"),
+    (
+        "federation.hybrid_forests (how many SfB forests sync to the tenant)",
+        "phrase.need_forests",
+    ),
+    (
+        "sync.resource_forest, or msRTCSIP-OriginatorSID in the exports",
+        "phrase.need_resource_forest",
+    ),
+    (
+        "sync.database (localdb or sql) for more than 100,000 objects",
+        "phrase.need_database",
+    ),
+    (
+        "federation.server_versions with builds",
+        "phrase.need_builds",
+    ),
+    ("builds of {x}", "phrase.need_builds_of"),
+    (
+        "federation.federation_edge_version (hybrid voice is wanted)",
+        "phrase.need_edge_version",
+    ),
+    (
+        "dns.sip_federation_srv (SIP domains whose _sipfederationtls._tcp SRV points to the Access Edge)",
+        "phrase.need_srv",
+    ),
+    (
+        "licences: a Licenses column, or licenses.teams_and_sfbo_assigned",
+        "phrase.need_licences",
+    ),
+    (
+        "licenses.phone_system_assigned ({x} Enterprise Voice user(s) to move)",
+        "phrase.need_phone",
+    ),
+    ("affinity.delegates (a delegates file)", "phrase.need_delegates"),
+    (
+        "online users without an AD object cannot appear in AD exports: compare with a Get-CsOnlineUser export",
+        "phrase.need_online_users",
+    ),
+    (
+        "tenant.global_upgrade_policy, or a TeamsUpgradePolicy column",
+        "phrase.need_upgrade_policy",
+    ),
+    (
+        "contact counts per user (SfB Online keeps at most 250 contacts)",
+        "phrase.need_contact_counts",
+    ),
+    (
+        "per-user coexistence modes (TeamsUpgradePolicy)",
+        "phrase.need_user_modes",
+    ),
+    ("tenant.name or tenant.initial_domain", "phrase.need_tenant_name"),
+    ("allowed_domains on both sides", "phrase.need_allowed"),
+    ("blocked_domains on both sides", "phrase.need_blocked"),
+    (
+        "single forest: no resource-forest model",
+        "phrase.single_forest",
+    ),
+    (
+        "no resource-forest user (msRTCSIP-OriginatorSID is empty)",
+        "phrase.no_resource_forest_user",
+    ),
+    (
+        "{x} resource-forest user(s) match their account SIDs",
+        "phrase.resource_forest_ok",
+    ),
+    ("hybrid voice on {x}", "phrase.hybrid_voice_on"),
+    ("hybrid voice is not planned", "phrase.no_hybrid_voice"),
+    ("every user to move has licences", "phrase.licences_ok"),
+    ("licences assigned (scenario)", "phrase.licences_scenario"),
+    ("no Enterprise Voice user to move", "phrase.no_ev"),
+    (
+        "{x} Enterprise Voice user(s) hold Teams Phone",
+        "phrase.ev_ok",
+    ),
+    (
+        "moves go to Teams: the 250-contact limit of SfB Online does not apply",
+        "phrase.contacts_teams",
+    ),
+    ("per-user modes given", "phrase.user_modes_given"),
+    // The assumptions made where the scenario is silent.
+    ("sync: every domain is synced", "phrase.default_domains"),
+    ("sync: whole domains (no OU filter)", "phrase.default_ous"),
+    (
+        "tenant: no verified domain given, so nothing is verified yet",
+        "phrase.default_verified",
+    ),
+    ("pilot: none", "phrase.default_pilot"),
+];
+
+/// One reason phrase in the report's language (unchanged when it is no known phrase).
+pub fn phrase(t: &Catalog, s: &str) -> String {
+    if t.lang == Lang::En {
+        return s.to_string();
+    }
+    for (pattern, key) in PHRASES {
+        let x = match pattern.split_once("{x}") {
+            Some((pre, post)) => s
+                .strip_prefix(pre)
+                .and_then(|r| r.strip_suffix(post))
+                .filter(|x| !x.is_empty()),
+            None => (s == *pattern).then_some(""),
+        };
+        if let (Some(x), Some(text)) = (x, t.opt(key)) {
+            return text.replace("{x}", x);
+        }
+    }
+    s.to_string()
+}
+
+/// A counted list of reason phrases (`phrase (n), phrase (n), …`) in the report's language.
+fn counted_phrases(t: &Catalog, list: &str) -> String {
+    list.split(", ")
+        .map(|item| match item.rsplit_once(" (") {
+            Some((p, n)) if n.strip_suffix(')').is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit())) => {
+                format!("{} ({n}", phrase(t, p))
+            }
+            _ => phrase(t, item),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A step's blockers in the report's language: one line per failing check, as the simulation
@@ -334,6 +515,77 @@ fn objects_text(t: &Catalog, n: u64) -> String {
     } else {
         t.fmt("exec.objects", &[("count", &t.int(n))])
     }
+}
+
+/// How the report names each input: its path below the folder all inputs share (so the same
+/// file name exported three ways stays three distinct names: `ps51/users.csv`,
+/// `excel-fr/users.csv`), with the sheet of a workbook in brackets. The consultant's own folder
+/// layout above that means nothing to the customer.
+fn input_names(inputs: &[super::summary::InputSummary]) -> Vec<String> {
+    let split = |p: &str| -> Vec<String> { p.split(['/', '\\']).map(str::to_string).collect() };
+    let dirs: Vec<Vec<String>> = inputs
+        .iter()
+        .map(|i| {
+            let mut parts = split(&i.path);
+            parts.pop();
+            parts
+        })
+        .collect();
+    let common = dirs.iter().skip(1).fold(dirs.first().map_or(0, Vec::len), |n, d| {
+        n.min(
+            dirs[0]
+                .iter()
+                .zip(d)
+                .take_while(|(a, b)| a == b)
+                .count(),
+        )
+    });
+    inputs
+        .iter()
+        .map(|i| {
+            let rel = split(&i.path)[common..].join("/");
+            match &i.sheet {
+                Some(sh) => format!("{rel} [{sh}]"),
+                None => rel,
+            }
+        })
+        .collect()
+}
+
+/// Rule documentation is written for the terminal and markdown (`hybridready explain`, `rules
+/// --format markdown`): its code spans lose their backticks here, keeping what they quote
+/// (a span opened by two backticks may quote a backtick itself).
+fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('`') {
+        out.push_str(&rest[..start]);
+        let run = rest[start..].bytes().take_while(|&b| b == b'`').count();
+        let fence = &rest[start..start + run];
+        let after = &rest[start + run..];
+        // The closing run has exactly the opening's length.
+        let close = after.match_indices(fence).find(|&(i, _)| {
+            !after[i + run..].starts_with('`') && (i == 0 || !after[..i].ends_with('`'))
+        });
+        match close {
+            Some((i, _)) => {
+                let inner = &after[..i];
+                let inner = if inner.len() > 2 && inner.starts_with(' ') && inner.ends_with(' ') {
+                    &inner[1..inner.len() - 1]
+                } else {
+                    inner
+                };
+                out.push_str(inner);
+                rest = &after[i + run..];
+            }
+            None => {
+                out.push_str(fence);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn file_name(path: &str) -> String {
@@ -446,15 +698,14 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
     };
 
     const COVER_INPUTS: usize = 8;
+    let names = input_names(&s.inputs);
     let cover_inputs = s
         .inputs
         .iter()
+        .zip(&names)
         .take(COVER_INPUTS)
-        .map(|i| CoverInput {
-            name: match &i.sheet {
-                Some(sh) => format!("{} [{}]", file_name(&i.path), sh),
-                None => file_name(&i.path),
-            },
+        .map(|(i, name)| CoverInput {
+            name: name.clone(),
             detail: format!(
                 "{} · {} {}",
                 i.format,
@@ -524,7 +775,7 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
             reasons: reasons
                 .into_iter()
                 .take(50)
-                .map(|(r, n)| (r.clone(), t.int(*n)))
+                .map(|(r, n)| (phrase(t, r), t.int(*n)))
                 .collect(),
         }
     });
@@ -574,7 +825,11 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
                 reasons: if u.reasons.is_empty() {
                     t.get("breaks.reasons_none").to_string()
                 } else {
-                    u.reasons.join("; ")
+                    u.reasons
+                        .iter()
+                        .map(|r| phrase(t, r))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 },
                 pilot: t.int(u.impact_after_pilot),
                 end: t.int(u.impact),
@@ -652,7 +907,12 @@ pub fn build(input: &ReportInput, lang: Lang) -> Result<(View, Vec<Chart>), Stri
         },
         cover_inputs,
         cover_inputs_more,
-        assumptions: s.scenario.defaults_used.clone(),
+        assumptions: s
+            .scenario
+            .defaults_used
+            .iter()
+            .map(|a| phrase(t, a))
+            .collect(),
         figures,
         steps,
         top_blockers,
@@ -986,19 +1246,18 @@ fn findings_view(t: &Catalog, input: &ReportInput) -> FindingsView {
 fn quality_view(t: &Catalog, input: &ReportInput) -> QualityView {
     let s = &input.summary;
     let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "–".into());
+    let names = input_names(&s.inputs);
     let inputs = s
         .inputs
         .iter()
-        .map(|i| {
+        .zip(&names)
+        .map(|(i, name)| {
             let status = serde_json::to_value(i.status)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default();
             InputRow {
-                name: match &i.sheet {
-                    Some(sh) => format!("{} [{}]", file_name(&i.path), sh),
-                    None => file_name(&i.path),
-                },
+                name: name.clone(),
                 status_label: t
                     .opt(&format!("input.status.{status}"))
                     .unwrap_or(&status)
@@ -1030,9 +1289,10 @@ fn quality_view(t: &Catalog, input: &ReportInput) -> QualityView {
     let missing = s
         .inputs
         .iter()
-        .flat_map(|i| {
+        .zip(&names)
+        .flat_map(|(i, name)| {
             i.columns_missing.iter().map(move |m| MissingRow {
-                file: file_name(&i.path),
+                file: name.clone(),
                 column: m.column.clone(),
                 leaves_unchecked: m.leaves_unchecked.clone(),
             })
@@ -1097,10 +1357,14 @@ fn rules_view(t: &Catalog, input: &ReportInput) -> Vec<RuleView> {
                     t,
                     d.map(|d| d.severity.as_str()).unwrap_or(&r.severity),
                 ),
-                count: t.fmt("rules.count", &[("count", &t.int(r.count))]),
-                summary: d.map(|d| d.summary.clone()).unwrap_or_default(),
-                explanation: d.map(|d| d.explanation.clone()).unwrap_or_default(),
-                fix: d.map(|d| d.fix.clone()).unwrap_or_default(),
+                count: if r.count == 1 {
+                    t.get("rules.count_one").to_string()
+                } else {
+                    t.fmt("rules.count", &[("count", &t.int(r.count))])
+                },
+                summary: d.map(|d| plain(&d.summary)).unwrap_or_default(),
+                explanation: d.map(|d| plain(&d.explanation)).unwrap_or_default(),
+                fix: d.map(|d| plain(&d.fix)).unwrap_or_default(),
                 source: d.map(|d| d.source.clone()).unwrap_or_default(),
                 documented: d.is_some(),
             }
@@ -1239,6 +1503,84 @@ pub fn build_comparison(
 mod tests {
     use super::*;
     use crate::report::summary::Summary;
+
+    #[test]
+    fn rule_text_loses_code_spans_but_keeps_what_they_quote() {
+        assert_eq!(plain("a `SMTP:` proxy with `@`"), "a SMTP: proxy with @");
+        assert_eq!(plain("chars `` ` { } `` here"), "chars ` { } here");
+        assert_eq!(plain("an unclosed ` stays"), "an unclosed ` stays");
+        assert_eq!(
+            plain("apostrophe ``'`` and `a`"),
+            "apostrophe ' and a"
+        );
+    }
+
+    #[test]
+    fn input_names_keep_the_folders_that_tell_files_apart() {
+        let input = |path: &str, sheet: Option<&str>| {
+            serde_json::from_value::<super::super::summary::InputSummary>(serde_json::json!({
+                "path": path, "sheet": sheet, "status": "read", "format": "powershell",
+                "encoding": null, "delimiter": null, "rows": 0, "accepted": 0, "merged": 0,
+                "rejected": 0, "value_errors": 0, "columns_missing": []
+            }))
+            .unwrap()
+        };
+        let names = input_names(&[
+            input("samples/contoso/ps51/users.csv", None),
+            input("samples/contoso/excel-fr/users.csv", None),
+            input("samples/contoso/xlsx/directory.xlsx", Some("Users")),
+        ]);
+        assert_eq!(
+            names,
+            ["ps51/users.csv", "excel-fr/users.csv", "xlsx/directory.xlsx [Users]"]
+        );
+        assert_eq!(input_names(&[input("/a/b/users.csv", None)]), ["users.csv"]);
+    }
+
+    #[test]
+    fn every_reason_phrase_of_the_simulation_is_worded_in_french() {
+        use crate::sim::run::MoveBlocker as M;
+        use crate::sim::scope::NotSynced as N;
+        let fr = Lang::Fr.catalog();
+        let phrases: Vec<String> = [
+            N::Excluded("SKIP-CRIT"),
+            N::DomainFilter,
+            N::NotInIncludedOu,
+            N::InExcludedOu,
+            N::NotInSyncGroup,
+            N::AttributeFilter,
+            N::Blocked("UPN-CHAR"),
+        ]
+        .map(N::key)
+        .into_iter()
+        .chain(
+            [
+                M::NotSynced,
+                M::NoSipAddress,
+                M::SipDomainUnverified("contoso.com".into()),
+                M::SipDomainDisabled("contoso.com".into()),
+                M::NoLicence,
+                M::NoPhoneLicence,
+                M::Tenant("T07"),
+            ]
+            .iter()
+            .map(M::describe),
+        )
+        .chain(crate::sim::scenario::Scenario::default().defaults_used())
+        .collect();
+        for p in &phrases {
+            let french = phrase(fr, p);
+            assert_ne!(&french, p, "{p} has no French wording");
+            for kept in ["SKIP-CRIT", "UPN-CHAR", "contoso.com", "T07"] {
+                assert_eq!(p.contains(kept), french.contains(kept), "{p} -> {french}");
+            }
+        }
+        assert_eq!(
+            counted_phrases(fr, "OU filter (excluded OU) (12), blocked by NICK-DUP (2), …"),
+            "filtre d\u{2019}UO (UO exclue) (12), bloqué par NICK-DUP (2), …"
+        );
+        assert_eq!(phrase(Lang::En.catalog(), "domain filter"), "domain filter");
+    }
 
     /// A summary as a later stage writes it (also proves `Summary` reads back from JSON).
     const SUMMARY: &str = r#"{
