@@ -456,10 +456,14 @@ fn guid_key(s: &str) -> Option<u128> {
     let mut v: u128 = 0;
     let mut n = 0;
     for c in s.bytes() {
-        if c == b'-' {
-            continue;
-        }
-        v = (v << 4) | (c as char).to_digit(16)? as u128;
+        let digit = match c {
+            b'-' => continue,
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | digit as u128;
         n += 1;
     }
     (n == 32).then_some(v)
@@ -896,11 +900,10 @@ impl DirectoryBuilder {
             self.obj_by_dn.resize(self.dir.dns.len(), NONE);
         }
         let text = |r: Option<TextRef>| r.and_then(|r| self.dir.text.get(r));
+        // Parsed once: the lookup, the index insert and the compatibility checks all need it.
+        let row_guid = text(guid).and_then(guid_key);
         let mut candidates = Candidates::default();
-        if let Some(o) = text(guid)
-            .and_then(guid_key)
-            .and_then(|g| self.guid_index.get(&g).copied())
-        {
+        if let Some(o) = row_guid.and_then(|g| self.guid_index.get(&g).copied()) {
             candidates.push(("objectGUID", o));
         }
         if let Some(d) = dn
@@ -928,14 +931,13 @@ impl DirectoryBuilder {
             candidates.push(("userPrincipalName", o));
         }
         let hashes = KeyHashes {
-            guid: text(guid).and_then(guid_key),
+            guid: row_guid,
             sid: sid_key.map(|(h, _)| h).filter(|_| sid_hit.is_none()),
             upn: upn_key.map(|(h, _)| h).filter(|_| upn_hit.is_none()),
             account: acct_key.map(|(h, _)| h).filter(|_| acct_hit.is_none()),
         };
         // A match on a weaker key is the same object only if no stronger key of both disagrees:
         // two users that share a UPN (a UPN-DUP defect) but have different GUIDs or DNs are two.
-        let row_guid = text(guid).and_then(guid_key);
         let row_sid = text(sid);
         let row_sam = text(sam);
         let compatible = |rank: usize, o: u32| -> bool {

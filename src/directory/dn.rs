@@ -282,10 +282,34 @@ struct Entry {
     key_len: u32,
 }
 
+impl Entry {
+    /// Where the comparison key lies in the arena, and its length.
+    fn key_span(&self) -> (u64, u32) {
+        if self.key_len == 0 {
+            (self.start, self.display_len)
+        } else {
+            (self.start + self.display_len as u64, self.key_len)
+        }
+    }
+}
+
+/// A slot of the open-addressing table: everything a lookup compares, so a probe goes from the
+/// slot straight to the key bytes without loading the entry (at a million users the interner far
+/// exceeds the caches and every load of a lookup is a miss). `key_len == 0` marks an empty slot:
+/// no DN is empty.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    hash: u64,
+    key_start: u64,
+    key_len: u32,
+    id: u32,
+}
+
 /// Interns DNs by their RFC 4514 identity, keeping the first spelling seen for display.
 #[derive(Default, Debug, Clone)]
 pub struct DnInterner {
-    table: hashbrown::HashTable<u32>,
+    /// Linear probing, a power of two long and at most half full.
+    slots: Vec<Slot>,
     entries: Vec<Entry>,
     arena: String,
 }
@@ -299,13 +323,8 @@ impl DnInterner {
     }
 
     fn key_of(&self, e: &Entry) -> &str {
-        let s = e.start as usize;
-        let d = e.display_len as usize;
-        if e.key_len == 0 {
-            &self.arena[s..s + d]
-        } else {
-            &self.arena[s + d..s + d + e.key_len as usize]
-        }
+        let (s, n) = e.key_span();
+        &self.arena[s as usize..s as usize + n as usize]
     }
 
     /// The DN as first seen.
@@ -315,13 +334,69 @@ impl DnInterner {
         &self.arena[s..s + e.display_len as usize]
     }
 
+    fn home(&self, hash: u64) -> usize {
+        hash as usize & (self.slots.len() - 1)
+    }
+
+    /// Loads the first slot `hash` probes ahead of its lookup, so that the cache misses of
+    /// several lookups overlap rather than add up.
+    fn prefetch(&self, hash: u64) {
+        if !self.slots.is_empty() {
+            std::hint::black_box(self.slots[self.home(hash)].hash);
+        }
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    fn probe(&self, hash: u64, key: &str) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(hash);
+        loop {
+            let s = &self.slots[i];
+            if s.key_len == 0
+                || (s.hash == hash
+                    && s.key_len as usize == key.len()
+                    && self.arena.as_bytes()[s.key_start as usize..][..key.len()]
+                        .eq_ignore_ascii_case(key.as_bytes()))
+            {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
     fn find(&self, hash: u64, key: &str) -> Option<DnId> {
-        self.table
-            .find(hash, |&i| {
-                let e = &self.entries[i as usize];
-                e.hash == hash && self.key_of(e).eq_ignore_ascii_case(key)
-            })
-            .map(|&i| DnId(i))
+        if self.slots.is_empty() {
+            return None;
+        }
+        let s = &self.slots[self.probe(hash, key)];
+        (s.key_len != 0).then_some(DnId(s.id))
+    }
+
+    /// Makes room for `additional` more DNs without growing the table on the way.
+    pub fn reserve(&mut self, additional: usize) {
+        self.entries.reserve(additional);
+        let want = ((self.entries.len() + additional) * 2).next_power_of_two();
+        if want > self.slots.len() {
+            self.rehash(want);
+        }
+    }
+
+    fn rehash(&mut self, len: usize) {
+        self.slots = vec![Slot::default(); len];
+        let mask = len - 1;
+        for (id, e) in self.entries.iter().enumerate() {
+            let (key_start, key_len) = e.key_span();
+            let mut i = e.hash as usize & mask;
+            while self.slots[i].key_len != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = Slot {
+                hash: e.hash,
+                key_start,
+                key_len,
+                id: id as u32,
+            };
+        }
     }
 
     /// The id of `dn`, if interned.
@@ -345,9 +420,13 @@ impl DnInterner {
     }
 
     fn insert_prehashed(&mut self, hash: u64, display: &str, key: Option<&str>) -> DnId {
+        if self.slots.len() < (self.entries.len() + 1) * 2 {
+            self.rehash(((self.entries.len() + 1) * 2).next_power_of_two().max(16));
+        }
         let key_str = key.unwrap_or(display);
-        if let Some(id) = self.find(hash, key_str) {
-            return id;
+        let i = self.probe(hash, key_str);
+        if self.slots[i].key_len != 0 {
+            return DnId(self.slots[i].id);
         }
         let id = self.entries.len() as u32;
         let start = self.arena.len() as u64;
@@ -359,24 +438,40 @@ impl DnInterner {
             }
             None => 0,
         };
-        self.entries.push(Entry {
+        let e = Entry {
             hash,
             start,
             display_len: display.len() as u32,
             key_len,
-        });
-        let entries = &self.entries;
-        self.table
-            .insert_unique(hash, id, |&i| entries[i as usize].hash);
+        };
+        let (key_start, key_len) = e.key_span();
+        self.entries.push(e);
+        self.slots[i] = Slot {
+            hash,
+            key_start,
+            key_len,
+            id,
+        };
         DnId(id)
     }
 
     /// Interns every DN of `other` (in its id order) and returns the map from its ids to ours.
     pub fn absorb(&mut self, other: &DnInterner) -> Vec<DnId> {
+        self.reserve(other.len());
+        // The hashes are known up front: the slots a few DNs ahead are loaded while this one is
+        // placed, so the cache misses of the probes overlap.
+        const AHEAD: usize = 8;
+        for e in other.entries.iter().take(AHEAD) {
+            self.prefetch(e.hash);
+        }
         other
             .entries
             .iter()
-            .map(|e| {
+            .enumerate()
+            .map(|(i, e)| {
+                if let Some(next) = other.entries.get(i + AHEAD) {
+                    self.prefetch(next.hash);
+                }
                 let s = e.start as usize;
                 let display = &other.arena[s..s + e.display_len as usize];
                 let key = (e.key_len > 0).then(|| other.key_of(e));

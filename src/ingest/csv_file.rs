@@ -75,24 +75,27 @@ pub struct Chunk {
     pub line: u64,
 }
 
-/// Cuts `text[start..]` into chunks of about `size` bytes at record boundaries.
+/// Cuts `text[start..]` into chunks of about `size` bytes at record boundaries. The quotes are
+/// counted in the same pass that finds the cuts: the parity check of the whole body comes at the
+/// end, not as a pass of its own (this runs over every byte before any parsing starts).
 pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Chunk> {
-    let body = &text[start..];
-    if body.len() <= size || !count(body, b'"').is_multiple_of(2) {
-        return vec![Chunk {
-            start,
-            end: text.len(),
-            line: first_line,
-        }];
+    let whole = vec![Chunk {
+        start,
+        end: text.len(),
+        line: first_line,
+    }];
+    if text.len() - start <= size {
+        return whole;
     }
     let mut out = Vec::new();
     let mut chunk_start = start;
     let mut line = first_line;
+    // Quotes in `text[start..chunk_start]`.
     let mut quotes = 0usize;
-    loop {
+    let all_quotes = loop {
         let target = chunk_start + size;
         if target >= text.len() {
-            break;
+            break quotes + count(&text[chunk_start..], b'"');
         }
         quotes += count(&text[chunk_start..target], b'"');
         let mut i = target;
@@ -106,7 +109,8 @@ pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Ch
             }
             i += 1;
         };
-        let Some(cut) = cut else { break };
+        // No record ends after `target`: the scan counted the quotes up to the end.
+        let Some(cut) = cut else { break q };
         quotes = q;
         out.push(Chunk {
             start: chunk_start,
@@ -115,6 +119,9 @@ pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Ch
         });
         line += count(&text[chunk_start..cut], b'\n') as u64;
         chunk_start = cut;
+    };
+    if !all_quotes.is_multiple_of(2) {
+        return whole;
     }
     out.push(Chunk {
         start: chunk_start,

@@ -80,7 +80,7 @@ fn transcode<'a>(bytes: &[u8], enc: &'static encoding_rs::Encoding, name: &str) 
 /// Decodes a whole file. Never fails: undecodable bytes become U+FFFD and are counted.
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return match std::str::from_utf8(&bytes[3..]) {
+        return match simdutf8::basic::from_utf8(&bytes[3..]) {
             Ok(_) => Decoded {
                 text: std::borrow::Cow::Borrowed(&bytes[3..]),
                 encoding: info("UTF-8 (BOM)", 0),
@@ -97,7 +97,8 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if let Some(enc) = looks_like_bomless_utf16(bytes) {
         return transcode(bytes, enc, &format!("{} (no BOM)", enc.name()));
     }
-    if std::str::from_utf8(bytes).is_ok() {
+    // The SIMD check: this is one pass over every byte of every file, before any parsing starts.
+    if simdutf8::basic::from_utf8(bytes).is_ok() {
         let name = if bytes.is_ascii() { "ASCII" } else { "UTF-8" };
         return Decoded {
             text: std::borrow::Cow::Borrowed(bytes),

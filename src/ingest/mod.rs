@@ -600,7 +600,9 @@ fn read_csv_file(
     r
 }
 
-/// Parses the chunks on all cores while this thread merges finished batches in order.
+/// Parses the chunks on every thread of the pool while a thread of its own, outside the pool,
+/// merges the finished batches in order: a merging pool thread would block on the channel and
+/// leave the parse one core short.
 #[allow(clippy::too_many_arguments)]
 fn read_chunks(
     text: &[u8],
@@ -612,12 +614,10 @@ fn read_chunks(
     opts: &IngestOptions,
     reported: &std::sync::atomic::AtomicU64,
 ) -> RowStats {
-    let mut stats = RowStats::default();
     if chunks.len() == 1 {
         let (b, s, _) = csv_file::read_chunk(text, chunks[0], delimiter, plan, file, None);
         builder.absorb(b);
-        stats.merge(s);
-        return stats;
+        return s;
     }
     // A large file's references mostly name objects of earlier files (users.csv's memberOf, the
     // groups of groups.csv): the parsing threads resolve those themselves.
@@ -627,45 +627,48 @@ fn read_chunks(
         opts.report(Progress::Advance(n));
     };
     let window = (rayon::current_num_threads() * 2).max(2);
+    let total: usize = chunks.iter().map(|c| c.end - c.start).sum();
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<(RecordBatch, RowStats, u64)>(window);
-        scope.spawn(move || {
-            for w in chunks.chunks(window) {
-                let done: Vec<_> = w
-                    .par_iter()
-                    .map(|c| {
-                        let (b, s, _) =
-                            csv_file::read_chunk(text, *c, delimiter, plan, file, known.clone());
-                        (b, s, (c.end - c.start) as u64)
-                    })
-                    .collect();
-                for d in done {
-                    if tx.send(d).is_err() {
-                        return;
-                    }
+        let merger = scope.spawn(move || {
+            let mut stats = RowStats::default();
+            let mut first = true;
+            for (b, s, bytes) in rx {
+                if first {
+                    // Size the directory from the first chunk, scaled to the whole file.
+                    let scale = total as f64 / bytes.max(1) as f64;
+                    let estimate = |n: usize| (n as f64 * scale * 1.05) as usize;
+                    builder.reserve(
+                        estimate(b.rows.len()),
+                        estimate(b.text.len()),
+                        estimate(b.refs.len()),
+                    );
+                    first = false;
+                }
+                builder.absorb(b);
+                stats.merge(s);
+                advance(bytes);
+            }
+            stats
+        });
+        'parse: for w in chunks.chunks(window) {
+            let done: Vec<_> = w
+                .par_iter()
+                .map(|c| {
+                    let (b, s, _) =
+                        csv_file::read_chunk(text, *c, delimiter, plan, file, known.clone());
+                    (b, s, (c.end - c.start) as u64)
+                })
+                .collect();
+            for d in done {
+                if tx.send(d).is_err() {
+                    break 'parse;
                 }
             }
-        });
-        let total: usize = chunks.iter().map(|c| c.end - c.start).sum();
-        let mut first = true;
-        for (b, s, bytes) in rx {
-            if first {
-                // Size the directory from the first chunk, scaled to the whole file.
-                let scale = total as f64 / bytes.max(1) as f64;
-                let estimate = |n: usize| (n as f64 * scale * 1.05) as usize;
-                builder.reserve(
-                    estimate(b.rows.len()),
-                    estimate(b.text.len()),
-                    estimate(b.refs.len()),
-                );
-                first = false;
-            }
-            builder.absorb(b);
-            stats.merge(s);
-            advance(bytes);
         }
-    });
-    stats
+        drop(tx);
+        merger.join().expect("the merging thread panicked")
+    })
 }
 
 fn read_workbook_file(
