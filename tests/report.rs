@@ -89,7 +89,7 @@ fn english_pdf_has_sections_key_figures_and_a_one_page_summary() {
     assert!(pages[3].contains(&format!("Page 4 of {}", pages.len())));
     // Long object lists are summarised.
     assert!(
-        all.contains("and 557 more, see findings.xlsx"),
+        all.contains("and 557 more: the complete lists are in the worklists"),
         "U01 lists 8 of 565"
     );
 }

@@ -23,7 +23,7 @@ const ARABIC: &str = "مستخدم عربي";
 const CUSTOMER: &str = "Contoso <b>bold</b>";
 
 /// Writes users.csv (PowerShell 7 style) and scenario.toml into `dir`. The hostile users are
-/// on-premises SfB users left unsynchronised (an invalid UPN or an excluded OU) whose manager is
+/// on-premises SfB users left unsynchronised (in an excluded OU, some with invalid UPNs) whose manager is
 /// online, so they appear in the findings, the unsynced-impact worklist, the checks and the
 /// charts.
 fn write_inputs(dir: &Path) {
@@ -86,9 +86,9 @@ fn write_inputs(dir: &Path) {
             false,
         );
     }
-    // Invalid UPNs: error findings, so these users do not synchronise.
+    // Invalid UPNs (error findings) in the excluded OU: unsynchronised either way.
     user(
-        r"CN=\<script\>alert(1)\</script\>,OU=Staff,DC=contoso,DC=com",
+        r"CN=\<script\>alert(1)\</script\>,OU=Excluded,DC=contoso,DC=com",
         "script",
         &format!("{SCRIPT}@contoso.com"),
         SCRIPT,
@@ -96,14 +96,14 @@ fn write_inputs(dir: &Path) {
         false,
     );
     user(
-        r#"CN=\=HYPERLINK(\"http://x\"\,\"y\"),OU=Staff,DC=contoso,DC=com"#,
+        r#"CN=\=HYPERLINK(\"http://x\"\,\"y\"),OU=Excluded,DC=contoso,DC=com"#,
         "formula",
         &format!("{FORMULA}@contoso.com"),
         FORMULA,
         "formula",
         false,
     );
-    // Valid names in an excluded OU.
+    // Valid names, in the excluded OU too.
     user(
         r#"CN=O'Brien \"The Boss\",OU=Excluded,DC=contoso,DC=com"#,
         "obrien",

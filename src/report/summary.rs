@@ -230,8 +230,11 @@ pub struct CheckResult {
     pub id: String,
     pub status: Status,
     /// The message template (`D01.fail`, `T05.missing`, …) and its arguments, so each report
-    /// language renders it from its own catalogue.
+    /// language renders it from its own catalogue. Absent from a summary written by hand or by
+    /// an older version: the report then shows `message`.
+    #[serde(default)]
     pub key: String,
+    #[serde(default)]
     pub args: std::collections::BTreeMap<String, String>,
     /// What was found, in English, or "not provided: …" when the input it needs is missing.
     pub message: String,

@@ -331,10 +331,7 @@ pub const PHRASES: &[(&str, &str)] = &[
         "phrase.ou_not_included",
     ),
     ("OU filter (excluded OU)", "phrase.ou_excluded"),
-    (
-        "group filter (not a direct member)",
-        "phrase.group_filter",
-    ),
+    ("group filter (not a direct member)", "phrase.group_filter"),
     ("attribute filter", "phrase.attribute_filter"),
     ("not synchronised (U01)", "phrase.not_synced"),
     ("no SIP address (U03)", "phrase.no_sip"),
@@ -342,7 +339,10 @@ pub const PHRASES: &[(&str, &str)] = &[
         "SIP domain {x} not verified in the tenant (D01)",
         "phrase.sip_domain_unverified",
     ),
-    ("SIP domain {x} disabled online (U07)", "phrase.sip_domain_disabled"),
+    (
+        "SIP domain {x} disabled online (U07)",
+        "phrase.sip_domain_disabled",
+    ),
     (
         "no Teams / Skype for Business Online (Plan 2) licence (U04)",
         "phrase.no_licence",
@@ -397,7 +397,10 @@ pub const PHRASES: &[(&str, &str)] = &[
         "licenses.phone_system_assigned ({x} Enterprise Voice user(s) to move)",
         "phrase.need_phone",
     ),
-    ("affinity.delegates (a delegates file)", "phrase.need_delegates"),
+    (
+        "affinity.delegates (a delegates file)",
+        "phrase.need_delegates",
+    ),
     (
         "online users without an AD object cannot appear in AD exports: compare with a Get-CsOnlineUser export",
         "phrase.need_online_users",
@@ -414,7 +417,10 @@ pub const PHRASES: &[(&str, &str)] = &[
         "per-user coexistence modes (TeamsUpgradePolicy)",
         "phrase.need_user_modes",
     ),
-    ("tenant.name or tenant.initial_domain", "phrase.need_tenant_name"),
+    (
+        "tenant.name or tenant.initial_domain",
+        "phrase.need_tenant_name",
+    ),
     ("allowed_domains on both sides", "phrase.need_allowed"),
     ("blocked_domains on both sides", "phrase.need_blocked"),
     (
@@ -477,7 +483,10 @@ pub fn phrase(t: &Catalog, s: &str) -> String {
 fn counted_phrases(t: &Catalog, list: &str) -> String {
     list.split(", ")
         .map(|item| match item.rsplit_once(" (") {
-            Some((p, n)) if n.strip_suffix(')').is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit())) => {
+            Some((p, n))
+                if n.strip_suffix(')')
+                    .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit())) =>
+            {
                 format!("{} ({n}", phrase(t, p))
             }
             _ => phrase(t, item),
@@ -531,15 +540,12 @@ fn input_names(inputs: &[super::summary::InputSummary]) -> Vec<String> {
             parts
         })
         .collect();
-    let common = dirs.iter().skip(1).fold(dirs.first().map_or(0, Vec::len), |n, d| {
-        n.min(
-            dirs[0]
-                .iter()
-                .zip(d)
-                .take_while(|(a, b)| a == b)
-                .count(),
-        )
-    });
+    let common = dirs
+        .iter()
+        .skip(1)
+        .fold(dirs.first().map_or(0, Vec::len), |n, d| {
+            n.min(dirs[0].iter().zip(d).take_while(|(a, b)| a == b).count())
+        });
     inputs
         .iter()
         .map(|i| {
@@ -1509,10 +1515,7 @@ mod tests {
         assert_eq!(plain("a `SMTP:` proxy with `@`"), "a SMTP: proxy with @");
         assert_eq!(plain("chars `` ` { } `` here"), "chars ` { } here");
         assert_eq!(plain("an unclosed ` stays"), "an unclosed ` stays");
-        assert_eq!(
-            plain("apostrophe ``'`` and `a`"),
-            "apostrophe ' and a"
-        );
+        assert_eq!(plain("apostrophe ``'`` and `a`"), "apostrophe ' and a");
     }
 
     #[test]
@@ -1532,7 +1535,11 @@ mod tests {
         ]);
         assert_eq!(
             names,
-            ["ps51/users.csv", "excel-fr/users.csv", "xlsx/directory.xlsx [Users]"]
+            [
+                "ps51/users.csv",
+                "excel-fr/users.csv",
+                "xlsx/directory.xlsx [Users]"
+            ]
         );
         assert_eq!(input_names(&[input("/a/b/users.csv", None)]), ["users.csv"]);
     }
@@ -1576,7 +1583,10 @@ mod tests {
             }
         }
         assert_eq!(
-            counted_phrases(fr, "OU filter (excluded OU) (12), blocked by NICK-DUP (2), …"),
+            counted_phrases(
+                fr,
+                "OU filter (excluded OU) (12), blocked by NICK-DUP (2), …"
+            ),
             "filtre d\u{2019}UO (UO exclue) (12), bloqué par NICK-DUP (2), …"
         );
         assert_eq!(phrase(Lang::En.catalog(), "domain filter"), "domain filter");
