@@ -309,6 +309,11 @@ pub fn check_message(t: &Catalog, c: &CheckResult) -> String {
                             .join(", "),
                     },
                     "detail" => phrase(t, value),
+                    "list" => value
+                        .split("; ")
+                        .map(|w| phrase(t, w))
+                        .collect::<Vec<_>>()
+                        .join("; "),
                     _ => value.clone(),
                 };
                 s = s.replace(&format!("{{{name}}}"), &value);
@@ -343,6 +348,17 @@ pub const PHRASES: &[(&str, &str)] = &[
         "SIP domain {x} disabled online (U07)",
         "phrase.sip_domain_disabled",
     ),
+    // The same two, counted over users of any domain.
+    (
+        "SIP domain not verified (D01)",
+        "phrase.sip_domains_unverified",
+    ),
+    (
+        "SIP domain disabled online (U07)",
+        "phrase.sip_domains_disabled",
+    ),
+    // Items of a check's list (a missing DNS record).
+    ("{x} missing", "phrase.missing"),
     (
         "no Teams / Skype for Business Online (Plan 2) licence (U04)",
         "phrase.no_licence",
@@ -1560,6 +1576,11 @@ mod tests {
         ]
         .map(N::key)
         .into_iter()
+        .chain([
+            "SIP domain not verified (D01)".to_string(),
+            "SIP domain disabled online (U07)".to_string(),
+            "_sipfederationtls._tcp.contoso.com missing".to_string(),
+        ])
         .chain(
             [
                 M::NotSynced,
