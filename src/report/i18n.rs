@@ -48,7 +48,12 @@ impl Lang {
     fn source(self) -> &'static str {
         match self {
             Lang::En => include_str!("lang/en.txt"),
-            Lang::Fr => include_str!("lang/fr.txt"),
+            // The rule documentation is long enough to live in its own file.
+            Lang::Fr => concat!(
+                include_str!("lang/fr.txt"),
+                "\n",
+                include_str!("lang/rules.fr.txt")
+            ),
         }
     }
 
@@ -82,6 +87,12 @@ impl Catalog {
                 continue;
             }
             if let Some((k, v)) = line.split_once(" = ") {
+                // Rule documentation quotes character lists and values (`' ; ! ?`) that must
+                // stay exactly as written: no typography there.
+                if k.trim().starts_with("rule.") {
+                    messages.insert(k.trim().to_string(), v.trim().to_string());
+                    continue;
+                }
                 // Typographic apostrophes: translators type the ASCII one.
                 let v = v.trim().replace('\'', "\u{2019}");
                 let v = match lang {
@@ -299,11 +310,17 @@ mod tests {
         let ek: Vec<_> = en.keys().collect();
         let fk: Vec<_> = fr.keys().collect();
         let only_en: Vec<_> = ek.iter().filter(|k| fr.opt(k).is_none()).collect();
-        // `msg.*` (check messages) and `phrase.*` (reason phrases) exist only in the other
-        // languages: the English ones are the simulation's own words, checked below.
+        // `msg.*` (check messages), `phrase.*` (reason phrases) and `rule.*` (rule docs) exist
+        // only in the other languages: the English ones are the simulation's and the rule
+        // registry's own words, checked below.
         let only_fr: Vec<_> = fk
             .iter()
-            .filter(|k| !k.starts_with("msg.") && !k.starts_with("phrase.") && en.opt(k).is_none())
+            .filter(|k| {
+                !["msg.", "phrase.", "rule."]
+                    .iter()
+                    .any(|p| k.starts_with(p))
+                    && en.opt(k).is_none()
+            })
             .collect();
         assert!(only_en.is_empty(), "keys missing in fr.txt: {only_en:?}");
         assert!(only_fr.is_empty(), "keys missing in en.txt: {only_fr:?}");
@@ -345,6 +362,34 @@ mod tests {
                 templates.contains(&k),
                 "msg.{k} in fr.txt matches no check template"
             );
+        }
+        for (english, key) in crate::report::view::PHRASES {
+            let french = fr
+                .opt(key)
+                .unwrap_or_else(|| panic!("{key} missing in fr.txt"));
+            assert_eq!(
+                holes(english),
+                holes(french),
+                "placeholders differ for {key}"
+            );
+        }
+        // Every rule's documentation in French, with as many code spans.
+        for r in crate::rules::registry::all() {
+            for (field, english) in [
+                ("summary", r.summary),
+                ("explanation", r.explanation),
+                ("fix", r.fix),
+            ] {
+                let key = format!("rule.{}.{field}", r.id);
+                let french = fr
+                    .opt(&key)
+                    .unwrap_or_else(|| panic!("{key} missing in rules.fr.txt"));
+                assert_eq!(
+                    english.matches('`').count(),
+                    french.matches('`').count(),
+                    "code spans differ in {key}"
+                );
+            }
         }
     }
 

@@ -574,6 +574,12 @@ fn input_names(inputs: &[super::summary::InputSummary]) -> Vec<String> {
         .collect()
 }
 
+/// A rule's summary, explanation or fix in the report's language: the catalogue's
+/// `rule.<ID>.<field>` (other languages; `lang/rules.fr.txt`), else the registry's English.
+fn rule_text(t: &Catalog, id: &str, field: &str, english: &str) -> String {
+    plain(t.opt(&format!("rule.{id}.{field}")).unwrap_or(english))
+}
+
 /// Rule documentation is written for the terminal and markdown (`hybridready explain`, `rules
 /// --format markdown`): its code spans lose their backticks here, keeping what they quote
 /// (a span opened by two backticks may quote a backtick itself).
@@ -1199,7 +1205,7 @@ fn findings_view(t: &Catalog, input: &ReportInput) -> FindingsView {
             id: r.rule.clone(),
             summary: docs
                 .get(r.rule.as_str())
-                .map(|d| d.summary.clone())
+                .map(|d| rule_text(t, &d.id, "summary", &d.summary))
                 .unwrap_or_default(),
             severity: r.severity.clone(),
             severity_label: severity_label(t, &r.severity),
@@ -1384,9 +1390,15 @@ fn rules_view(t: &Catalog, input: &ReportInput) -> Vec<RuleView> {
                 } else {
                     t.fmt("rules.count", &[("count", &t.int(r.count))])
                 },
-                summary: d.map(|d| plain(&d.summary)).unwrap_or_default(),
-                explanation: d.map(|d| plain(&d.explanation)).unwrap_or_default(),
-                fix: d.map(|d| plain(&d.fix)).unwrap_or_default(),
+                summary: d
+                    .map(|d| rule_text(t, &d.id, "summary", &d.summary))
+                    .unwrap_or_default(),
+                explanation: d
+                    .map(|d| rule_text(t, &d.id, "explanation", &d.explanation))
+                    .unwrap_or_default(),
+                fix: d
+                    .map(|d| rule_text(t, &d.id, "fix", &d.fix))
+                    .unwrap_or_default(),
                 source: d.map(|d| d.source.clone()).unwrap_or_default(),
                 documented: d.is_some(),
             }
