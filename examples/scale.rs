@@ -3,7 +3,7 @@
 //!     cargo run --release --example scale -- [USERS] [DIALECT]
 //!
 //! Generates (once) a directory under target/bench-data, times the csv-crate floor, then ingest +
-//! directory + graph, and prints resident and peak memory.
+//! directory + graph, then the rules, and prints resident and peak memory.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -84,6 +84,18 @@ fn main() {
         c.memberships,
         graph.graph.edge_count(),
         graph.cycles.len()
+    );
+    // Issue 3's target: the rules add at most one csv floor to the ingest time.
+    let t3 = Instant::now();
+    let c3 = common::cpu_s();
+    let findings =
+        hybridready::rules::evaluate(&ing.directory, &hybridready::rules::RuleContext::default());
+    let t_rules = t3.elapsed().as_secs_f64();
+    println!(
+        "rules: {} findings in {t_rules:.2} s wall = {:.2}× the floor; {:.2} s CPU",
+        findings.len(),
+        t_rules / floor,
+        common::cpu_s() - c3
     );
     println!("peak resident memory: {:.0} MiB", peak_rss_mib());
 }
