@@ -30,121 +30,74 @@ pub fn is_space(c: char) -> bool {
 /// Characters a UPN may hold besides letters and digits (prepare-for-directory-synchronization:
 /// "Allowed characters: A–Z a–z 0–9 ' . - _ ! # ^ ~"), plus the one `@`.
 pub fn upn_allowed(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '\'' | '.' | '-' | '_' | '!' | '#' | '^' | '~' | '@')
+    c.is_ascii() && !ascii_in(c, class::UPN_BAD)
 }
 
 /// An ASCII character the UPN rules reject (non-ASCII letters are UPN-NONASCII's).
 pub fn upn_invalid(c: char) -> bool {
-    c.is_ascii() && !upn_allowed(c)
+    ascii_in(c, class::UPN_BAD)
 }
 
 /// `[ ] \ " | , / : < > + = ; ? * '` and control characters.
 pub fn sam_invalid(c: char) -> bool {
-    matches!(
-        c,
-        '[' | ']'
-            | '\\'
-            | '"'
-            | '|'
-            | ','
-            | '/'
-            | ':'
-            | '<'
-            | '>'
-            | '+'
-            | '='
-            | ';'
-            | '?'
-            | '*'
-            | '\''
-    ) || c.is_control()
+    if c.is_ascii() {
+        ascii_in(c, class::SAM_BAD)
+    } else {
+        c.is_control()
+    }
 }
 
 /// The mailNickname characters the cloud replaces with `_`, and non-ASCII letters.
 pub fn nick_invalid(c: char) -> bool {
-    is_space(c)
-        || !c.is_ascii()
-        || matches!(
-            c,
-            '\\' | '!'
-                | '#'
-                | '$'
-                | '%'
-                | '&'
-                | '*'
-                | '+'
-                | '/'
-                | '='
-                | '?'
-                | '^'
-                | '`'
-                | '{'
-                | '}'
-                | '|'
-                | '~'
-                | '<'
-                | '>'
-                | '('
-                | ')'
-                | '\''
-                | ';'
-                | ':'
-                | ','
-                | '['
-                | ']'
-                | '"'
-                | '@'
-        )
+    !c.is_ascii() || ascii_in(c, class::NICK_BAD)
 }
 
 /// Invalid in the address of an `smtp:` proxy: whitespace, `< > ( ) ; , [ ] "`, non-ASCII.
 pub fn smtp_proxy_invalid(c: char) -> bool {
-    is_space(c) || !c.is_ascii() || matches!(c, '<' | '>' | '(' | ')' | ';' | ',' | '[' | ']' | '"')
+    !c.is_ascii() || ascii_in(c, class::SMTP_BAD)
 }
 
 /// Invalid in other proxies (SIP:, EUM:, …): whitespace, `< > ( ) , [ ] "`.
 pub fn other_proxy_invalid(c: char) -> bool {
-    is_space(c) || matches!(c, '<' | '>' | '(' | ')' | ',' | '[' | ']' | '"')
+    if c.is_ascii() {
+        ascii_in(c, class::OTHER_PROXY_BAD)
+    } else {
+        is_space(c)
+    }
 }
 
 /// Invalid in X400/X500 proxies (RFC 2253 after IdFix issues #12, #16, #79): form feed, line
 /// breaks, tabs, vertical tab, `[ ] "`. Spaces, parentheses and apostrophes are fine.
 pub fn x500_invalid(c: char) -> bool {
-    matches!(c, '\u{c}' | '\n' | '\r' | '\t' | '\u{b}' | '[' | ']' | '"')
+    ascii_in(c, class::X500_BAD)
 }
 
 /// Invalid in a targetAddress: whitespace, `\ < > ( ) ; , [ ] "`; `;` is allowed in non-SMTP
 /// (X400) addresses.
 pub fn target_invalid(c: char, smtp: bool) -> bool {
-    is_space(c)
-        || (smtp && (c == ';' || !c.is_ascii()))
-        || matches!(c, '\\' | '<' | '>' | '(' | ')' | ',' | '[' | ']' | '"')
+    if c.is_ascii() {
+        ascii_in(
+            c,
+            if smtp {
+                class::TARGET_SMTP_BAD
+            } else {
+                class::TARGET_BAD
+            },
+        )
+    } else {
+        smtp || is_space(c)
+    }
 }
 
 /// RFC 2822 `atext`: the characters of a dot-atom local part besides `.`.
 pub fn atext(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(
-            c,
-            '!' | '#'
-                | '$'
-                | '%'
-                | '&'
-                | '\''
-                | '*'
-                | '+'
-                | '/'
-                | '='
-                | '?'
-                | '^'
-                | '_'
-                | '`'
-                | '{'
-                | '|'
-                | '}'
-                | '~'
-                | '-'
-        )
+    c.is_ascii() && !ascii_in(c, class::NOT_ADDRESS) && c != '.' && c != '@'
+}
+
+/// Whether `c` is an ASCII character of one of the `mask` classes. The character predicates
+/// above read the class table, so each documented list is written once, in [`byte_classes`].
+fn ascii_in(c: char, mask: u16) -> bool {
+    c.is_ascii() && CLASSES[c as usize] & mask != 0
 }
 
 /// Byte classes, so a value is scanned once and each rule tests a bit: a million users carry tens
