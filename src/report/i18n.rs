@@ -69,6 +69,15 @@ impl Lang {
     }
 }
 
+/// `template` with each `{name}` replaced by its value.
+pub fn fill<'a>(template: &str, args: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut s = template.to_string();
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), value);
+    }
+    s
+}
+
 /// One language's messages, plus the keys asked for but absent.
 #[derive(Debug)]
 pub struct Catalog {
@@ -131,11 +140,7 @@ impl Catalog {
 
     /// `get` with `{name}` placeholders replaced.
     pub fn fmt(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut s = self.get(key).to_string();
-        for (name, value) in args {
-            s = s.replace(&format!("{{{name}}}"), value);
-        }
-        s
+        fill(self.get(key), args.iter().copied())
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {

@@ -7,7 +7,7 @@
 //! taken as given).
 
 use super::charts::{self, Chart, user_label};
-use super::i18n::{Catalog, Date, Lang};
+use super::i18n::{Catalog, Date, Lang, fill};
 use super::model::{ReportInput, RuleDoc, VariantRow};
 use super::summary::{CheckResult, Status, StepSummary};
 use serde::Serialize;
@@ -293,35 +293,36 @@ pub fn check_title(t: &Catalog, id: &str) -> String {
 /// template a later version adds before the catalogue has it (and it is the English catalogue:
 /// `msg.*` keys live only in the other languages).
 pub fn check_message(t: &Catalog, c: &CheckResult) -> String {
-    match t.opt(&format!("msg.{}", c.key)) {
-        Some(template) => {
-            let mut s = template.to_string();
-            for (name, value) in &c.args {
-                let value = match name.as_str() {
-                    "reasons" => counted_phrases(t, value),
-                    // One phrase, or a list of them joined with ", " by the simulation.
-                    "what" => match phrase(t, value) {
-                        whole if whole != *value => whole,
-                        _ => value
-                            .split(", ")
-                            .map(|w| phrase(t, w))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    },
-                    "detail" => phrase(t, value),
-                    "list" => value
-                        .split("; ")
-                        .map(|w| phrase(t, w))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    _ => value.clone(),
-                };
-                s = s.replace(&format!("{{{name}}}"), &value);
-            }
-            s
-        }
-        None => c.message.clone(),
-    }
+    let Some(template) = t.opt(&format!("msg.{}", c.key)) else {
+        return c.message.clone();
+    };
+    let worded: Vec<(&str, String)> = c
+        .args
+        .iter()
+        .map(|(name, value)| {
+            let value = match name.as_str() {
+                "reasons" => counted_phrases(t, value),
+                // One phrase, or a list of them joined with ", " by the simulation.
+                "what" => match phrase(t, value) {
+                    whole if whole != *value => whole,
+                    _ => phrase_list(t, value, ", "),
+                },
+                "detail" => phrase(t, value),
+                "list" => phrase_list(t, value, "; "),
+                _ => value.clone(),
+            };
+            (name.as_str(), value)
+        })
+        .collect();
+    fill(template, worded.iter().map(|(n, v)| (*n, v.as_str())))
+}
+
+/// A list of phrases joined with `sep`, each in the report's language.
+fn phrase_list(t: &Catalog, list: &str, sep: &str) -> String {
+    list.split(sep)
+        .map(|w| phrase(t, w))
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 /// The simulation's reason phrases (why an object does not synchronise, why a user cannot
@@ -489,7 +490,7 @@ pub fn phrase(t: &Catalog, s: &str) -> String {
             None => (s == *pattern).then_some(""),
         };
         if let (Some(x), Some(text)) = (x, t.opt(key)) {
-            return text.replace("{x}", x);
+            return fill(text, [("x", x)]);
         }
     }
     s.to_string()
