@@ -1140,6 +1140,7 @@ impl DirectoryBuilder {
         // Object references.
         let mut edges: Vec<u64> = Vec::new();
         self.dir.manager_of = vec![NONE; n];
+        self.dir.primary_group_of = vec![NONE; n];
         let refs = std::mem::take(&mut self.refs);
         let mut has_primary_dn = vec![false; n];
         for r in &refs {
@@ -1159,6 +1160,9 @@ impl DirectoryBuilder {
             let to_kind = self.dir.kinds[t as usize];
             match r.kind {
                 RefKind::MemberOf | RefKind::PrimaryGroup if to_kind == ObjectKind::Group => {
+                    if r.kind == RefKind::PrimaryGroup {
+                        self.dir.primary_group_of[r.from as usize] = t;
+                    }
                     edges.push(((r.from as u64) << 32) | t as u64)
                 }
                 RefKind::Members if from_kind == ObjectKind::Group => {
@@ -1359,37 +1363,70 @@ impl DirectoryBuilder {
 
     /// One `member_of` edge per object whose primaryGroupID resolves: through the group SID
     /// (the member's domain SID plus the RID), else the well-known group name in its domain.
+    /// Resolved in parallel, each thread remembering the (domain, RID) pairs it has seen: a
+    /// directory has a handful of primary groups and a million objects pointing at them.
     fn primary_group_edges(&mut self, edges: &mut Vec<u64>, has_primary_dn: &[bool]) {
         let Some(pg) = self.dir.columns[Attr::PrimaryGroupId.index()].as_ref() else {
             return;
         };
-        let pg = pg.clone();
-        let sids_by_domain: Vec<Option<String>> =
-            self.dir.domains.iter().map(|d| d.sid.clone()).collect();
-        for (obj, r) in pg.iter().enumerate() {
-            let Some(rid) = self.dir.text.get(*r).and_then(|s| s.parse::<u32>().ok()) else {
-                continue;
-            };
-            let obj = obj as u32;
-            let domain_sid = self
-                .col_text(obj, Attr::Sid)
-                .and_then(|s| s.rsplit_once('-').map(|(d, _)| d.to_string()))
-                .or_else(|| {
-                    let d = self.dir.domain_of[obj as usize];
-                    (d != NONE)
-                        .then(|| sids_by_domain[d as usize].clone())
-                        .flatten()
-                });
-            let by_sid = domain_sid
-                .and_then(|d| self.lookup_attr(Attr::Sid, &format!("{d}-{rid}")))
-                .filter(|&g| self.dir.kinds[g as usize] == ObjectKind::Group);
-            let group = by_sid.or_else(|| self.well_known_group(obj, rid));
-            match group {
-                Some(g) => edges.push(((obj as u64) << 32) | g as u64),
+        let this = &*self;
+        let sids_by_domain: Vec<Option<&str>> =
+            this.dir.domains.iter().map(|d| d.sid.as_deref()).collect();
+        /// A row's primary group: found, or the RID that names none.
+        enum Primary {
+            None,
+            Group(u32),
+            Unresolved(u32),
+        }
+        type Memo<'s> = (
+            HashMap<(&'s str, u32), Option<u32>>,
+            HashMap<(u32, u32), Option<u32>>,
+        );
+        let resolved: Vec<Primary> = pg
+            .par_iter()
+            .enumerate()
+            .map_init(Memo::default, |(by_sid, by_name), (obj, r)| {
+                let Some(rid) = this.dir.text.get(*r).and_then(|s| s.parse::<u32>().ok()) else {
+                    return Primary::None;
+                };
+                let obj = obj as u32;
+                let domain_sid = this
+                    .col_text(obj, Attr::Sid)
+                    .and_then(|s| s.rsplit_once('-').map(|(d, _)| d))
+                    .or_else(|| {
+                        let d = this.dir.domain_of[obj as usize];
+                        (d != NONE).then(|| sids_by_domain[d as usize]).flatten()
+                    });
+                let group = domain_sid
+                    .and_then(|d| {
+                        *by_sid.entry((d, rid)).or_insert_with(|| {
+                            this.lookup_attr(Attr::Sid, &format!("{d}-{rid}"))
+                                .filter(|&g| this.dir.kinds[g as usize] == ObjectKind::Group)
+                        })
+                    })
+                    .or_else(|| {
+                        let root = this.account_domain.get(obj as usize).copied()?;
+                        *by_name
+                            .entry((root, rid))
+                            .or_insert_with(|| this.well_known_group(obj, rid))
+                    });
+                match group {
+                    Some(g) => Primary::Group(g),
+                    None => Primary::Unresolved(rid),
+                }
+            })
+            .collect();
+        for (obj, p) in resolved.into_iter().enumerate() {
+            match p {
+                Primary::None => {}
+                Primary::Group(g) => {
+                    self.dir.primary_group_of[obj] = g;
+                    edges.push(((obj as u64) << 32) | g as u64)
+                }
                 // Already reported (or resolved) through the object's PrimaryGroup DN.
-                None if has_primary_dn[obj as usize] => {}
-                None => {
-                    let src = self.dir.source[obj as usize];
+                Primary::Unresolved(_) if has_primary_dn[obj] => {}
+                Primary::Unresolved(rid) => {
+                    let src = self.dir.source[obj];
                     self.push_unresolved(
                         "primaryGroupID",
                         format!("{rid} (no group with that RID in the inputs)"),

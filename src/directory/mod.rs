@@ -191,6 +191,8 @@ pub struct Directory {
     groups_of: Adjacency,
     members_of: Adjacency,
     manager_of: Vec<u32>,
+    /// The group each object's primaryGroupID (or PrimaryGroup DN) resolves to.
+    primary_group_of: Vec<u32>,
     domains: Vec<Domain>,
     ous: Vec<Ou>,
     trusts: Vec<Trust>,
@@ -321,6 +323,11 @@ impl Directory {
     /// Direct members of a group.
     pub fn members_of(&self, group: ObjectId) -> &[ObjectId] {
         self.members_of.of(group)
+    }
+    /// The object's primary group: a membership AD never lists in `member` or `memberOf`.
+    pub fn primary_group(&self, id: ObjectId) -> Option<ObjectId> {
+        let g = *self.primary_group_of.get(id.index())?;
+        (g != NONE).then_some(ObjectId(g))
     }
     pub fn manager_of(&self, id: ObjectId) -> Option<ObjectId> {
         let m = self.manager_of[id.index()];

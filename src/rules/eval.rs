@@ -22,25 +22,30 @@ pub fn evaluate(dir: &Directory, rc: &RuleContext) -> Vec<Finding> {
     let ctx = Ctx::new(dir, rc);
     let n = dir.len();
     let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
-    let chunks: Vec<(Vec<Finding>, Vec<bool>)> = starts
-        .par_iter()
-        .map(|&start| {
-            let mut findings = Vec::new();
-            let mut excluded = Vec::with_capacity(CHUNK);
-            for i in start..(start + CHUNK).min(n) {
-                excluded.push(check_object(&ctx, ObjectId(i as u32), &mut findings));
-            }
-            (findings, excluded)
-        })
-        .collect();
+    // The namespace index needs none of the per-object findings: built beside them, its serial
+    // steps fill the gaps of the parallel checks.
+    let (chunks, index) = rayon::join(
+        || {
+            starts
+                .par_iter()
+                .map(|&start| {
+                    let mut findings = Vec::new();
+                    let mut excluded = Vec::with_capacity(CHUNK);
+                    for i in start..(start + CHUNK).min(n) {
+                        excluded.push(check_object(&ctx, ObjectId(i as u32), &mut findings));
+                    }
+                    (findings, excluded)
+                })
+                .collect::<Vec<(Vec<Finding>, Vec<bool>)>>()
+        },
+        || Index::build(dir),
+    );
     let mut excluded = Vec::with_capacity(n);
     let mut findings = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum());
     for (f, e) in chunks {
         findings.extend(f);
         excluded.extend(e);
     }
-
-    let index = Index::build(dir);
     findings.extend(index.duplicates(&ctx, &excluded));
     findings.par_sort_unstable_by(compare);
     reconcile_suggestions(&index, &mut findings);
@@ -271,48 +276,105 @@ fn unique_key(f: &Finding, v: &str) -> Option<(Class, String, usize)> {
 /// deterministic; findings of one object and attribute about one value share one suggestion.
 fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
     type Key = (Class, String);
-    let mut claimed: HashMap<Key, ObjectId> = HashMap::new();
-    let mut decided: HashMap<(ObjectId, Field, String), Fix> = HashMap::new();
-    for f in findings.iter_mut() {
-        let Some(v) = f.fix.value() else { continue };
-        let memo = (f.object, f.field, f.value.clone());
-        if let Some(fix) = decided.get(&memo) {
-            f.fix = fix.clone();
-            continue;
-        }
-        let Some((class, key, max)) = unique_key(f, v) else {
-            continue;
-        };
-        // Only the case of the value changes (e.g. `SMTP:` → `smtp:`): the holding is unchanged.
-        let same_as_before =
-            unique_key(f, &f.value).is_some_and(|(c, k, _)| c == class && k == key);
-        let free = |key: &str| {
-            let k = (class, key.to_string());
-            claimed.get(&k).is_none_or(|&o| o == f.object)
-                && index.holders(class, key).into_iter().all(|o| o == f.object)
-        };
-        let chosen = if same_as_before || free(&key) {
-            Some(v.to_string())
-        } else if max == 0 {
-            None
-        } else {
-            (2..100u32).find_map(|n| {
-                let candidate = numbered(v, n, max)?;
-                let (_, k, _) = unique_key(f, &candidate)?;
-                free(&k).then_some(candidate)
+    /// What the serial pass needs of a suggestion, worked out in parallel beforehand: the index
+    /// lookups are most of the cost and do not depend on the other suggestions.
+    struct Suggested {
+        class: Class,
+        key: String,
+        max: usize,
+        /// Only the case of the value changes (e.g. `SMTP:` → `smtp:`): the holding is unchanged.
+        same_as_before: bool,
+        /// No other object holds the key in the directory.
+        free_in_index: bool,
+    }
+    let pre: Vec<Option<Suggested>> = findings
+        .par_iter()
+        .map(|f| {
+            let v = f.fix.value()?;
+            let (class, key, max) = unique_key(f, v)?;
+            let same_as_before =
+                unique_key(f, &f.value).is_some_and(|(c, k, _)| c == class && k == key);
+            let free_in_index =
+                !same_as_before && index.holders(class, &key).iter().all(|&o| o == f.object);
+            Some(Suggested {
+                class,
+                key,
+                max,
+                same_as_before,
+                free_in_index,
             })
+        })
+        .collect();
+    // Decided in a read-only pass, so the memo borrows the findings' values, then applied.
+    enum Outcome {
+        Keep,
+        Set(Fix),
+        SameAs(usize),
+    }
+    let mut outcome: Vec<Outcome> = Vec::with_capacity(findings.len());
+    let mut claimed: HashMap<Key, ObjectId> = HashMap::new();
+    let mut decided: HashMap<(ObjectId, Field, &str), usize> = HashMap::new();
+    for (i, (f, pre)) in findings.iter().zip(pre).enumerate() {
+        let Some(v) = f.fix.value() else {
+            outcome.push(Outcome::Keep);
+            continue;
         };
-        let fix = match (chosen, &f.fix) {
-            (Some(c), Fix::Add(_)) => Fix::Add(c),
-            (Some(c), _) => Fix::Edit(c),
-            (None, _) => Fix::None,
-        };
-        if let Some(c) = fix.value()
-            && let Some((class, key, _)) = unique_key(f, c)
-        {
-            claimed.entry((class, key)).or_insert(f.object);
+        if let Some(&first) = decided.get(&(f.object, f.field, f.value.as_str())) {
+            outcome.push(Outcome::SameAs(first));
+            continue;
         }
-        decided.insert(memo, fix.clone());
-        f.fix = fix;
+        // Only values in a unique namespace are reconciled, and shared.
+        let Some(Suggested {
+            class,
+            key,
+            max,
+            same_as_before,
+            free_in_index,
+        }) = pre
+        else {
+            outcome.push(Outcome::Keep);
+            continue;
+        };
+        decided.insert((f.object, f.field, f.value.as_str()), i);
+        let unclaimed = |key: &str, claimed: &HashMap<Key, ObjectId>| {
+            claimed
+                .get(&(class, key.to_string()))
+                .is_none_or(|&o| o == f.object)
+        };
+        if same_as_before || (free_in_index && unclaimed(&key, &claimed)) {
+            claimed.entry((class, key)).or_insert(f.object);
+            outcome.push(Outcome::Keep);
+            continue;
+        }
+        let numbered_free = (max > 0)
+            .then(|| {
+                (2..100u32).find_map(|n| {
+                    let candidate = numbered(v, n, max)?;
+                    let (_, k, _) = unique_key(f, &candidate)?;
+                    let free = unclaimed(&k, &claimed)
+                        && index.holders(class, &k).into_iter().all(|o| o == f.object);
+                    free.then_some((candidate, k))
+                })
+            })
+            .flatten();
+        outcome.push(Outcome::Set(match numbered_free {
+            Some((candidate, k)) => {
+                claimed.entry((class, k)).or_insert(f.object);
+                match f.fix {
+                    Fix::Add(_) => Fix::Add(candidate),
+                    _ => Fix::Edit(candidate),
+                }
+            }
+            None => Fix::None,
+        }));
+    }
+    drop(decided);
+    for (i, o) in outcome.into_iter().enumerate() {
+        match o {
+            Outcome::Keep => {}
+            Outcome::Set(fix) => findings[i].fix = fix,
+            // `first < i` and is final already: the findings are applied in order.
+            Outcome::SameAs(first) => findings[i].fix = findings[first].fix.clone(),
+        }
     }
 }

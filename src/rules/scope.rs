@@ -423,13 +423,9 @@ fn group_size(out: &mut Out) {
         return;
     }
     // Members by primary group are not in `member`, and sync never sees them.
-    let rid = out
-        .value(Attr::Sid)
-        .and_then(|s| s.rsplit_once('-'))
-        .and_then(|(_, r)| r.parse::<i64>().ok());
     let direct = members
         .iter()
-        .filter(|&&m| rid.is_none() || out.dir.int_attr(m, Attr::PrimaryGroupId) != rid)
+        .filter(|&&m| out.dir.primary_group(m) != Some(out.id))
         .count() as u64;
     if direct < limit {
         return;

@@ -1147,3 +1147,39 @@ mod no_panics {
         }
     }
 }
+
+/// Members by primary group never reach Entra ID through `member`, so they do not count toward
+/// the group size limit; direct members do.
+#[test]
+fn primary_group_members_do_not_count_toward_the_group_size_limit() {
+    let grp_size = |direct: u32| {
+        let mut fx = Fixture::new();
+        let (group_dn, mut group) = clean_group(1, false);
+        set(&mut group, Attr::Sid, "S-1-5-21-1-2-3-513");
+        let (other_dn, mut other) = clean_group(2, false);
+        set(&mut other, Attr::Sid, "S-1-5-21-1-2-3-1001");
+        fx.add(ObjectKind::Group, &other_dn, &other, &[]);
+        let mut members = Vec::new();
+        for i in 0..5 {
+            let (dn, mut vals) = clean_user(10 + i);
+            // The first `direct` users are listed in `member` and have another primary group.
+            let primary = if i < direct { "1001" } else { "513" };
+            set(&mut vals, Attr::PrimaryGroupId, primary);
+            fx.add(ObjectKind::User, &dn, &vals, &[]);
+            if i < direct {
+                members.push((RefKind::Members, dn));
+            }
+        }
+        fx.add(ObjectKind::Group, &group_dn, &group, &members);
+        let dir = fx.finish();
+        let g = dir.object_by_dn(&group_dn).unwrap();
+        assert_eq!(dir.members_of(g).len(), 5, "all five are members");
+        evaluate(&dir, &context())
+            .into_iter()
+            .filter(|f| f.rule.id == "GRP-SIZE")
+            .map(|f| f.value)
+            .collect::<Vec<_>>()
+    };
+    assert!(grp_size(2).is_empty(), "two direct members are under 3");
+    assert_eq!(grp_size(3), vec!["3".to_string()]);
+}
