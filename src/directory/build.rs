@@ -174,6 +174,17 @@ pub struct RecordBatch {
 }
 
 const DN_CACHE_BITS: u32 = 12;
+
+/// A DN of a cell on its way to an id: as written, where it is cached, and its id (a cache hit)
+/// or its key (to look up).
+type PendingDn<'v> = (&'v str, CacheAt, Result<DnId, DnKey<'v>>);
+
+/// Where a DN's exact spelling is (or would be) in a batch's DN cache.
+#[derive(Clone, Copy, Debug)]
+struct CacheAt {
+    slot: usize,
+    hash: u64,
+}
 /// Marks a DN id of a batch as a directory id (from the known snapshot), not a local one.
 const GLOBAL: u32 = 1 << 31;
 
@@ -232,6 +243,14 @@ impl RecordBatch {
     /// the case-folding hash), then the snapshot of DNs the directory already holds, then this
     /// batch's own interner. Ids with the top bit set are directory ids.
     pub fn intern_dn(&mut self, dn: &str) -> Result<DnId, DnError> {
+        match self.cached_dn(dn) {
+            (_, Some(id)) => Ok(id),
+            (at, None) => Ok(self.intern_uncached(dn, at, &DnKey::of(dn)?)),
+        }
+    }
+
+    /// Looks `dn` up in the cache of exact spellings: its id, or where it would be cached.
+    fn cached_dn(&mut self, dn: &str) -> (CacheAt, Option<DnId>) {
         let b = dn.as_bytes();
         let mut h = b.len() as u64;
         for c in b.chunks(8) {
@@ -239,24 +258,86 @@ impl RecordBatch {
             a[..c.len()].copy_from_slice(c);
             h = (h.rotate_left(5) ^ u64::from_le_bytes(a)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
-        let slot = (h >> (64 - DN_CACHE_BITS)) as usize;
+        let at = CacheAt {
+            slot: (h >> (64 - DN_CACHE_BITS)) as usize,
+            hash: h,
+        };
         if self.dn_cache.is_empty() {
             self.dn_cache = vec![(0, u32::MAX); 1 << DN_CACHE_BITS];
         }
-        let (ch, id) = self.dn_cache[slot];
-        if ch == h && id != u32::MAX && self.display(DnId(id)).as_bytes() == b {
-            return Ok(DnId(id));
-        }
-        let key = DnKey::of(dn)?;
-        let id = match self.known.as_ref().and_then(|k| k.find_key(&key)) {
-            Some(g) => DnId(g.0 | GLOBAL),
-            None => self.dns.intern_key(&key),
+        let (ch, id) = self.dn_cache[at.slot];
+        let hit = ch == h && id != u32::MAX && self.display(DnId(id)).as_bytes() == b;
+        (at, hit.then_some(DnId(id)))
+    }
+
+    /// Interns a DN the cache did not hold, and caches it when spelled as first seen.
+    fn intern_uncached(&mut self, dn: &str, at: CacheAt, key: &DnKey) -> DnId {
+        let (id, exact) = match self.known.as_ref().and_then(|k| k.find_key_spelled(key)) {
+            Some((g, exact)) => (DnId(g.0 | GLOBAL), exact),
+            None => {
+                let id = self.dns.intern_key(key);
+                (id, self.dns.display(id) == dn)
+            }
         };
         // Only exact spellings are cached: a trimmed or re-spelled DN misses and is re-checked.
-        if self.display(id).as_bytes() == b {
-            self.dn_cache[slot] = (h, id.0);
+        if exact && key.display.len() == dn.len() {
+            self.dn_cache[at.slot] = (at.hash, id.0);
         }
-        Ok(id)
+        id
+    }
+
+    /// References every DN of a multi-valued cell (a `memberOf` list runs to dozens). The DNs are
+    /// taken a group at a time: the directory's table is loaded for the whole group before any
+    /// of them is compared, so that the cache misses of their lookups (two each, at a million
+    /// users: the slot and the stored key) overlap instead of adding up.
+    pub fn dn_refs<'v>(
+        &mut self,
+        kind: RefKind,
+        cell: impl Iterator<Item = &'v str>,
+        mut on_error: impl FnMut(&'v str, DnError),
+    ) {
+        const GROUP: usize = 16;
+        let mut cell = cell.peekable();
+        while cell.peek().is_some() {
+            let mut group: [Option<PendingDn<'v>>; GROUP] = Default::default();
+            let mut len = 0;
+            for dn in cell.by_ref().take(GROUP) {
+                let found = match self.cached_dn(dn) {
+                    (at, Some(id)) => (at, Ok(id)),
+                    (at, None) => match DnKey::of(dn) {
+                        Ok(key) => {
+                            if let Some(k) = &self.known {
+                                k.prefetch_slot(&key);
+                            }
+                            (at, Err(key))
+                        }
+                        Err(e) => {
+                            on_error(dn, e);
+                            continue;
+                        }
+                    },
+                };
+                group[len] = Some((dn, found.0, found.1));
+                len += 1;
+            }
+            if let Some(k) = &self.known {
+                for (_, _, found) in group[..len].iter().flatten() {
+                    if let Err(key) = found {
+                        k.prefetch_key(key);
+                    }
+                }
+            }
+            for (dn, at, found) in group.into_iter().take(len).flatten() {
+                let id = match found {
+                    Ok(id) => id,
+                    Err(key) => self.intern_uncached(dn, at, &key),
+                };
+                self.refs.push(BatchRef {
+                    kind,
+                    target: RefTarget::Dn(id),
+                });
+            }
+        }
     }
 
     pub fn dn_ref(&mut self, kind: RefKind, dn: &str) -> Result<(), DnError> {
@@ -1143,14 +1224,24 @@ impl DirectoryBuilder {
         self.dir.primary_group_of = vec![NONE; n];
         let refs = std::mem::take(&mut self.refs);
         let mut has_primary_dn = vec![false; n];
-        for r in &refs {
+        // Resolving reads only the indexes: done in parallel, then applied in order.
+        let resolved: Vec<Result<u32, Unfound>> = {
+            let this = &self;
+            refs.par_iter()
+                .map(|r| {
+                    let (file, _) = this.origins[r.origin as usize];
+                    this.resolve(&names, r.target(), file)
+                })
+                .collect()
+        };
+        for (r, t) in refs.iter().zip(resolved) {
             if r.kind == RefKind::PrimaryGroup {
                 has_primary_dn[r.from as usize] = true;
             }
-            let (file, line) = self.origins[r.origin as usize];
-            let t = match self.resolve(&names, r.target(), file) {
+            let t = match t {
                 Ok(t) => t,
                 Err(why) => {
+                    let (file, line) = self.origins[r.origin as usize];
                     let label = format!("{} ({})", self.target_label(r.target()), why.describe());
                     self.push_unresolved(r.kind.as_str(), label, file, line);
                     continue;
@@ -1172,6 +1263,7 @@ impl DirectoryBuilder {
                     self.dir.manager_of[r.from as usize] = t
                 }
                 _ => {
+                    let (file, line) = self.origins[r.origin as usize];
                     let label = format!(
                         "{} (a {}, not a {})",
                         self.target_label(r.target()),
@@ -1258,9 +1350,10 @@ impl DirectoryBuilder {
 
         edges.par_sort_unstable();
         edges.dedup();
-        self.dir.groups_of =
-            Adjacency::from_sorted(n, edges.iter().map(|&e| ((e >> 32) as u32, e as u32)));
-        self.dir.members_of = transpose(n, &edges);
+        (self.dir.groups_of, self.dir.members_of) = rayon::join(
+            || Adjacency::from_sorted(n, edges.iter().map(|&e| ((e >> 32) as u32, e as u32))),
+            || transpose(n, &edges),
+        );
         self.dir.obj_by_dn = std::mem::take(&mut self.obj_by_dn);
         self.dir.obj_by_dn.resize(self.dir.dns.len(), NONE);
         self.dir

@@ -8,6 +8,7 @@
 use super::dialect::Plan;
 use super::rows::{RowReader, RowStats};
 use crate::directory::{DnInterner, FileId, RecordBatch};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Size of the chunks a large file is cut into.
@@ -75,9 +76,10 @@ pub struct Chunk {
     pub line: u64,
 }
 
-/// Cuts `text[start..]` into chunks of about `size` bytes at record boundaries. The quotes are
-/// counted in the same pass that finds the cuts: the parity check of the whole body comes at the
-/// end, not as a pass of its own (this runs over every byte before any parsing starts).
+/// Cuts `text[start..]` into chunks of about `size` bytes at record boundaries. This runs over
+/// every byte before any parsing starts, so the counting is spread over every thread: the quotes
+/// and line ends of each `size`-long block are counted in parallel, and each cut then needs only
+/// a short scan from its block's start to the next line end outside quotes.
 pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Chunk> {
     let whole = vec![Chunk {
         start,
@@ -87,19 +89,30 @@ pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Ch
     if text.len() - start <= size {
         return whole;
     }
+    let counts: Vec<(usize, usize)> = text[start..]
+        .par_chunks(size)
+        .map(|block| (count(block, b'"'), count(block, b'\n')))
+        .collect();
+    if !counts.iter().map(|c| c.0).sum::<usize>().is_multiple_of(2) {
+        return whole;
+    }
     let mut out = Vec::new();
-    let mut chunk_start = start;
-    let mut line = first_line;
-    // Quotes in `text[start..chunk_start]`.
-    let mut quotes = 0usize;
-    let all_quotes = loop {
-        let target = chunk_start + size;
+    let (mut chunk_start, mut line) = (start, first_line);
+    // Quotes and line ends in `text[start..target]`.
+    let (mut quotes, mut lines) = (0usize, 0u64);
+    for (k, &(q, n)) in counts.iter().enumerate() {
+        quotes += q;
+        lines += n as u64;
+        let target = start + (k + 1) * size;
         if target >= text.len() {
-            break quotes + count(&text[chunk_start..], b'"');
+            break;
         }
-        quotes += count(&text[chunk_start..target], b'"');
-        let mut i = target;
+        // The previous cut's scan (a record longer than a block) already passed this target.
+        if target < chunk_start {
+            continue;
+        }
         let mut q = quotes;
+        let mut i = target;
         let cut = loop {
             match text.get(i) {
                 None => break None,
@@ -109,19 +122,16 @@ pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Ch
             }
             i += 1;
         };
-        // No record ends after `target`: the scan counted the quotes up to the end.
-        let Some(cut) = cut else { break q };
-        quotes = q;
+        let Some(cut) = cut.filter(|&c| c < text.len()) else {
+            break;
+        };
         out.push(Chunk {
             start: chunk_start,
             end: cut,
             line,
         });
-        line += count(&text[chunk_start..cut], b'\n') as u64;
+        line = first_line + lines + count(&text[target..cut], b'\n') as u64;
         chunk_start = cut;
-    };
-    if !all_quotes.is_multiple_of(2) {
-        return whole;
     }
     out.push(Chunk {
         start: chunk_start,
@@ -253,9 +263,13 @@ mod tests {
             );
         }
         assert_eq!(cs.last().unwrap().end, text.len());
-        // Line numbers account for the newlines inside quoted cells.
-        let i = text[..cs[1].start].matches('\n').count() as u64 + 1;
-        assert_eq!(cs[1].line, i);
+        for (k, c) in cs.iter().enumerate() {
+            // Contiguous, and the line numbers count the newlines inside quoted cells.
+            let previous_end = if k == 0 { start } else { cs[k - 1].end };
+            assert_eq!(c.start, previous_end);
+            let line = text[..c.start].matches('\n').count() as u64 + 1;
+            assert_eq!(c.line, line, "chunk {k}");
+        }
     }
 
     #[test]

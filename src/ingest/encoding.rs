@@ -77,6 +77,36 @@ fn transcode<'a>(bytes: &[u8], enc: &'static encoding_rs::Encoding, name: &str) 
     }
 }
 
+/// `Some(is ASCII)` when `bytes` is UTF-8. This is one pass over every byte of every file before
+/// any parsing starts, so a large file is checked in blocks on every thread (SIMD in each). A
+/// block starts at a character's first byte, so no character spans two blocks; a run of more
+/// continuation bytes than a character holds is invalid wherever it is cut.
+const UTF8_BLOCK: usize = 8 << 20;
+
+fn utf8_and_ascii(bytes: &[u8]) -> Option<bool> {
+    use rayon::prelude::*;
+    const BLOCK: usize = UTF8_BLOCK;
+    let mut cuts = vec![0];
+    let mut at = BLOCK;
+    while at < bytes.len() {
+        let mut c = at;
+        while c > at - 3 && bytes[c] & 0xC0 == 0x80 {
+            c -= 1;
+        }
+        cuts.push(c);
+        at += BLOCK;
+    }
+    cuts.push(bytes.len());
+    cuts.par_windows(2)
+        .map(|w| {
+            let block = &bytes[w[0]..w[1]];
+            simdutf8::basic::from_utf8(block)
+                .ok()
+                .map(|_| block.is_ascii())
+        })
+        .try_reduce(|| true, |a, b| Some(a && b))
+}
+
 /// Decodes a whole file. Never fails: undecodable bytes become U+FFFD and are counted.
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -97,9 +127,8 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if let Some(enc) = looks_like_bomless_utf16(bytes) {
         return transcode(bytes, enc, &format!("{} (no BOM)", enc.name()));
     }
-    // The SIMD check: this is one pass over every byte of every file, before any parsing starts.
-    if simdutf8::basic::from_utf8(bytes).is_ok() {
-        let name = if bytes.is_ascii() { "ASCII" } else { "UTF-8" };
+    if let Some(ascii) = utf8_and_ascii(bytes) {
+        let name = if ascii { "ASCII" } else { "UTF-8" };
         return Decoded {
             text: std::borrow::Cow::Borrowed(bytes),
             encoding: info(name, 0),
@@ -120,6 +149,26 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_blocks_never_split_a_character() {
+        let ascii = vec![b'a'; UTF8_BLOCK + 16];
+        assert_eq!(utf8_and_ascii(&ascii), Some(true));
+        for ch in ["é", "€", "😀"] {
+            for shift in 0..4 {
+                let mut v = ascii.clone();
+                let at = UTF8_BLOCK - shift;
+                v[at..at + ch.len()].copy_from_slice(ch.as_bytes());
+                assert_eq!(utf8_and_ascii(&v), Some(false), "{ch} at -{shift}");
+                // The same character cut short is invalid wherever the block ends.
+                v[at + ch.len() - 1] = b'a';
+                assert_eq!(utf8_and_ascii(&v), None, "{ch} cut short at -{shift}");
+            }
+        }
+        let mut run = ascii.clone();
+        run[UTF8_BLOCK - 2..UTF8_BLOCK + 3].fill(0x80);
+        assert_eq!(utf8_and_ascii(&run), None);
+    }
 
     #[test]
     fn detects_each_encoding() {

@@ -289,10 +289,10 @@ impl<'p> RowReader<'p> {
                     };
                     let stats = &mut self.stats;
                     let header = plan.headers.get(col).map_or("?", String::as_str);
-                    for_each_value(v, true, |d| {
-                        if let Err(e) = batch.dn_ref(kind, d) {
-                            stats.issue(line, header, d, &e.to_string());
-                        }
+                    let mut cell = Vec::new();
+                    for_each_value(v, true, |d| cell.push(d));
+                    batch.dn_refs(kind, cell.into_iter(), |d, e| {
+                        stats.issue(line, header, d, &e.to_string())
                     });
                 }
                 Column::Manager | Column::PrimaryGroupDn => {

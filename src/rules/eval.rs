@@ -276,6 +276,14 @@ fn unique_key(f: &Finding, v: &str) -> Option<(Class, String, usize)> {
 /// deterministic; findings of one object and attribute about one value share one suggestion.
 fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
     type Key = (Class, String);
+    /// A borrowed [`Key`], hashed the same, to look one up without allocating.
+    #[derive(Hash)]
+    struct KeyRef<'k>(Class, &'k str);
+    impl hashbrown::Equivalent<Key> for KeyRef<'_> {
+        fn equivalent(&self, k: &Key) -> bool {
+            self.0 == k.0 && self.1 == k.1
+        }
+    }
     /// What the serial pass needs of a suggestion, worked out in parallel beforehand: the index
     /// lookups are most of the cost and do not depend on the other suggestions.
     struct Suggested {
@@ -338,7 +346,7 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
         decided.insert((f.object, f.field, f.value.as_str()), i);
         let unclaimed = |key: &str, claimed: &HashMap<Key, ObjectId>| {
             claimed
-                .get(&(class, key.to_string()))
+                .get(&KeyRef(class, key))
                 .is_none_or(|&o| o == f.object)
         };
         if same_as_before || (free_in_index && unclaimed(&key, &claimed)) {
