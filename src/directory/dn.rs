@@ -365,7 +365,8 @@ impl DnInterner {
 
     /// Starts loading the stored key a lookup of `k` will compare, once its slot is loaded.
     pub fn prefetch_key(&self, k: &DnKey) {
-        if let Some(s) = self.slots.get(self.home(k.hash))
+        if !self.slots.is_empty()
+            && let Some(s) = self.slots.get(self.home(k.hash))
             && s.hash == k.hash
             && let Some(b) = self.arena.as_bytes().get(s.key_start as usize)
         {
@@ -539,6 +540,20 @@ impl DnInterner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefetching_is_a_hint_even_on_an_empty_interner() {
+        let key = DnKey::of("CN=a,DC=x").unwrap();
+        let mut dns = DnInterner::default();
+        dns.prefetch_slot(&key);
+        dns.prefetch_key(&key);
+        let id = dns.intern_key(&key);
+        dns.prefetch_slot(&key);
+        dns.prefetch_key(&key);
+        assert_eq!(dns.find_key_spelled(&key), Some((id, true)));
+        let other = DnKey::of("cn=A,dc=X").unwrap();
+        assert_eq!(dns.find_key_spelled(&other), Some((id, false)));
+    }
 
     #[test]
     fn spellings_of_one_dn_intern_together() {
