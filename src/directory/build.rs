@@ -302,14 +302,15 @@ impl RecordBatch {
             let mut group: [Option<PendingDn<'v>>; GROUP] = Default::default();
             let mut len = 0;
             for dn in cell.by_ref().take(GROUP) {
-                let found = match self.cached_dn(dn) {
-                    (at, Some(id)) => (at, Ok(id)),
-                    (at, None) => match DnKey::of(dn) {
+                let (at, cached) = self.cached_dn(dn);
+                let found = match cached {
+                    Some(id) => Ok(id),
+                    None => match DnKey::of(dn) {
                         Ok(key) => {
                             if let Some(k) = &self.known {
                                 k.prefetch_slot(&key);
                             }
-                            (at, Err(key))
+                            Err(key)
                         }
                         Err(e) => {
                             on_error(dn, e);
@@ -317,7 +318,7 @@ impl RecordBatch {
                         }
                     },
                 };
-                group[len] = Some((dn, found.0, found.1));
+                group[len] = Some((dn, at, found));
                 len += 1;
             }
             if let Some(k) = &self.known {

@@ -350,11 +350,16 @@ impl DnInterner {
         hash as usize & (self.slots.len() - 1)
     }
 
+    /// The first slot a lookup of `hash` reads; `None` while the table is empty.
+    fn home_slot(&self, hash: u64) -> Option<&Slot> {
+        (!self.slots.is_empty()).then(|| &self.slots[self.home(hash)])
+    }
+
     /// Loads the first slot `hash` probes ahead of its lookup, so that the cache misses of
     /// several lookups overlap rather than add up.
     fn prefetch(&self, hash: u64) {
-        if !self.slots.is_empty() {
-            prefetch(&self.slots[self.home(hash)]);
+        if let Some(s) = self.home_slot(hash) {
+            prefetch(s);
         }
     }
 
@@ -365,8 +370,7 @@ impl DnInterner {
 
     /// Starts loading the stored key a lookup of `k` will compare, once its slot is loaded.
     pub fn prefetch_key(&self, k: &DnKey) {
-        if !self.slots.is_empty()
-            && let Some(s) = self.slots.get(self.home(k.hash))
+        if let Some(s) = self.home_slot(k.hash)
             && s.hash == k.hash
             && let Some(b) = self.arena.as_bytes().get(s.key_start as usize)
         {
@@ -392,12 +396,16 @@ impl DnInterner {
         }
     }
 
-    fn find(&self, hash: u64, key: &str) -> Option<DnId> {
+    /// The slot holding `key`, if interned.
+    fn find_slot(&self, hash: u64, key: &str) -> Option<&Slot> {
         if self.slots.is_empty() {
             return None;
         }
-        let s = &self.slots[self.probe(hash, key)];
-        (s.key_len != 0).then_some(DnId(s.id))
+        Some(&self.slots[self.probe(hash, key)]).filter(|s| s.key_len != 0)
+    }
+
+    fn find(&self, hash: u64, key: &str) -> Option<DnId> {
+        self.find_slot(hash, key).map(|s| DnId(s.id))
     }
 
     /// Makes room for `additional` more DNs without growing the table on the way.
@@ -446,14 +454,7 @@ impl DnInterner {
     /// cache of exact spellings may remember it), told from the bytes the probe just compared
     /// rather than by loading the entry (a cache miss at a million users).
     pub fn find_key_spelled(&self, k: &DnKey) -> Option<(DnId, bool)> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let key = k.key.as_deref().unwrap_or(k.display);
-        let s = &self.slots[self.probe(k.hash, key)];
-        if s.key_len == 0 {
-            return None;
-        }
+        let s = self.find_slot(k.hash, k.key.as_deref().unwrap_or(k.display))?;
         let stored = &self.arena.as_bytes()[s.key_start as usize..][..s.key_len as usize];
         // Usually the entry is its own key, so these bytes are its first spelling. When it is not
         // (a canonical key stored apart), a cache keyed on this spelling verifies before it

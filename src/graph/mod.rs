@@ -62,55 +62,7 @@ impl DirectoryGraph {
         let n = dir.len();
         let nd = dir.domains().len();
         // The nesting cycles come from the directory's own adjacency: found while the graph is built.
-        let ((g, edges), cycles) = rayon::join(
-            || {
-                let no = dir.ous().len();
-                let member_edges = dir.membership_count();
-                let mut g: DiGraph<Node, EdgeKind, u32> =
-                    DiGraph::with_capacity(n + nd + no, member_edges + 2 * n + dir.trusts().len());
-                for id in dir.ids() {
-                    g.add_node(Node::Object(id));
-                }
-                for d in 0..nd {
-                    g.add_node(Node::Domain(DomainId(d as u32)));
-                }
-                let mut ou_of_dn = hashbrown::HashMap::with_capacity(no);
-                for (i, ou) in dir.ous().iter().enumerate() {
-                    g.add_node(Node::Ou(i as u32));
-                    ou_of_dn.insert(ou.dn, i);
-                }
-                let mut edges = EdgeCounts::default();
-                for id in dir.ids() {
-                    let from = NodeIndex::new(id.index());
-                    for gid in dir.groups_of(id) {
-                        g.add_edge(from, NodeIndex::new(gid.index()), EdgeKind::MemberOf);
-                        edges.member_of += 1;
-                    }
-                    if let Some(ou) = dir.container_of(id).and_then(|c| ou_of_dn.get(&c)) {
-                        g.add_edge(from, NodeIndex::new(n + nd + ou), EdgeKind::InOu);
-                        edges.in_ou += 1;
-                    }
-                    if let Some(d) = dir.domain_of(id) {
-                        g.add_edge(from, NodeIndex::new(n + d.0 as usize), EdgeKind::InDomain);
-                        edges.in_domain += 1;
-                    }
-                    if let Some(m) = dir.manager_of(id) {
-                        g.add_edge(from, NodeIndex::new(m.index()), EdgeKind::Manager);
-                        edges.manager += 1;
-                    }
-                }
-                for t in dir.trusts() {
-                    g.add_edge(
-                        NodeIndex::new(n + t.source.0 as usize),
-                        NodeIndex::new(n + t.target.0 as usize),
-                        EdgeKind::Trust,
-                    );
-                    edges.trust += 1;
-                }
-                (g, edges)
-            },
-            || nesting_cycles(dir),
-        );
+        let ((g, edges), cycles) = rayon::join(|| object_graph(dir), || nesting_cycles(dir));
         let groups_in_cycles = cycles.iter().map(|c| c.groups.len()).sum();
         DirectoryGraph {
             graph: g,
@@ -149,6 +101,56 @@ impl DirectoryGraph {
         out.sort_unstable();
         out
     }
+}
+
+/// The petgraph of objects, domains and OUs with every edge, and the count of each kind of edge.
+fn object_graph(dir: &Directory) -> (DiGraph<Node, EdgeKind, u32>, EdgeCounts) {
+    let n = dir.len();
+    let nd = dir.domains().len();
+    let no = dir.ous().len();
+    let member_edges = dir.membership_count();
+    let mut g: DiGraph<Node, EdgeKind, u32> =
+        DiGraph::with_capacity(n + nd + no, member_edges + 2 * n + dir.trusts().len());
+    for id in dir.ids() {
+        g.add_node(Node::Object(id));
+    }
+    for d in 0..nd {
+        g.add_node(Node::Domain(DomainId(d as u32)));
+    }
+    let mut ou_of_dn = hashbrown::HashMap::with_capacity(no);
+    for (i, ou) in dir.ous().iter().enumerate() {
+        g.add_node(Node::Ou(i as u32));
+        ou_of_dn.insert(ou.dn, i);
+    }
+    let mut edges = EdgeCounts::default();
+    for id in dir.ids() {
+        let from = NodeIndex::new(id.index());
+        for gid in dir.groups_of(id) {
+            g.add_edge(from, NodeIndex::new(gid.index()), EdgeKind::MemberOf);
+            edges.member_of += 1;
+        }
+        if let Some(ou) = dir.container_of(id).and_then(|c| ou_of_dn.get(&c)) {
+            g.add_edge(from, NodeIndex::new(n + nd + ou), EdgeKind::InOu);
+            edges.in_ou += 1;
+        }
+        if let Some(d) = dir.domain_of(id) {
+            g.add_edge(from, NodeIndex::new(n + d.0 as usize), EdgeKind::InDomain);
+            edges.in_domain += 1;
+        }
+        if let Some(m) = dir.manager_of(id) {
+            g.add_edge(from, NodeIndex::new(m.index()), EdgeKind::Manager);
+            edges.manager += 1;
+        }
+    }
+    for t in dir.trusts() {
+        g.add_edge(
+            NodeIndex::new(n + t.source.0 as usize),
+            NodeIndex::new(n + t.target.0 as usize),
+            EdgeKind::Trust,
+        );
+        edges.trust += 1;
+    }
+    (g, edges)
 }
 
 /// Strongly connected components of the group-nesting graph with more than one group, or one

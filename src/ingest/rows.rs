@@ -5,7 +5,7 @@ use super::columns::Column;
 use super::dialect::{ClassVerdict, Dialect, KindHint, Plan, class_verdict};
 use super::values::{
     BadValue, for_each_value, is_lost_collection, normalize_guid, normalize_guid_into,
-    normalize_sid, normalize_sid_into, parse_bool, parse_int,
+    normalize_sid, normalize_sid_into, parse_bool, parse_int, split_multi,
 };
 use crate::directory::build::RowStart;
 use crate::directory::{
@@ -289,9 +289,7 @@ impl<'p> RowReader<'p> {
                     };
                     let stats = &mut self.stats;
                     let header = plan.headers.get(col).map_or("?", String::as_str);
-                    let mut cell = Vec::new();
-                    for_each_value(v, true, |d| cell.push(d));
-                    batch.dn_refs(kind, cell.into_iter(), |d, e| {
+                    batch.dn_refs(kind, split_multi(v, true).into_iter(), |d, e| {
                         stats.issue(line, header, d, &e.to_string())
                     });
                 }
