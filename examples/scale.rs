@@ -1,9 +1,10 @@
 //! One run at scale with wall times and peak memory, for the closing notes of performance work:
 //!
-//!     cargo run --release --example scale -- [USERS] [DIALECT]
+//!     cargo run --release --example scale -- [USERS] [DIALECT] [ingest]
 //!
 //! Generates (once) a directory under target/bench-data, times the csv-crate floor, then ingest +
-//! directory + graph, then the rules, and prints resident and peak memory.
+//! directory + graph, then (unless the third argument is `ingest`) the rules, and prints resident
+//! and peak memory.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -36,6 +37,7 @@ fn main() {
         .and_then(|v| v.replace('_', "").parse().ok())
         .unwrap_or_else(common::users);
     let dialect = args.next().unwrap_or_else(|| "ps7".into());
+    let ingest_only = args.next().is_some_and(|a| a == "ingest");
     let dir = common::dataset(&dialect, users);
     let files = common::csv_files(&dir);
     let bytes: u64 = files
@@ -72,9 +74,10 @@ fn main() {
     let total_cpu = common::cpu_s() - c0;
     let c = ing.directory.counts();
     println!(
-        "ingest + directory: {t_ingest:.2} s, graph: {t_graph:.2} s, total {total:.2} s wall = {:.2}× the floor; {total_cpu:.2} s CPU on {} threads",
+        "ingest + directory: {t_ingest:.2} s, graph: {t_graph:.2} s, total {total:.2} s wall = {:.2}× the floor; {total_cpu:.2} s CPU on {} threads ({:.2}× the floor's CPU)",
         total / floor,
-        rayon::current_num_threads()
+        rayon::current_num_threads(),
+        total_cpu / floor_cpu
     );
     println!(
         "  {} users, {} groups, {} contacts, {} memberships, {} graph edges, {} nesting cycles",
@@ -85,6 +88,10 @@ fn main() {
         graph.graph.edge_count(),
         graph.cycles.len()
     );
+    if ingest_only {
+        println!("peak resident memory: {:.0} MiB", peak_rss_mib());
+        return;
+    }
     // Issue 3's target: the rules add at most one csv floor to the ingest time.
     let t3 = Instant::now();
     let c3 = common::cpu_s();

@@ -9,7 +9,7 @@
 //! membership edge), merged (into one already known) or rejected (with its line and reason).
 
 use super::dn::{self, DnError, DnId, DnInterner, DnKey};
-use super::fold::{ci_eq, ci_hash_str};
+use super::fold::{ci_eq, ci_hash, ci_hash_str};
 use super::text::{TextArena, TextRef};
 use super::{
     Adjacency, Attr, Conflict, Directory, Domain, DomainId, DomainOrigin, MAX_EXAMPLES, NONE,
@@ -175,9 +175,8 @@ pub struct RecordBatch {
 
 const DN_CACHE_BITS: u32 = 12;
 
-/// A DN of a cell on its way to an id: as written, where it is cached, and its id (a cache hit)
-/// or its key (to look up).
-type PendingDn<'v> = (&'v str, CacheAt, Result<DnId, DnKey<'v>>);
+/// A DN of a cell on its way to an id: as written, where it is cached, and its id on a cache hit.
+type PendingDn<'v> = (&'v str, CacheAt, Option<DnId>);
 
 /// Where a DN's exact spelling is (or would be) in a batch's DN cache.
 #[derive(Clone, Copy, Debug)]
@@ -243,31 +242,42 @@ impl RecordBatch {
     /// the case-folding hash), then the snapshot of DNs the directory already holds, then this
     /// batch's own interner. Ids with the top bit set are directory ids.
     pub fn intern_dn(&mut self, dn: &str) -> Result<DnId, DnError> {
-        match self.cached_dn(dn) {
-            (_, Some(id)) => Ok(id),
-            (at, None) => Ok(self.intern_uncached(dn, at, &DnKey::of(dn)?)),
+        let at = self.cache_at(dn);
+        if let Some(id) = self.cached(dn, at).or_else(|| self.known_plain(dn, at)) {
+            return Ok(id);
         }
+        Ok(self.intern_uncached(dn, at, &DnKey::of(dn)?))
     }
 
-    /// Looks `dn` up in the cache of exact spellings: its id, or where it would be cached.
-    fn cached_dn(&mut self, dn: &str) -> (CacheAt, Option<DnId>) {
-        let b = dn.as_bytes();
-        let mut h = b.len() as u64;
-        for c in b.chunks(8) {
-            let mut a = [0u8; 8];
-            a[..c.len()].copy_from_slice(c);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(a)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        let at = CacheAt {
-            slot: (h >> (64 - DN_CACHE_BITS)) as usize,
-            hash: h,
-        };
+    /// Where `dn` is (or would be) cached. The hash is the DN's `ci_hash`, which also finds it in
+    /// the known snapshot when it is written in the common spelling.
+    fn cache_at(&mut self, dn: &str) -> CacheAt {
         if self.dn_cache.is_empty() {
             self.dn_cache = vec![(0, u32::MAX); 1 << DN_CACHE_BITS];
         }
+        let hash = ci_hash(dn.as_bytes());
+        CacheAt {
+            slot: (hash >> (64 - DN_CACHE_BITS)) as usize,
+            hash,
+        }
+    }
+
+    /// The cached id of `dn`, if this exact spelling is cached.
+    fn cached(&self, dn: &str, at: CacheAt) -> Option<DnId> {
         let (ch, id) = self.dn_cache[at.slot];
-        let hit = ch == h && id != u32::MAX && self.display(DnId(id)).as_bytes() == b;
-        (at, hit.then_some(DnId(id)))
+        (ch == at.hash && id != u32::MAX && self.display(DnId(id)).as_bytes() == dn.as_bytes())
+            .then_some(DnId(id))
+    }
+
+    /// The directory id of a DN the known snapshot holds in this spelling (up to ASCII case),
+    /// found without the RFC 4514 pass; cached when spelled exactly as stored.
+    fn known_plain(&mut self, dn: &str, at: CacheAt) -> Option<DnId> {
+        let (g, exact) = self.known.as_ref()?.find_plain(at.hash, dn)?;
+        let id = DnId(g.0 | GLOBAL);
+        if exact {
+            self.dn_cache[at.slot] = (at.hash, id.0);
+        }
+        Some(id)
     }
 
     /// Interns a DN the cache did not hold, and caches it when spelled as first seen.
@@ -302,36 +312,31 @@ impl RecordBatch {
             let mut group: [Option<PendingDn<'v>>; GROUP] = Default::default();
             let mut len = 0;
             for dn in cell.by_ref().take(GROUP) {
-                let (at, cached) = self.cached_dn(dn);
-                let found = match cached {
-                    Some(id) => Ok(id),
+                let at = self.cache_at(dn);
+                let cached = self.cached(dn, at);
+                if cached.is_none()
+                    && let Some(k) = &self.known
+                {
+                    k.prefetch_slot(at.hash);
+                }
+                group[len] = Some((dn, at, cached));
+                len += 1;
+            }
+            if let Some(k) = &self.known {
+                for (_, at, _) in group[..len].iter().flatten().filter(|g| g.2.is_none()) {
+                    k.prefetch_key(at.hash);
+                }
+            }
+            for (dn, at, cached) in group.into_iter().take(len).flatten() {
+                let id = match cached.or_else(|| self.known_plain(dn, at)) {
+                    Some(id) => id,
                     None => match DnKey::of(dn) {
-                        Ok(key) => {
-                            if let Some(k) = &self.known {
-                                k.prefetch_slot(&key);
-                            }
-                            Err(key)
-                        }
+                        Ok(key) => self.intern_uncached(dn, at, &key),
                         Err(e) => {
                             on_error(dn, e);
                             continue;
                         }
                     },
-                };
-                group[len] = Some((dn, at, found));
-                len += 1;
-            }
-            if let Some(k) = &self.known {
-                for (_, _, found) in group[..len].iter().flatten() {
-                    if let Err(key) = found {
-                        k.prefetch_key(key);
-                    }
-                }
-            }
-            for (dn, at, found) in group.into_iter().take(len).flatten() {
-                let id = match found {
-                    Ok(id) => id,
-                    Err(key) => self.intern_uncached(dn, at, &key),
                 };
                 self.refs.push(BatchRef {
                     kind,

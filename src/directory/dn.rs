@@ -312,9 +312,31 @@ impl Entry {
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     hash: u64,
-    key_start: u64,
+    /// Where the key starts in the arena, with [`Slot::PLAIN`] set when the key is the DN as
+    /// first written (ASCII and canonical up to case).
+    key_at: u64,
     key_len: u32,
     id: u32,
+}
+
+impl Slot {
+    const PLAIN: u64 = 1 << 63;
+    fn new(hash: u64, e: &Entry, id: u32) -> Slot {
+        let (key_start, key_len) = e.key_span();
+        let plain = if e.key_len == 0 { Slot::PLAIN } else { 0 };
+        Slot {
+            hash,
+            key_at: key_start | plain,
+            key_len,
+            id,
+        }
+    }
+    fn key_start(&self) -> usize {
+        (self.key_at & !Slot::PLAIN) as usize
+    }
+    fn is_plain(&self) -> bool {
+        self.key_at & Slot::PLAIN != 0
+    }
 }
 
 /// Interns DNs by their RFC 4514 identity, keeping the first spelling seen for display.
@@ -363,16 +385,16 @@ impl DnInterner {
         }
     }
 
-    /// Starts loading the slot a lookup of `k` reads first (see [`DnInterner::prefetch`]).
-    pub fn prefetch_slot(&self, k: &DnKey) {
-        self.prefetch(k.hash);
+    /// Starts loading the slot a lookup of `hash` reads first (see [`DnInterner::prefetch`]).
+    pub fn prefetch_slot(&self, hash: u64) {
+        self.prefetch(hash);
     }
 
-    /// Starts loading the stored key a lookup of `k` will compare, once its slot is loaded.
-    pub fn prefetch_key(&self, k: &DnKey) {
-        if let Some(s) = self.home_slot(k.hash)
-            && s.hash == k.hash
-            && let Some(b) = self.arena.as_bytes().get(s.key_start as usize)
+    /// Starts loading the stored key a lookup of `hash` will compare, once its slot is loaded.
+    pub fn prefetch_key(&self, hash: u64) {
+        if let Some(s) = self.home_slot(hash)
+            && s.hash == hash
+            && let Some(b) = self.arena.as_bytes().get(s.key_start())
         {
             prefetch(b);
         }
@@ -387,7 +409,7 @@ impl DnInterner {
             if s.key_len == 0
                 || (s.hash == hash
                     && s.key_len as usize == key.len()
-                    && self.arena.as_bytes()[s.key_start as usize..][..key.len()]
+                    && self.arena.as_bytes()[s.key_start()..][..key.len()]
                         .eq_ignore_ascii_case(key.as_bytes()))
             {
                 return i;
@@ -421,17 +443,11 @@ impl DnInterner {
         self.slots = vec![Slot::default(); len];
         let mask = len - 1;
         for (id, e) in self.entries.iter().enumerate() {
-            let (key_start, key_len) = e.key_span();
             let mut i = e.hash as usize & mask;
             while self.slots[i].key_len != 0 {
                 i = (i + 1) & mask;
             }
-            self.slots[i] = Slot {
-                hash: e.hash,
-                key_start,
-                key_len,
-                id: id as u32,
-            };
+            self.slots[i] = Slot::new(e.hash, e, id as u32);
         }
     }
 
@@ -455,7 +471,7 @@ impl DnInterner {
     /// rather than by loading the entry (a cache miss at a million users).
     pub fn find_key_spelled(&self, k: &DnKey) -> Option<(DnId, bool)> {
         let s = self.find_slot(k.hash, k.key.as_deref().unwrap_or(k.display))?;
-        let stored = &self.arena.as_bytes()[s.key_start as usize..][..s.key_len as usize];
+        let stored = &self.arena.as_bytes()[s.key_start()..][..s.key_len as usize];
         // Usually the entry is its own key, so these bytes are its first spelling. When it is not
         // (a canonical key stored apart), a cache keyed on this spelling verifies before it
         // trusts a hit, and only loses the slot.
@@ -465,6 +481,35 @@ impl DnInterner {
             Some(_) => self.display(DnId(s.id)) == k.display,
         };
         Some((DnId(s.id), exact))
+    }
+
+    /// The id of `dn` when it is written, up to ASCII case, as a stored DN that is its own key
+    /// (the common spelling: ASCII, no escapes, no spaces around separators), found from `hash`
+    /// = `ci_hash(dn)` alone; and whether `dn` is that spelling byte for byte. Such a `dn` has the
+    /// same shape as the stored one, so the RFC 4514 pass of [`DnKey::of`] would find the same
+    /// entry: it is needed only for DNs this misses.
+    pub fn find_plain(&self, hash: u64, dn: &str) -> Option<(DnId, bool)> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(hash);
+        loop {
+            let s = &self.slots[i];
+            if s.key_len == 0 {
+                return None;
+            }
+            if s.hash == hash && s.key_len as usize == dn.len() && s.is_plain() {
+                let stored = &self.arena.as_bytes()[s.key_start()..][..dn.len()];
+                if stored == dn.as_bytes() {
+                    return Some((DnId(s.id), true));
+                }
+                if stored.eq_ignore_ascii_case(dn.as_bytes()) {
+                    return Some((DnId(s.id), false));
+                }
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     /// Interns a DN whose key is already computed (so a lookup elsewhere first costs nothing).
@@ -497,14 +542,8 @@ impl DnInterner {
             display_len: display.len() as u32,
             key_len,
         };
-        let (key_start, key_len) = e.key_span();
+        self.slots[i] = Slot::new(hash, &e, id);
         self.entries.push(e);
-        self.slots[i] = Slot {
-            hash,
-            key_start,
-            key_len,
-            id,
-        };
         DnId(id)
     }
 
@@ -546,14 +585,43 @@ mod tests {
     fn prefetching_is_a_hint_even_on_an_empty_interner() {
         let key = DnKey::of("CN=a,DC=x").unwrap();
         let mut dns = DnInterner::default();
-        dns.prefetch_slot(&key);
-        dns.prefetch_key(&key);
+        dns.prefetch_slot(key.hash);
+        dns.prefetch_key(key.hash);
         let id = dns.intern_key(&key);
-        dns.prefetch_slot(&key);
-        dns.prefetch_key(&key);
+        dns.prefetch_slot(key.hash);
+        dns.prefetch_key(key.hash);
         assert_eq!(dns.find_key_spelled(&key), Some((id, true)));
         let other = DnKey::of("cn=A,dc=X").unwrap();
         assert_eq!(dns.find_key_spelled(&other), Some((id, false)));
+    }
+
+    #[test]
+    fn the_plain_lookup_finds_only_dns_that_are_their_own_key() {
+        use super::super::fold::ci_hash;
+        let mut dns = DnInterner::default();
+        let plain = dns.intern("CN=Sales,OU=Groups,DC=contoso,DC=com").unwrap();
+        let escaped = dns
+            .intern("CN=Smith\\, John,OU=Staff,DC=contoso,DC=com")
+            .unwrap();
+        let accented = dns.intern("CN=José,OU=Staff,DC=contoso,DC=com").unwrap();
+        let find = |dn: &str| dns.find_plain(ci_hash(dn.as_bytes()), dn);
+        assert_eq!(
+            find("CN=Sales,OU=Groups,DC=contoso,DC=com"),
+            Some((plain, true))
+        );
+        assert_eq!(
+            find("cn=sales,ou=groups,dc=CONTOSO,dc=com"),
+            Some((plain, false))
+        );
+        assert_eq!(find("CN=Sales,OU=Groups,DC=contoso,DC=org"), None);
+        // Stored under a rewritten key: the RFC 4514 path finds them, the plain lookup does not.
+        for (dn, id) in [
+            ("CN=Smith\\, John,OU=Staff,DC=contoso,DC=com", escaped),
+            ("CN=José,OU=Staff,DC=contoso,DC=com", accented),
+        ] {
+            assert_eq!(find(dn), None);
+            assert_eq!(dns.get(dn), Some(id));
+        }
     }
 
     #[test]
