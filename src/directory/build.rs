@@ -139,6 +139,21 @@ pub struct BatchRow {
     pub parent: Option<DnId>,
     pub values: Range<u32>,
     pub refs: Range<u32>,
+    /// The identity keys of an object row, found and hashed on the parsing thread.
+    pub keys: RowKeys,
+}
+
+/// An object row's identity keys, found among its values and hashed where those values are still
+/// in cache (the parsing thread), so the serial merge only probes its indexes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RowKeys {
+    guid: Option<u128>,
+    /// The batch's text of the SID, UPN and sAMAccountName, each with its `ci_hash`.
+    sid: Option<(TextRef, u64)>,
+    upn: Option<(TextRef, u64)>,
+    sam: Option<(TextRef, u64)>,
+    /// The `DC=` suffix of the row's DN (its domain), interned with it.
+    root: Option<DnId>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -366,14 +381,30 @@ impl RecordBatch {
     }
     /// Ends the current row. `dn` comes from [`RecordBatch::dns`] (`self.dns.intern`).
     pub fn end_row(&mut self, start: RowStart, line: u64, what: RowWhat, dn: Option<DnId>) {
-        let parent = dn.and_then(|d| {
-            let mut scratch = std::mem::take(&mut self.scratch);
-            scratch.clear();
-            scratch.push_str(dn::parent(self.display(d))?);
-            let id = self.intern_dn(&scratch).ok();
-            self.scratch = scratch;
-            id
-        });
+        let parent = dn.and_then(|d| self.intern_part(d, dn::parent));
+        let mut keys = RowKeys::default();
+        if let RowWhat::Object(_) = what {
+            keys.root = dn.and_then(|d| self.intern_part(d, domain_root));
+            let hashed = |r: TextRef| {
+                let v = self.text.get(r).unwrap_or_default();
+                (r, ci_hash_str(v))
+            };
+            // The first value of each key counts, as when the merge read them.
+            for &(attr, r) in self.values[start.values as usize..].iter().rev() {
+                if !r.has_value() {
+                    continue;
+                }
+                match attr {
+                    Attr::ObjectGuid => {
+                        keys.guid = self.text.get(r).and_then(guid_key);
+                    }
+                    Attr::Sid => keys.sid = Some(hashed(r)),
+                    Attr::UserPrincipalName => keys.upn = Some(hashed(r)),
+                    Attr::SamAccountName => keys.sam = Some(hashed(r)),
+                    _ => {}
+                }
+            }
+        }
         self.rows.push(BatchRow {
             line,
             what,
@@ -381,7 +412,22 @@ impl RecordBatch {
             parent,
             values: start.values..self.values.len() as u32,
             refs: start.refs..self.refs.len() as u32,
+            keys,
         });
+    }
+
+    /// Interns a part of the DN `d` (its parent, its domain root).
+    fn intern_part(&mut self, d: DnId, part: fn(&str) -> Option<&str>) -> Option<DnId> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let found = part(self.display(d)).map(|p| scratch.push_str(p)).is_some();
+        let id = if found {
+            self.intern_dn(&scratch).ok()
+        } else {
+            None
+        };
+        self.scratch = scratch;
+        id
     }
     /// Drops whatever the row added and records it as rejected.
     pub fn reject_row(&mut self, start: RowStart, line: u64, category: &str, reason: String) {
@@ -394,6 +440,7 @@ impl RecordBatch {
             parent: None,
             values: start.values..start.values,
             refs: start.refs..start.refs,
+            keys: RowKeys::default(),
         });
     }
 }
@@ -529,9 +576,6 @@ pub struct DirectoryBuilder {
     domain_records: Vec<(DomainRecord, FileId)>,
     trust_records: Vec<TrustRecord>,
     trust_keys: hashbrown::HashSet<(String, String)>,
-    /// Domain root DN (`DC=contoso,DC=com`) → its DN id: a handful of domains serve millions of
-    /// objects, so this saves interning the same suffix for every object.
-    roots: super::fold::CiMap<u32>,
     /// Expected objects, so columns are allocated once at their final size.
     capacity: usize,
     /// Per file: the domain its name-only references belong to.
@@ -687,6 +731,17 @@ impl DirectoryBuilder {
     pub fn reserve(&mut self, objects: usize, text: usize, refs: usize) {
         self.refs.reserve(refs);
         self.origins.reserve(objects);
+        // The DN table and identity indexes too: each rehash of a million keys is a pass of
+        // cache misses.
+        self.dir.dns.reserve(objects);
+        self.guid_index.reserve(objects);
+        for index in [
+            &mut self.sid_index,
+            &mut self.upn_index,
+            &mut self.account_index,
+        ] {
+            index.table.reserve(objects, |&(h, _)| h);
+        }
         let d = &mut self.dir;
         self.capacity = d.kinds.len() + objects;
         d.kinds.reserve(objects);
@@ -698,19 +753,6 @@ impl DirectoryBuilder {
             c.reserve(objects);
         }
         d.text.reserve(text);
-    }
-
-    fn domain_root_id(&mut self, dn: DnId) -> u32 {
-        let Some(root) = domain_root(self.dir.dns.display(dn)) else {
-            return NONE;
-        };
-        if let Some(&id) = self.roots.get(root) {
-            return id;
-        }
-        let root = root.to_string();
-        let id = self.dir.dns.intern(&root).map_or(NONE, |d| d.0);
-        *self.roots.entry_or_insert_with(&root, || id) = id;
-        id
     }
 
     fn col_text(&self, obj: u32, attr: Attr) -> Option<&str> {
@@ -745,7 +787,12 @@ impl DirectoryBuilder {
     }
 
     fn account_hash(domain: u32, sam: &str) -> u64 {
-        ci_hash_str(sam) ^ (domain as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        Self::account_hash_of(domain, ci_hash_str(sam))
+    }
+
+    /// [`DirectoryBuilder::account_hash`] from the `ci_hash_str` of the sAMAccountName.
+    fn account_hash_of(domain: u32, sam_hash: u64) -> u64 {
+        sam_hash ^ (domain as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
     }
 
     fn lookup_account(&self, domain: u32, sam: &str) -> Option<u32> {
@@ -865,9 +912,10 @@ impl DirectoryBuilder {
                 RowWhat::Object(kind) => {
                     let dn = row.dn.map(map_dn);
                     let parent = row.parent.map(map_dn);
-                    if let Some(obj) =
-                        self.absorb_object(*kind, dn, parent, values, base, file, row.line)
-                        && !refs.is_empty()
+                    let root = row.keys.root.map(map_dn);
+                    if let Some(obj) = self.absorb_object(
+                        *kind, dn, parent, root, &row.keys, values, base, file, row.line,
+                    ) && !refs.is_empty()
                     {
                         let origin = self.origins.len() as u32;
                         self.origins.push((file, row.line));
@@ -964,31 +1012,23 @@ impl DirectoryBuilder {
         kind: ObjectKind,
         dn: Option<DnId>,
         parent: Option<DnId>,
+        root: Option<DnId>,
+        keys: &RowKeys,
         values: &[(Attr, TextRef)],
         base: usize,
         file: FileId,
         line: u64,
     ) -> Option<u32> {
-        // Identity keys, in the spec's order of preference, read in place from the arena.
-        let key = |attr: Attr| {
-            values
-                .iter()
-                .find(|(a, r)| *a == attr && r.has_value())
-                .map(|(_, r)| r.rebased(base))
-        };
-        let (guid, sid, upn, sam) = (
-            key(Attr::ObjectGuid),
-            key(Attr::Sid),
-            key(Attr::UserPrincipalName),
-            key(Attr::SamAccountName),
-        );
-        let domain = dn.map_or(NONE, |d| self.domain_root_id(d));
+        // Identity keys, in the spec's order of preference, found and hashed by the parser.
+        let rebase = |k: Option<(TextRef, u64)>| k.map(|(r, h)| (r.rebased(base), h));
+        let (sid, upn, sam) = (rebase(keys.sid), rebase(keys.upn), rebase(keys.sam));
+        let domain = root.map_or(NONE, |d| d.0);
         if self.obj_by_dn.len() < self.dir.dns.len() {
             self.obj_by_dn.resize(self.dir.dns.len(), NONE);
         }
-        let text = |r: Option<TextRef>| r.and_then(|r| self.dir.text.get(r));
-        // Parsed once: the lookup, the index insert and the compatibility checks all need it.
-        let row_guid = text(guid).and_then(guid_key);
+        let text =
+            |k: Option<(TextRef, u64)>| k.and_then(|(r, h)| Some((h, self.dir.text.get(r)?)));
+        let row_guid = keys.guid;
         let mut candidates = Candidates::default();
         if let Some(o) = row_guid.and_then(|g| self.guid_index.get(&g).copied()) {
             candidates.push(("objectGUID", o));
@@ -998,12 +1038,11 @@ impl DirectoryBuilder {
         {
             candidates.push(("distinguishedName", self.obj_by_dn[d.index()]));
         }
-        // Each key is hashed once, for the lookup here and the index insert below.
-        let sid_key = text(sid).map(|s| (ci_hash_str(s), s));
-        let upn_key = text(upn).map(|u| (ci_hash_str(u), u));
+        let sid_key = text(sid);
+        let upn_key = text(upn);
         let acct_key = text(sam)
             .filter(|_| domain != NONE)
-            .map(|s| (Self::account_hash(domain, s), s));
+            .map(|(h, s)| (Self::account_hash_of(domain, h), s));
         let sid_hit = sid_key.and_then(|(h, s)| self.lookup_attr_hashed(Attr::Sid, h, s));
         let acct_hit = acct_key.and_then(|(h, s)| self.lookup_account_hashed(domain, h, s));
         let upn_hit =
@@ -1025,8 +1064,8 @@ impl DirectoryBuilder {
         };
         // A match on a weaker key is the same object only if no stronger key of both disagrees:
         // two users that share a UPN (a UPN-DUP defect) but have different GUIDs or DNs are two.
-        let row_sid = text(sid);
-        let row_sam = text(sam);
+        let row_sid = sid_key.map(|(_, s)| s);
+        let row_sam = text(sam).map(|(_, s)| s);
         let compatible = |rank: usize, o: u32| -> bool {
             let other_guid = self.col_text(o, Attr::ObjectGuid).and_then(guid_key);
             let other_dn = self.dir.dn_of[o as usize];
