@@ -4,7 +4,8 @@
 //!
 //! Generates (once) a directory under target/bench-data, times the csv-crate floor, then ingest +
 //! directory + graph, then (unless the third argument is `ingest`) the rules, and prints resident
-//! and peak memory.
+//! and peak memory. `SCALE_RULES_REPEAT=N` runs the rules N more times, for a profiler to sample
+//! them (e.g. `perf record -D 16000` skips the ingest).
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -95,8 +96,18 @@ fn main() {
     // Issue 3's target: the rules add at most one csv floor to the ingest time.
     let t3 = Instant::now();
     let c3 = common::cpu_s();
-    let findings =
+    let mut findings =
         hybridready::rules::evaluate(&ing.directory, &hybridready::rules::RuleContext::default());
+    for _ in 0..std::env::var("SCALE_RULES_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+    {
+        findings = hybridready::rules::evaluate(
+            &ing.directory,
+            &hybridready::rules::RuleContext::default(),
+        );
+    }
     let t_rules = t3.elapsed().as_secs_f64();
     println!(
         "rules: {} findings in {t_rules:.2} s wall = {:.2}× the floor; {:.2} s CPU",

@@ -313,7 +313,24 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
             })
         })
         .collect();
-    // Decided in a read-only pass, so the memo borrows the findings' values, then applied.
+    // Findings of one object and attribute about one value share the suggestion of the first of
+    // them: found by sorting, in parallel, rather than by a memo in the serial pass.
+    let mut shared: Vec<(ObjectId, u16, &str, usize)> = findings
+        .iter()
+        .zip(&pre)
+        .enumerate()
+        .filter(|(_, (_, p))| p.is_some())
+        .map(|(i, (f, _))| (f.object, field_order(f.field), f.value.as_str(), i))
+        .collect();
+    shared.par_sort_unstable();
+    let mut same_as: Vec<Option<usize>> = vec![None; findings.len()];
+    for run in shared.chunk_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)) {
+        for &(_, _, _, i) in &run[1..] {
+            same_as[i] = Some(run[0].3);
+        }
+    }
+    drop(shared);
+    // Decided in a read-only pass, then applied.
     enum Outcome {
         Keep,
         Set(Fix),
@@ -321,13 +338,12 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
     }
     let mut outcome: Vec<Outcome> = Vec::with_capacity(findings.len());
     let mut claimed: HashMap<Key, ObjectId> = HashMap::new();
-    let mut decided: HashMap<(ObjectId, Field, &str), usize> = HashMap::new();
     for (i, (f, pre)) in findings.iter().zip(pre).enumerate() {
         let Some(v) = f.fix.value() else {
             outcome.push(Outcome::Keep);
             continue;
         };
-        if let Some(&first) = decided.get(&(f.object, f.field, f.value.as_str())) {
+        if let Some(first) = same_as[i] {
             outcome.push(Outcome::SameAs(first));
             continue;
         }
@@ -343,7 +359,6 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
             outcome.push(Outcome::Keep);
             continue;
         };
-        decided.insert((f.object, f.field, f.value.as_str()), i);
         let unclaimed = |key: &str, claimed: &HashMap<Key, ObjectId>| {
             claimed
                 .get(&KeyRef(class, key))
@@ -376,7 +391,6 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
             None => Fix::None,
         }));
     }
-    drop(decided);
     for (i, o) in outcome.into_iter().enumerate() {
         match o {
             Outcome::Keep => {}
