@@ -159,12 +159,27 @@ pub fn normalize_guid(v: &str) -> Result<String, BadValue> {
     Ok(s)
 }
 
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in lowercase hex: the form GUIDs are stored in.
+fn is_canonical_guid(b: &[u8]) -> bool {
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_digit() || (b'a'..=b'f').contains(&c),
+        })
+}
+
 /// [`normalize_guid`] appending to `out`, allocation-free for text GUIDs.
 pub fn normalize_guid_into(v: &str, out: &mut String) -> Result<(), BadValue> {
     let bad = BadValue {
         expected: "a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, X'…' or base64)",
     };
     let t = v.trim();
+    // The usual spelling (PowerShell's, and the one stored) passes through as it is: a million
+    // of them go through here.
+    if is_canonical_guid(t.as_bytes()) {
+        out.push_str(t);
+        return Ok(());
+    }
     if let Some(b) = csvde_binary(t) {
         out.push_str(&guid_from_bytes(&b).ok_or(bad)?);
         return Ok(());
@@ -186,12 +201,16 @@ pub fn normalize_guid_into(v: &str, out: &mut String) -> Result<(), BadValue> {
         n += 1;
     }
     if ok && n == 32 {
+        let mut canonical = [b'-'; 36];
+        let mut at = 0;
         for (i, &c) in digits.iter().enumerate() {
             if matches!(i, 8 | 12 | 16 | 20) {
-                out.push('-');
+                at += 1;
             }
-            out.push(c as char);
+            canonical[at] = c;
+            at += 1;
         }
+        out.push_str(std::str::from_utf8(&canonical).map_err(|_| bad)?);
         return Ok(());
     }
     if t.len() == 24
@@ -390,6 +409,22 @@ mod tests {
         assert_eq!(normalize_sid("s-1-5-32-544").unwrap(), "S-1-5-32-544");
         assert!(normalize_sid("Administrator").is_err());
         assert!(normalize_guid("not-a-guid").is_err());
+    }
+
+    #[test]
+    fn guids_in_the_stored_form_pass_through_and_others_are_rewritten() {
+        let stored = "d697dfab-8b02-487b-be92-5f077e096f00";
+        for spelling in [
+            stored,
+            " d697dfab-8b02-487b-be92-5f077e096f00 ",
+            "D697DFAB-8B02-487B-BE92-5F077E096F00",
+            "d697dfab8b02487bbe925f077e096f00",
+        ] {
+            assert_eq!(normalize_guid(spelling).unwrap(), stored, "{spelling}");
+        }
+        // Hex digits only, and the dashes where a GUID has them.
+        assert!(normalize_guid("d697dfab-8b02-487b-be92-5f077e096f0g").is_err());
+        assert!(normalize_guid("d697dfab-8b02-487b-be92-5f077e096f0").is_err());
     }
 
     #[test]
