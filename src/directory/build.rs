@@ -10,12 +10,13 @@
 
 use super::dn::{self, DnError, DnId, DnInterner, DnKey};
 use super::fold::{ci_eq, ci_hash, ci_hash_str};
+use super::key_index::KeyIndex;
 use super::text::{TextArena, TextRef};
 use super::{
     Adjacency, Attr, Conflict, Directory, Domain, DomainId, DomainOrigin, MAX_EXAMPLES, NONE,
     ObjectKind, Ou, SourceRef, Trust, Unresolved, ValueKind,
 };
-use hashbrown::{HashMap, HashTable};
+use hashbrown::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -550,22 +551,15 @@ struct KeyHashes {
     account: Option<u64>,
 }
 
-/// A hash index over objects whose key is one of their own attribute values, so the index holds
-/// only `(hash, id)` and never a copy of the key.
-#[derive(Default, Debug)]
-struct AttrIndex {
-    table: HashTable<(u64, u32)>,
-}
-
 /// Merges batches into a directory. See the module docs.
 #[derive(Default)]
 pub struct DirectoryBuilder {
     dir: Directory,
-    guid_index: HashMap<u128, u32>,
-    sid_index: AttrIndex,
-    upn_index: AttrIndex,
+    guid_index: KeyIndex,
+    sid_index: KeyIndex,
+    upn_index: KeyIndex,
     /// `(domain root DN id, sAMAccountName)`.
-    account_index: AttrIndex,
+    account_index: KeyIndex,
     account_domain: Vec<u32>,
     obj_by_dn: Vec<u32>,
     refs: Vec<PendingRef>,
@@ -598,6 +592,14 @@ fn guid_key(s: &str) -> Option<u128> {
         n += 1;
     }
     (n == 32).then_some(v)
+}
+
+/// The index hash of a GUID: its halves folded and mixed, so the low bits the index uses depend
+/// on every bit.
+fn guid_hash(g: u128) -> u64 {
+    let x = (g as u64) ^ ((g >> 64) as u64).rotate_left(29);
+    let m = x as u128 * 0x9e37_79b9_7f4a_7c15u128;
+    (m as u64) ^ ((m >> 64) as u64)
 }
 
 /// The `DC=` suffix of a DN (`DC=contoso,DC=com`), if any.
@@ -734,13 +736,13 @@ impl DirectoryBuilder {
         // The DN table and identity indexes too: each rehash of a million keys is a pass of
         // cache misses.
         self.dir.dns.reserve(objects);
-        self.guid_index.reserve(objects);
         for index in [
+            &mut self.guid_index,
             &mut self.sid_index,
             &mut self.upn_index,
             &mut self.account_index,
         ] {
-            index.table.reserve(objects, |&(h, _)| h);
+            index.reserve(objects);
         }
         let d = &mut self.dir;
         self.capacity = d.kinds.len() + objects;
@@ -763,7 +765,7 @@ impl DirectoryBuilder {
             .filter(|s| !s.is_empty())
     }
 
-    fn index_for(&self, attr: Attr) -> Option<&AttrIndex> {
+    fn index_for(&self, attr: Attr) -> Option<&KeyIndex> {
         match attr {
             Attr::Sid => Some(&self.sid_index),
             Attr::UserPrincipalName => Some(&self.upn_index),
@@ -777,13 +779,8 @@ impl DirectoryBuilder {
 
     /// `h` is `ci_hash_str(key)`, so a caller that needs it again computes it once.
     fn lookup_attr_hashed(&self, attr: Attr, h: u64, key: &str) -> Option<u32> {
-        let index = self.index_for(attr)?;
-        index
-            .table
-            .find(h, |&(eh, o)| {
-                eh == h && self.col_text(o, attr).is_some_and(|v| ci_eq(v, key))
-            })
-            .map(|&(_, o)| o)
+        self.index_for(attr)?
+            .find(h, |o| self.col_text(o, attr).is_some_and(|v| ci_eq(v, key)))
     }
 
     fn account_hash(domain: u32, sam: &str) -> u64 {
@@ -800,22 +797,45 @@ impl DirectoryBuilder {
     }
 
     fn lookup_account_hashed(&self, domain: u32, h: u64, sam: &str) -> Option<u32> {
-        self.account_index
-            .table
-            .find(h, |&(eh, o)| {
-                eh == h
-                    && self.account_domain[o as usize] == domain
-                    && self
-                        .col_text(o, Attr::SamAccountName)
-                        .is_some_and(|v| ci_eq(v, sam))
-            })
-            .map(|&(_, o)| o)
+        self.account_index.find(h, |o| {
+            self.account_domain[o as usize] == domain
+                && self
+                    .col_text(o, Attr::SamAccountName)
+                    .is_some_and(|v| ci_eq(v, sam))
+        })
+    }
+
+    fn lookup_guid(&self, g: u128) -> Option<u32> {
+        self.guid_index.find(guid_hash(g), |o| {
+            self.col_text(o, Attr::ObjectGuid).and_then(guid_key) == Some(g)
+        })
+    }
+
+    /// Starts loading the index slots the keys of a row ahead will probe.
+    fn prefetch_keys(&self, keys: &RowKeys, domain: u32) {
+        if let Some(g) = keys.guid {
+            self.guid_index.prefetch(guid_hash(g));
+        }
+        if let Some((_, h)) = keys.sid {
+            self.sid_index.prefetch(h);
+        }
+        if let Some((_, h)) = keys.upn {
+            self.upn_index.prefetch(h);
+        }
+        if let Some((_, h)) = keys.sam
+            && domain != NONE
+        {
+            self.account_index
+                .prefetch(Self::account_hash_of(domain, h));
+        }
     }
 
     /// Adds the object's key values to the indexes (first holder of a value wins).
     fn index_object(&mut self, obj: u32) {
-        if let Some(g) = self.col_text(obj, Attr::ObjectGuid).and_then(guid_key) {
-            self.guid_index.entry(g).or_insert(obj);
+        if let Some(g) = self.col_text(obj, Attr::ObjectGuid).and_then(guid_key)
+            && self.lookup_guid(g).is_none()
+        {
+            self.guid_index.insert(guid_hash(g), obj);
         }
         for attr in [Attr::Sid, Attr::UserPrincipalName] {
             let Some(v) = self.col_text(obj, attr) else {
@@ -829,7 +849,7 @@ impl DirectoryBuilder {
                 Attr::Sid => &mut self.sid_index,
                 _ => &mut self.upn_index,
             };
-            index.table.insert_unique(h, (h, obj), |&(eh, _)| eh);
+            index.insert(h, obj);
         }
         let domain = self.account_domain[obj as usize];
         if domain != NONE
@@ -837,21 +857,30 @@ impl DirectoryBuilder {
             && self.lookup_account(domain, sam).is_none()
         {
             let h = Self::account_hash(domain, sam);
-            self.account_index
-                .table
-                .insert_unique(h, (h, obj), |&(eh, _)| eh);
+            self.account_index.insert(h, obj);
         }
     }
 
-    /// Removes the object's index entries (before one of its key values changes).
+    /// Removes the object's index entries (before one of its key values changes): they are
+    /// under the hashes of its current key values.
     fn unindex_object(&mut self, obj: u32) {
-        self.guid_index.retain(|_, o| *o != obj);
-        for index in [
-            &mut self.sid_index,
-            &mut self.upn_index,
-            &mut self.account_index,
-        ] {
-            index.table.retain(|&mut (_, o)| o != obj);
+        if let Some(g) = self.col_text(obj, Attr::ObjectGuid).and_then(guid_key) {
+            self.guid_index.remove(guid_hash(g), obj);
+        }
+        let sid = self.col_text(obj, Attr::Sid).map(ci_hash_str);
+        let upn = self.col_text(obj, Attr::UserPrincipalName).map(ci_hash_str);
+        if let Some(h) = sid {
+            self.sid_index.remove(h, obj);
+        }
+        if let Some(h) = upn {
+            self.upn_index.remove(h, obj);
+        }
+        let domain = self.account_domain[obj as usize];
+        if domain != NONE
+            && let Some(sam) = self.col_text(obj, Attr::SamAccountName)
+        {
+            let h = Self::account_hash(domain, sam);
+            self.account_index.remove(h, obj);
         }
     }
 
@@ -901,7 +930,14 @@ impl DirectoryBuilder {
         for rec in &batch.domains {
             domain_ids.push(self.add_domain_record(rec.clone(), file));
         }
-        for row in &batch.rows {
+        // The index slots of a row a few ahead are loaded while this one is merged, so the
+        // cache misses of their probes overlap.
+        const AHEAD: usize = 8;
+        for (i, row) in batch.rows.iter().enumerate() {
+            if let Some(next) = batch.rows.get(i + AHEAD) {
+                let domain = next.keys.root.map_or(NONE, |d| map_dn(d).0);
+                self.prefetch_keys(&next.keys, domain);
+            }
             let values = &batch.values[row.values.start as usize..row.values.end as usize];
             let refs = &batch.refs[row.refs.start as usize..row.refs.end as usize];
             match &row.what {
@@ -1030,7 +1066,7 @@ impl DirectoryBuilder {
             |k: Option<(TextRef, u64)>| k.and_then(|(r, h)| Some((h, self.dir.text.get(r)?)));
         let row_guid = keys.guid;
         let mut candidates = Candidates::default();
-        if let Some(o) = row_guid.and_then(|g| self.guid_index.get(&g).copied()) {
+        if let Some(o) = row_guid.and_then(|g| self.lookup_guid(g)) {
             candidates.push(("objectGUID", o));
         }
         if let Some(d) = dn
@@ -1205,8 +1241,10 @@ impl DirectoryBuilder {
 
     /// Indexes a new object's keys, hashed by `absorb_object`: only keys no object held yet.
     fn index_new(&mut self, obj: u32, h: KeyHashes) {
-        if let Some(g) = h.guid {
-            self.guid_index.entry(g).or_insert(obj);
+        if let Some(g) = h.guid
+            && self.lookup_guid(g).is_none()
+        {
+            self.guid_index.insert(guid_hash(g), obj);
         }
         for (hash, index) in [
             (h.sid, &mut self.sid_index),
@@ -1214,7 +1252,7 @@ impl DirectoryBuilder {
             (h.account, &mut self.account_index),
         ] {
             if let Some(hash) = hash {
-                index.table.insert_unique(hash, (hash, obj), |&(eh, _)| eh);
+                index.insert(hash, obj);
             }
         }
     }
@@ -1426,11 +1464,7 @@ impl DirectoryBuilder {
                     .copied()
                     .filter(|&o| o != NONE),
             ),
-            Target::Guid(r) => found(
-                text(r)
-                    .and_then(guid_key)
-                    .and_then(|g| self.guid_index.get(&g).copied()),
-            ),
+            Target::Guid(r) => found(text(r).and_then(guid_key).and_then(|g| self.lookup_guid(g))),
             Target::Sid(r) => found(text(r).and_then(|s| self.lookup_attr(Attr::Sid, s))),
             Target::Upn(r) => {
                 found(text(r).and_then(|u| self.lookup_attr(Attr::UserPrincipalName, u)))

@@ -244,7 +244,7 @@ pub fn domain_dn(dns_name: &str) -> String {
 }
 
 /// Asks the CPU to start loading the cache line holding `v`: a hint, it reads nothing.
-fn prefetch<T>(v: &T) {
+pub(super) fn prefetch<T>(v: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch never faults, whatever the address; `v` is a valid reference anyway.
     unsafe {

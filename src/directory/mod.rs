@@ -10,6 +10,7 @@ pub mod attr;
 pub mod build;
 pub mod dn;
 pub mod fold;
+mod key_index;
 pub mod text;
 
 pub use attr::{Attr, ValueKind};
