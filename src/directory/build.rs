@@ -1431,12 +1431,10 @@ impl DirectoryBuilder {
             }
         }
 
-        edges.par_sort_unstable();
-        edges.dedup();
-        (self.dir.groups_of, self.dir.members_of) = rayon::join(
-            || Adjacency::from_sorted(n, edges.iter().map(|&e| ((e >> 32) as u32, e as u32))),
-            || transpose(n, &edges),
-        );
+        let groups_of = Adjacency::from_edges(n, &edges);
+        drop(edges);
+        self.dir.members_of = groups_of.transposed(n);
+        self.dir.groups_of = groups_of;
         self.dir.obj_by_dn = std::mem::take(&mut self.obj_by_dn);
         self.dir.obj_by_dn.resize(self.dir.dns.len(), NONE);
         self.dir
@@ -1795,26 +1793,6 @@ impl DirectoryBuilder {
             self.obj_by_dn.resize(self.dir.dns.len(), NONE);
         }
     }
-}
-
-/// Group → members, from member→group edges sorted by member.
-fn transpose(n: usize, edges: &[u64]) -> Adjacency {
-    let mut counts = vec![0u32; n + 1];
-    for &e in edges {
-        counts[(e as u32) as usize + 1] += 1;
-    }
-    for i in 1..=n {
-        counts[i] += counts[i - 1];
-    }
-    let offsets = counts.clone();
-    let mut next = counts;
-    let mut targets = vec![super::ObjectId(0); edges.len()];
-    for &e in edges {
-        let g = (e as u32) as usize;
-        targets[next[g] as usize] = super::ObjectId((e >> 32) as u32);
-        next[g] += 1;
-    }
-    Adjacency { offsets, targets }
 }
 
 /// Objects by common name and by sAMAccountName, for references that give only a name; both
