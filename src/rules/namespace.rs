@@ -197,8 +197,9 @@ impl<'a> Index<'a> {
             .par_iter()
             .map(|&s| {
                 let mut v = Vec::with_capacity(CHUNK * 8);
+                let mut smtp = Vec::new();
                 for i in s..(s + CHUNK).min(n) {
-                    holdings(dir, ObjectId(i as u32), guids, &mut v);
+                    holdings(dir, ObjectId(i as u32), guids, &mut v, &mut smtp);
                 }
                 v
             })
@@ -543,13 +544,20 @@ fn sort_by_hash(parts: Vec<Vec<Entry>>) -> Vec<Entry> {
     entries
 }
 
-/// Every unique-namespace value of one object.
-fn holdings<'d>(dir: &'d Directory, id: ObjectId, guids: bool, out: &mut Vec<Entry>) {
+/// Every unique-namespace value of one object. `smtp` is scratch space, reused from object to
+/// object so that a million objects do not allocate a list each.
+fn holdings<'d>(
+    dir: &'d Directory,
+    id: ObjectId,
+    guids: bool,
+    out: &mut Vec<Entry>,
+    smtp: &mut Vec<(usize, &'d str)>,
+) {
     let kind = dir.kind(id);
     let first = out.len();
     // SMTP keys of this object so far: a repeat (mail equal to the UPN and to the primary
     // address) joins the entry already pushed instead of adding one.
-    let mut smtp: Vec<(usize, &'d str)> = Vec::new();
+    smtp.clear();
     let mut push = |class: Class, key: &'d str, src: Src, slot: u16| {
         if key.is_empty() {
             return;
