@@ -369,7 +369,7 @@ fn domain_name_of_facts(rows: impl Iterator<Item = (String, String)>) -> Option<
 }
 
 /// A whole input's bytes: the page cache's own pages when the file is large, a copy otherwise.
-pub enum InputBytes {
+enum InputBytes {
     Read(Vec<u8>),
     #[cfg(unix)]
     Mapped(memmap2::Mmap),
@@ -394,15 +394,17 @@ impl std::ops::Deref for InputBytes {
 fn read_input(path: &Path) -> std::io::Result<InputBytes> {
     const MAP_FROM: u64 = 8 << 20;
     let file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
+    let meta = file.metadata()?;
+    let len = meta.len();
     // The 10,000-user test directories are mapped too.
-    if len < MAP_FROM || !file.metadata()?.is_file() {
+    if len < MAP_FROM || !meta.is_file() {
         return std::fs::read(path).map(InputBytes::Read);
     }
     // SAFETY: the mapping is read-only and private to this process; what no mapping can rule out
     // is another process truncating the file while it is read, which would end this one with
     // SIGBUS (ripgrep makes the same trade). A customer's export is not being rewritten while a
-    // consultant assesses it, and a file whose length changed is refused below.
+    // consultant assesses it; a file whose length changed between the look above and the
+    // mapping is refused below.
     let map = unsafe { memmap2::MmapOptions::new().map(&file)? };
     if file.metadata()?.len() != len || map.len() as u64 != len {
         return Err(std::io::Error::other(
