@@ -424,6 +424,25 @@ fn comparison_report_of_a_batch() {
     assert!(html.contains("&lt;b&gt;now&lt;/b&gt;") && !html.contains("<b>now"));
 }
 
+#[test]
+fn comparison_chart_cuts_no_header_and_no_variant_name_of_two_lines() {
+    let base = fx::summary(false);
+    let rows: Vec<VariantRow> = ["baseline", "verify contoso-partners.com"]
+        .iter()
+        .map(|n| VariantRow::from_summary(*n, &base))
+        .collect();
+    for (lang, header) in [(Lang::En, "unsynchronised"), (Lang::Fr, "synchronisés")] {
+        let dir = tempfile::tempdir().unwrap();
+        report::render_comparison(&rows, dir.path(), lang).unwrap();
+        let text = svg_texts(&dir.path().join("comparison.svg"));
+        assert!(!text.contains('…'), "{lang:?}: {text}");
+        assert!(
+            text.contains(header) && text.contains("contoso-partners.com"),
+            "{lang:?}: {text}"
+        );
+    }
+}
+
 /// Writes the fixture reports into $REPORT_SAMPLES_DIR/{en,fr,hostile,comparison} for looking at.
 #[test]
 fn write_samples_when_asked() {

@@ -961,14 +961,36 @@ pub fn comparison(t: &Catalog, rows: &[VariantRow]) -> DrawResult<Chart> {
     let x_cols = 12.0 + name_w + 10.0;
     let col_w = (f64::from(W) - 12.0 - x_cols) / metrics.len() as f64;
     let head_top = 40.0;
-    let head_px = 10.0;
+    // Headers wrap between words; the font steps down until the longest word of any header
+    // fits its column (`unsynchronised`, `synchronisées`), so no header is cut.
+    let head_max = col_w - 6.0;
+    let head_px = [10.0, 9.0, 8.0]
+        .into_iter()
+        .find(|&px| {
+            metrics.iter().all(|(k, ..)| {
+                t.get(k)
+                    .split_whitespace()
+                    .all(|w| text_width(w, px, true) <= head_max)
+            })
+        })
+        .unwrap_or(8.0);
     let heads: Vec<Vec<String>> = metrics
         .iter()
-        .map(|(k, ..)| wrap(t.get(k), head_px, true, col_w - 6.0, 4))
+        .map(|(k, ..)| wrap(t.get(k), head_px, true, head_max, 4))
         .collect();
     let head_lines = heads.iter().map(Vec::len).max().unwrap_or(1) as f64;
     let body_top = head_top + head_lines * 13.0 + 10.0;
-    let row_h = 22.0;
+    // A variant name takes two lines rather than being cut; rows grow to hold them.
+    let names: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(j, r)| wrap(&r.name, 11.0, j == 0, name_w, 2))
+        .collect();
+    let row_h = if names.iter().any(|l| l.len() > 1) {
+        30.0
+    } else {
+        22.0
+    };
     let n = rows.len().max(1) as f64;
     let h = (body_top + n * row_h + 14.0).round() as u32;
     let mut buf = String::new();
@@ -1000,7 +1022,7 @@ pub fn comparison(t: &Catalog, rows: &[VariantRow]) -> DrawResult<Chart> {
             palette::MUTED,
             1,
         )?;
-        for (j, r) in rows.iter().enumerate() {
+        for (j, lines) in names.iter().enumerate() {
             let y0 = body_top + row_h * j as f64;
             let yc = y0 + row_h / 2.0;
             if j % 2 == 1 {
@@ -1012,15 +1034,10 @@ pub fn comparison(t: &Catalog, rows: &[VariantRow]) -> DrawResult<Chart> {
                     (0xf3, 0xf6, 0xf9),
                 )?;
             }
-            cv.text(
-                &fit(&r.name, 11.0, j == 0, name_w),
-                12.0,
-                yc,
-                11.0,
-                j == 0,
-                palette::INK,
-                Align::Left,
-            )?;
+            for (k, l) in lines.iter().enumerate() {
+                let dy = 12.0 * (k as f64 - (lines.len() as f64 - 1.0) / 2.0);
+                cv.text(l, 12.0, yc + dy, 11.0, j == 0, palette::INK, Align::Left)?;
+            }
         }
         for (k, (_, get, ratio, higher)) in metrics.iter().enumerate() {
             let x0 = x_cols + col_w * k as f64 + 4.0;
