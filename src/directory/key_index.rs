@@ -7,33 +7,42 @@
 
 use super::dn::prefetch;
 
-/// Marks an empty slot.
-const EMPTY: u32 = u32::MAX;
-
-#[derive(Clone, Copy, Debug)]
-struct Slot {
-    hash: u64,
-    obj: u32,
-}
-
-const VACANT: Slot = Slot {
-    hash: 0,
-    obj: EMPTY,
-};
-
-/// Linear probing over `(hash, object)` slots, a power of two long and at most half full. It holds
-/// hashes only: the caller says whether a candidate object really holds the key, so no key is
-/// ever copied. Several objects may share a hash (a collision); each key has one entry, its first
-/// holder's.
+/// Linear probing over 8-byte slots, a power of two long and at most half full. A slot packs the
+/// high half of a key's hash (its tag, which also places it: the home slot is the tag's low bits)
+/// with the object's id plus one, so that an all-zero slot is empty and a new table is a
+/// zero-filled allocation the system hands out without writing it. It holds hashes only: the
+/// caller says whether a candidate object really holds the key, so no key is ever copied. Several
+/// objects may share a tag; each key has one entry, its first holder's.
 #[derive(Default, Debug)]
 pub(super) struct KeyIndex {
-    slots: Vec<Slot>,
+    slots: Vec<u64>,
     len: usize,
+}
+
+fn tag(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
+fn pack(tag: u32, obj: u32) -> u64 {
+    ((tag as u64) << 32) | (obj as u64 + 1)
+}
+
+fn tag_of(slot: u64) -> u32 {
+    (slot >> 32) as u32
+}
+
+/// The object of a full slot.
+fn obj_of(slot: u64) -> u32 {
+    (slot as u32).wrapping_sub(1)
 }
 
 impl KeyIndex {
     fn mask(&self) -> usize {
         self.slots.len() - 1
+    }
+
+    fn home(&self, tag: u32) -> usize {
+        tag as usize & self.mask()
     }
 
     /// Makes room for `additional` more keys without growing on the way.
@@ -45,16 +54,16 @@ impl KeyIndex {
     }
 
     fn rehash(&mut self, len: usize) {
-        let old = std::mem::replace(&mut self.slots, vec![VACANT; len]);
-        for s in old.into_iter().filter(|s| s.obj != EMPTY) {
+        let old = std::mem::replace(&mut self.slots, vec![0; len]);
+        for s in old.into_iter().filter(|&s| s != 0) {
             self.place(s);
         }
     }
 
-    fn place(&mut self, s: Slot) {
+    fn place(&mut self, s: u64) {
         let mask = self.mask();
-        let mut i = s.hash as usize & mask;
-        while self.slots[i].obj != EMPTY {
+        let mut i = self.home(tag_of(s));
+        while self.slots[i] != 0 {
             i = (i + 1) & mask;
         }
         self.slots[i] = s;
@@ -63,7 +72,7 @@ impl KeyIndex {
     /// Starts loading the slot a lookup of `hash` reads first: a hint, it changes nothing.
     pub fn prefetch(&self, hash: u64) {
         if !self.slots.is_empty() {
-            prefetch(&self.slots[hash as usize & self.mask()]);
+            prefetch(&self.slots[self.home(tag(hash))]);
         }
     }
 
@@ -72,15 +81,15 @@ impl KeyIndex {
         if self.slots.is_empty() {
             return None;
         }
-        let mask = self.mask();
-        let mut i = hash as usize & mask;
+        let (t, mask) = (tag(hash), self.mask());
+        let mut i = self.home(t);
         loop {
             let s = self.slots[i];
-            if s.obj == EMPTY {
+            if s == 0 {
                 return None;
             }
-            if s.hash == hash && holds(s.obj) {
-                return Some(s.obj);
+            if tag_of(s) == t && holds(obj_of(s)) {
+                return Some(obj_of(s));
             }
             i = (i + 1) & mask;
         }
@@ -88,10 +97,11 @@ impl KeyIndex {
 
     /// Indexes `obj` under `hash`. The caller has checked that no object holds the key yet.
     pub fn insert(&mut self, hash: u64, obj: u32) {
+        debug_assert!(obj != u32::MAX);
         if (self.len + 1) * 2 > self.slots.len() {
             self.rehash((self.slots.len() * 2).max(16));
         }
-        self.place(Slot { hash, obj });
+        self.place(pack(tag(hash), obj));
         self.len += 1;
     }
 
@@ -101,14 +111,14 @@ impl KeyIndex {
         if self.slots.is_empty() {
             return;
         }
-        let mask = self.mask();
-        let mut i = hash as usize & mask;
+        let (target, mask) = (pack(tag(hash), obj), self.mask());
+        let mut i = self.home(tag(hash));
         loop {
             let s = self.slots[i];
-            if s.obj == EMPTY {
+            if s == 0 {
                 return;
             }
-            if s.hash == hash && s.obj == obj {
+            if s == target {
                 break;
             }
             i = (i + 1) & mask;
@@ -118,11 +128,11 @@ impl KeyIndex {
         loop {
             j = (j + 1) & mask;
             let s = self.slots[j];
-            if s.obj == EMPTY {
-                self.slots[i] = VACANT;
+            if s == 0 {
+                self.slots[i] = 0;
                 return;
             }
-            let home = s.hash as usize & mask;
+            let home = self.home(tag_of(s));
             // The entry at `j` stays unless its home lies outside (i, j], cyclically: a lookup
             // of it would then stop at the hole at `i`.
             let stays = if i <= j {
@@ -143,6 +153,12 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Hashes that share tags and homes: few distinct values, all in the high half, which is
+    /// what the index keeps.
+    fn hash(h: u64) -> u64 {
+        (h * 0x9e37_79b9 % 40) << 32
+    }
+
     #[derive(Debug, Clone)]
     enum Op {
         Insert(u64, u32),
@@ -155,8 +171,8 @@ mod tests {
         #[test]
         fn behaves_like_a_list_of_entries(ops in prop::collection::vec(
             prop_oneof![
-                (0u64..24, 0u32..12).prop_map(|(h, o)| Op::Insert(h * 0x9e37_79b9 % 40, o)),
-                (0u64..24, 0u32..12).prop_map(|(h, o)| Op::Remove(h * 0x9e37_79b9 % 40, o)),
+                (0u64..24, 0u32..12).prop_map(|(h, o)| Op::Insert(hash(h), o)),
+                (0u64..24, 0u32..12).prop_map(|(h, o)| Op::Remove(hash(h), o)),
             ],
             0..200,
         )) {
@@ -175,7 +191,7 @@ mod tests {
                         model.retain(|&e| e != (h, o));
                     }
                 }
-                for h in 0..40u64 {
+                for h in (0..40u64).map(|t| t << 32) {
                     for o in 0..12u32 {
                         let found = index.find(h, |x| x == o).is_some();
                         prop_assert_eq!(found, model.contains(&(h, o)), "hash {} object {}", h, o);
