@@ -337,13 +337,31 @@ impl Slot {
     fn is_plain(&self) -> bool {
         self.key_at & Slot::PLAIN != 0
     }
+    /// As stored: three words, all zero for an empty slot, so that a new table is a zero-filled
+    /// allocation the system hands out without a pass over it (a million DNs take 100 MB of
+    /// slots, which writing up front cost the serial merge a stall).
+    fn to_raw(self) -> [u64; 3] {
+        [
+            self.hash,
+            self.key_at,
+            self.key_len as u64 | (self.id as u64) << 32,
+        ]
+    }
+    fn from_raw(r: [u64; 3]) -> Slot {
+        Slot {
+            hash: r[0],
+            key_at: r[1],
+            key_len: r[2] as u32,
+            id: (r[2] >> 32) as u32,
+        }
+    }
 }
 
 /// Interns DNs by their RFC 4514 identity, keeping the first spelling seen for display.
 #[derive(Default, Debug, Clone)]
 pub struct DnInterner {
-    /// Linear probing, a power of two long and at most half full.
-    slots: Vec<Slot>,
+    /// Linear probing, a power of two long and at most half full ([`Slot::to_raw`]).
+    slots: Vec<[u64; 3]>,
     entries: Vec<Entry>,
     arena: String,
 }
@@ -373,15 +391,19 @@ impl DnInterner {
     }
 
     /// The first slot a lookup of `hash` reads; `None` while the table is empty.
-    fn home_slot(&self, hash: u64) -> Option<&Slot> {
-        (!self.slots.is_empty()).then(|| &self.slots[self.home(hash)])
+    fn home_slot(&self, hash: u64) -> Option<Slot> {
+        (!self.slots.is_empty()).then(|| self.slot(self.home(hash)))
+    }
+
+    fn slot(&self, i: usize) -> Slot {
+        Slot::from_raw(self.slots[i])
     }
 
     /// Loads the first slot `hash` probes ahead of its lookup, so that the cache misses of
     /// several lookups overlap rather than add up.
     fn prefetch(&self, hash: u64) {
-        if let Some(s) = self.home_slot(hash) {
-            prefetch(s);
+        if !self.slots.is_empty() {
+            prefetch(&self.slots[self.home(hash)]);
         }
     }
 
@@ -405,7 +427,7 @@ impl DnInterner {
         let mask = self.slots.len() - 1;
         let mut i = self.home(hash);
         loop {
-            let s = &self.slots[i];
+            let s = self.slot(i);
             if s.key_len == 0
                 || (s.hash == hash
                     && s.key_len as usize == key.len()
@@ -419,11 +441,11 @@ impl DnInterner {
     }
 
     /// The slot holding `key`, if interned.
-    fn find_slot(&self, hash: u64, key: &str) -> Option<&Slot> {
+    fn find_slot(&self, hash: u64, key: &str) -> Option<Slot> {
         if self.slots.is_empty() {
             return None;
         }
-        Some(&self.slots[self.probe(hash, key)]).filter(|s| s.key_len != 0)
+        Some(self.slot(self.probe(hash, key))).filter(|s| s.key_len != 0)
     }
 
     fn find(&self, hash: u64, key: &str) -> Option<DnId> {
@@ -440,14 +462,14 @@ impl DnInterner {
     }
 
     fn rehash(&mut self, len: usize) {
-        self.slots = vec![Slot::default(); len];
+        self.slots = vec![[0; 3]; len];
         let mask = len - 1;
         for (id, e) in self.entries.iter().enumerate() {
             let mut i = e.hash as usize & mask;
-            while self.slots[i].key_len != 0 {
+            while self.slot(i).key_len != 0 {
                 i = (i + 1) & mask;
             }
-            self.slots[i] = Slot::new(e.hash, e, id as u32);
+            self.slots[i] = Slot::new(e.hash, e, id as u32).to_raw();
         }
     }
 
@@ -495,7 +517,7 @@ impl DnInterner {
         let mask = self.slots.len() - 1;
         let mut i = self.home(hash);
         loop {
-            let s = &self.slots[i];
+            let s = self.slot(i);
             if s.key_len == 0 {
                 return None;
             }
@@ -523,8 +545,9 @@ impl DnInterner {
         }
         let key_str = key.unwrap_or(display);
         let i = self.probe(hash, key_str);
-        if self.slots[i].key_len != 0 {
-            return DnId(self.slots[i].id);
+        let s = self.slot(i);
+        if s.key_len != 0 {
+            return DnId(s.id);
         }
         let id = self.entries.len() as u32;
         let start = self.arena.len() as u64;
@@ -542,7 +565,7 @@ impl DnInterner {
             display_len: display.len() as u32,
             key_len,
         };
-        self.slots[i] = Slot::new(hash, &e, id);
+        self.slots[i] = Slot::new(hash, &e, id).to_raw();
         self.entries.push(e);
         DnId(id)
     }
