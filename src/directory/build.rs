@@ -812,6 +812,13 @@ impl DirectoryBuilder {
         })
     }
 
+    /// Indexes `obj` under GUID `g` unless an object holds it already (the first holder wins).
+    fn index_guid(&mut self, g: u128, obj: u32) {
+        if self.lookup_guid(g).is_none() {
+            self.guid_index.insert(guid_hash(g), obj);
+        }
+    }
+
     /// Starts loading the index slots the keys of a row ahead will probe.
     fn prefetch_keys(&self, keys: &RowKeys, domain: u32) {
         if let Some(g) = keys.guid {
@@ -833,10 +840,8 @@ impl DirectoryBuilder {
 
     /// Adds the object's key values to the indexes (first holder of a value wins).
     fn index_object(&mut self, obj: u32) {
-        if let Some(g) = self.col_text(obj, Attr::ObjectGuid).and_then(guid_key)
-            && self.lookup_guid(g).is_none()
-        {
-            self.guid_index.insert(guid_hash(g), obj);
+        if let Some(g) = self.col_text(obj, Attr::ObjectGuid).and_then(guid_key) {
+            self.index_guid(g, obj);
         }
         for attr in [Attr::Sid, Attr::UserPrincipalName] {
             let Some(v) = self.col_text(obj, attr) else {
@@ -1242,10 +1247,8 @@ impl DirectoryBuilder {
 
     /// Indexes a new object's keys, hashed by `absorb_object`: only keys no object held yet.
     fn index_new(&mut self, obj: u32, h: KeyHashes) {
-        if let Some(g) = h.guid
-            && self.lookup_guid(g).is_none()
-        {
-            self.guid_index.insert(guid_hash(g), obj);
+        if let Some(g) = h.guid {
+            self.index_guid(g, obj);
         }
         for (hash, index) in [
             (h.sid, &mut self.sid_index),

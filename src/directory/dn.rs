@@ -399,17 +399,12 @@ impl DnInterner {
         Slot::from_raw(self.slots[i])
     }
 
-    /// Loads the first slot `hash` probes ahead of its lookup, so that the cache misses of
+    /// Starts loading the first slot a lookup of `hash` reads, so that the cache misses of
     /// several lookups overlap rather than add up.
-    fn prefetch(&self, hash: u64) {
+    pub fn prefetch_slot(&self, hash: u64) {
         if !self.slots.is_empty() {
             prefetch(&self.slots[self.home(hash)]);
         }
-    }
-
-    /// Starts loading the slot a lookup of `hash` reads first (see [`DnInterner::prefetch`]).
-    pub fn prefetch_slot(&self, hash: u64) {
-        self.prefetch(hash);
     }
 
     /// Starts loading the stored key a lookup of `hash` will compare, once its slot is loaded.
@@ -422,22 +417,31 @@ impl DnInterner {
         }
     }
 
-    /// The slot holding `key`, or the empty slot where it would go.
-    fn probe(&self, hash: u64, key: &str) -> usize {
+    /// The first slot from `hash`'s home that is empty or holds a key `found` accepts. The
+    /// table is never empty here and never full, so the probe ends.
+    fn probe_where(&self, hash: u64, found: impl Fn(&Slot) -> bool) -> usize {
         let mask = self.slots.len() - 1;
         let mut i = self.home(hash);
         loop {
             let s = self.slot(i);
-            if s.key_len == 0
-                || (s.hash == hash
-                    && s.key_len as usize == key.len()
-                    && self.arena.as_bytes()[s.key_start()..][..key.len()]
-                        .eq_ignore_ascii_case(key.as_bytes()))
-            {
+            if s.key_len == 0 || (s.hash == hash && found(&s)) {
                 return i;
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// The stored key of a full slot.
+    fn key_bytes(&self, s: &Slot) -> &[u8] {
+        &self.arena.as_bytes()[s.key_start()..][..s.key_len as usize]
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    fn probe(&self, hash: u64, key: &str) -> usize {
+        self.probe_where(hash, |s| {
+            s.key_len as usize == key.len()
+                && self.key_bytes(s).eq_ignore_ascii_case(key.as_bytes())
+        })
     }
 
     /// The slot holding `key`, if interned.
@@ -493,7 +497,7 @@ impl DnInterner {
     /// rather than by loading the entry (a cache miss at a million users).
     pub fn find_key_spelled(&self, k: &DnKey) -> Option<(DnId, bool)> {
         let s = self.find_slot(k.hash, k.key.as_deref().unwrap_or(k.display))?;
-        let stored = &self.arena.as_bytes()[s.key_start()..][..s.key_len as usize];
+        let stored = self.key_bytes(&s);
         // Usually the entry is its own key, so these bytes are its first spelling. When it is not
         // (a canonical key stored apart), a cache keyed on this spelling verifies before it
         // trusts a hit, and only loses the slot.
@@ -514,24 +518,12 @@ impl DnInterner {
         if self.slots.is_empty() {
             return None;
         }
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(hash);
-        loop {
-            let s = self.slot(i);
-            if s.key_len == 0 {
-                return None;
-            }
-            if s.hash == hash && s.key_len as usize == dn.len() && s.is_plain() {
-                let stored = &self.arena.as_bytes()[s.key_start()..][..dn.len()];
-                if stored == dn.as_bytes() {
-                    return Some((DnId(s.id), true));
-                }
-                if stored.eq_ignore_ascii_case(dn.as_bytes()) {
-                    return Some((DnId(s.id), false));
-                }
-            }
-            i = (i + 1) & mask;
-        }
+        let s = self.slot(self.probe_where(hash, |s| {
+            s.is_plain()
+                && s.key_len as usize == dn.len()
+                && self.key_bytes(s).eq_ignore_ascii_case(dn.as_bytes())
+        }));
+        (s.key_len != 0).then(|| (DnId(s.id), self.key_bytes(&s) == dn.as_bytes()))
     }
 
     /// Interns a DN whose key is already computed (so a lookup elsewhere first costs nothing).
@@ -577,7 +569,7 @@ impl DnInterner {
         // placed, so the cache misses of the probes overlap.
         const AHEAD: usize = 8;
         for e in other.entries.iter().take(AHEAD) {
-            self.prefetch(e.hash);
+            self.prefetch_slot(e.hash);
         }
         other
             .entries
@@ -585,7 +577,7 @@ impl DnInterner {
             .enumerate()
             .map(|(i, e)| {
                 if let Some(next) = other.entries.get(i + AHEAD) {
-                    self.prefetch(next.hash);
+                    self.prefetch_slot(next.hash);
                 }
                 let s = e.start as usize;
                 let display = &other.arena[s..s + e.display_len as usize];

@@ -19,16 +19,13 @@ pub(super) struct KeyIndex {
     len: usize,
 }
 
-fn tag(hash: u64) -> u32 {
-    (hash >> 32) as u32
+/// The tag of a hash, or of the slot that holds it: both keep it in their high half.
+fn tag(hash_or_slot: u64) -> u32 {
+    (hash_or_slot >> 32) as u32
 }
 
 fn pack(tag: u32, obj: u32) -> u64 {
     ((tag as u64) << 32) | (obj as u64 + 1)
-}
-
-fn tag_of(slot: u64) -> u32 {
-    (slot >> 32) as u32
 }
 
 /// The object of a full slot.
@@ -62,7 +59,7 @@ impl KeyIndex {
 
     fn place(&mut self, s: u64) {
         let mask = self.mask();
-        let mut i = self.home(tag_of(s));
+        let mut i = self.home(tag(s));
         while self.slots[i] != 0 {
             i = (i + 1) & mask;
         }
@@ -88,7 +85,7 @@ impl KeyIndex {
             if s == 0 {
                 return None;
             }
-            if tag_of(s) == t && holds(obj_of(s)) {
+            if tag(s) == t && holds(obj_of(s)) {
                 return Some(obj_of(s));
             }
             i = (i + 1) & mask;
@@ -132,7 +129,7 @@ impl KeyIndex {
                 self.slots[i] = 0;
                 return;
             }
-            let home = self.home(tag_of(s));
+            let home = self.home(tag(s));
             // The entry at `j` stays unless its home lies outside (i, j], cyclically: a lookup
             // of it would then stop at the hole at `i`.
             let stays = if i <= j {

@@ -142,21 +142,12 @@ impl Adjacency {
     /// million edges of a million users took more than twice as long.
     fn from_edges(n: usize, edges: &[u64]) -> Adjacency {
         use rayon::prelude::*;
-        let mut offsets = vec![0u32; n + 1];
-        for &e in edges {
-            offsets[(e >> 32) as usize + 1] += 1;
-        }
-        for i in 1..=n {
-            offsets[i] += offsets[i - 1];
-        }
-        let mut next = offsets.clone();
-        let mut targets = vec![ObjectId(0); edges.len()];
-        for &e in edges {
-            let s = (e >> 32) as usize;
-            targets[next[s] as usize] = ObjectId(e as u32);
-            next[s] += 1;
-        }
-        drop(next);
+        let Adjacency {
+            offsets,
+            mut targets,
+        } = Adjacency::placed(n, edges.len(), || {
+            edges.iter().map(|&e| ((e >> 32) as u32, e as u32))
+        });
         // A block of sources per task, each with its own part of `targets`.
         const BLOCK: usize = 4096;
         let mut blocks: Vec<(usize, &mut [ObjectId])> = Vec::with_capacity(n / BLOCK + 1);
@@ -207,20 +198,31 @@ impl Adjacency {
 
     /// Target → sources over `n` targets, each list ascending.
     fn transposed(&self, n: usize) -> Adjacency {
+        let sources = self.offsets.len().saturating_sub(1) as u32;
+        Adjacency::placed(n, self.targets.len(), || {
+            (0..sources).flat_map(|s| self.of(ObjectId(s)).iter().map(move |t| (t.0, s)))
+        })
+    }
+
+    /// `(key, value)` pairs over `n` keys, `len` of them, placed by key in two counting passes
+    /// over `pairs()`; each key's values keep the order they come in.
+    fn placed<I: Iterator<Item = (u32, u32)>>(
+        n: usize,
+        len: usize,
+        pairs: impl Fn() -> I,
+    ) -> Adjacency {
         let mut offsets = vec![0u32; n + 1];
-        for t in &self.targets {
-            offsets[t.index() + 1] += 1;
+        for (k, _) in pairs() {
+            offsets[k as usize + 1] += 1;
         }
         for i in 1..=n {
             offsets[i] += offsets[i - 1];
         }
         let mut next = offsets.clone();
-        let mut targets = vec![ObjectId(0); self.targets.len()];
-        for s in 0..self.offsets.len().saturating_sub(1) {
-            for &t in self.of(ObjectId(s as u32)) {
-                targets[next[t.index()] as usize] = ObjectId(s as u32);
-                next[t.index()] += 1;
-            }
+        let mut targets = vec![ObjectId(0); len];
+        for (k, v) in pairs() {
+            targets[next[k as usize] as usize] = ObjectId(v);
+            next[k as usize] += 1;
         }
         Adjacency { offsets, targets }
     }

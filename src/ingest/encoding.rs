@@ -77,24 +77,24 @@ fn transcode<'a>(bytes: &[u8], enc: &'static encoding_rs::Encoding, name: &str) 
     }
 }
 
+/// Bytes per block of the parallel UTF-8 check.
+const UTF8_BLOCK: usize = 8 << 20;
+
 /// `Some(is ASCII)` when `bytes` is UTF-8. This is one pass over every byte of every file before
 /// any parsing starts, so a large file is checked in blocks on every thread (SIMD in each). A
 /// block starts at a character's first byte, so no character spans two blocks; a run of more
 /// continuation bytes than a character holds is invalid wherever it is cut.
-const UTF8_BLOCK: usize = 8 << 20;
-
 fn utf8_and_ascii(bytes: &[u8]) -> Option<bool> {
     use rayon::prelude::*;
-    const BLOCK: usize = UTF8_BLOCK;
     let mut cuts = vec![0];
-    let mut at = BLOCK;
+    let mut at = UTF8_BLOCK;
     while at < bytes.len() {
         let mut c = at;
         while c > at - 3 && bytes[c] & 0xC0 == 0x80 {
             c -= 1;
         }
         cuts.push(c);
-        at += BLOCK;
+        at += UTF8_BLOCK;
     }
     cuts.push(bytes.len());
     cuts.par_windows(2)
@@ -110,12 +110,12 @@ fn utf8_and_ascii(bytes: &[u8]) -> Option<bool> {
 /// Decodes a whole file. Never fails: undecodable bytes become U+FFFD and are counted.
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return match simdutf8::basic::from_utf8(&bytes[3..]) {
-            Ok(_) => Decoded {
+        return match utf8_and_ascii(&bytes[3..]) {
+            Some(_) => Decoded {
                 text: std::borrow::Cow::Borrowed(&bytes[3..]),
                 encoding: info("UTF-8 (BOM)", 0),
             },
-            Err(_) => transcode(&bytes[3..], encoding_rs::UTF_8, "UTF-8 (BOM)"),
+            None => transcode(&bytes[3..], encoding_rs::UTF_8, "UTF-8 (BOM)"),
         };
     }
     if bytes.starts_with(&[0xFF, 0xFE]) {

@@ -398,7 +398,10 @@ fn read_input(path: &Path) -> std::io::Result<InputBytes> {
     let len = meta.len();
     // The 10,000-user test directories are mapped too.
     if len < MAP_FROM || !meta.is_file() {
-        return std::fs::read(path).map(InputBytes::Read);
+        use std::io::Read;
+        let mut bytes = Vec::with_capacity(len as usize);
+        (&file).read_to_end(&mut bytes)?;
+        return Ok(InputBytes::Read(bytes));
     }
     // SAFETY: the mapping is read-only and private to this process; what no mapping can rule out
     // is another process truncating the file while it is read, which would end this one with
