@@ -6,6 +6,7 @@
 //! with an odd number of quotes is malformed somewhere and is read in one piece.
 
 use super::dialect::Plan;
+use super::records::Records;
 use super::rows::{RowReader, RowStats};
 use crate::directory::{DnInterner, FileId, RecordBatch};
 use rayon::prelude::*;
@@ -189,54 +190,26 @@ pub fn read_chunk(
     batch.refs.reserve(len / 60);
     batch.rows.reserve(len / 1000);
     let mut reader = RowReader::new(plan);
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(&text[chunk.start..chunk.end]);
-    // One SIMD UTF-8 check per record (simdutf8), then cells are slices of it.
-    let mut rec = csv::ByteRecord::new();
-    let mut records = 0u64;
     let bytes = &text[chunk.start..chunk.end];
-    // The csv crate's record positions point at the end of the previous record's terminator, and
-    // its line numbers lag behind; lines are counted here from the bytes instead.
-    let mut lines = LineCounter::new(bytes, chunk.line);
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                // With `flexible` and in-memory UTF-8 input the reader has nothing left to fail
-                // on; if it ever does, the rest of the chunk is reported, not lost silently.
-                let line = lines.line_at(e.position().map_or(0, |p| p.byte() as usize));
-                let start = batch.start_row();
-                batch.reject_row(start, line, "unreadable CSV", format!("CSV error: {e}"));
-                break;
-            }
-        }
-        let line = lines.line_at(rec.position().map_or(0, |p| p.byte() as usize));
-        if rec.len() == 1 && rec[0].is_empty() {
+    // Chunks are cut after a line end, so each is whole UTF-8 (the text was decoded to UTF-8
+    // before this); checked once here, every cell is then a slice of it.
+    let body = match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
+    let mut records = Records::new(&body, delimiter);
+    let mut count = 0u64;
+    let mut lines = LineCounter::new(body.as_bytes(), chunk.line);
+    while let Some(start) = records.next_record() {
+        let line = lines.line_at(start);
+        if records.len() == 1 && records.field(0).is_empty() {
             continue;
         }
-        records += 1;
-        let Ok(all) = simdutf8::basic::from_utf8(rec.as_slice()) else {
-            // The text was decoded to UTF-8 before parsing, so this does not happen; if it ever
-            // did, the row is reported, not dropped.
-            let start = batch.start_row();
-            batch.reject_row(
-                start,
-                line,
-                "invalid UTF-8",
-                "the row is not valid UTF-8".into(),
-            );
-            continue;
-        };
-        let r = &rec;
-        reader.read(&mut batch, line, rec.len(), |i| {
-            r.range(i).and_then(|x| all.get(x)).unwrap_or("")
-        });
+        count += 1;
+        let r = &records;
+        reader.read(&mut batch, line, r.len(), |i| r.field(i));
     }
-    (batch, reader.stats, records)
+    (batch, reader.stats, count)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod columns;
 pub mod csv_file;
 pub mod dialect;
 pub mod encoding;
+pub mod records;
 pub mod rows;
 pub mod sniff;
 pub mod values;
