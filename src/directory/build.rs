@@ -255,14 +255,16 @@ impl RecordBatch {
 
     /// Interns a DN: first through a small direct-mapped cache of exact spellings (the same group
     /// DNs recur on row after row, and an exact byte match needs no RFC 4514 check), then the
-    /// snapshot of DNs the directory already holds, by the same case-folding hash when the DN is
-    /// in its common spelling and by its RFC 4514 key otherwise, then this batch's own interner.
+    /// snapshot of DNs the directory already holds by its RFC 4514 key, then this batch's own
+    /// interner.
     /// Ids with the top bit set are directory ids.
     pub fn intern_dn(&mut self, dn: &str) -> Result<DnId, DnError> {
         let at = self.cache_at(dn);
-        if let Some(id) = self.cached(dn, at).or_else(|| self.known_plain(dn, at)) {
+        if let Some(id) = self.cached(dn, at) {
             return Ok(id);
         }
+        // Not `known_plain` first: a DN met here (an object's own, a manager) is mostly new,
+        // and the key's one probe of the snapshot finds whatever the plain probe would.
         Ok(self.intern_uncached(dn, at, &DnKey::of(dn)?))
     }
 

@@ -5,7 +5,7 @@
 //! the same [`DnId`]. The common DN (ASCII, no escapes, no spaces around separators) is hashed and
 //! compared in place; only the others are rewritten to a canonical lowercase key.
 
-use super::fold::{DnShape, ci_hash, dn_shape};
+use super::fold::{DnShape, ci_hash, dn_shape, lowercase};
 use std::borrow::Cow;
 
 /// Dense id of an interned DN.
@@ -158,7 +158,7 @@ pub fn canonical_key(dn: &str) -> Result<Cow<'_, str>, DnError> {
     }
     match dn_shape(dn.as_bytes()) {
         DnShape::Ascii(_) => return Ok(Cow::Borrowed(dn)),
-        DnShape::Unicode => return Ok(Cow::Owned(dn.to_lowercase())),
+        DnShape::Unicode => return Ok(Cow::Owned(lowercase(dn))),
         DnShape::Complex => {}
     }
     let mut out = String::with_capacity(dn.len());
@@ -174,7 +174,7 @@ pub fn canonical_key(dn: &str) -> Result<Cow<'_, str>, DnError> {
             let (ty, val) = split_rdn(part).ok_or(DnError::NoAttributeType)?;
             out.push_str(&ty.to_lowercase());
             out.push('=');
-            escape_value_into(&unescape_value(val).to_lowercase(), &mut out);
+            escape_value_into(&lowercase(&unescape_value(val)), &mut out);
         }
     }
     Ok(Cow::Owned(out))
