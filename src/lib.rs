@@ -9,6 +9,7 @@ pub mod cli;
 pub mod directory;
 pub mod generate;
 pub mod graph;
+pub mod hugepages;
 pub mod ingest;
 pub mod pipeline;
 pub mod report;

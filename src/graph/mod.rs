@@ -110,7 +110,7 @@ fn object_graph(dir: &Directory) -> (DiGraph<Node, EdgeKind, u32>, EdgeCounts) {
     let no = dir.ous().len();
     let member_edges = dir.membership_count();
     let mut g: DiGraph<Node, EdgeKind, u32> =
-        DiGraph::with_capacity(n + nd + no, member_edges + 2 * n + dir.trusts().len());
+        DiGraph::with_capacity(n + nd + no, member_edges + 3 * n + dir.trusts().len());
     for id in dir.ids() {
         g.add_node(Node::Object(id));
     }
