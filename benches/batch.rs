@@ -4,10 +4,6 @@
 //!     cargo bench --bench batch
 //!     HYBRIDREADY_BENCH_USERS=20000 cargo bench --bench batch
 
-// The allocator the binary installs, so what is measured is what ships.
-#[global_allocator]
-static ALLOC: hybridready::hugepages::HugePageAlloc = hybridready::hugepages::HugePageAlloc;
-
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -4,10 +4,6 @@
 //!     cargo bench --bench ingest
 //!     HYBRIDREADY_BENCH_USERS=100000 cargo bench --bench ingest
 
-// The allocator the binary installs, so what is measured is what ships.
-#[global_allocator]
-static ALLOC: hybridready::hugepages::HugePageAlloc = hybridready::hugepages::HugePageAlloc;
-
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -4,10 +4,6 @@
 //!
 //! `cargo bench --bench rules`
 
-// The allocator the binary installs, so what is measured is what ships.
-#[global_allocator]
-static ALLOC: hybridready::hugepages::HugePageAlloc = hybridready::hugepages::HugePageAlloc;
-
 use criterion::{Criterion, criterion_group, criterion_main};
 use hybridready::directory::{
     Attr, Directory, DirectoryBuilder, FileId, ObjectKind, RecordBatch, RowWhat,

@@ -7,10 +7,6 @@
 //! and peak memory. `SCALE_RULES_REPEAT=N` runs the rules N more times, for a profiler to sample
 //! them (e.g. `perf record -D 16000` skips the ingest).
 
-// The allocator the binary installs, so what is measured is what ships.
-#[global_allocator]
-static ALLOC: hybridready::hugepages::HugePageAlloc = hybridready::hugepages::HugePageAlloc;
-
 #[path = "../benches/common/mod.rs"]
 mod common;
 

@@ -9,7 +9,6 @@ pub mod cli;
 pub mod directory;
 pub mod generate;
 pub mod graph;
-pub mod hugepages;
 pub mod ingest;
 pub mod pipeline;
 pub mod report;
