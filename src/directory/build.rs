@@ -1297,6 +1297,25 @@ impl DirectoryBuilder {
         }
     }
 
+    /// What reference `r`, resolved to object `t`, becomes.
+    fn applied(&self, r: &PendingRef, t: u32) -> Applied {
+        let from_kind = self.dir.kinds[r.from as usize];
+        let to_kind = self.dir.kinds[t as usize];
+        match r.kind {
+            RefKind::MemberOf if to_kind == ObjectKind::Group => {
+                Applied::Edge(((r.from as u64) << 32) | t as u64)
+            }
+            RefKind::PrimaryGroup if to_kind == ObjectKind::Group => {
+                Applied::PrimaryGroup(((r.from as u64) << 32) | t as u64)
+            }
+            RefKind::Members if from_kind == ObjectKind::Group => {
+                Applied::Edge(((t as u64) << 32) | r.from as u64)
+            }
+            RefKind::Manager if to_kind != ObjectKind::Group => Applied::Manager(t),
+            _ => Applied::WrongKind(t),
+        }
+    }
+
     /// Resolves every reference and returns the finished directory.
     pub fn finish(mut self) -> Directory {
         if self.dir.columns.is_empty() {
@@ -1308,55 +1327,51 @@ impl DirectoryBuilder {
         let names = NameIndex::build(&self);
 
         // Object references.
-        let mut edges: Vec<u64> = Vec::new();
         self.dir.manager_of = vec![NONE; n];
         self.dir.primary_group_of = vec![NONE; n];
         let refs = std::mem::take(&mut self.refs);
         let mut has_primary_dn = vec![false; n];
-        // Resolving reads only the indexes: done in parallel, then applied in order.
-        let resolved: Vec<Result<u32, Unfound>> = {
+        // Resolving and sorting out what each reference becomes read only the indexes and the
+        // kinds: done in parallel. Membership edges (nine in ten references) are gathered in
+        // parallel too; only the rest (managers, primary groups, the unresolved) are applied in
+        // order, so the last manager given wins and every report keeps its input order.
+        let applied: Vec<Applied> = {
             let this = &self;
             refs.par_iter()
                 .map(|r| {
                     let (file, _) = this.origins[r.origin as usize];
-                    this.resolve(&names, r.target(), file)
+                    match this.resolve(&names, r.target(), file) {
+                        Ok(t) => this.applied(r, t),
+                        Err(why) => Applied::Unresolved(why),
+                    }
                 })
                 .collect()
         };
-        for (r, t) in refs.iter().zip(resolved) {
+        let mut edges: Vec<u64> = applied.par_iter().filter_map(Applied::edge).collect();
+        let in_order: Vec<usize> = (0..refs.len())
+            .into_par_iter()
+            .filter(|&i| !matches!(applied[i], Applied::Edge(_)))
+            .collect();
+        for i in in_order {
+            let r = &refs[i];
             if r.kind == RefKind::PrimaryGroup {
                 has_primary_dn[r.from as usize] = true;
             }
-            let t = match t {
-                Ok(t) => t,
-                Err(why) => {
+            match applied[i] {
+                Applied::Edge(_) => {}
+                Applied::PrimaryGroup(e) => self.dir.primary_group_of[r.from as usize] = e as u32,
+                Applied::Manager(t) => self.dir.manager_of[r.from as usize] = t,
+                Applied::Unresolved(why) => {
                     let (file, line) = self.origins[r.origin as usize];
                     let label = format!("{} ({})", self.target_label(r.target()), why.describe());
                     self.push_unresolved(r.kind.as_str(), label, file, line);
-                    continue;
                 }
-            };
-            let from_kind = self.dir.kinds[r.from as usize];
-            let to_kind = self.dir.kinds[t as usize];
-            match r.kind {
-                RefKind::MemberOf | RefKind::PrimaryGroup if to_kind == ObjectKind::Group => {
-                    if r.kind == RefKind::PrimaryGroup {
-                        self.dir.primary_group_of[r.from as usize] = t;
-                    }
-                    edges.push(((r.from as u64) << 32) | t as u64)
-                }
-                RefKind::Members if from_kind == ObjectKind::Group => {
-                    edges.push(((t as u64) << 32) | r.from as u64)
-                }
-                RefKind::Manager if to_kind != ObjectKind::Group => {
-                    self.dir.manager_of[r.from as usize] = t
-                }
-                _ => {
+                Applied::WrongKind(t) => {
                     let (file, line) = self.origins[r.origin as usize];
                     let label = format!(
                         "{} (a {}, not a {})",
                         self.target_label(r.target()),
-                        to_kind.as_str(),
+                        self.dir.kinds[t as usize].as_str(),
                         if r.kind == RefKind::Manager {
                             "user or contact"
                         } else {
@@ -1367,6 +1382,7 @@ impl DirectoryBuilder {
                 }
             }
         }
+        super::drop_aside((refs, applied));
         self.primary_group_edges(&mut edges, &has_primary_dn);
 
         // Membership rows: each becomes accepted (a new edge), merged (an edge already known)
@@ -1438,12 +1454,15 @@ impl DirectoryBuilder {
         }
 
         let groups_of = Adjacency::from_edges(n, &edges);
-        drop(edges);
+        super::drop_aside(edges);
         self.dir.members_of = groups_of.transposed(n);
         self.dir.groups_of = groups_of;
         self.dir.obj_by_dn = std::mem::take(&mut self.obj_by_dn);
         self.dir.obj_by_dn.resize(self.dir.dns.len(), NONE);
-        self.dir
+        let dir = std::mem::take(&mut self.dir);
+        // The identity indexes, origins and the rest of the merge's state.
+        super::drop_aside(self);
+        dir
     }
 
     fn target_label(&self, t: Target) -> String {
@@ -1811,6 +1830,29 @@ struct NameIndex {
 }
 
 /// Why a reference found no object.
+/// What a resolved reference becomes in the directory.
+#[derive(Clone, Copy)]
+enum Applied {
+    /// A membership edge, packed as member << 32 | group.
+    Edge(u64),
+    /// The object's primary group, a membership edge too (packed the same way).
+    PrimaryGroup(u64),
+    Manager(u32),
+    Unresolved(Unfound),
+    /// Resolved to an object of the wrong kind (a group as manager, a user as group).
+    WrongKind(u32),
+}
+
+impl Applied {
+    /// The membership edge it adds, if any.
+    fn edge(&self) -> Option<u64> {
+        match *self {
+            Applied::Edge(e) | Applied::PrimaryGroup(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Unfound {
     Missing,

@@ -309,6 +309,7 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
                 }
             },
         );
+        crate::directory::drop_aside(bytes);
         for r in &mut inputs[first_new..] {
             r.sha256 = Some(sha.clone());
         }
@@ -683,8 +684,12 @@ fn read_chunks(
     };
     let window = (rayon::current_num_threads() * 2).max(2);
     let total: usize = chunks.iter().map(|c| c.end - c.start).sum();
+    // Room for a few windows of parsed batches: the merge keeps up in the steady state, but
+    // stalls for a few tenths of a second while it sizes its tables after the first chunk of a
+    // large file, and a shallow queue would stop the parse with it.
+    let queue = window * 4;
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(RecordBatch, RowStats, u64)>(window);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(RecordBatch, RowStats, u64)>(queue);
         let merger = scope.spawn(move || {
             let mut stats = RowStats::default();
             let mut first = true;
