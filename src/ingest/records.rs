@@ -132,6 +132,12 @@ impl<'t> Records<'t> {
     /// The end of an unquoted run starting at `from`: the next delimiter or line end.
     fn unquoted_end(&self, from: usize) -> usize {
         let b = self.text.as_bytes();
+        // Most unquoted fields are PowerShell's nulls: nothing before the delimiter.
+        match b.get(from) {
+            None => return b.len(),
+            Some(&c) if c == self.delimiter || c == b'\n' || c == b'\r' => return from,
+            _ => {}
+        }
         memchr3(self.delimiter, b'\n', b'\r', &b[from..]).map_or(b.len(), |k| from + k)
     }
 
