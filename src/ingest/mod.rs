@@ -27,6 +27,7 @@ use rows::{RowReader, RowStats};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Whether a file (or sheet) was read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -686,50 +687,88 @@ fn read_chunks(
         reported.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
         opts.report(Progress::Advance(n));
     };
-    let window = (rayon::current_num_threads() * 2).max(2);
+    let workers = rayon::current_num_threads().max(1);
     let total: usize = chunks.iter().map(|c| c.end - c.start).sum();
-    // Room for a few windows of parsed batches: the merge keeps up in the steady state, but
-    // stalls for a few tenths of a second while it sizes its tables after the first chunk of a
-    // large file, and a shallow queue would stop the parse with it.
-    let queue = window * 4;
+    // Room for a few batches per worker: the merge keeps up in the steady state, but stalls for a
+    // few tenths of a second while it sizes its tables after the first chunk of a large file,
+    // and a shallow queue would stop the parse with it.
+    let queue = workers * 8;
+    // Each worker takes the next chunk as soon as it is done with one (no barrier between
+    // rounds of chunks); the merge puts the batches back in file order. A worker keeps within
+    // `ahead` chunks of the merge, so out-of-order batches never pile up.
+    let ahead = queue * 2;
+    let next_chunk = AtomicUsize::new(0);
+    let merged = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(RecordBatch, RowStats, u64)>(queue);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, RecordBatch, RowStats)>(queue);
+        let (merged, stop_merge) = (&merged, &stop);
         let merger = scope.spawn(move || {
-            let mut stats = RowStats::default();
-            let mut first = true;
-            for (b, s, bytes) in rx {
-                if first {
-                    // Size the directory from the first chunk, scaled to the whole file.
-                    let scale = total as f64 / bytes.max(1) as f64;
-                    let estimate = |n: usize| (n as f64 * scale * 1.05) as usize;
-                    builder.reserve(
-                        estimate(b.rows.len()),
-                        estimate(b.text.len()),
-                        estimate(b.refs.len()),
-                    );
-                    first = false;
+            // However the merge ends (a panic included), no worker waits on it any longer.
+            struct StopOnExit<'s>(&'s AtomicBool);
+            impl Drop for StopOnExit<'_> {
+                fn drop(&mut self) {
+                    self.0.store(true, Ordering::Release);
                 }
-                builder.absorb(b);
-                stats.merge(s);
-                advance(bytes);
+            }
+            let _stop = StopOnExit(stop_merge);
+            let mut stats = RowStats::default();
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next = 0usize;
+            for (i, b, s) in rx {
+                waiting.insert(i, (b, s));
+                while let Some((b, s)) = waiting.remove(&next) {
+                    let bytes = (chunks[next].end - chunks[next].start) as u64;
+                    if next == 0 {
+                        // Size the directory from the first chunk, scaled to the whole file.
+                        let scale = total as f64 / bytes.max(1) as f64;
+                        let estimate = |n: usize| (n as f64 * scale * 1.05) as usize;
+                        builder.reserve(
+                            estimate(b.rows.len()),
+                            estimate(b.text.len()),
+                            estimate(b.refs.len()),
+                        );
+                    }
+                    builder.absorb(b);
+                    stats.merge(s);
+                    advance(bytes);
+                    next += 1;
+                    merged.store(next, Ordering::Release);
+                }
             }
             stats
         });
-        'parse: for w in chunks.chunks(window) {
-            let done: Vec<_> = w
-                .par_iter()
-                .map(|c| {
-                    let (b, s, _) =
-                        csv_file::read_chunk(text, *c, delimiter, plan, file, known.clone());
-                    (b, s, (c.end - c.start) as u64)
-                })
-                .collect();
-            for d in done {
-                if tx.send(d).is_err() {
-                    break 'parse;
-                }
+        rayon::scope(|s| {
+            for _ in 0..workers {
+                let tx = tx.clone();
+                let (next_chunk, merged, stop, known) = (&next_chunk, merged, &stop, &known);
+                s.spawn(move |_| {
+                    loop {
+                        let i = next_chunk.fetch_add(1, Ordering::Relaxed);
+                        if i >= chunks.len() {
+                            break;
+                        }
+                        while i >= merged.load(Ordering::Acquire) + ahead {
+                            if stop.load(Ordering::Acquire) {
+                                return;
+                            }
+                            std::thread::sleep(std::time::Duration::from_millis(1));
+                        }
+                        let (b, st, _) = csv_file::read_chunk(
+                            text,
+                            chunks[i],
+                            delimiter,
+                            plan,
+                            file,
+                            known.clone(),
+                        );
+                        if tx.send((i, b, st)).is_err() {
+                            return;
+                        }
+                    }
+                });
             }
-        }
+        });
         drop(tx);
         merger.join().expect("the merging thread panicked")
     })
