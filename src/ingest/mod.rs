@@ -661,6 +661,22 @@ fn read_csv_file(
     r
 }
 
+/// Releases the parse workers that wait for the merge to catch up, when dropped: always for the
+/// merge (however it ends), and for a worker only when it panics, so that a bug on one thread
+/// ends the run instead of leaving the others waiting for a chunk that will never come.
+struct ReleaseWaiters<'s> {
+    stop: &'s AtomicBool,
+    always: bool,
+}
+
+impl Drop for ReleaseWaiters<'_> {
+    fn drop(&mut self) {
+        if self.always || std::thread::panicking() {
+            self.stop.store(true, Ordering::Release);
+        }
+    }
+}
+
 /// Parses the chunks on every thread of the pool while a thread of its own, outside the pool,
 /// merges the finished batches in order: a merging pool thread would block on the channel and
 /// leave the parse one core short.
@@ -704,14 +720,10 @@ fn read_chunks(
         let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, RecordBatch, RowStats)>(queue);
         let (merged, stop_merge) = (&merged, &stop);
         let merger = scope.spawn(move || {
-            // However the merge ends (a panic included), no worker waits on it any longer.
-            struct StopOnExit<'s>(&'s AtomicBool);
-            impl Drop for StopOnExit<'_> {
-                fn drop(&mut self) {
-                    self.0.store(true, Ordering::Release);
-                }
-            }
-            let _stop = StopOnExit(stop_merge);
+            let _release = ReleaseWaiters {
+                stop: stop_merge,
+                always: true,
+            };
             let mut stats = RowStats::default();
             let mut waiting = std::collections::BTreeMap::new();
             let mut next = 0usize;
@@ -743,6 +755,10 @@ fn read_chunks(
                 let tx = tx.clone();
                 let (next_chunk, merged, stop, known) = (&next_chunk, merged, &stop, &known);
                 s.spawn(move |_| {
+                    let _release = ReleaseWaiters {
+                        stop,
+                        always: false,
+                    };
                     loop {
                         let i = next_chunk.fetch_add(1, Ordering::Relaxed);
                         if i >= chunks.len() {
