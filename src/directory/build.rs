@@ -256,8 +256,7 @@ impl RecordBatch {
     /// Interns a DN: first through a small direct-mapped cache of exact spellings (the same group
     /// DNs recur on row after row, and an exact byte match needs no RFC 4514 check), then the
     /// snapshot of DNs the directory already holds by its RFC 4514 key, then this batch's own
-    /// interner.
-    /// Ids with the top bit set are directory ids.
+    /// interner. Ids with the top bit set are directory ids.
     pub fn intern_dn(&mut self, dn: &str) -> Result<DnId, DnError> {
         let at = self.cache_at(dn);
         if let Some(id) = self.cached(dn, at) {
@@ -1829,7 +1828,6 @@ struct NameIndex {
     by_sam: super::fold::CiMap<(u32, bool)>,
 }
 
-/// Why a reference found no object.
 /// What a resolved reference becomes in the directory.
 #[derive(Clone, Copy)]
 enum Applied {
@@ -1853,6 +1851,7 @@ impl Applied {
     }
 }
 
+/// Why a reference found no object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Unfound {
     Missing,
