@@ -1,7 +1,7 @@
 //! Running the rules: the per-object pass (parallel over object ids), the duplicate pass over the
 //! namespace index, the deterministic order, and the suggestion collision checks.
 
-use super::namespace::{Class, Index};
+use super::namespace::{Class, Holdings, Index};
 use super::text::{is_smtp, numbered};
 use super::{Field, Finding, Fix, RuleContext, Severity};
 use super::{anchor, mail, names, nick, proxy, sam, scope, sip, target, upn};
@@ -22,30 +22,46 @@ pub fn evaluate(dir: &Directory, rc: &RuleContext) -> Vec<Finding> {
     let ctx = Ctx::new(dir, rc);
     let n = dir.len();
     let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
-    // The namespace index needs none of the per-object findings: built beside them, its serial
-    // steps fill the gaps of the parallel checks.
-    let (chunks, index) = rayon::join(
-        || {
-            starts
-                .par_iter()
-                .map(|&start| {
-                    let mut findings = Vec::new();
-                    let mut excluded = Vec::with_capacity(CHUNK);
-                    for i in start..(start + CHUNK).min(n) {
-                        excluded.push(check_object(&ctx, ObjectId(i as u32), &mut findings));
-                    }
-                    (findings, excluded)
-                })
-                .collect::<Vec<(Vec<Finding>, Vec<bool>)>>()
-        },
-        || Index::build(dir),
-    );
+    // One pass over the objects both checks each one and collects its values for the namespace
+    // index, while they are in cache: at a million objects a second pass paid every load again.
+    let chunks: Vec<(Vec<Finding>, Vec<bool>, Holdings)> = starts
+        .par_iter()
+        .map(|&start| {
+            let mut findings = Vec::new();
+            let mut excluded = Vec::with_capacity(CHUNK);
+            let mut holdings = Holdings::new(dir, CHUNK);
+            let mut proxies = Vec::new();
+            for i in start..(start + CHUNK).min(n) {
+                let id = ObjectId(i as u32);
+                proxies.clear();
+                proxies.extend(dir.values(id, Attr::ProxyAddresses));
+                excluded.push(check_object(&ctx, id, &proxies, &mut findings));
+                holdings.add(dir, id, &proxies);
+            }
+            (findings, excluded, holdings)
+        })
+        .collect();
+    let mut parts = Vec::with_capacity(chunks.len());
     let mut excluded = Vec::with_capacity(n);
     let mut findings = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum());
-    for (f, e) in chunks {
-        findings.extend(f);
-        excluded.extend(e);
-    }
+    // The index's sort beside the (serial) concatenation of the findings.
+    let index = {
+        let mut per_object = Vec::with_capacity(chunks.len());
+        for (f, e, h) in chunks {
+            per_object.push((f, e));
+            parts.push(h);
+        }
+        let (index, ()) = rayon::join(
+            || Index::from_parts(dir, parts),
+            || {
+                for (f, e) in per_object {
+                    findings.extend(f);
+                    excluded.extend(e);
+                }
+            },
+        );
+        index
+    };
     findings.extend(index.duplicates(&ctx, &excluded));
     findings.par_sort_unstable_by(compare);
     reconcile_suggestions(&index, &mut findings);
@@ -54,12 +70,18 @@ pub fn evaluate(dir: &Directory, rc: &RuleContext) -> Vec<Finding> {
 
 /// Every per-object check of one object; `true` when an exclusion rule keeps it out of sync (its
 /// other attributes are then not checked: they never reach Entra ID).
-fn check_object(ctx: &Ctx, id: ObjectId, findings: &mut Vec<Finding>) -> bool {
+fn check_object<'a>(
+    ctx: &Ctx<'a>,
+    id: ObjectId,
+    proxies: &[&'a str],
+    findings: &mut Vec<Finding>,
+) -> bool {
     let mut out = Out {
         ctx,
         dir: ctx.dir,
         id,
         kind: ctx.dir.kind(id),
+        proxies,
         valid_address: None,
         findings,
     };
@@ -175,6 +197,8 @@ pub(crate) struct Out<'c, 'a> {
     pub dir: &'a Directory,
     pub id: ObjectId,
     pub kind: ObjectKind,
+    /// The object's proxyAddresses, split once for every rule that reads them.
+    pub proxies: &'c [&'a str],
     /// An address of this object already found valid for every address rule (its UPN or mail):
     /// the same text in mail or an `smtp:` proxy needs no second look.
     pub valid_address: Option<&'a str>,
@@ -252,6 +276,12 @@ pub(crate) fn finding(
 /// The namespace a suggested value must be unique in, its key there, and the most characters
 /// its numbered variants may have before the `@` (or in all).
 fn unique_key(f: &Finding, v: &str) -> Option<(Class, String, usize)> {
+    let (class, key, max) = unique_key_as_written(f, v)?;
+    Some((class, key.to_lowercase(), max))
+}
+
+/// [`unique_key`] with the key as written (not yet lowercased).
+fn unique_key_as_written<'v>(f: &Finding, v: &'v str) -> Option<(Class, &'v str, usize)> {
     let Field::Attr(attr) = f.field else {
         return None;
     };
@@ -267,7 +297,7 @@ fn unique_key(f: &Finding, v: &str) -> Option<(Class, String, usize)> {
         Attr::SipAddress => (Class::Sip, super::sip::strip_sip(v), 64),
         _ => return None,
     };
-    Some((class, key.to_lowercase(), max))
+    Some((class, key, max))
 }
 
 /// Makes every suggested value unique: not held by another object in its namespace, and not
@@ -300,10 +330,15 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
         .map(|f| {
             let v = f.fix.value()?;
             let (class, key, max) = unique_key(f, v)?;
-            let same_as_before =
-                unique_key(f, &f.value).is_some_and(|(c, k, _)| c == class && k == key);
-            let free_in_index =
-                !same_as_before && index.holders(class, &key).iter().all(|&o| o == f.object);
+            let same_as_before = unique_key_as_written(f, &f.value).is_some_and(|(c, k, _)| {
+                c == class
+                    && if k.is_ascii() {
+                        k.eq_ignore_ascii_case(&key)
+                    } else {
+                        k.to_lowercase() == key
+                    }
+            });
+            let free_in_index = !same_as_before && !index.held_by_other(class, &key, f.object);
             Some(Suggested {
                 class,
                 key,
@@ -374,8 +409,7 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
                 (2..100u32).find_map(|n| {
                     let candidate = numbered(v, n, max)?;
                     let (_, k, _) = unique_key(f, &candidate)?;
-                    let free = unclaimed(&k, &claimed)
-                        && index.holders(class, &k).into_iter().all(|o| o == f.object);
+                    let free = unclaimed(&k, &claimed) && !index.held_by_other(class, &k, f.object);
                     free.then_some((candidate, k))
                 })
             })

@@ -159,10 +159,12 @@ pub(crate) fn address_problem(addr: &str) -> Option<String> {
 pub(crate) fn repaired_address(addr: &str) -> Option<String> {
     let folded = ascii_fold(addr);
     let at = folded.rfind('@')?;
-    let local = tidy_dots(&strip(&folded[..at], |c| !(atext(c) || c == '.')));
-    let domain = tidy_domain(&strip(&folded[at + 1..], |c| {
+    let local = strip(&folded[..at], |c| !(atext(c) || c == '.'));
+    let local = tidy_dots(&local);
+    let domain = strip(&folded[at + 1..], |c| {
         !(c.is_ascii_alphanumeric() || c == '-' || c == '.')
-    }));
+    });
+    let domain = tidy_domain(&domain);
     if local.is_empty() || local.len() > 64 {
         return None;
     }

@@ -159,14 +159,31 @@ fn key_hash(class: Class, key: &str) -> u64 {
     let bytes = folded.as_bytes();
     let salt = (class as u64) << 32;
     let mut h = folded_mul(salt ^ bytes.len() as u64 ^ K[0], K[1]);
-    for chunk in bytes.chunks(8) {
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        h = folded_mul(h ^ ascii_lowercase_word(w), K[1]);
+    }
+    let tail = words.remainder();
+    if !tail.is_empty() {
         let mut w = [0u8; 8];
-        for (o, &b) in w.iter_mut().zip(chunk) {
-            *o = b.to_ascii_lowercase();
-        }
-        h = folded_mul(h ^ u64::from_le_bytes(w), K[1]);
+        w[..tail.len()].copy_from_slice(tail);
+        h = folded_mul(h ^ ascii_lowercase_word(u64::from_le_bytes(w)), K[1]);
     }
     folded_mul(h, K[2])
+}
+
+/// The eight bytes of `w` with `A`–`Z` lowered and every other byte (non-ASCII ones included)
+/// unchanged: `to_ascii_lowercase` a word at a time, since every value of a million objects is
+/// hashed.
+fn ascii_lowercase_word(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let low7 = w & (0x7f * ONES);
+    // Bit 7 of each byte: set from `A` up (0x41 + 0x3f = 0x80), and from past `Z` up.
+    let from_a = low7 + (0x3f * ONES);
+    let past_z = low7 + (0x25 * ONES);
+    let upper = (from_a & !past_z) & !w & (0x80 * ONES);
+    w | (upper >> 2)
 }
 
 /// A value in its namespace: the class and the lowercase key.
@@ -183,27 +200,11 @@ pub struct Index<'a> {
     bucket_bits: u32,
 }
 
-const CHUNK: usize = 4096;
-
 impl<'a> Index<'a> {
-    /// Hashes every value once, in parallel over object ids, and sorts the entries.
-    pub fn build(dir: &'a Directory) -> Index<'a> {
-        let n = dir.len();
-        // objectGUID is the builder's first identity key, so two objects never share one: it
-        // only needs indexing against mS-DS-ConsistencyGuid values, when there are any.
-        let guids = dir.is_known(Attr::ConsistencyGuid);
-        let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
-        let parts: Vec<Vec<Entry>> = starts
-            .par_iter()
-            .map(|&s| {
-                let mut v = Vec::with_capacity(CHUNK * 8);
-                let mut smtp = Vec::new();
-                for i in s..(s + CHUNK).min(n) {
-                    holdings(dir, ObjectId(i as u32), guids, &mut v, &mut smtp);
-                }
-                v
-            })
-            .collect();
+    /// The index of the values the per-object pass collected (every object's, in parallel
+    /// work items), sorted.
+    pub fn from_parts(dir: &'a Directory, parts: Vec<Holdings<'_>>) -> Index<'a> {
+        let parts: Vec<Vec<Entry>> = parts.into_iter().map(|h| h.entries).collect();
         let entries = sort_by_hash(parts);
         // About one entry per bucket, at least the 256 of the sort. Filled walking the sorted
         // entries, so every write is sequential.
@@ -252,25 +253,29 @@ impl<'a> Index<'a> {
         Some((key, whole))
     }
 
-    /// Objects holding `key` in the namespace (any attribute of it).
-    pub fn holders(&self, class: Class, key: &str) -> Vec<ObjectId> {
+    /// Whether an object other than `me` holds `key` in the namespace (any attribute of it).
+    pub fn held_by_other(&self, class: Class, key: &str, me: ObjectId) -> bool {
+        self.holdings_of(class, key).any(|o| o != me)
+    }
+
+    /// The holder of every entry of `key` in the namespace (an object once per entry).
+    fn holdings_of<'s>(&'s self, class: Class, key: &'s str) -> impl Iterator<Item = ObjectId> {
         let h = key_hash(class, key);
         let b = (h >> (64 - self.bucket_bits)) as usize;
         let bucket =
             &self.entries[self.bucket_starts[b] as usize..self.bucket_starts[b + 1] as usize];
         let start = bucket.partition_point(|e| e.hash < h);
-        let mut out = Vec::new();
-        for &e in bucket[start..].iter().take_while(|e| e.hash == h) {
-            let same = e.class() == class
-                && e.srcs()
-                    .next()
-                    .and_then(|s| self.key(e, s))
-                    .is_some_and(|(k, _)| ci_eq(k, key));
-            if same && !out.contains(&e.obj()) {
-                out.push(e.obj());
-            }
-        }
-        out
+        bucket[start..]
+            .iter()
+            .take_while(move |e| e.hash == h)
+            .filter(move |&&e| {
+                e.class() == class
+                    && e.srcs()
+                        .next()
+                        .and_then(|s| self.key(e, s))
+                        .is_some_and(|(k, _)| ci_eq(k, key))
+            })
+            .map(|e| e.obj())
     }
 
     /// One finding per holder of every value held by more than one object that syncs.
@@ -544,12 +549,44 @@ fn sort_by_hash(parts: Vec<Vec<Entry>>) -> Vec<Entry> {
     entries
 }
 
-/// Every unique-namespace value of one object. `smtp` is scratch space, reused from object to
-/// object so that a million objects do not allocate a list each.
+/// The index entries of the objects of one work item, collected beside their checks.
+pub struct Holdings<'d> {
+    entries: Vec<Entry>,
+    /// The SMTP keys of the object being added (scratch, reused from object to object).
+    smtp: Vec<(usize, &'d str)>,
+    /// objectGUID is the builder's first identity key, so two objects never share one: it only
+    /// needs indexing against mS-DS-ConsistencyGuid values, when there are any.
+    guids: bool,
+}
+
+impl<'d> Holdings<'d> {
+    pub fn new(dir: &Directory, objects: usize) -> Holdings<'d> {
+        Holdings {
+            entries: Vec::with_capacity(objects * 8),
+            smtp: Vec::new(),
+            guids: dir.is_known(Attr::ConsistencyGuid),
+        }
+    }
+
+    /// Every unique-namespace value of `id`, whose proxyAddresses are `proxies`.
+    pub fn add(&mut self, dir: &'d Directory, id: ObjectId, proxies: &[&'d str]) {
+        holdings(
+            dir,
+            id,
+            self.guids,
+            proxies,
+            &mut self.entries,
+            &mut self.smtp,
+        );
+    }
+}
+
+/// Every unique-namespace value of one object.
 fn holdings<'d>(
     dir: &'d Directory,
     id: ObjectId,
     guids: bool,
+    proxies: &[&'d str],
     out: &mut Vec<Entry>,
     smtp: &mut Vec<(usize, &'d str)>,
 ) {
@@ -579,11 +616,7 @@ fn holdings<'d>(
     if let Some(v) = dir.value(id, Attr::Mail) {
         push(Class::Smtp, v, Src::Mail, 0);
     }
-    for (i, p) in dir
-        .values(id, Attr::ProxyAddresses)
-        .enumerate()
-        .take(u16::MAX as usize)
-    {
+    for (i, &p) in proxies.iter().enumerate().take(u16::MAX as usize) {
         if is_smtp(p) {
             push(Class::Smtp, &p[5..], Src::Proxy, i as u16);
         } else {
@@ -617,5 +650,21 @@ fn holdings<'d>(
     }
     if let Some(v) = dir.value(id, Attr::ConsistencyGuid) {
         push(Class::Anchor, v, Src::ConsistencyGuid, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_word_is_lowered_as_its_bytes_would_be() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                let mut bytes = *b"aZ@[`{\xff\x80";
+                bytes[pos] = b;
+                let w = u64::from_le_bytes(bytes);
+                let want = u64::from_le_bytes(bytes.map(|c| c.to_ascii_lowercase()));
+                assert_eq!(super::ascii_lowercase_word(w), want, "byte {b:#x} at {pos}");
+            }
+        }
     }
 }

@@ -88,12 +88,14 @@ pub(crate) fn check(out: &mut Out) {
     if len <= MAX_NICK && !dots && bad.is_empty() {
         return;
     }
-    let repaired = strip(&ascii_fold(nick), nick_invalid);
-    let repaired = tidy_dots(truncate_chars(&tidy_dots(&repaired), MAX_NICK));
+    let folded = ascii_fold(nick);
+    let repaired = strip(&folded, nick_invalid);
+    let repaired = tidy_dots(&repaired);
+    let repaired = tidy_dots(truncate_chars(&repaired, MAX_NICK));
     let fix = if repaired.is_empty() {
         Fix::None
     } else {
-        Fix::Edit(repaired)
+        Fix::Edit(repaired.into_owned())
     };
     if len > MAX_NICK {
         out.emit(

@@ -182,7 +182,7 @@ pub(crate) fn check(out: &mut Out) {
     if out.attr(Attr::ProxyAddresses).is_none() {
         return;
     }
-    let values: Vec<&str> = out.dir.values(out.id, Attr::ProxyAddresses).collect();
+    let values = out.proxies;
     if values.len() > MAX_PROXY_COUNT {
         out.emit(
             &PA_COUNT,
@@ -195,11 +195,11 @@ pub(crate) fn check(out: &mut Out) {
             ),
         );
     }
-    for &v in &values {
+    for &v in values {
         check_value(out, v);
     }
-    self_duplicates(out, &values);
-    primary(out, &values);
+    self_duplicates(out, values);
+    primary(out, values);
 }
 
 fn check_value(out: &mut Out, v: &str) {
@@ -236,7 +236,7 @@ fn check_value(out: &mut Out, v: &str) {
         } else {
             match address_problem(addr) {
                 None => return,
-                Some(_) => addr.to_string(),
+                Some(_) => addr.into(),
             }
         };
         let format = address_problem(&structural);
@@ -277,10 +277,7 @@ fn check_value(out: &mut Out, v: &str) {
     if !colon && bad.is_empty() {
         return;
     }
-    let mut repaired = strip(addr, invalid);
-    if colon {
-        repaired.retain(|c| c != ':');
-    }
+    let repaired = strip(addr, |c| invalid(c) || (colon && c == ':'));
     let fix = if repaired.is_empty() {
         Fix::None
     } else {
@@ -374,11 +371,12 @@ fn self_duplicates(out: &mut Out, values: &[&str]) {
 }
 
 fn primary(out: &mut Out, values: &[&str]) {
-    let primaries: Vec<&str> = values
-        .iter()
-        .copied()
-        .filter(|v| v.starts_with("SMTP:"))
-        .collect();
+    let is_primary = |v: &&str| v.starts_with("SMTP:");
+    // Exactly one, nearly always: settled without collecting them.
+    if values.iter().filter(|v| is_primary(v)).take(2).count() == 1 {
+        return;
+    }
+    let primaries: Vec<&str> = values.iter().copied().filter(is_primary).collect();
     let mail = out.value(Attr::Mail);
     let matches_mail = |v: &str| mail.is_some_and(|m| ci_eq(&v[5..], m));
     if primaries.len() > 1 {

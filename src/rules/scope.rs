@@ -363,10 +363,7 @@ fn mail_enabled(out: &Out) -> Option<bool> {
     if proxies == Some("") {
         return Some(false);
     }
-    let smtp_with_at = out
-        .dir
-        .values(out.id, Attr::ProxyAddresses)
-        .any(|p| is_smtp(p) && p.contains('@'));
+    let smtp_with_at = out.proxies.iter().any(|p| is_smtp(p) && p.contains('@'));
     if proxies.is_some() && smtp_with_at {
         return Some(true);
     }

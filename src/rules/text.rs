@@ -3,6 +3,7 @@
 //! Hand-written rather than regexes: each class is a documented character list, checked byte by
 //! byte on the ASCII fast path, and the same list both finds the problem and repairs it.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// Length in characters (what the documented limits count), not bytes.
@@ -343,16 +344,25 @@ pub fn describe_chars(chars: &[char]) -> String {
     out
 }
 
-/// `s` without the characters `bad` rejects.
-pub fn strip(s: &str, bad: impl Fn(char) -> bool) -> String {
-    s.chars().filter(|&c| !bad(c)).collect()
+/// `s` without the characters `bad` rejects (borrowed when it has none: a suggestion is built
+/// for every flagged value of a million objects, and most repairs leave most parts alone).
+pub fn strip(s: &str, bad: impl Fn(char) -> bool) -> Cow<'_, str> {
+    match s.char_indices().find(|&(_, c)| bad(c)) {
+        None => Cow::Borrowed(s),
+        Some((i, _)) => {
+            let mut out = String::with_capacity(s.len());
+            out.push_str(&s[..i]);
+            out.extend(s[i..].chars().filter(|&c| !bad(c)));
+            Cow::Owned(out)
+        }
+    }
 }
 
 /// Latin letters with diacritics as their plain ASCII letters (é → e, ß → ss, æ → ae); other
 /// non-ASCII characters are dropped. What a consultant would type instead.
-pub fn ascii_fold(s: &str) -> String {
+pub fn ascii_fold(s: &str) -> Cow<'_, str> {
     if s.is_ascii() {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -397,7 +407,7 @@ pub fn ascii_fold(s: &str) -> String {
             out.push_str(plain);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The address split at its only `@`; `None` unless there is exactly one.
@@ -475,20 +485,32 @@ pub fn domain_problem(domain: &str) -> Option<String> {
 }
 
 /// Tidies a local part after characters were removed: no leading, trailing or doubled dots.
-pub fn tidy_dots(s: &str) -> String {
-    s.split('.')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(".")
+pub fn tidy_dots(s: &str) -> Cow<'_, str> {
+    if !s.starts_with('.') && !s.ends_with('.') && !s.contains("..") {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.split('.')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("."),
+    )
 }
 
 /// Tidies a domain after characters were removed: no empty labels, no hyphen at a label's ends.
-pub fn tidy_domain(s: &str) -> String {
-    s.split('.')
-        .map(|l| l.trim_matches('-'))
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(".")
+pub fn tidy_domain(s: &str) -> Cow<'_, str> {
+    if s.split('.')
+        .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
+    {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.split('.')
+            .map(|l| l.trim_matches('-'))
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("."),
+    )
 }
 
 /// `name` made unique by a number: `ann@x.com` → `ann2@x.com`, `ann` → `ann2`, keeping the

@@ -290,7 +290,7 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
     let structural = if bad.is_empty() && foreign.is_empty() {
         std::borrow::Cow::Borrowed(upn)
     } else {
-        std::borrow::Cow::Owned(strip(upn, |c| upn_invalid(c) || !c.is_ascii()))
+        strip(upn, |c| upn_invalid(c) || !c.is_ascii())
     };
     if !address_shape_ok(&structural)
         && let Some(problem) = format_problem(&structural)
@@ -366,12 +366,14 @@ fn format_problem(upn: &str) -> Option<String> {
 fn repaired_upn(out: &Out, upn: &str) -> Option<String> {
     let folded = ascii_fold(upn);
     let at = folded.rfind('@')?;
-    let local = tidy_dots(&strip(&folded[..at], |c| !upn_allowed(c) || c == '@'));
-    let mut domain = tidy_domain(&strip(&folded[at + 1..], |c| {
+    let local = strip(&folded[..at], |c| !upn_allowed(c) || c == '@');
+    let local = tidy_dots(&local);
+    let domain = strip(&folded[at + 1..], |c| {
         !(c.is_ascii_alphanumeric() || c == '-' || c == '.')
-    }));
+    });
+    let mut domain = tidy_domain(&domain);
     if routability(&domain).is_err() || domain.len() > MAX_DOMAIN {
-        domain = preferred_domain(out)?;
+        domain = preferred_domain(out)?.into();
     }
     let room = MAX_LOCAL.min(MAX_UPN.checked_sub(domain.len() + 1)?);
     let local = tidy_dots(truncate_chars(&local, room));
@@ -385,35 +387,40 @@ fn repaired_upn(out: &Out, upn: &str) -> Option<String> {
 /// AD domain, or the first verified domain; verified ones only, when the verified list is known.
 pub(crate) fn preferred_domain(out: &Out) -> Option<String> {
     let primary = out
-        .dir
-        .values(out.id, Attr::ProxyAddresses)
+        .proxies
+        .iter()
         .find(|p| p.starts_with("SMTP:"))
         .map(|p| &p[5..]);
-    let candidates = [out.value(Attr::Mail), primary]
+    // Judged as written (every test is case-insensitive); only the one chosen is copied, and an
+    // address's domain lowercased.
+    let from_address = [out.value(Attr::Mail), primary]
         .into_iter()
         .flatten()
-        .filter_map(|a| a.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()))
-        .chain(
-            out.dir
-                .domain_of(out.id)
-                .map(|d| out.dir.domain(d).name.clone()),
-        );
-    let acceptable = |d: &str| {
+        .filter_map(|a| a.rsplit_once('@').map(|(_, d)| d));
+    let acceptable = |d: &&str| {
         !d.is_empty()
             && d.len() <= MAX_DOMAIN
             && domain_problem(d).is_none()
             && routability(d).is_ok()
             && out.ctx.is_verified(d) != Some(false)
     };
-    candidates
+    if let Some(d) = from_address.into_iter().find(acceptable) {
+        return Some(d.to_ascii_lowercase());
+    }
+    out.dir
+        .domain_of(out.id)
+        .map(|d| out.dir.domain(d).name.as_str())
         .into_iter()
-        .find(|d| acceptable(d))
-        .or_else(|| out.ctx.verified().iter().find(|d| acceptable(d)).cloned())
+        .chain(out.ctx.verified().iter().map(String::as_str))
+        .find(acceptable)
+        .map(str::to_string)
 }
 
 fn blank_suggestion(out: &Out) -> Option<String> {
     let sam = out.value(Attr::SamAccountName)?;
-    let local = tidy_dots(&strip(&ascii_fold(sam), |c| !upn_allowed(c) || c == '@'));
+    let folded = ascii_fold(sam);
+    let local = strip(&folded, |c| !upn_allowed(c) || c == '@');
+    let local = tidy_dots(&local);
     let local = truncate_chars(&local, MAX_LOCAL)
         .trim_end_matches('.')
         .to_string();
@@ -425,8 +432,8 @@ fn blank_suggestion(out: &Out) -> Option<String> {
 fn moera_name(out: &Out, upn_local: &str) -> Option<String> {
     let prefix = |a: &str| a.rsplit_once('@').map_or(a, |(l, _)| l).to_string();
     let primary = out
-        .dir
-        .values(out.id, Attr::ProxyAddresses)
+        .proxies
+        .iter()
         .find(|p| p.starts_with("SMTP:"))
         .map(|p| prefix(&p[5..]));
     let name = out
@@ -435,7 +442,9 @@ fn moera_name(out: &Out, upn_local: &str) -> Option<String> {
         .or(primary)
         .or_else(|| out.value(Attr::Mail).map(prefix))
         .unwrap_or_else(|| upn_local.to_string());
-    let name = tidy_dots(&strip(&ascii_fold(&name), |c| !upn_allowed(c) || c == '@'));
+    let folded = ascii_fold(&name);
+    let name = strip(&folded, |c| !upn_allowed(c) || c == '@');
+    let name = tidy_dots(&name);
     let name = truncate_chars(&name, MAX_LOCAL)
         .trim_end_matches('.')
         .to_string();
