@@ -63,7 +63,7 @@ pub fn evaluate(dir: &Directory, rc: &RuleContext) -> Vec<Finding> {
         index
     };
     findings.extend(index.duplicates(&ctx, &excluded));
-    findings.par_sort_unstable_by(compare);
+    let mut findings = sorted(findings);
     reconcile_suggestions(&index, &mut findings);
     findings
 }
@@ -106,6 +106,37 @@ fn field_order(f: Field) -> u16 {
         Field::Dn => u16::MAX - 1,
         Field::Members => u16::MAX,
     }
+}
+
+/// The findings in the order of [`compare`]. Sorted as 12-byte keys (the rule's rank among the
+/// ids, the object and the field, packed) that point at the findings, which move once: comparing
+/// findings whole (an id compared as text, then the object) and swapping them in place was an
+/// eighth of the rules' work at a million objects.
+fn sorted(findings: Vec<Finding>) -> Vec<Finding> {
+    let rank: HashMap<&'static str, u64> = crate::rules::registry::all()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, i as u64))
+        .collect();
+    let key = |f: &Finding| {
+        // Ids are unique and `all` is sorted by id, so the rank orders as the id does.
+        let rank = rank.get(f.rule.id).copied().unwrap_or(u64::from(u16::MAX));
+        (rank << 48) | (u64::from(f.object.0) << 16) | u64::from(field_order(f.field))
+    };
+    let mut order: Vec<(u64, u32)> = findings
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| (key(f), i as u32))
+        .collect();
+    order.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| compare(&findings[a.1 as usize], &findings[b.1 as usize]))
+    });
+    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|&(_, i)| slots[i as usize].take())
+        .collect()
 }
 
 fn compare(a: &Finding, b: &Finding) -> Ordering {
