@@ -403,7 +403,8 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
         SameAs(usize),
     }
     let mut outcome: Vec<Outcome> = Vec::with_capacity(findings.len());
-    let mut claimed: HashMap<Key, ObjectId> = HashMap::new();
+    let mut claimed: HashMap<Key, ObjectId> =
+        HashMap::with_capacity(pre.iter().filter(|p| p.is_some()).count());
     for (i, (f, pre)) in findings.iter().zip(pre).enumerate() {
         let Some(v) = f.fix.value() else {
             outcome.push(Outcome::Keep);
