@@ -1,7 +1,7 @@
 //! Running the rules: the per-object pass (parallel over object ids), the duplicate pass over the
 //! namespace index, the deterministic order, and the suggestion collision checks.
 
-use super::namespace::{Class, Holdings, Index};
+use super::namespace::{Class, Holdings, Index, key_hash};
 use super::text::{is_smtp, numbered};
 use super::{Field, Finding, Fix, RuleContext, Severity};
 use super::{anchor, mail, names, nick, proxy, sam, scope, sip, target, upn};
@@ -10,6 +10,7 @@ use crate::rules::Rule;
 use hashbrown::{HashMap, HashSet};
 use rayon::prelude::*;
 use std::cmp::Ordering;
+use std::hash::BuildHasherDefault;
 
 /// Objects per parallel work item: large enough to amortise scheduling, small enough to balance.
 const CHUNK: usize = 4096;
@@ -42,28 +43,27 @@ pub fn evaluate(dir: &Directory, rc: &RuleContext) -> Vec<Finding> {
         })
         .collect();
     let mut parts = Vec::with_capacity(chunks.len());
-    let mut excluded = Vec::with_capacity(n);
-    let mut findings = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum());
-    // The index's sort beside the (serial) concatenation of the findings.
-    let index = {
-        let mut per_object = Vec::with_capacity(chunks.len());
-        for (f, e, h) in chunks {
-            per_object.push((f, e));
-            parts.push(h);
-        }
-        let (index, ()) = rayon::join(
-            || Index::from_parts(dir, parts),
-            || {
-                for (f, e) in per_object {
-                    findings.extend(f);
-                    excluded.extend(e);
-                }
-            },
-        );
-        index
-    };
-    findings.extend(index.duplicates(&ctx, &excluded));
-    let mut findings = sorted(findings);
+    let mut per_object = Vec::with_capacity(chunks.len());
+    for (f, e, h) in chunks {
+        per_object.push((f, e));
+        parts.push(h);
+    }
+    // The index is sorted beside the findings so far (the duplicates, few, are sorted apart and
+    // merged in).
+    let (index, (findings, excluded)) = rayon::join(
+        || Index::from_parts(dir, parts),
+        || {
+            let mut excluded = Vec::with_capacity(n);
+            let mut findings = Vec::with_capacity(per_object.iter().map(|c| c.0.len()).sum());
+            for (f, e) in per_object {
+                findings.extend(f);
+                excluded.extend(e);
+            }
+            (sorted(findings), excluded)
+        },
+    );
+    let duplicates = sorted(index.duplicates(&ctx, &excluded));
+    let mut findings = merged(findings, duplicates);
     reconcile_suggestions(&index, &mut findings);
     findings
 }
@@ -137,6 +137,23 @@ fn sorted(findings: Vec<Finding>) -> Vec<Finding> {
         .iter()
         .filter_map(|&(_, i)| slots[i as usize].take())
         .collect()
+}
+
+/// Two lists sorted by [`compare`] as one.
+fn merged(a: Vec<Finding>, b: Vec<Finding>) -> Vec<Finding> {
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for f in a {
+        while let Some(next) = b.next_if(|x| compare(x, &f) == Ordering::Less) {
+            out.push(next);
+        }
+        out.push(f);
+    }
+    out.extend(b);
+    out
 }
 
 fn compare(a: &Finding, b: &Finding) -> Ordering {
@@ -331,25 +348,83 @@ fn unique_key_as_written<'v>(f: &Finding, v: &'v str) -> Option<(Class, &'v str,
     Some((class, key, max))
 }
 
+/// The suggested values claimed so far, by namespace and key: found by the key's [`key_hash`],
+/// already worked out, rather than by hashing the text again (the serial pass of
+/// [`reconcile_suggestions`] claims a value per suggestion, a hundred thousand at a million users).
+struct Claims {
+    /// The first key claimed with each hash.
+    by_hash: HashMap<u64, (Class, String, ObjectId), BuildHasherDefault<Prehashed>>,
+    /// Keys whose hash an earlier, different key took (a 64-bit collision: in practice never).
+    collided: HashMap<(Class, String), ObjectId>,
+}
+
+impl Claims {
+    fn with_capacity(n: usize) -> Claims {
+        Claims {
+            by_hash: HashMap::with_capacity_and_hasher(n, BuildHasherDefault::default()),
+            collided: HashMap::new(),
+        }
+    }
+
+    /// The object that claimed `key` (whose hash is `h`) in `class`.
+    fn holder(&self, h: u64, class: Class, key: &str) -> Option<ObjectId> {
+        match self.by_hash.get(&h) {
+            None => None,
+            Some((c, k, o)) if *c == class && k == key => Some(*o),
+            Some(_) => self
+                .collided
+                .iter()
+                .find(|((c, k), _)| *c == class && k == key)
+                .map(|(_, &o)| o),
+        }
+    }
+
+    /// Claims `key` for `object`, unless an object claimed it already.
+    fn claim(&mut self, h: u64, class: Class, key: String, object: ObjectId) {
+        match self.by_hash.entry(h) {
+            hashbrown::hash_map::Entry::Vacant(v) => {
+                v.insert((class, key, object));
+            }
+            hashbrown::hash_map::Entry::Occupied(e) => {
+                let (c, k, _) = e.get();
+                if !(*c == class && *k == key) {
+                    self.collided.entry((class, key)).or_insert(object);
+                }
+            }
+        }
+    }
+}
+
+/// A hasher for keys that are hashes already (well mixed): it passes them through.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
 /// Makes every suggested value unique: not held by another object in its namespace, and not
 /// suggested for another object. A colliding suggestion gets a number (`ann2@…`) or, when no
 /// number helps, is dropped. Findings are visited in their final order, so the outcome is
 /// deterministic; findings of one object and attribute about one value share one suggestion.
 fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
-    type Key = (Class, String);
-    /// A borrowed [`Key`], hashed the same, to look one up without allocating.
-    #[derive(Hash)]
-    struct KeyRef<'k>(Class, &'k str);
-    impl hashbrown::Equivalent<Key> for KeyRef<'_> {
-        fn equivalent(&self, k: &Key) -> bool {
-            self.0 == k.0 && self.1 == k.1
-        }
-    }
     /// What the serial pass needs of a suggestion, worked out in parallel beforehand: the index
     /// lookups are most of the cost and do not depend on the other suggestions.
     struct Suggested {
         class: Class,
         key: String,
+        /// The key's [`key_hash`], worked out once.
+        hash: u64,
         max: usize,
         /// Only the case of the value changes (e.g. `SMTP:` → `smtp:`): the holding is unchanged.
         same_as_before: bool,
@@ -369,10 +444,13 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
                         k.to_lowercase() == key
                     }
             });
-            let free_in_index = !same_as_before && !index.held_by_other(class, &key, f.object);
+            let hash = key_hash(class, &key);
+            let free_in_index =
+                !same_as_before && !index.held_by_other_hashed(hash, class, &key, f.object);
             Some(Suggested {
                 class,
                 key,
+                hash,
                 max,
                 same_as_before,
                 free_in_index,
@@ -403,8 +481,7 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
         SameAs(usize),
     }
     let mut outcome: Vec<Outcome> = Vec::with_capacity(findings.len());
-    let mut claimed: HashMap<Key, ObjectId> =
-        HashMap::with_capacity(pre.iter().filter(|p| p.is_some()).count());
+    let mut claimed = Claims::with_capacity(pre.iter().filter(|p| p.is_some()).count());
     for (i, (f, pre)) in findings.iter().zip(pre).enumerate() {
         let Some(v) = f.fix.value() else {
             outcome.push(Outcome::Keep);
@@ -418,6 +495,7 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
         let Some(Suggested {
             class,
             key,
+            hash,
             max,
             same_as_before,
             free_in_index,
@@ -426,13 +504,11 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
             outcome.push(Outcome::Keep);
             continue;
         };
-        let unclaimed = |key: &str, claimed: &HashMap<Key, ObjectId>| {
-            claimed
-                .get(&KeyRef(class, key))
-                .is_none_or(|&o| o == f.object)
+        let unclaimed = |h: u64, key: &str, claimed: &Claims| {
+            claimed.holder(h, class, key).is_none_or(|o| o == f.object)
         };
-        if same_as_before || (free_in_index && unclaimed(&key, &claimed)) {
-            claimed.entry((class, key)).or_insert(f.object);
+        if same_as_before || (free_in_index && unclaimed(hash, &key, &claimed)) {
+            claimed.claim(hash, class, key, f.object);
             outcome.push(Outcome::Keep);
             continue;
         }
@@ -441,14 +517,16 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
                 (2..100u32).find_map(|n| {
                     let candidate = numbered(v, n, max)?;
                     let (_, k, _) = unique_key(f, &candidate)?;
-                    let free = unclaimed(&k, &claimed) && !index.held_by_other(class, &k, f.object);
-                    free.then_some((candidate, k))
+                    let h = key_hash(class, &k);
+                    let free = unclaimed(h, &k, &claimed)
+                        && !index.held_by_other_hashed(h, class, &k, f.object);
+                    free.then_some((candidate, k, h))
                 })
             })
             .flatten();
         outcome.push(Outcome::Set(match numbered_free {
-            Some((candidate, k)) => {
-                claimed.entry((class, k)).or_insert(f.object);
+            Some((candidate, k, h)) => {
+                claimed.claim(h, class, k, f.object);
                 match f.fix {
                     Fix::Add(_) => Fix::Add(candidate),
                     _ => Fix::Edit(candidate),
@@ -464,5 +542,36 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
             // `first < i` and is final already: the findings are applied in order.
             Outcome::SameAs(first) => findings[i].fix = findings[first].fix.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Claims, Class};
+    use crate::directory::ObjectId;
+
+    #[test]
+    fn claims_tell_apart_keys_whose_hashes_collide() {
+        let mut claims = Claims::with_capacity(4);
+        claims.claim(7, Class::Smtp, "ann@x.com".into(), ObjectId(1));
+        // Another key with the same hash, and the same key in another namespace.
+        claims.claim(7, Class::Smtp, "bob@x.com".into(), ObjectId(2));
+        claims.claim(7, Class::Nick, "ann@x.com".into(), ObjectId(3));
+        // A later claim never takes a key over.
+        claims.claim(7, Class::Smtp, "bob@x.com".into(), ObjectId(4));
+        assert_eq!(
+            claims.holder(7, Class::Smtp, "ann@x.com"),
+            Some(ObjectId(1))
+        );
+        assert_eq!(
+            claims.holder(7, Class::Smtp, "bob@x.com"),
+            Some(ObjectId(2))
+        );
+        assert_eq!(
+            claims.holder(7, Class::Nick, "ann@x.com"),
+            Some(ObjectId(3))
+        );
+        assert_eq!(claims.holder(7, Class::Sam, "ann@x.com"), None);
+        assert_eq!(claims.holder(8, Class::Smtp, "ann@x.com"), None);
     }
 }

@@ -149,7 +149,7 @@ fn folded_mul(a: u64, b: u64) -> u64 {
 
 /// A case-insensitive hash of a key in its namespace (salted by the class, so `ann@x` as an SMTP
 /// address and as a SIP address fall in different runs once sorted).
-fn key_hash(class: Class, key: &str) -> u64 {
+pub(crate) fn key_hash(class: Class, key: &str) -> u64 {
     const K: [u64; 3] = [
         0x243f_6a88_85a3_08d3,
         0x1319_8a2e_0370_7344,
@@ -242,7 +242,11 @@ impl<'a> Index<'a> {
 
     /// Whether an object other than `me` holds `key` in the namespace (any attribute of it).
     pub fn held_by_other(&self, class: Class, key: &str, me: ObjectId) -> bool {
-        let h = key_hash(class, key);
+        self.held_by_other_hashed(key_hash(class, key), class, key, me)
+    }
+
+    /// [`Index::held_by_other`] for a key whose [`key_hash`] is `h`.
+    pub fn held_by_other_hashed(&self, h: u64, class: Class, key: &str, me: ObjectId) -> bool {
         let b = (h >> (64 - self.bucket_bits)) as usize;
         let bucket =
             &self.entries[self.bucket_starts[b] as usize..self.bucket_starts[b + 1] as usize];
@@ -268,19 +272,29 @@ impl<'a> Index<'a> {
         // Runs of equal hash holding more than one object. Entries are sorted by object within a
         // hash, so a run whose first and last objects are equal is one object's own values (its
         // mail, its primary SMTP proxy and its UPN, usually) and is skipped without a look.
-        let mut runs: Vec<(usize, usize)> = Vec::new();
-        let mut i = 0;
-        while i < self.entries.len() {
-            let h = self.entries[i].hash;
-            let mut j = i + 1;
-            while j < self.entries.len() && self.entries[j].hash == h {
-                j += 1;
-            }
-            if j - i > 1 && self.entries[i].obj() != self.entries[j - 1].obj() {
-                runs.push((i, j));
-            }
-            i = j;
-        }
+        // Found per top byte of the hash, in parallel (equal hashes share it).
+        let per_top = 1usize << (self.bucket_bits - 8);
+        let runs: Vec<(usize, usize)> = (0..256usize)
+            .into_par_iter()
+            .flat_map_iter(|b| {
+                let from = self.bucket_starts[b * per_top] as usize;
+                let to = self.bucket_starts[(b + 1) * per_top] as usize;
+                let mut runs = Vec::new();
+                let mut i = from;
+                while i < to {
+                    let h = self.entries[i].hash;
+                    let mut j = i + 1;
+                    while j < to && self.entries[j].hash == h {
+                        j += 1;
+                    }
+                    if j - i > 1 && self.entries[i].obj() != self.entries[j - 1].obj() {
+                        runs.push((i, j));
+                    }
+                    i = j;
+                }
+                runs
+            })
+            .collect();
         runs.par_iter()
             .flat_map_iter(|&(a, b)| self.run_findings(ctx, &self.entries[a..b], excluded))
             .collect()
