@@ -380,7 +380,7 @@ fn repaired_upn(out: &Out, upn: &str) -> Option<String> {
     if local.is_empty() || domain.len() > MAX_DOMAIN {
         return None;
     }
-    Some(format!("{local}@{domain}"))
+    Some([&*local, "@", &domain].concat())
 }
 
 /// A routable domain for a user's UPN: the domain of its mail or primary SMTP address, of its
