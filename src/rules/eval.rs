@@ -354,15 +354,16 @@ fn unique_key_as_written<'v>(f: &Finding, v: &'v str) -> Option<(Class, &'v str,
 struct Claims {
     /// The first key claimed with each hash.
     by_hash: HashMap<u64, (Class, String, ObjectId), BuildHasherDefault<Prehashed>>,
-    /// Keys whose hash an earlier, different key took (a 64-bit collision: in practice never).
-    collided: HashMap<(Class, String), ObjectId>,
+    /// Keys whose hash an earlier, different key took (a 64-bit collision: in practice never,
+    /// so a list).
+    collided: Vec<(Class, String, ObjectId)>,
 }
 
 impl Claims {
     fn with_capacity(n: usize) -> Claims {
         Claims {
             by_hash: HashMap::with_capacity_and_hasher(n, BuildHasherDefault::default()),
-            collided: HashMap::new(),
+            collided: Vec::new(),
         }
     }
 
@@ -374,8 +375,8 @@ impl Claims {
             Some(_) => self
                 .collided
                 .iter()
-                .find(|((c, k), _)| *c == class && k == key)
-                .map(|(_, &o)| o),
+                .find(|(c, k, _)| *c == class && k == key)
+                .map(|&(_, _, o)| o),
         }
     }
 
@@ -387,8 +388,14 @@ impl Claims {
             }
             hashbrown::hash_map::Entry::Occupied(e) => {
                 let (c, k, _) = e.get();
-                if !(*c == class && *k == key) {
-                    self.collided.entry((class, key)).or_insert(object);
+                let taken_by_first = *c == class && *k == key;
+                let taken_since = || {
+                    self.collided
+                        .iter()
+                        .any(|(c, k, _)| *c == class && *k == key)
+                };
+                if !taken_by_first && !taken_since() {
+                    self.collided.push((class, key, object));
                 }
             }
         }

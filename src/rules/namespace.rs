@@ -204,7 +204,7 @@ impl<'a> Index<'a> {
     /// The index of the values the per-object pass collected (every object's, in parallel
     /// work items), sorted.
     pub fn from_parts(dir: &'a Directory, parts: Vec<Holdings<'_>>) -> Index<'a> {
-        let parts: Vec<(Vec<Entry>, [u32; 257])> =
+        let parts: Vec<(Vec<Entry>, Vec<u32>)> =
             parts.into_par_iter().map(Holdings::grouped).collect();
         let (entries, bucket_starts, bucket_bits) = sort_by_hash(&parts);
         Index {
@@ -521,7 +521,7 @@ pub fn object_name(dir: &Directory, id: ObjectId) -> String {
 /// Each part is grouped by the top byte of the hash already, so each of the 256 runs of the
 /// result is gathered from every part, sorted and its buckets found by a task of its own, in
 /// parallel and in cache.
-fn sort_by_hash(parts: &[(Vec<Entry>, [u32; 257])]) -> (Vec<Entry>, Vec<u32>, u32) {
+fn sort_by_hash(parts: &[(Vec<Entry>, Vec<u32>)]) -> (Vec<Entry>, Vec<u32>, u32) {
     let mut starts = [0usize; 257];
     for (_, s) in parts {
         for b in 0..256 {
@@ -579,25 +579,37 @@ fn sort_run(run: &mut [Entry]) {
         return;
     }
     let bits = (usize::BITS - n.leading_zeros()).clamp(1, 16);
-    let group = |e: &Entry| ((e.hash >> (56 - bits)) & ((1 << bits) - 1)) as usize;
-    let mut starts = vec![0u32; (1 << bits) + 1];
-    for e in run.iter() {
+    let (mut sorted, starts) = scattered(run, 1 << bits, |e| {
+        ((e.hash >> (56 - bits)) & ((1 << bits) - 1)) as usize
+    });
+    for w in starts.windows(2) {
+        sorted[w[0] as usize..w[1] as usize].sort_unstable();
+    }
+    run.copy_from_slice(&sorted);
+}
+
+/// `entries` in order of `group` (a counting sort: stable, so entries of one group keep their
+/// order), and where each of the `groups` groups starts (one more element at the end).
+fn scattered(
+    entries: &[Entry],
+    groups: usize,
+    group: impl Fn(&Entry) -> usize,
+) -> (Vec<Entry>, Vec<u32>) {
+    let mut starts = vec![0u32; groups + 1];
+    for e in entries {
         starts[group(e) + 1] += 1;
     }
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
-    let mut sorted = vec![Entry { hash: 0, packed: 0 }; n];
+    let mut out = vec![Entry { hash: 0, packed: 0 }; entries.len()];
     let mut next = starts.clone();
-    for &e in run.iter() {
+    for &e in entries {
         let g = group(&e);
-        sorted[next[g] as usize] = e;
+        out[next[g] as usize] = e;
         next[g] += 1;
     }
-    for w in starts.windows(2) {
-        sorted[w[0] as usize..w[1] as usize].sort_unstable();
-    }
-    run.copy_from_slice(&sorted);
+    (out, starts)
 }
 
 /// The index entries of the objects of one work item, collected beside their checks.
@@ -619,25 +631,10 @@ impl<'d> Holdings<'d> {
         }
     }
 
-    /// The entries grouped by the top byte of their hash (a counting sort; within a group they
-    /// stay in object order), and where each of the 256 groups starts.
-    fn grouped(self) -> (Vec<Entry>, [u32; 257]) {
-        let top = |e: &Entry| (e.hash >> 56) as usize;
-        let mut starts = [0u32; 257];
-        for e in &self.entries {
-            starts[top(e) + 1] += 1;
-        }
-        for i in 1..257 {
-            starts[i] += starts[i - 1];
-        }
-        let mut grouped = vec![Entry { hash: 0, packed: 0 }; self.entries.len()];
-        let mut next = starts;
-        for &e in &self.entries {
-            let t = top(&e);
-            grouped[next[t] as usize] = e;
-            next[t] += 1;
-        }
-        (grouped, starts)
+    /// The entries grouped by the top byte of their hash (within a group they stay in object
+    /// order), and where each of the 256 groups starts.
+    fn grouped(self) -> (Vec<Entry>, Vec<u32>) {
+        scattered(&self.entries, 256, |e| (e.hash >> 56) as usize)
     }
 
     /// Every unique-namespace value of `id`, whose proxyAddresses are `proxies`.
@@ -760,7 +757,7 @@ mod tests {
                     });
                 }
                 all.extend_from_slice(&part);
-                let mut starts = [0u32; 257];
+                let mut starts = vec![0u32; 257];
                 part.sort_by_key(|e| e.hash >> 56);
                 for e in &part {
                     starts[(e.hash >> 56) as usize + 1] += 1;
