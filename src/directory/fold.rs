@@ -197,11 +197,18 @@ pub fn ci_hash_str(s: &str) -> u64 {
 
 /// Case-insensitive equality of two strings (Unicode-aware, allocation-free when ASCII).
 pub fn ci_eq(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        fold(a) == fold(b)
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    // Equal but for the case of ASCII letters is equal folded too (UTF-8 sequences never hold an
+    // ASCII byte); most pairs compared are equal or differ in length, settled before any scan.
+    if x.len() == y.len() && x.eq_ignore_ascii_case(y) {
+        return true;
     }
+    if x.is_ascii() && y.is_ascii() {
+        return false;
+    }
+    // Both lowered, the ASCII side too: `fold` leaves ASCII as it is, and `K` must equal the
+    // Kelvin sign, as their hashes do.
+    lowercase(a) == lowercase(b)
 }
 
 /// A case-insensitive string → `V` map that hashes borrowed text, for the identity indexes.
@@ -336,6 +343,38 @@ mod tests {
         assert_ne!(ci_hash(b"cn=a"), ci_hash(b"cn=b"));
         assert_eq!(ci_hash_str("JOSÉ@x.com"), ci_hash_str("josé@X.com"));
         assert!(ci_eq("JOSÉ@x.com", "josé@X.com"));
+    }
+
+    #[test]
+    fn ci_eq_is_equality_of_lowercase() {
+        let words = [
+            "ann@x.com",
+            "ANN@X.COM",
+            "ann@x.co",
+            "anne@x.com",
+            "José@x.com",
+            "JOSÉ@X.COM",
+            "josé@x.com",
+            "jose@x.com",
+            "Straße",
+            "STRASSE",
+            "strasse",
+            "ΣΑΣ",
+            "σας",
+            "",
+            "K",
+            "\u{212a}",
+            "k",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    ci_eq(a, b),
+                    a.to_lowercase() == b.to_lowercase(),
+                    "{a:?} vs {b:?}"
+                );
+            }
+        }
     }
 
     #[test]

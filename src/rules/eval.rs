@@ -139,20 +139,23 @@ fn sorted(findings: Vec<Finding>) -> Vec<Finding> {
         .collect()
 }
 
-/// Two lists sorted by [`compare`] as one.
+/// Two lists sorted by [`compare`] as one; `b`, the duplicates, is short: each of its findings
+/// is placed by bisecting `a`, and the findings of `a` move in runs.
 fn merged(a: Vec<Finding>, b: Vec<Finding>) -> Vec<Finding> {
     if b.is_empty() {
         return a;
     }
     let mut out = Vec::with_capacity(a.len() + b.len());
-    let mut b = b.into_iter().peekable();
-    for f in a {
-        while let Some(next) = b.next_if(|x| compare(x, &f) == Ordering::Less) {
-            out.push(next);
-        }
+    let mut a = a.into_iter();
+    for f in b {
+        // Findings of `a` equal to `f` go first, as a stable merge puts them.
+        let before = a
+            .as_slice()
+            .partition_point(|x| compare(x, &f) != Ordering::Greater);
+        out.extend(a.by_ref().take(before));
         out.push(f);
     }
-    out.extend(b);
+    out.extend(a);
     out
 }
 

@@ -96,7 +96,7 @@ impl Src {
 /// `sources` is the set of attributes holding it (an object's UPN, mail and primary SMTP address
 /// are usually one value: one entry) and `slot` the position of the proxy address among the
 /// object's proxyAddresses. Ordered by hash first, so equal values are adjacent after sorting.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, bytemuck::Zeroable)]
 struct Entry {
     hash: u64,
     packed: u64,
@@ -166,9 +166,17 @@ pub(crate) fn key_hash(class: Class, key: &str) -> u64 {
     }
     let tail = words.remainder();
     if !tail.is_empty() {
-        let mut w = [0u8; 8];
-        w[..tail.len()].copy_from_slice(tail);
-        h = folded_mul(h ^ ascii_lowercase_word(u64::from_le_bytes(w)), K[1]);
+        // A key of 8 bytes or more ends with its last 8 bytes read at once (overlapping the last
+        // word, shifted past it): a copy of a variable length costs a call.
+        let w = match bytes.last_chunk::<8>() {
+            Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - tail.len())),
+            None => {
+                let mut w = [0u8; 8];
+                w[..tail.len()].copy_from_slice(tail);
+                u64::from_le_bytes(w)
+            }
+        };
+        h = folded_mul(h ^ ascii_lowercase_word(w), K[1]);
     }
     folded_mul(h, K[2])
 }
@@ -535,7 +543,9 @@ fn sort_by_hash(parts: &[(Vec<Entry>, Vec<u32>)]) -> (Vec<Entry>, Vec<u32>, u32)
     let bucket_bits = (usize::BITS - total.leading_zeros())
         .saturating_sub(1)
         .clamp(8, 26);
-    let mut entries = vec![Entry { hash: 0, packed: 0 }; total];
+    // Zeroed memory comes from the allocator ready-made: filling the vector first was a pass
+    // over it all, page faults included, before the copy that overwrites it.
+    let mut entries: Vec<Entry> = bytemuck::zeroed_vec(total);
     let mut bucket_starts = vec![0u32; (1usize << bucket_bits) + 1];
     bucket_starts[1 << bucket_bits] = total as u32;
     let mut runs: Vec<&mut [Entry]> = Vec::with_capacity(256);
@@ -550,13 +560,12 @@ fn sort_by_hash(parts: &[(Vec<Entry>, Vec<u32>)]) -> (Vec<Entry>, Vec<u32>, u32)
         .zip(bucket_starts.par_chunks_mut(per_run))
         .enumerate()
         .for_each(|(b, (run, run_starts))| {
-            let mut at = 0;
-            for (v, s) in parts {
-                let from = &v[s[b] as usize..s[b + 1] as usize];
-                run[at..at + from.len()].copy_from_slice(from);
-                at += from.len();
-            }
-            sort_run(run);
+            sort_run(
+                parts
+                    .iter()
+                    .map(|(v, s)| &v[s[b] as usize..s[b + 1] as usize]),
+                run,
+            );
             let mut i = 0;
             for (k, start) in run_starts.iter_mut().enumerate() {
                 let bucket = ((b << (bucket_bits - 8)) | k) as u64;
@@ -569,23 +578,28 @@ fn sort_by_hash(parts: &[(Vec<Entry>, Vec<u32>)]) -> (Vec<Entry>, Vec<u32>, u32)
     (entries, bucket_starts, bucket_bits)
 }
 
-/// Sorts entries that share the top byte of their hash: a counting sort on the next bits (the
-/// hashes are uniform, so it leaves a handful of entries per group), then each group on its own.
-/// A comparison sort of the whole run cost a third of the rules' instructions.
-fn sort_run(run: &mut [Entry]) {
+/// Sorts into `run` the entries of `sources` (all sharing the top byte of their hash): a counting
+/// sort on the next bits, straight from the sources (the hashes are uniform, so it leaves a
+/// handful of entries per group), then each group on its own. A comparison sort of the whole run
+/// cost a third of the rules' instructions.
+fn sort_run<'e>(sources: impl Iterator<Item = &'e [Entry]> + Clone, run: &mut [Entry]) {
     let n = run.len();
     if n <= 64 {
+        let mut at = 0;
+        for from in sources {
+            run[at..at + from.len()].copy_from_slice(from);
+            at += from.len();
+        }
         run.sort_unstable();
         return;
     }
     let bits = (usize::BITS - n.leading_zeros()).clamp(1, 16);
-    let (mut sorted, starts) = scattered(run, 1 << bits, |e| {
+    let starts = scatter(sources, run, 1 << bits, |e| {
         ((e.hash >> (56 - bits)) & ((1 << bits) - 1)) as usize
     });
     for w in starts.windows(2) {
-        sorted[w[0] as usize..w[1] as usize].sort_unstable();
+        run[w[0] as usize..w[1] as usize].sort_unstable();
     }
-    run.copy_from_slice(&sorted);
 }
 
 /// `entries` in order of `group` (a counting sort: stable, so entries of one group keep their
@@ -595,21 +609,33 @@ fn scattered(
     groups: usize,
     group: impl Fn(&Entry) -> usize,
 ) -> (Vec<Entry>, Vec<u32>) {
+    let mut out: Vec<Entry> = bytemuck::zeroed_vec(entries.len());
+    let starts = scatter(std::iter::once(entries), &mut out, groups, group);
+    (out, starts)
+}
+
+/// Writes the entries of `sources`, in order, into `out` (exactly as long) in order of `group`,
+/// and returns where each of the `groups` groups starts (one more element at the end).
+fn scatter<'e>(
+    sources: impl Iterator<Item = &'e [Entry]> + Clone,
+    out: &mut [Entry],
+    groups: usize,
+    group: impl Fn(&Entry) -> usize,
+) -> Vec<u32> {
     let mut starts = vec![0u32; groups + 1];
-    for e in entries {
+    for e in sources.clone().flatten() {
         starts[group(e) + 1] += 1;
     }
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
-    let mut out = vec![Entry { hash: 0, packed: 0 }; entries.len()];
     let mut next = starts.clone();
-    for &e in entries {
+    for &e in sources.flatten() {
         let g = group(&e);
         out[next[g] as usize] = e;
         next[g] += 1;
     }
-    (out, starts)
+    starts
 }
 
 /// The index entries of the objects of one work item, collected beside their checks.
@@ -724,7 +750,26 @@ fn holdings<'d>(
 
 #[cfg(test)]
 mod tests {
-    use super::{Entry, sort_by_hash};
+    use super::{Class, Entry, key_hash, sort_by_hash};
+
+    /// Every byte of a key counts, at every length (the last word is read in one piece, shifted
+    /// or padded), and case never does.
+    #[test]
+    fn key_hash_reads_every_byte_and_ignores_case() {
+        for len in 1..=40 {
+            let key: String = (0..len).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+            let h = key_hash(Class::Smtp, &key);
+            assert_eq!(h, key_hash(Class::Smtp, &key.to_uppercase()), "{key}");
+            assert_ne!(h, key_hash(Class::Sip, &key), "{key}");
+            for at in 0..len {
+                let mut other = key.clone().into_bytes();
+                other[at] = b'_';
+                let other = String::from_utf8(other).unwrap();
+                assert_ne!(h, key_hash(Class::Smtp, &other), "{key} vs {other}");
+            }
+            assert_ne!(h, key_hash(Class::Smtp, &format!("{key}a")), "{key}");
+        }
+    }
 
     /// The index's sort against a plain sort, with its bucket starts against a walk of the
     /// result: runs of every size, repeated hashes (one value held by many objects), and hashes

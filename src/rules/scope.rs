@@ -251,7 +251,12 @@ fn conflict_marker(out: &Out) -> Option<(Field, String)> {
                     || before.len() >= 3 && before[before.len() - 3..].eq_ignore_ascii_case(b"\\0A")
             })
     };
-    if let Some(dn) = out.dir.dn(out.id) {
+    // Most DNs have no `:` at all: that is settled without splitting off the first RDN.
+    if let Some(dn) = out
+        .dir
+        .dn(out.id)
+        .filter(|dn| dn.as_bytes().contains(&b':'))
+    {
         let first = crate::directory::dn::rdns(dn).next().unwrap_or(dn);
         if has_marker(first) {
             return Some((Field::Dn, dn.to_string()));

@@ -7,6 +7,7 @@
 //! by `hybridready explain UPN-TLD`), `xn--` TLDs are known, and `.local`, `.lan`, `.internal`,
 //! `.corp`, `.localdomain`, `.home`, `.test` and single-label names are reported by name.
 
+use super::text::domain_problem;
 use hashbrown::HashSet;
 use std::sync::LazyLock;
 
@@ -99,22 +100,54 @@ fn has_suffix(domain: &str, suffix: &str) -> bool {
 
 /// `Ok` when the domain's suffix is a public top-level domain and not a reserved one.
 pub fn routability(domain: &str) -> Result<(), NotRoutable> {
-    // A directory uses a handful of domains a million times: remember the last few per thread.
+    judged(domain, |j| j.routable.clone())
+}
+
+/// Whether `domain` is well-formed (see [`domain_problem`]) and routable: a domain a suggested
+/// address may use.
+pub fn is_usable_domain(domain: &str) -> bool {
+    judged(domain, |j| {
+        j.routable.is_ok()
+            && *j
+                .well_formed
+                .get_or_insert_with(|| domain_problem(domain).is_none())
+    })
+}
+
+/// What is known of a domain name, worked out once per domain per thread.
+struct Judged {
+    routable: Result<(), NotRoutable>,
+    /// Worked out when first asked: most domains are only asked whether they are routable.
+    well_formed: Option<bool>,
+}
+
+/// `f` of what is known of `domain`. A directory uses a handful of domains a million times: the
+/// last few are remembered per thread.
+fn judged<R>(domain: &str, f: impl FnOnce(&mut Judged) -> R) -> R {
     thread_local! {
-        static RECENT: std::cell::RefCell<Vec<(String, Result<(), NotRoutable>)>> =
+        static RECENT: std::cell::RefCell<Vec<(String, Judged)>> =
             const { std::cell::RefCell::new(Vec::new()) };
     }
     RECENT.with(|recent| {
         let mut recent = recent.borrow_mut();
-        if let Some((_, r)) = recent.iter().find(|(d, _)| d.eq_ignore_ascii_case(domain)) {
-            return r.clone();
+        // Most recent first: users come grouped by OU, so the hit is nearly always the first.
+        let same =
+            |d: &str| d.len() == domain.len() && (d == domain || d.eq_ignore_ascii_case(domain));
+        match recent.iter().position(|(d, _)| same(d)) {
+            Some(0) => {}
+            Some(i) => recent[..=i].rotate_right(1),
+            None => {
+                let j = Judged {
+                    routable: routability_uncached(domain),
+                    well_formed: None,
+                };
+                if recent.len() == 8 {
+                    recent.pop();
+                }
+                recent.insert(0, (domain.to_string(), j));
+            }
         }
-        let r = routability_uncached(domain);
-        if recent.len() == 8 {
-            recent.drain(..1);
-        }
-        recent.push((domain.to_string(), r.clone()));
-        r
+        f(&mut recent[0].1)
     })
 }
 

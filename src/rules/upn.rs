@@ -8,7 +8,7 @@ use super::text::{
     local_part_problem, offending, split_address, strip, tidy_domain, tidy_dots, truncate_chars,
     upn_allowed, upn_invalid,
 };
-use super::tld::{routability, tld_list_date};
+use super::tld::{is_usable_domain, routability, tld_list_date};
 use super::{Effect, Field, Fix, Severity};
 use crate::directory::{Attr, ObjectKind};
 
@@ -400,8 +400,7 @@ pub(crate) fn preferred_domain(out: &Out) -> Option<String> {
     let acceptable = |d: &&str| {
         !d.is_empty()
             && d.len() <= MAX_DOMAIN
-            && domain_problem(d).is_none()
-            && routability(d).is_ok()
+            && is_usable_domain(d)
             && out.ctx.is_verified(d) != Some(false)
     };
     if let Some(d) = from_address.into_iter().find(acceptable) {
