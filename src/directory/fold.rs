@@ -196,6 +196,7 @@ pub fn ci_hash_str(s: &str) -> u64 {
 }
 
 /// Case-insensitive equality of two strings (Unicode-aware, allocation-free when ASCII).
+#[inline]
 pub fn ci_eq(a: &str, b: &str) -> bool {
     let (x, y) = (a.as_bytes(), b.as_bytes());
     // Equal but for the case of ASCII letters is equal folded too (UTF-8 sequences never hold an

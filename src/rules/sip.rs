@@ -188,7 +188,14 @@ pub(crate) fn check(out: &mut Out) {
             SIP,
             sip,
             Fix::None,
-            format!("SIP address '{address}' differs from the UPN '{upn}'"),
+            [
+                "SIP address '",
+                address,
+                "' differs from the UPN '",
+                upn,
+                "'",
+            ]
+            .concat(),
         );
     }
     let proxies = out.proxies;

@@ -65,9 +65,16 @@ pub enum NotRoutable {
 impl NotRoutable {
     pub fn describe(&self, domain: &str) -> String {
         match self {
-            NotRoutable::Reserved(s) => {
-                format!("'{domain}' ends in .{s}, a non-routable suffix that cannot be verified")
-            }
+            // Joined rather than formatted: a directory with a `.local` forest has this message
+            // on every other user.
+            NotRoutable::Reserved(s) => [
+                "'",
+                domain,
+                "' ends in .",
+                s,
+                ", a non-routable suffix that cannot be verified",
+            ]
+            .concat(),
             NotRoutable::SingleLabel => {
                 format!("'{domain}' is a single-label domain, which cannot be verified")
             }
@@ -130,12 +137,12 @@ fn judged<R>(domain: &str, f: impl FnOnce(&mut Judged) -> R) -> R {
     }
     RECENT.with(|recent| {
         let mut recent = recent.borrow_mut();
-        // Most recent first: users come grouped by OU, so the hit is nearly always the first.
+        // The last one met first: users come grouped by OU, so the hit is nearly always the first.
         let same =
             |d: &str| d.len() == domain.len() && (d == domain || d.eq_ignore_ascii_case(domain));
         match recent.iter().position(|(d, _)| same(d)) {
             Some(0) => {}
-            Some(i) => recent[..=i].rotate_right(1),
+            Some(i) => recent.swap(0, i),
             None => {
                 let j = Judged {
                     routable: routability_uncached(domain),
