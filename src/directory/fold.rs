@@ -201,7 +201,9 @@ pub fn ci_eq(a: &str, b: &str) -> bool {
     let (x, y) = (a.as_bytes(), b.as_bytes());
     // Equal but for the case of ASCII letters is equal folded too (UTF-8 sequences never hold an
     // ASCII byte); most pairs compared are equal or differ in length, settled before any scan.
-    if x.len() == y.len() && x.eq_ignore_ascii_case(y) {
+    // Equal bytes are tried first: a mail is mostly the UPN to the letter, and `==` is a memcmp
+    // several times faster than the case-blind comparison.
+    if x.len() == y.len() && (x == y || x.eq_ignore_ascii_case(y)) {
         return true;
     }
     if x.is_ascii() && y.is_ascii() {
@@ -210,6 +212,17 @@ pub fn ci_eq(a: &str, b: &str) -> bool {
     // Both lowered, the ASCII side too: `fold` leaves ASCII as it is, and `K` must equal the
     // Kelvin sign, as their hashes do.
     lowercase(a) == lowercase(b)
+}
+
+/// [`ci_eq`] of two strings whose ASCII-ness is known: two ASCII strings of different lengths
+/// differ without a look at their bytes (for lists compared pairwise, each scanned once).
+#[inline]
+pub fn ci_eq_known(a: &str, a_ascii: bool, b: &str, b_ascii: bool) -> bool {
+    if a_ascii && b_ascii {
+        a.len() == b.len() && (a == b || a.eq_ignore_ascii_case(b))
+    } else {
+        ci_eq(a, b)
+    }
 }
 
 /// A case-insensitive string → `V` map that hashes borrowed text, for the identity indexes.
@@ -372,6 +385,11 @@ mod tests {
                 assert_eq!(
                     ci_eq(a, b),
                     a.to_lowercase() == b.to_lowercase(),
+                    "{a:?} vs {b:?}"
+                );
+                assert_eq!(
+                    ci_eq_known(a, a.is_ascii(), b, b.is_ascii()),
+                    ci_eq(a, b),
                     "{a:?} vs {b:?}"
                 );
             }

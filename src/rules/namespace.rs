@@ -14,7 +14,7 @@
 use super::eval::{Ctx, finding};
 use super::text::is_smtp;
 use super::{Field, Finding, Fix, anchor, mail, nick, proxy, sam, sip, target, upn};
-use crate::directory::fold::{ci_eq, fold};
+use crate::directory::fold::{ci_eq, ci_eq_known, fold};
 use crate::directory::{Attr, Directory, ObjectId, ObjectKind};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -642,7 +642,7 @@ fn scatter<'e>(
 pub struct Holdings<'d> {
     entries: Vec<Entry>,
     /// The SMTP keys of the object being added (scratch, reused from object to object).
-    smtp: Vec<(usize, &'d str)>,
+    smtp: Vec<SmtpKey<'d>>,
     /// objectGUID is the builder's first identity key, so two objects never share one: it only
     /// needs indexing against mS-DS-ConsistencyGuid values, when there are any.
     guids: bool,
@@ -676,6 +676,21 @@ impl<'d> Holdings<'d> {
     }
 }
 
+/// An SMTP key of the object being added, and where its entry is among the object's.
+struct SmtpKey<'d> {
+    entry: usize,
+    key: &'d str,
+    /// Whether the key is ASCII, worked out once: two ASCII keys of different lengths differ
+    /// without a look at their bytes.
+    ascii: bool,
+}
+
+impl SmtpKey<'_> {
+    fn same_as(&self, other: &str, other_ascii: bool) -> bool {
+        ci_eq_known(self.key, self.ascii, other, other_ascii)
+    }
+}
+
 /// Every unique-namespace value of one object.
 fn holdings<'d>(
     dir: &'d Directory,
@@ -683,7 +698,7 @@ fn holdings<'d>(
     guids: bool,
     proxies: &[&'d str],
     out: &mut Vec<Entry>,
-    smtp: &mut Vec<(usize, &'d str)>,
+    smtp: &mut Vec<SmtpKey<'d>>,
 ) {
     let kind = dir.kind(id);
     let first = out.len();
@@ -695,11 +710,16 @@ fn holdings<'d>(
             return;
         }
         if class == Class::Smtp {
-            if let Some(&(i, _)) = smtp.iter().find(|(_, k)| ci_eq(k, key)) {
-                out[first + i] = out[first + i].and(src, slot);
+            let ascii = key.is_ascii();
+            if let Some(k) = smtp.iter().find(|k| k.same_as(key, ascii)) {
+                out[first + k.entry] = out[first + k.entry].and(src, slot);
                 return;
             }
-            smtp.push((out.len() - first, key));
+            smtp.push(SmtpKey {
+                entry: out.len() - first,
+                key,
+                ascii,
+            });
         }
         out.push(Entry::new(key_hash(class, key), id, src, slot));
     };

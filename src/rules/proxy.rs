@@ -10,7 +10,7 @@ use super::text::{
 };
 use super::tld::tld_list_date;
 use super::{Effect, Field, Fix, Severity};
-use crate::directory::fold::ci_eq;
+use crate::directory::fold::{ci_eq, ci_eq_known};
 use crate::directory::{Attr, ObjectKind};
 
 const ALL_KINDS: &[ObjectKind] = &[ObjectKind::User, ObjectKind::Group, ObjectKind::Contact];
@@ -318,7 +318,17 @@ fn self_duplicates(out: &mut Out, values: &[&str]) {
     // allocation unless a repeat exists).
     let mut groups: Vec<Vec<usize>> = Vec::new();
     if n <= 16 {
-        let repeats = (1..n).any(|j| (0..j).any(|i| ci_eq(dup_key(values[i]), dup_key(values[j]))));
+        // Each key scanned once for ASCII, so most pairs differ by length alone.
+        let mut keys = [("", false); 16];
+        for (k, v) in keys.iter_mut().zip(values) {
+            let key = dup_key(v);
+            *k = (key, key.is_ascii());
+        }
+        let same = |i: usize, j: usize| {
+            let ((a, a_ascii), (b, b_ascii)) = (keys[i], keys[j]);
+            ci_eq_known(a, a_ascii, b, b_ascii)
+        };
+        let repeats = (1..n).any(|j| (0..j).any(|i| same(i, j)));
         if !repeats {
             return;
         }
@@ -327,9 +337,7 @@ fn self_duplicates(out: &mut Out, values: &[&str]) {
             if seen[i] {
                 continue;
             }
-            let group: Vec<usize> = (i..n)
-                .filter(|&j| j == i || ci_eq(dup_key(values[i]), dup_key(values[j])))
-                .collect();
+            let group: Vec<usize> = (i..n).filter(|&j| j == i || same(i, j)).collect();
             for &j in &group {
                 seen[j] = true;
             }

@@ -3,8 +3,8 @@
 use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{
-    Classes, address_shape_ok, atext, class, describe_chars, domain_problem, is_space,
-    local_part_problem, offending,
+    Classes, address_shape_ok, atext, class, describe_chars, domain_problem,
+    has_prefix_ignore_case, is_space, local_part_problem, offending,
 };
 use super::tld::routability;
 use super::{Effect, Field, Fix, Severity};
@@ -129,7 +129,7 @@ declare_rules! {
 
 /// A SIP address without its `sip:` scheme.
 pub fn strip_sip(v: &str) -> &str {
-    if v.len() >= 4 && v.as_bytes()[..4].eq_ignore_ascii_case(b"sip:") {
+    if has_prefix_ignore_case(v, b"sip:") {
         &v[4..]
     } else {
         v
@@ -170,7 +170,7 @@ pub(crate) fn check(out: &mut Out) {
         return;
     };
     if let Some(problem) = sip_problem(out, sip) {
-        let fix = if !sip.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sip:"))
+        let fix = if !has_prefix_ignore_case(sip, b"sip:")
             && sip_problem(out, &format!("sip:{sip}")).is_none()
         {
             Fix::Edit(format!("sip:{sip}"))
@@ -203,7 +203,7 @@ pub(crate) fn check(out: &mut Out) {
         proxies
             .iter()
             .copied()
-            .filter(|p| p.get(..4).is_some_and(|x| x.eq_ignore_ascii_case("sip:")))
+            .filter(|p| has_prefix_ignore_case(p, b"sip:"))
     };
     if sip_proxies().all(|p| ci_eq(&p[4..], address)) {
         return;
@@ -256,7 +256,7 @@ fn voice(out: &mut Out) {
 
 /// What is wrong with a SIP URI, or `None`.
 fn sip_problem(out: &Out, sip: &str) -> Option<String> {
-    if !sip.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sip:")) {
+    if !has_prefix_ignore_case(sip, b"sip:") {
         return Some("does not start with 'sip:'".into());
     }
     let address = &sip[4..];
