@@ -302,17 +302,20 @@ impl Directory {
     pub fn ids(&self) -> impl ExactSizeIterator<Item = ObjectId> + use<> {
         (0..self.kinds.len() as u32).map(ObjectId)
     }
+    #[inline]
     pub fn kind(&self, id: ObjectId) -> ObjectKind {
         self.kinds[id.index()]
     }
     pub fn ids_of(&self, kind: ObjectKind) -> impl Iterator<Item = ObjectId> + '_ {
         self.ids().filter(move |&i| self.kind(i) == kind)
     }
+    #[inline]
     pub fn dn_id(&self, id: ObjectId) -> Option<DnId> {
         let d = self.dn_of[id.index()];
         (d != NONE).then_some(DnId(d))
     }
     /// The object's distinguished name as first seen, if any input gave one.
+    #[inline]
     pub fn dn(&self, id: ObjectId) -> Option<&str> {
         self.dn_id(id).map(|d| self.dns.display(d))
     }
@@ -330,21 +333,25 @@ impl Directory {
     }
     /// The value of `attr`: `None` when unknown (no input had the column, or its cell held no
     /// data), `Some("")` when the object has no value.
+    #[inline]
     pub fn attr(&self, id: ObjectId, attr: Attr) -> Option<&str> {
         let col = self.columns[attr.index()].as_ref()?;
         self.text.get(col[id.index()])
     }
     /// The non-empty value of `attr`.
+    #[inline]
     pub fn value(&self, id: ObjectId, attr: Attr) -> Option<&str> {
         self.attr(id, attr).filter(|v| !v.is_empty())
     }
     /// The values of a multi-valued attribute (none when unknown or empty).
+    #[inline]
     pub fn values(&self, id: ObjectId, attr: Attr) -> impl Iterator<Item = &str> {
         self.value(id, attr)
             .into_iter()
             .flat_map(|v| v.split('\n'))
             .filter(|v| !v.is_empty())
     }
+    #[inline]
     pub fn bool_attr(&self, id: ObjectId, attr: Attr) -> Option<bool> {
         match self.value(id, attr)? {
             "True" => Some(true),
@@ -352,6 +359,7 @@ impl Directory {
             _ => None,
         }
     }
+    #[inline]
     pub fn int_attr(&self, id: ObjectId, attr: Attr) -> Option<i64> {
         self.value(id, attr)?.parse().ok()
     }
@@ -438,6 +446,7 @@ impl Directory {
     /// Whether a user is enabled for Skype for Business (spec §5): msRTCSIP-UserEnabled, or a
     /// Get-CsUser `Enabled`, is true. When no input carried that flag for the user, a SIP address
     /// stands for it.
+    #[inline]
     pub fn is_sfb_enabled(&self, id: ObjectId) -> bool {
         if self.kind(id) != ObjectKind::User {
             return false;

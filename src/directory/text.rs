@@ -79,6 +79,7 @@ impl TextArena {
         TextRef::new(start, s.len())
     }
     /// The text of `r`: `None` for unknown, `Some("")` for empty.
+    #[inline]
     pub fn get(&self, r: TextRef) -> Option<&str> {
         if r.is_unknown() {
             return None;

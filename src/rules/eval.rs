@@ -258,9 +258,11 @@ pub(crate) struct Out<'c, 'a> {
 
 impl<'a> Out<'_, 'a> {
     /// The value of `attr` (see [`Directory::attr`]: `None` unknown, `Some("")` no value).
+    #[inline]
     pub fn attr(&self, attr: Attr) -> Option<&'a str> {
         self.dir.attr(self.id, attr)
     }
+    #[inline]
     pub fn value(&self, attr: Attr) -> Option<&'a str> {
         self.dir.value(self.id, attr)
     }
