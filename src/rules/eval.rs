@@ -221,6 +221,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// `Some(true)` when the domain is a verified tenant domain; `None` without a verified list.
+    #[inline]
     pub fn is_verified(&self, domain: &str) -> Option<bool> {
         let v = self.verified.as_ref()?;
         let d = domain.trim_end_matches('.');
@@ -233,6 +234,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Whether the account is disabled (the `Enabled` column, or bit 0x2 of userAccountControl).
+    #[inline]
     pub fn is_disabled(&self, id: ObjectId) -> bool {
         self.dir.bool_attr(id, Attr::Enabled) == Some(false)
             || self
@@ -267,6 +269,7 @@ impl<'a> Out<'_, 'a> {
         self.dir.value(self.id, attr)
     }
     /// Findings emitted so far (for this object and the ones before it in the work item).
+    #[inline]
     pub fn emitted(&self) -> usize {
         self.findings.len()
     }

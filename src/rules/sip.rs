@@ -128,6 +128,7 @@ declare_rules! {
 }
 
 /// A SIP address without its `sip:` scheme.
+#[inline]
 pub fn strip_sip(v: &str) -> &str {
     if has_prefix_ignore_case(v, b"sip:") {
         &v[4..]

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 /// Length in characters (what the documented limits count), not bytes.
+#[inline]
 pub fn char_len(s: &str) -> usize {
     if s.is_ascii() {
         s.len()
@@ -266,14 +267,17 @@ static CLASSES: [u16; 256] = {
 pub struct Classes(u16);
 
 impl Classes {
+    #[inline]
     pub fn of(s: &str) -> Classes {
         Classes(s.bytes().fold(0, |m, b| m | CLASSES[b as usize]))
     }
     /// Whether any byte is in one of the `mask` classes.
+    #[inline]
     pub fn any(self, mask: u16) -> bool {
         self.0 & mask != 0
     }
     /// Length in characters, without counting when the value is ASCII.
+    #[inline]
     pub fn char_len(self, s: &str) -> usize {
         if self.any(class::NON_ASCII) {
             s.chars().count()
@@ -441,6 +445,7 @@ pub fn split_prefix(v: &str) -> Option<(&str, &str)> {
 /// Whether `v` starts with `prefix` (given in lower case), ignoring ASCII case. For the short
 /// prefixes of address types a plain byte loop: the standard comparison works in chunks, which
 /// costs more than the five bytes of `smtp:` on every proxy address.
+#[inline]
 pub fn has_prefix_ignore_case(v: &str, prefix: &[u8]) -> bool {
     let v = v.as_bytes();
     v.len() >= prefix.len()
@@ -450,11 +455,13 @@ pub fn has_prefix_ignore_case(v: &str, prefix: &[u8]) -> bool {
 }
 
 /// Whether a proxy or target address is an SMTP one (`SMTP:` primary or `smtp:` secondary).
+#[inline]
 pub fn is_smtp(v: &str) -> bool {
     has_prefix_ignore_case(v, b"smtp:")
 }
 
 /// Whether a proxy is an X400 or X500 address (`X500:`, `x.500:`, …; IdFix's `^x\.?[45]00`).
+#[inline]
 pub fn is_x400_or_x500(v: &str) -> bool {
     let b = v.as_bytes();
     if b.is_empty() || !b[0].eq_ignore_ascii_case(&b'x') {
