@@ -46,7 +46,7 @@ const K: u64 = 0xf135_7aea_2e62_a9c5;
 
 /// Lowercases the ASCII letters of eight packed bytes; other bytes pass through.
 #[inline]
-fn swar_lower(w: u64) -> u64 {
+pub(crate) fn swar_lower(w: u64) -> u64 {
     const HI: u64 = 0x8080_8080_8080_8080;
     const ONES: u64 = 0x0101_0101_0101_0101;
     let low7 = w & !HI;
@@ -292,6 +292,19 @@ mod tests {
         assert_eq!(&lo, b"azaz@[`{");
         let hi = swar_lower(u64::from_le_bytes(padded[8..].try_into().unwrap())).to_le_bytes();
         assert_eq!(&hi[..3], b"\xc3\x89\x80");
+    }
+
+    #[test]
+    fn a_word_is_lowered_as_its_bytes_would_be() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                let mut bytes = *b"aZ@[`{\xff\x80";
+                bytes[pos] = b;
+                let w = u64::from_le_bytes(bytes);
+                let want = u64::from_le_bytes(bytes.map(|c| c.to_ascii_lowercase()));
+                assert_eq!(super::swar_lower(w), want, "byte {b:#x} at {pos}");
+            }
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use super::namespace::{Class, Holdings, Index, key_hash};
 use super::text::{is_smtp, numbered};
 use super::{Field, Finding, Fix, RuleContext, Severity};
 use super::{anchor, mail, names, nick, proxy, sam, scope, sip, target, upn};
+use crate::directory::fold::ci_eq;
 use crate::directory::{Attr, Directory, ObjectId, ObjectKind};
 use crate::rules::Rule;
 use hashbrown::{HashMap, HashSet};
@@ -451,14 +452,8 @@ fn reconcile_suggestions(index: &Index, findings: &mut [Finding]) {
         .map(|f| {
             let v = f.fix.value()?;
             let (class, key, max) = unique_key(f, v)?;
-            let same_as_before = unique_key_as_written(f, &f.value).is_some_and(|(c, k, _)| {
-                c == class
-                    && if k.is_ascii() {
-                        k.eq_ignore_ascii_case(&key)
-                    } else {
-                        k.to_lowercase() == key
-                    }
-            });
+            let same_as_before = unique_key_as_written(f, &f.value)
+                .is_some_and(|(c, k, _)| c == class && ci_eq(k, &key));
             let hash = key_hash(class, &key);
             let free_in_index =
                 !same_as_before && !index.held_by_other_hashed(hash, class, &key, f.object);

@@ -14,7 +14,7 @@
 use super::eval::{Ctx, finding};
 use super::text::is_smtp;
 use super::{Field, Finding, Fix, anchor, mail, nick, proxy, sam, sip, target, upn};
-use crate::directory::fold::{ci_eq, ci_eq_known, fold};
+use crate::directory::fold::{ci_eq, ci_eq_known, fold, swar_lower};
 use crate::directory::{Attr, Directory, ObjectId, ObjectKind};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -162,7 +162,7 @@ pub(crate) fn key_hash(class: Class, key: &str) -> u64 {
     let mut words = bytes.chunks_exact(8);
     for chunk in &mut words {
         let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        h = folded_mul(h ^ ascii_lowercase_word(w), K[1]);
+        h = folded_mul(h ^ swar_lower(w), K[1]);
     }
     let tail = words.remainder();
     if !tail.is_empty() {
@@ -176,22 +176,9 @@ pub(crate) fn key_hash(class: Class, key: &str) -> u64 {
                 u64::from_le_bytes(w)
             }
         };
-        h = folded_mul(h ^ ascii_lowercase_word(w), K[1]);
+        h = folded_mul(h ^ swar_lower(w), K[1]);
     }
     folded_mul(h, K[2])
-}
-
-/// The eight bytes of `w` with `A`–`Z` lowered and every other byte (non-ASCII ones included)
-/// unchanged: `to_ascii_lowercase` a word at a time, since every value of a million objects is
-/// hashed.
-fn ascii_lowercase_word(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let low7 = w & (0x7f * ONES);
-    // Bit 7 of each byte: set from `A` up (0x41 + 0x3f = 0x80), and from past `Z` up.
-    let from_a = low7 + (0x3f * ONES);
-    let past_z = low7 + (0x25 * ONES);
-    let upper = (from_a & !past_z) & !w & (0x80 * ONES);
-    w | (upper >> 2)
 }
 
 /// A value in its namespace: the class and the lowercase key.
@@ -248,12 +235,8 @@ impl<'a> Index<'a> {
         Some((key, whole))
     }
 
-    /// Whether an object other than `me` holds `key` in the namespace (any attribute of it).
-    pub fn held_by_other(&self, class: Class, key: &str, me: ObjectId) -> bool {
-        self.held_by_other_hashed(key_hash(class, key), class, key, me)
-    }
-
-    /// [`Index::held_by_other`] for a key whose [`key_hash`] is `h`.
+    /// Whether an object other than `me` holds `key`, whose [`key_hash`] is `h`, in the
+    /// namespace (any attribute of it).
     pub fn held_by_other_hashed(&self, h: u64, class: Class, key: &str, me: ObjectId) -> bool {
         let b = (h >> (64 - self.bucket_bits)) as usize;
         let bucket =
@@ -839,19 +822,6 @@ mod tests {
             for (b, &start) in bucket_starts.iter().enumerate() {
                 let want = all.partition_point(|e| e.hash >> (64 - bits) < b as u64);
                 assert_eq!(start as usize, want, "bucket {b} of {total} entries");
-            }
-        }
-    }
-
-    #[test]
-    fn a_word_is_lowered_as_its_bytes_would_be() {
-        for b in 0..=255u8 {
-            for pos in 0..8 {
-                let mut bytes = *b"aZ@[`{\xff\x80";
-                bytes[pos] = b;
-                let w = u64::from_le_bytes(bytes);
-                let want = u64::from_le_bytes(bytes.map(|c| c.to_ascii_lowercase()));
-                assert_eq!(super::ascii_lowercase_word(w), want, "byte {b:#x} at {pos}");
             }
         }
     }

@@ -600,19 +600,24 @@ mod tests {
             })
     }
 
-    #[test]
-    fn address_shape_matches_its_definition() {
-        // Every string of up to 7 of these bytes, and labels around the 63-character limit.
-        let alphabet = [b'a', b'.', b'-', b'@', b'_'];
-        let mut strings: Vec<String> = vec![String::new()];
+    /// Every string of at most `max` characters from `alphabet`, the empty one included.
+    fn every_string(alphabet: &[char], max: usize) -> Vec<String> {
+        let mut strings = vec![String::new()];
         let mut last = strings.clone();
-        for _ in 0..7 {
+        for _ in 0..max {
             last = last
                 .iter()
-                .flat_map(|s| alphabet.iter().map(move |&c| format!("{s}{}", c as char)))
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
                 .collect();
             strings.extend(last.iter().cloned());
         }
+        strings
+    }
+
+    #[test]
+    fn address_shape_matches_its_definition() {
+        // Every string of up to 7 of these bytes, and labels around the 63-character limit.
+        let mut strings = every_string(&['a', '.', '-', '@', '_'], 7);
         for n in [62, 63, 64] {
             let label = "a".repeat(n);
             strings.push(format!("x@{label}.com"));
@@ -704,16 +709,7 @@ mod tests {
         assert_eq!(tidy_dots(".a..b."), "a.b");
         // The borrowing fast paths against the definitions, on every string of up to six
         // characters from `a`, `.` and `-`.
-        let mut strings = vec![String::new()];
-        for _ in 0..6 {
-            let longer: Vec<String> = strings
-                .iter()
-                .filter(|s| s.len() == strings.last().map_or(0, String::len))
-                .flat_map(|s| ["a", ".", "-"].map(|c| format!("{s}{c}")))
-                .collect();
-            strings.extend(longer);
-        }
-        for s in &strings {
+        for s in &every_string(&['a', '.', '-'], 6) {
             let dots: Vec<&str> = s.split('.').filter(|p| !p.is_empty()).collect();
             assert_eq!(tidy_dots(s), dots.join("."), "{s:?}");
             let labels: Vec<&str> = s
