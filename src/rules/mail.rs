@@ -5,7 +5,7 @@ use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{
     Classes, address_shape_ok, ascii_fold, atext, class, describe_chars, domain_problem, is_space,
-    local_part_problem, offending, strip, tidy_domain, tidy_dots,
+    local_part_problem, offending, repaired_domain, strip, tidy_dots,
 };
 use super::tld::{routability, tld_list_date};
 use super::{Effect, Field, Fix, Severity};
@@ -161,10 +161,7 @@ pub(crate) fn repaired_address(addr: &str) -> Option<String> {
     let at = folded.rfind('@')?;
     let local = strip(&folded[..at], |c| !(atext(c) || c == '.'));
     let local = tidy_dots(&local);
-    let domain = strip(&folded[at + 1..], |c| {
-        !(c.is_ascii_alphanumeric() || c == '-' || c == '.')
-    });
-    let domain = tidy_domain(&domain);
+    let domain = repaired_domain(&folded[at + 1..]);
     if local.is_empty() || local.len() > 64 {
         return None;
     }

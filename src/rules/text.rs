@@ -556,6 +556,15 @@ pub fn tidy_domain(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// The domain of an address as a suggestion would have it: letters, digits, hyphens and dots
+/// kept, then tidied (see [`tidy_domain`]).
+pub fn repaired_domain(s: &str) -> Cow<'_, str> {
+    match strip(s, |c| !(c.is_ascii_alphanumeric() || c == '-' || c == '.')) {
+        Cow::Borrowed(kept) => tidy_domain(kept),
+        Cow::Owned(kept) => Cow::Owned(tidy_domain(&kept).into_owned()),
+    }
+}
+
 /// `name` made unique by a number: `ann@x.com` → `ann2@x.com`, `ann` → `ann2`, keeping the
 /// result within `max_local` characters before the `@` (or in all, without one).
 pub fn numbered(name: &str, n: u32, max_local: usize) -> Option<String> {

@@ -5,8 +5,8 @@ use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{
     Classes, address_shape_ok, ascii_fold, char_len, class, describe_chars, domain_problem,
-    local_part_problem, offending, split_address, strip, tidy_domain, tidy_dots, truncate_chars,
-    upn_allowed, upn_invalid,
+    local_part_problem, offending, repaired_domain, split_address, strip, tidy_dots,
+    truncate_chars, upn_allowed, upn_invalid,
 };
 use super::tld::{is_usable_domain, routability, tld_list_date};
 use super::{Effect, Field, Fix, Severity};
@@ -368,10 +368,7 @@ fn repaired_upn(out: &Out, upn: &str) -> Option<String> {
     let at = folded.rfind('@')?;
     let local = strip(&folded[..at], |c| !upn_allowed(c) || c == '@');
     let local = tidy_dots(&local);
-    let domain = strip(&folded[at + 1..], |c| {
-        !(c.is_ascii_alphanumeric() || c == '-' || c == '.')
-    });
-    let mut domain = tidy_domain(&domain);
+    let mut domain = repaired_domain(&folded[at + 1..]);
     if routability(&domain).is_err() || domain.len() > MAX_DOMAIN {
         domain = preferred_domain(out)?.into();
     }
