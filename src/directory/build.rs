@@ -730,13 +730,11 @@ impl DirectoryBuilder {
         })
     }
 
-    /// Makes room for about `objects` more objects and `text` more bytes of values, so that
-    /// large inputs do not grow (and copy) every column many times over.
-    pub fn reserve(&mut self, objects: usize, text: usize, refs: usize) {
-        self.refs.reserve(refs);
+    /// Makes room for about `objects` more objects, so that large inputs do not grow (and copy)
+    /// every column, or rehash the DN table and identity indexes, many times over.
+    pub fn reserve_objects(&mut self, objects: usize) {
         self.origins.reserve(objects);
-        // The DN table and identity indexes too: each rehash of a million keys is a pass of
-        // cache misses.
+        // Each rehash of a million keys is a pass of cache misses.
         self.dir.dns.reserve(objects);
         for index in [
             &mut self.guid_index,
@@ -747,7 +745,7 @@ impl DirectoryBuilder {
             index.reserve(objects);
         }
         let d = &mut self.dir;
-        self.capacity = d.kinds.len() + objects;
+        self.capacity = self.capacity.max(d.kinds.len() + objects);
         d.kinds.reserve(objects);
         d.dn_of.reserve(objects);
         d.container_of.reserve(objects);
@@ -756,7 +754,12 @@ impl DirectoryBuilder {
         for c in d.columns.iter_mut().flatten() {
             c.reserve(objects);
         }
-        d.text.reserve(text);
+    }
+
+    /// Makes room for about `text` more bytes of values and `refs` more references.
+    pub fn reserve_values(&mut self, text: usize, refs: usize) {
+        self.refs.reserve(refs);
+        self.dir.text.reserve(text);
     }
 
     fn col_text(&self, obj: u32, attr: Attr) -> Option<&str> {
@@ -776,13 +779,16 @@ impl DirectoryBuilder {
     }
 
     fn lookup_attr(&self, attr: Attr, key: &str) -> Option<u32> {
-        self.lookup_attr_hashed(attr, ci_hash_str(key), key)
+        self.lookup_attr_hashed(attr, ci_hash_str(key), || key)
     }
 
-    /// `h` is `ci_hash_str(key)`, so a caller that needs it again computes it once.
-    fn lookup_attr_hashed(&self, attr: Attr, h: u64, key: &str) -> Option<u32> {
-        self.index_for(attr)?
-            .find(h, |o| self.col_text(o, attr).is_some_and(|v| ci_eq(v, key)))
+    /// `h` is `ci_hash_str(key)`, so a caller that needs it again computes it once. The key is
+    /// read only when a slot's hash matches: a new object's keys (most rows at scale) miss, and
+    /// their text need not be loaded at all.
+    fn lookup_attr_hashed<'k>(&self, attr: Attr, h: u64, key: impl Fn() -> &'k str) -> Option<u32> {
+        self.index_for(attr)?.find(h, |o| {
+            self.col_text(o, attr).is_some_and(|v| ci_eq(v, key()))
+        })
     }
 
     fn account_hash(domain: u32, sam: &str) -> u64 {
@@ -795,15 +801,21 @@ impl DirectoryBuilder {
     }
 
     fn lookup_account(&self, domain: u32, sam: &str) -> Option<u32> {
-        self.lookup_account_hashed(domain, Self::account_hash(domain, sam), sam)
+        self.lookup_account_hashed(domain, Self::account_hash(domain, sam), || sam)
     }
 
-    fn lookup_account_hashed(&self, domain: u32, h: u64, sam: &str) -> Option<u32> {
+    /// Like [`DirectoryBuilder::lookup_attr_hashed`], for `(domain, sAMAccountName)`.
+    fn lookup_account_hashed<'k>(
+        &self,
+        domain: u32,
+        h: u64,
+        sam: impl Fn() -> &'k str,
+    ) -> Option<u32> {
         self.account_index.find(h, |o| {
             self.account_domain[o as usize] == domain
                 && self
                     .col_text(o, Attr::SamAccountName)
-                    .is_some_and(|v| ci_eq(v, sam))
+                    .is_some_and(|v| ci_eq(v, sam()))
         })
     }
 
@@ -1069,8 +1081,8 @@ impl DirectoryBuilder {
         if self.obj_by_dn.len() < self.dir.dns.len() {
             self.obj_by_dn.resize(self.dir.dns.len(), NONE);
         }
-        let text =
-            |k: Option<(TextRef, u64)>| k.and_then(|(r, h)| Some((h, self.dir.text.get(r)?)));
+        // Keys are read only to compare them with a match: a new object's never are.
+        let text = |r: TextRef| self.dir.text.get(r).unwrap_or_default();
         let row_guid = keys.guid;
         let mut candidates = Candidates::default();
         if let Some(o) = row_guid.and_then(|g| self.lookup_guid(g)) {
@@ -1081,15 +1093,14 @@ impl DirectoryBuilder {
         {
             candidates.push(("distinguishedName", self.obj_by_dn[d.index()]));
         }
-        let sid_key = text(sid);
-        let upn_key = text(upn);
-        let acct_key = text(sam)
+        let acct_key = sam
             .filter(|_| domain != NONE)
-            .map(|(h, s)| (Self::account_hash_of(domain, h), s));
-        let sid_hit = sid_key.and_then(|(h, s)| self.lookup_attr_hashed(Attr::Sid, h, s));
-        let acct_hit = acct_key.and_then(|(h, s)| self.lookup_account_hashed(domain, h, s));
+            .map(|(r, h)| (r, Self::account_hash_of(domain, h)));
+        let sid_hit = sid.and_then(|(r, h)| self.lookup_attr_hashed(Attr::Sid, h, || text(r)));
+        let acct_hit =
+            acct_key.and_then(|(r, h)| self.lookup_account_hashed(domain, h, || text(r)));
         let upn_hit =
-            upn_key.and_then(|(h, u)| self.lookup_attr_hashed(Attr::UserPrincipalName, h, u));
+            upn.and_then(|(r, h)| self.lookup_attr_hashed(Attr::UserPrincipalName, h, || text(r)));
         if let Some(o) = sid_hit {
             candidates.push(("SID", o));
         }
@@ -1101,14 +1112,14 @@ impl DirectoryBuilder {
         }
         let hashes = KeyHashes {
             guid: row_guid,
-            sid: sid_key.map(|(h, _)| h).filter(|_| sid_hit.is_none()),
-            upn: upn_key.map(|(h, _)| h).filter(|_| upn_hit.is_none()),
-            account: acct_key.map(|(h, _)| h).filter(|_| acct_hit.is_none()),
+            sid: sid.map(|(_, h)| h).filter(|_| sid_hit.is_none()),
+            upn: upn.map(|(_, h)| h).filter(|_| upn_hit.is_none()),
+            account: acct_key.map(|(_, h)| h).filter(|_| acct_hit.is_none()),
         };
         // A match on a weaker key is the same object only if no stronger key of both disagrees:
         // two users that share a UPN (a UPN-DUP defect) but have different GUIDs or DNs are two.
-        let row_sid = sid_key.map(|(_, s)| s);
-        let row_sam = text(sam).map(|(_, s)| s);
+        let row_sid = sid.map(|(r, _)| r);
+        let row_sam = sam.map(|(r, _)| r);
         let compatible = |rank: usize, o: u32| -> bool {
             let other_guid = self.col_text(o, Attr::ObjectGuid).and_then(guid_key);
             let other_dn = self.dir.dn_of[o as usize];
@@ -1117,10 +1128,10 @@ impl DirectoryBuilder {
             let differ = [
                 matches!((row_guid, other_guid), (Some(a), Some(b)) if a != b),
                 matches!((dn, other_dn), (Some(a), b) if b != NONE && a.0 != b),
-                matches!((row_sid, other_sid), (Some(a), Some(b)) if !ci_eq(a, b)),
+                matches!((row_sid, other_sid), (Some(a), Some(b)) if !ci_eq(text(a), b)),
                 domain != NONE
                     && self.account_domain[o as usize] == domain
-                    && matches!((row_sam, other_sam), (Some(a), Some(b)) if !ci_eq(a, b)),
+                    && matches!((row_sam, other_sam), (Some(a), Some(b)) if !ci_eq(text(a), b)),
             ];
             differ.iter().take(rank).all(|d| !d)
         };
@@ -1334,61 +1345,80 @@ impl DirectoryBuilder {
         // kinds: done in parallel. Membership edges (nine in ten references) are gathered in
         // parallel too; only the rest (managers, primary groups, the unresolved) are applied in
         // order, so the last manager given wins and every report keeps its input order.
-        let applied: Vec<Applied> = {
+        // Each part holds the edges and the other outcomes of a run of consecutive references,
+        // the parts in reference order: no outcome is stored for the nine in ten that are plain
+        // edges.
+        let parts: std::collections::LinkedList<Vec<ResolvedPart>> = {
             let this = &self;
             refs.par_iter()
-                .map(|r| {
+                .enumerate()
+                .fold(ResolvedPart::default, |mut part, (i, r)| {
                     let (file, _) = this.origins[r.origin as usize];
-                    match this.resolve(&names, r.target(), file) {
+                    let applied = match this.resolve(&names, r.target(), file) {
                         Ok(t) => this.applied(r, t),
                         Err(why) => Applied::Unresolved(why),
+                    };
+                    if let Some(e) = applied.edge() {
+                        part.edges.push(e);
                     }
+                    if !matches!(applied, Applied::Edge(_)) {
+                        part.others.push((i as u32, applied));
+                    }
+                    part
                 })
-                .collect()
+                .collect_vec_list()
         };
-        let mut edges: Vec<u64> = applied.par_iter().filter_map(Applied::edge).collect();
-        let in_order: Vec<usize> = (0..refs.len())
-            .into_par_iter()
-            .filter(|&i| !matches!(applied[i], Applied::Edge(_)))
-            .collect();
-        for i in in_order {
-            let r = &refs[i];
-            if r.kind == RefKind::PrimaryGroup {
-                has_primary_dn[r.from as usize] = true;
-            }
-            match applied[i] {
-                Applied::Edge(_) => {}
-                Applied::PrimaryGroup(e) => self.dir.primary_group_of[r.from as usize] = e as u32,
-                Applied::Manager(t) => self.dir.manager_of[r.from as usize] = t,
-                Applied::Unresolved(why) => {
-                    let (file, line) = self.origins[r.origin as usize];
-                    let label = format!("{} ({})", self.target_label(r.target()), why.describe());
-                    self.push_unresolved(r.kind.as_str(), label, file, line);
+        let mut edges: Vec<Vec<u64>> = Vec::new();
+        for part in parts.into_iter().flatten() {
+            for &(i, applied) in &part.others {
+                let r = &refs[i as usize];
+                if r.kind == RefKind::PrimaryGroup {
+                    has_primary_dn[r.from as usize] = true;
                 }
-                Applied::WrongKind(t) => {
-                    let (file, line) = self.origins[r.origin as usize];
-                    let label = format!(
-                        "{} (a {}, not a {})",
-                        self.target_label(r.target()),
-                        self.dir.kinds[t as usize].as_str(),
-                        if r.kind == RefKind::Manager {
-                            "user or contact"
-                        } else {
-                            "group"
-                        }
-                    );
-                    self.push_unresolved(r.kind.as_str(), label, file, line);
+                match applied {
+                    Applied::Edge(_) => {}
+                    Applied::PrimaryGroup(e) => {
+                        self.dir.primary_group_of[r.from as usize] = e as u32
+                    }
+                    Applied::Manager(t) => self.dir.manager_of[r.from as usize] = t,
+                    Applied::Unresolved(why) => {
+                        let (file, line) = self.origins[r.origin as usize];
+                        let label =
+                            format!("{} ({})", self.target_label(r.target()), why.describe());
+                        self.push_unresolved(r.kind.as_str(), label, file, line);
+                    }
+                    Applied::WrongKind(t) => {
+                        let (file, line) = self.origins[r.origin as usize];
+                        let label = format!(
+                            "{} (a {}, not a {})",
+                            self.target_label(r.target()),
+                            self.dir.kinds[t as usize].as_str(),
+                            if r.kind == RefKind::Manager {
+                                "user or contact"
+                            } else {
+                                "group"
+                            }
+                        );
+                        self.push_unresolved(r.kind.as_str(), label, file, line);
+                    }
                 }
             }
+            edges.push(part.edges);
         }
-        super::drop_aside((refs, applied));
-        self.primary_group_edges(&mut edges, &has_primary_dn);
+        super::drop_aside(refs);
+        let mut more_edges = Vec::new();
+        self.primary_group_edges(&mut more_edges, &has_primary_dn);
 
         // Membership rows: each becomes accepted (a new edge), merged (an edge already known)
         // or rejected.
         let memberships = std::mem::take(&mut self.memberships);
         if !memberships.is_empty() {
-            let mut seen: hashbrown::HashSet<u64> = edges.iter().copied().collect();
+            let mut seen: hashbrown::HashSet<u64> = edges
+                .iter()
+                .chain([&more_edges])
+                .flatten()
+                .copied()
+                .collect();
             for m in &memberships {
                 let resolved = match (m.group, m.member) {
                     (Some(g), Some(mb)) => (
@@ -1411,7 +1441,7 @@ impl DirectoryBuilder {
                         acc.rows += 1;
                         if seen.insert(e) {
                             acc.accepted += 1;
-                            edges.push(e);
+                            more_edges.push(e);
                         } else {
                             acc.merged += 1;
                         }
@@ -1452,6 +1482,7 @@ impl DirectoryBuilder {
             }
         }
 
+        edges.push(more_edges);
         let groups_of = Adjacency::from_edges(n, &edges);
         super::drop_aside(edges);
         self.dir.members_of = groups_of.transposed(n);
@@ -1829,6 +1860,15 @@ struct NameIndex {
 }
 
 /// What a resolved reference becomes in the directory.
+/// What a run of references resolved to (see [`DirectoryBuilder::finish`]).
+#[derive(Default)]
+struct ResolvedPart {
+    /// Membership edges, primary groups included, packed as member << 32 | group.
+    edges: Vec<u64>,
+    /// Every outcome but a plain membership edge, with the index of its reference.
+    others: Vec<(u32, Applied)>,
+}
+
 #[derive(Clone, Copy)]
 enum Applied {
     /// A membership edge, packed as member << 32 | group.

@@ -705,6 +705,14 @@ fn read_chunks(
     };
     let workers = rayon::current_num_threads().max(1);
     let total: usize = chunks.iter().map(|c| c.end - c.start).sum();
+    // Lines are about rows: those before the last chunk, scaled to the whole file.
+    let estimated_rows = match (chunks.first(), chunks.last()) {
+        (Some(first), Some(last)) if last.start > first.start => {
+            let lines = last.line.saturating_sub(first.line) as f64;
+            (lines * total as f64 / (last.start - first.start) as f64 * 1.05) as usize
+        }
+        _ => 0,
+    };
     // Room for a few batches per worker: the merge keeps up in the steady state, but stalls for a
     // few tenths of a second while it sizes its tables after the first chunk of a large file,
     // and a shallow queue would stop the parse with it.
@@ -724,6 +732,9 @@ fn read_chunks(
                 stop: stop_merge,
                 always: true,
             };
+            // Sized for the file's lines before the first batch comes (the tables' rehash would
+            // otherwise hold up the merge, and the parse behind it, for a few tenths of a second).
+            builder.reserve_objects(estimated_rows);
             let mut stats = RowStats::default();
             let mut waiting = std::collections::BTreeMap::new();
             let mut next = 0usize;
@@ -732,14 +743,10 @@ fn read_chunks(
                 while let Some((b, s)) = waiting.remove(&next) {
                     let bytes = (chunks[next].end - chunks[next].start) as u64;
                     if next == 0 {
-                        // Size the directory from the first chunk, scaled to the whole file.
+                        // Values and references per row vary by file: scaled from the first chunk.
                         let scale = total as f64 / bytes.max(1) as f64;
                         let estimate = |n: usize| (n as f64 * scale * 1.05) as usize;
-                        builder.reserve(
-                            estimate(b.rows.len()),
-                            estimate(b.text.len()),
-                            estimate(b.refs.len()),
-                        );
+                        builder.reserve_values(estimate(b.text.len()), estimate(b.refs.len()));
                     }
                     builder.absorb(b);
                     stats.merge(s);
