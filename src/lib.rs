@@ -23,3 +23,23 @@ pub mod sim;
 /// miss the TLB less.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Tells the allocator to keep freed memory for a second before returning it to the system
+/// (mimalloc's default is 10 ms). A large ingest frees blocks and allocates as large ones again
+/// within that time (each chunk's batch, the merge's tables, the finish's edge lists), and on
+/// a virtual machine the first touch of a page the system hands out again costs microseconds.
+pub(crate) fn keep_freed_memory() {
+    // Linked in with the allocator (libmimalloc-sys builds the whole C library); its Rust
+    // bindings for options sit behind a feature that brings another crate for two C types.
+    unsafe extern "C" {
+        fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    }
+    /// `mi_option_purge_delay` in mimalloc.h (versions 2 and 3).
+    const PURGE_DELAY: std::ffi::c_int = 15;
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: the declaration matches mimalloc.h's `void mi_option_set(mi_option_t option, long
+    // value)` (`mi_option_t` is a C enum, an int); setting an option is a plain store into
+    // mimalloc's option table, valid at any time and from any thread, and it changes when memory
+    // is returned to the system, never what a block holds.
+    ONCE.call_once(|| unsafe { mi_option_set(PURGE_DELAY, 1000) });
+}

@@ -261,6 +261,7 @@ pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<Path
 
 /// Reads every input into one directory.
 pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, IngestError> {
+    crate::keep_freed_memory();
     let files = collect_inputs(paths, &opts.exclude)?;
     let total: u64 = files
         .iter()
