@@ -459,19 +459,29 @@ enum Target {
     Name(TextRef),
 }
 
-/// A reference waiting for every file to be in: 24 bytes, since a million users carry ten million
-/// of them. Where it came from is an index into `DirectoryBuilder::origins`.
+/// A reference waiting for every file to be in: 16 bytes, since a million users carry ten million
+/// of them. The object it is from, and the file and line it came from, are its row's
+/// (`DirectoryBuilder::origins`): the references of a row share one.
 #[derive(Clone, Copy, Debug)]
 struct PendingRef {
     raw: u64,
-    from: u32,
     origin: u32,
     tag: u8,
     kind: RefKind,
 }
 
+const _: () = assert!(std::mem::size_of::<PendingRef>() == 16);
+
+/// The row a run of references came from, and the object it merged into.
+#[derive(Clone, Copy, Debug)]
+struct Origin {
+    file: FileId,
+    from: u32,
+    line: u64,
+}
+
 impl PendingRef {
-    fn new(from: u32, kind: RefKind, target: Target, origin: u32) -> Self {
+    fn new(kind: RefKind, target: Target, origin: u32) -> Self {
         let (tag, raw) = match target {
             Target::Dn(d) => (0, d.0 as u64),
             Target::Guid(r) => (1, r.to_raw()),
@@ -483,7 +493,6 @@ impl PendingRef {
         };
         PendingRef {
             raw,
-            from,
             origin,
             tag,
             kind,
@@ -566,7 +575,7 @@ pub struct DirectoryBuilder {
     obj_by_dn: Vec<u32>,
     refs: Vec<PendingRef>,
     /// `(file, line)` of each row that carried references.
-    origins: Vec<(FileId, u64)>,
+    origins: Vec<Origin>,
     memberships: Vec<PendingMembership>,
     ou_records: Vec<DnId>,
     domain_records: Vec<(DomainRecord, FileId)>,
@@ -973,11 +982,14 @@ impl DirectoryBuilder {
                     ) && !refs.is_empty()
                     {
                         let origin = self.origins.len() as u32;
-                        self.origins.push((file, row.line));
+                        self.origins.push(Origin {
+                            file,
+                            from: obj,
+                            line: row.line,
+                        });
                         self.refs.extend(
-                            refs.iter().map(|r| {
-                                PendingRef::new(obj, r.kind, map_target(r.target), origin)
-                            }),
+                            refs.iter()
+                                .map(|r| PendingRef::new(r.kind, map_target(r.target), origin)),
                         );
                     }
                 }
@@ -1308,18 +1320,18 @@ impl DirectoryBuilder {
     }
 
     /// What reference `r`, resolved to object `t`, becomes.
-    fn applied(&self, r: &PendingRef, t: u32) -> Applied {
-        let from_kind = self.dir.kinds[r.from as usize];
+    fn applied(&self, r: &PendingRef, from: u32, t: u32) -> Applied {
+        let from_kind = self.dir.kinds[from as usize];
         let to_kind = self.dir.kinds[t as usize];
         match r.kind {
             RefKind::MemberOf if to_kind == ObjectKind::Group => {
-                Applied::Edge(((r.from as u64) << 32) | t as u64)
+                Applied::Edge(((from as u64) << 32) | t as u64)
             }
             RefKind::PrimaryGroup if to_kind == ObjectKind::Group => {
-                Applied::PrimaryGroup(((r.from as u64) << 32) | t as u64)
+                Applied::PrimaryGroup(((from as u64) << 32) | t as u64)
             }
             RefKind::Members if from_kind == ObjectKind::Group => {
-                Applied::Edge(((t as u64) << 32) | r.from as u64)
+                Applied::Edge(((t as u64) << 32) | from as u64)
             }
             RefKind::Manager if to_kind != ObjectKind::Group => Applied::Manager(t),
             _ => Applied::WrongKind(t),
@@ -1353,9 +1365,9 @@ impl DirectoryBuilder {
             refs.par_iter()
                 .enumerate()
                 .fold(ResolvedPart::default, |mut part, (i, r)| {
-                    let (file, _) = this.origins[r.origin as usize];
-                    let applied = match this.resolve(&names, r.target(), file) {
-                        Ok(t) => this.applied(r, t),
+                    let o = this.origins[r.origin as usize];
+                    let applied = match this.resolve(&names, r.target(), o.file) {
+                        Ok(t) => this.applied(r, o.from, t),
                         Err(why) => Applied::Unresolved(why),
                     };
                     if let Some(e) = applied.edge() {
@@ -1372,23 +1384,20 @@ impl DirectoryBuilder {
         for part in parts.into_iter().flatten() {
             for &(i, applied) in &part.others {
                 let r = &refs[i as usize];
+                let Origin { file, from, line } = self.origins[r.origin as usize];
                 if r.kind == RefKind::PrimaryGroup {
-                    has_primary_dn[r.from as usize] = true;
+                    has_primary_dn[from as usize] = true;
                 }
                 match applied {
                     Applied::Edge(_) => {}
-                    Applied::PrimaryGroup(e) => {
-                        self.dir.primary_group_of[r.from as usize] = e as u32
-                    }
-                    Applied::Manager(t) => self.dir.manager_of[r.from as usize] = t,
+                    Applied::PrimaryGroup(e) => self.dir.primary_group_of[from as usize] = e as u32,
+                    Applied::Manager(t) => self.dir.manager_of[from as usize] = t,
                     Applied::Unresolved(why) => {
-                        let (file, line) = self.origins[r.origin as usize];
                         let label =
                             format!("{} ({})", self.target_label(r.target()), why.describe());
                         self.push_unresolved(r.kind.as_str(), label, file, line);
                     }
                     Applied::WrongKind(t) => {
-                        let (file, line) = self.origins[r.origin as usize];
                         let label = format!(
                             "{} (a {}, not a {})",
                             self.target_label(r.target()),
