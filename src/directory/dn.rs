@@ -360,7 +360,7 @@ impl Slot {
 /// Interns DNs by their RFC 4514 identity, keeping the first spelling seen for display.
 #[derive(Default, Debug, Clone)]
 pub struct DnInterner {
-    /// Linear probing, a power of two long and at most half full ([`Slot::to_raw`]).
+    /// Linear probing, a power of two long and at most 70% full ([`Slot::to_raw`]).
     slots: Vec<[u64; 3]>,
     entries: Vec<Entry>,
     arena: String,
@@ -461,7 +461,7 @@ impl DnInterner {
     /// Makes room for `additional` more DNs without growing the table on the way.
     pub fn reserve(&mut self, additional: usize) {
         self.entries.reserve(additional);
-        let want = ((self.entries.len() + additional) * 2).next_power_of_two();
+        let want = super::key_index::table_len(self.entries.len() + additional);
         if want > self.slots.len() {
             self.rehash(want);
         }
@@ -536,8 +536,8 @@ impl DnInterner {
     }
 
     fn insert_prehashed(&mut self, hash: u64, display: &str, key: Option<&str>) -> DnId {
-        if self.slots.len() < (self.entries.len() + 1) * 2 {
-            self.rehash(((self.entries.len() + 1) * 2).next_power_of_two().max(16));
+        if super::key_index::over_full(self.entries.len() + 1, self.slots.len()) {
+            self.rehash(super::key_index::table_len(self.entries.len() + 1));
         }
         let key_str = key.unwrap_or(display);
         let i = self.probe(hash, key_str);
