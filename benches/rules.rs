@@ -77,7 +77,7 @@ fn directory(n: usize) -> Directory {
                 Some(dn),
             );
         }
-        builder.absorb(b);
+        builder.absorb(&b);
     }
     builder.finish()
 }

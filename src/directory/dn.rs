@@ -367,6 +367,12 @@ pub struct DnInterner {
 }
 
 impl DnInterner {
+    /// Empties the interner, keeping its allocations (an all-zero slot is empty).
+    pub fn clear(&mut self) {
+        self.slots.fill([0; 3]);
+        self.entries.clear();
+        self.arena.clear();
+    }
     pub fn len(&self) -> usize {
         self.entries.len()
     }

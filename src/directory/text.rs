@@ -100,6 +100,10 @@ impl TextArena {
     pub fn reserve(&mut self, additional: usize) {
         self.bytes.reserve(additional);
     }
+    /// Empties the arena, keeping its allocation.
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+    }
     /// Appends another arena; refs into `other` must be [`TextRef::rebased`] by the returned base.
     pub fn append(&mut self, other: &TextArena) -> usize {
         let base = self.bytes.len();

@@ -174,6 +174,7 @@ impl<'a> LineCounter<'a> {
 
 /// Parses the records of one chunk into a batch.
 /// `known`: the DNs the directory already holds, resolved here rather than in the serial merge.
+/// `reuse`: a merged batch to fill again rather than a new one.
 pub fn read_chunk(
     text: &[u8],
     chunk: Chunk,
@@ -181,8 +182,12 @@ pub fn read_chunk(
     plan: &Plan,
     file: FileId,
     known: Option<Arc<DnInterner>>,
+    reuse: Option<RecordBatch>,
 ) -> (RecordBatch, RowStats, u64) {
-    let mut batch = RecordBatch::new(file).with_known(known);
+    let mut batch = match reuse {
+        Some(b) => b.recycled(file, known),
+        None => RecordBatch::new(file).with_known(known),
+    };
     // Sized for wide AD rows (about 30 bytes a cell, 1 kB a row), so the vectors rarely regrow.
     let len = chunk.end - chunk.start;
     batch.text.reserve(len);

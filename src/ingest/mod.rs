@@ -693,8 +693,8 @@ fn read_chunks(
     reported: &std::sync::atomic::AtomicU64,
 ) -> RowStats {
     if chunks.len() == 1 {
-        let (b, s, _) = csv_file::read_chunk(text, chunks[0], delimiter, plan, file, None);
-        builder.absorb(b);
+        let (b, s, _) = csv_file::read_chunk(text, chunks[0], delimiter, plan, file, None, None);
+        builder.absorb(&b);
         return s;
     }
     // A large file's references mostly name objects of earlier files (users.csv's memberOf, the
@@ -724,10 +724,12 @@ fn read_chunks(
     let ahead = queue * 2;
     let next_chunk = AtomicUsize::new(0);
     let merged = AtomicUsize::new(0);
+    // Merged batches go back to the parse workers to be filled again (see RecordBatch::recycled).
+    let spare = std::sync::Mutex::new(Vec::<RecordBatch>::new());
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, RecordBatch, RowStats)>(queue);
-        let (merged, stop_merge) = (&merged, &stop);
+        let (merged, stop_merge, spare) = (&merged, &stop, &spare);
         let merger = scope.spawn(move || {
             let _release = ReleaseWaiters {
                 stop: stop_merge,
@@ -749,7 +751,12 @@ fn read_chunks(
                         let estimate = |n: usize| (n as f64 * scale * 1.05) as usize;
                         builder.reserve_values(estimate(b.text.len()), estimate(b.refs.len()));
                     }
-                    builder.absorb(b);
+                    builder.absorb(&b);
+                    if let Ok(mut spare) = spare.lock()
+                        && spare.len() < workers * 2
+                    {
+                        spare.push(b);
+                    }
                     stats.merge(s);
                     advance(bytes);
                     next += 1;
@@ -778,6 +785,7 @@ fn read_chunks(
                             }
                             std::thread::sleep(std::time::Duration::from_millis(1));
                         }
+                        let reuse = spare.lock().ok().and_then(|mut s| s.pop());
                         let (b, st, _) = csv_file::read_chunk(
                             text,
                             chunks[i],
@@ -785,6 +793,7 @@ fn read_chunks(
                             plan,
                             file,
                             known.clone(),
+                            reuse,
                         );
                         if tx.send((i, b, st)).is_err() {
                             return;
@@ -894,7 +903,7 @@ fn read_workbook_file(
                 row.get(c).map_or("", String::as_str)
             });
         }
-        builder.absorb(batch);
+        builder.absorb(&batch);
         finish_stats(&mut r, reader.stats);
         read_any = true;
         inputs.push(r);

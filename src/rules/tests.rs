@@ -130,7 +130,7 @@ impl Fixture {
     }
     fn finish(self) -> Directory {
         let mut b = DirectoryBuilder::new();
-        b.absorb(self.batch);
+        b.absorb(&self.batch);
         b.finish()
     }
 }

@@ -225,7 +225,7 @@ mod tests {
             );
         }
         let mut builder = DirectoryBuilder::new();
-        builder.absorb(b);
+        builder.absorb(&b);
         builder.finish()
     }
 
