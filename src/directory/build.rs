@@ -1374,31 +1374,38 @@ impl DirectoryBuilder {
         // kinds: done in parallel. Membership edges (nine in ten references) are gathered in
         // parallel too; only the rest (managers, primary groups, the unresolved) are applied in
         // order, so the last manager given wins and every report keeps its input order.
-        // Each part holds the edges and the other outcomes of a run of consecutive references,
-        // the parts in reference order: no outcome is stored for the nine in ten that are plain
-        // edges.
-        let parts: std::collections::LinkedList<Vec<ResolvedPart>> = {
+        // Each part holds the edges and the other outcomes of a run of consecutive references, the
+        // parts in reference order: no outcome is stored for the nine in ten that are plain edges,
+        // and each edge list is sized for its run up front, so none regrows and copies itself.
+        const RUN: usize = 1 << 16;
+        let parts: Vec<ResolvedPart> = {
             let this = &self;
-            refs.par_iter()
+            refs.par_chunks(RUN)
                 .enumerate()
-                .fold(ResolvedPart::default, |mut part, (i, r)| {
-                    let o = this.origins[r.origin as usize];
-                    let applied = match this.resolve(&names, r.target(), o.file) {
-                        Ok(t) => this.applied(r, o.from, t),
-                        Err(why) => Applied::Unresolved(why),
+                .map(|(k, run)| {
+                    let mut part = ResolvedPart {
+                        edges: Vec::with_capacity(run.len()),
+                        others: Vec::new(),
                     };
-                    if let Some(e) = applied.edge() {
-                        part.edges.push(e);
-                    }
-                    if !matches!(applied, Applied::Edge(_)) {
-                        part.others.push((i as u32, applied));
+                    for (j, r) in run.iter().enumerate() {
+                        let o = this.origins[r.origin as usize];
+                        let applied = match this.resolve(&names, r.target(), o.file) {
+                            Ok(t) => this.applied(r, o.from, t),
+                            Err(why) => Applied::Unresolved(why),
+                        };
+                        if let Some(e) = applied.edge() {
+                            part.edges.push(e);
+                        }
+                        if !matches!(applied, Applied::Edge(_)) {
+                            part.others.push(((k * RUN + j) as u32, applied));
+                        }
                     }
                     part
                 })
-                .collect_vec_list()
+                .collect()
         };
         let mut edges: Vec<Vec<u64>> = Vec::new();
-        for part in parts.into_iter().flatten() {
+        for part in parts {
             for &(i, applied) in &part.others {
                 let r = &refs[i as usize];
                 let Origin { file, from, line } = self.origins[r.origin as usize];

@@ -467,6 +467,13 @@ impl DnInterner {
     /// Makes room for `additional` more DNs without growing the table on the way.
     pub fn reserve(&mut self, additional: usize) {
         self.entries.reserve(additional);
+        // The text too, at the length of the DNs so far (or a typical one), with room to spare.
+        let per_dn = match self.entries.len() {
+            0 => 80,
+            n => self.arena.len() / n + 1,
+        };
+        self.arena
+            .reserve(additional.saturating_mul(per_dn) / 4 * 5);
         let want = super::key_index::table_len(self.entries.len() + additional);
         if want > self.slots.len() {
             self.rehash(want);

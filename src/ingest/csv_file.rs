@@ -188,12 +188,13 @@ pub fn read_chunk(
         Some(b) => b.recycled(file, known),
         None => RecordBatch::new(file).with_known(known),
     };
-    // Sized for wide AD rows (about 30 bytes a cell, 1 kB a row), so the vectors rarely regrow.
+    // Sized for wide AD rows (about 30 bytes a cell, under 1 kB a row), so the vectors rarely
+    // regrow; a recycled batch mostly has the room already.
     let len = chunk.end - chunk.start;
     batch.text.reserve(len);
     batch.values.reserve(len / 30);
     batch.refs.reserve(len / 60);
-    batch.rows.reserve(len / 1000);
+    batch.rows.reserve(len / 500);
     let mut reader = RowReader::new(plan);
     let bytes = &text[chunk.start..chunk.end];
     // Chunks are cut after a line end, so each is whole UTF-8 (the text was decoded to UTF-8

@@ -746,14 +746,18 @@ fn read_chunks(
                 while let Some((b, s)) = waiting.remove(&next) {
                     let bytes = (chunks[next].end - chunks[next].start) as u64;
                     if next == 0 {
-                        // Values and references per row vary by file: scaled from the first chunk.
+                        // Values and references per row vary by file: scaled from the first chunk,
+                        // with room to spare (the first rows of an export are often built-in
+                        // accounts with fewer values). Room never used is address space only,
+                        // while growing the text past it would copy hundreds of megabytes.
                         let scale = total as f64 / bytes.max(1) as f64;
-                        let estimate = |n: usize| (n as f64 * scale * 1.05) as usize;
+                        let estimate = |n: usize| (n as f64 * scale * 1.5) as usize;
                         builder.reserve_values(estimate(b.text.len()), estimate(b.refs.len()));
                     }
                     builder.absorb(&b);
+                    // As many as may be out at once: a backlog the merge clears is refilled later.
                     if let Ok(mut spare) = spare.lock()
-                        && spare.len() < workers * 2
+                        && spare.len() < ahead
                     {
                         spare.push(b);
                     }
