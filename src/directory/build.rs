@@ -1251,9 +1251,19 @@ impl DirectoryBuilder {
         };
         for &(attr, r) in values {
             let r = r.rebased(base);
-            let slot = self.column_mut(attr)[obj as usize];
+            // `absorb` made the batch's columns already: one lookup of the cell, not two.
+            if self.dir.columns[attr.index()].is_none() {
+                self.column_mut(attr);
+            }
+            let Some(cell) = self.dir.columns[attr.index()]
+                .as_mut()
+                .and_then(|c| c.get_mut(obj as usize))
+            else {
+                continue;
+            };
+            let slot = *cell;
             if slot.is_unknown() || (slot.is_empty() && r.has_value()) {
-                self.column_mut(attr)[obj as usize] = r;
+                *cell = r;
                 reindex |= target.is_some() && r.has_value() && is_key(attr);
                 continue;
             }
