@@ -714,9 +714,9 @@ fn read_chunks(
         }
         _ => 0,
     };
-    // Room for a few batches per worker: the merge keeps up in the steady state, but stalls for a
-    // few tenths of a second while it sizes its tables after the first chunk of a large file,
-    // and a shallow queue would stop the parse with it.
+    // Room for a few batches per worker: the merge keeps up in the steady state, but falls
+    // behind now and then (a batch of many new DNs, new pages of its tables), and a shallow
+    // queue would stop the parse with it.
     let queue = workers * 8;
     // Each worker takes the next chunk as soon as it is done with one (no barrier between
     // rounds of chunks); the merge puts the batches back in file order. A worker keeps within
