@@ -591,7 +591,7 @@ pub struct DirectoryBuilder {
     account_domain: Vec<u32>,
     obj_by_dn: Vec<u32>,
     refs: Vec<PendingRef>,
-    /// `(file, line)` of each row that carried references.
+    /// The file, line and object of each row that carried references.
     origins: Vec<Origin>,
     memberships: Vec<PendingMembership>,
     ou_records: Vec<DnId>,
@@ -1251,14 +1251,8 @@ impl DirectoryBuilder {
         };
         for &(attr, r) in values {
             let r = r.rebased(base);
-            // `absorb` made the batch's columns already: one lookup of the cell, not two.
-            if self.dir.columns[attr.index()].is_none() {
-                self.column_mut(attr);
-            }
-            let Some(cell) = self.dir.columns[attr.index()]
-                .as_mut()
-                .and_then(|c| c.get_mut(obj as usize))
-            else {
+            // One lookup of the cell, read and written through.
+            let Some(cell) = self.column_mut(attr).get_mut(obj as usize) else {
                 continue;
             };
             let slot = *cell;
@@ -1902,7 +1896,6 @@ struct NameIndex {
     by_sam: super::fold::CiMap<(u32, bool)>,
 }
 
-/// What a resolved reference becomes in the directory.
 /// What a run of references resolved to (see [`DirectoryBuilder::finish`]).
 #[derive(Default)]
 struct ResolvedPart {
@@ -1912,6 +1905,7 @@ struct ResolvedPart {
     others: Vec<(u32, Applied)>,
 }
 
+/// What a resolved reference becomes in the directory.
 #[derive(Clone, Copy)]
 enum Applied {
     /// A membership edge, packed as member << 32 | group.

@@ -135,11 +135,11 @@ pub struct Adjacency {
 }
 
 impl Adjacency {
-    /// Source → targets over `n` sources, from lists of `source << 32 | target` edges in any order: each
-    /// pair once, each source's targets ascending. The edges are placed by source in two counting
-    /// passes (they arrive nearly in source order, so the writes run almost in sequence), then each
-    /// source's few targets are sorted and deduplicated on every core: one global sort of the ten
-    /// million edges of a million users took more than twice as long.
+    /// Source → targets over `n` sources, from lists of `source << 32 | target` edges in any
+    /// order: each pair once, each source's targets ascending. The edges are placed by source in
+    /// two counting passes (they arrive nearly in source order, so the writes run almost in
+    /// sequence), then each source's few targets are sorted and deduplicated on every core: one
+    /// global sort of the ten million edges of a million users took more than twice as long.
     fn from_edges(n: usize, edges: &[Vec<u64>]) -> Adjacency {
         use rayon::prelude::*;
         let Adjacency {
