@@ -8,7 +8,7 @@
 //! Row accounting: each row of each file ends up accepted (a new object, OU, domain, trust or
 //! membership edge), merged (into one already known) or rejected (with its line and reason).
 
-use super::dn::{self, DnError, DnId, DnInterner, DnKey};
+use super::dn::{self, DnError, DnId, DnInterner, DnKey, prefetch};
 use super::fold::{ci_eq, ci_hash, ci_hash_str};
 use super::key_index::KeyIndex;
 use super::text::{TextArena, TextRef};
@@ -185,14 +185,41 @@ pub struct RecordBatch {
     pub domains: Vec<DomainRecord>,
     pub trusts: Vec<TrustRecord>,
     scratch: String,
-    dn_cache: Vec<(u64, u32)>,
+    dn_cache: Vec<CachedDn>,
     known: Option<Arc<DnInterner>>,
 }
 
-const DN_CACHE_BITS: u32 = 12;
+/// 16,384 entries of 24 bytes: within a core's L2 cache, and enough for the group DNs that recur
+/// row after row in a `memberOf` column.
+const DN_CACHE_BITS: u32 = 14;
 
-/// A DN of a cell on its way to an id: as written, where it is cached, and its id on a cache hit.
-type PendingDn<'v> = (&'v str, CacheAt, Option<DnId>);
+/// An entry of a batch's DN cache: a DN spelling, by its hash and where its text lies in the
+/// interner its id belongs to, so a hit is verified by one load of that text (which can be
+/// prefetched), not through the interner's entry first.
+#[derive(Clone, Copy, Debug)]
+struct CachedDn {
+    hash: u64,
+    start: u64,
+    len: u32,
+    id: u32,
+}
+
+impl CachedDn {
+    const EMPTY: CachedDn = CachedDn {
+        hash: 0,
+        start: 0,
+        len: 0,
+        id: u32::MAX,
+    };
+    /// Whether this entry may hold `dn` (same hash, same length); its text says for sure.
+    fn may_hold(&self, at: CacheAt, dn: &str) -> bool {
+        self.id != u32::MAX && self.hash == at.hash && self.len as usize == dn.len()
+    }
+}
+
+/// A DN of a cell on its way to an id: as written, where it is cached, and the cache entry that
+/// may hold it.
+type PendingDn<'v> = (&'v str, CacheAt, Option<CachedDn>);
 
 /// Where a DN's exact spelling is (or would be) in a batch's DN cache.
 #[derive(Clone, Copy, Debug)]
@@ -230,6 +257,10 @@ impl RecordBatch {
     /// million users the batches of one file come to gigabytes, and memory the system hands out
     /// anew costs microseconds a page to touch, while a reused one costs nothing.
     pub fn recycled(mut self, file: FileId, known: Option<Arc<DnInterner>>) -> Self {
+        let same_known = match (&self.known, &known) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
         self.file = file;
         self.text.clear();
         self.dns.clear();
@@ -238,8 +269,13 @@ impl RecordBatch {
         self.refs.clear();
         self.domains.clear();
         self.trusts.clear();
-        // Its ids were this batch's: none may be found again.
-        self.dn_cache.fill((0, u32::MAX));
+        // Its own ids were this batch's: none may be found again. Directory ids from the same
+        // snapshot stay valid, and the cache stays warm from one chunk of a file to the next.
+        for c in &mut self.dn_cache {
+            if !same_known || c.id & GLOBAL == 0 {
+                *c = CachedDn::EMPTY;
+            }
+        }
         self.known = known;
         self
     }
@@ -270,13 +306,55 @@ impl RecordBatch {
         }
     }
 
-    /// Interns a DN: first through a small direct-mapped cache of exact spellings (the same group
-    /// DNs recur on row after row, and an exact byte match needs no RFC 4514 check), then the
+    /// The interner an id of this batch belongs to, and the id within it.
+    fn interner_of(&self, id: DnId) -> Option<(&DnInterner, DnId)> {
+        match (id.0 & GLOBAL, &self.known) {
+            (0, _) => Some((&self.dns, id)),
+            (_, Some(k)) => Some((k, DnId(id.0 & !GLOBAL))),
+            (_, None) => None,
+        }
+    }
+
+    /// Remembers that `dn` is `id`, where the text of `id`'s interner holds `dn` byte for byte
+    /// at `start`.
+    fn cache(&mut self, at: CacheAt, dn: &str, id: DnId, start: u64) {
+        self.dn_cache[at.slot] = CachedDn {
+            hash: at.hash,
+            start,
+            len: dn.len() as u32,
+            id: id.0,
+        };
+    }
+
+    /// The entry of the cache that may hold `dn`: same hash and length, text not yet compared.
+    fn cache_candidate(&self, dn: &str, at: CacheAt) -> Option<CachedDn> {
+        let c = self.dn_cache[at.slot];
+        c.may_hold(at, dn).then_some(c)
+    }
+
+    /// Starts loading the text of a cache candidate, so that it is in cache when compared.
+    fn prefetch_candidate(&self, c: &CachedDn) {
+        if let Some((interner, _)) = self.interner_of(DnId(c.id)) {
+            interner.prefetch_text(c.start);
+        }
+    }
+
+    /// The id of a cache candidate when its text is `dn` byte for byte.
+    fn confirmed(&self, dn: &str, c: CachedDn) -> Option<DnId> {
+        let (interner, _) = self.interner_of(DnId(c.id))?;
+        (interner.text_at(c.start, c.len) == Some(dn.as_bytes())).then_some(DnId(c.id))
+    }
+
+    /// Interns a DN: first through a direct-mapped cache of exact spellings (the same group DNs
+    /// recur on row after row, and an exact byte match needs no RFC 4514 check), then the
     /// snapshot of DNs the directory already holds by its RFC 4514 key, then this batch's own
     /// interner. Ids with the top bit set are directory ids.
     pub fn intern_dn(&mut self, dn: &str) -> Result<DnId, DnError> {
         let at = self.cache_at(dn);
-        if let Some(id) = self.cached(dn, at) {
+        if let Some(id) = self
+            .cache_candidate(dn, at)
+            .and_then(|c| self.confirmed(dn, c))
+        {
             return Ok(id);
         }
         // Not `known_plain` first: a DN met here (an object's own, a manager) is mostly new,
@@ -288,7 +366,7 @@ impl RecordBatch {
     /// the known snapshot when it is written in the common spelling.
     fn cache_at(&mut self, dn: &str) -> CacheAt {
         if self.dn_cache.is_empty() {
-            self.dn_cache = vec![(0, u32::MAX); 1 << DN_CACHE_BITS];
+            self.dn_cache = vec![CachedDn::EMPTY; 1 << DN_CACHE_BITS];
         }
         let hash = ci_hash(dn.as_bytes());
         CacheAt {
@@ -297,20 +375,13 @@ impl RecordBatch {
         }
     }
 
-    /// The cached id of `dn`, if this exact spelling is cached.
-    fn cached(&self, dn: &str, at: CacheAt) -> Option<DnId> {
-        let (ch, id) = self.dn_cache[at.slot];
-        (ch == at.hash && id != u32::MAX && self.display(DnId(id)).as_bytes() == dn.as_bytes())
-            .then_some(DnId(id))
-    }
-
     /// The directory id of a DN the known snapshot holds in this spelling (up to ASCII case),
     /// found without the RFC 4514 pass; cached when spelled exactly as stored.
     fn known_plain(&mut self, dn: &str, at: CacheAt) -> Option<DnId> {
         let (g, exact) = self.known.as_ref()?.find_plain(at.hash, dn)?;
         let id = DnId(g.0 | GLOBAL);
-        if exact {
-            self.dn_cache[at.slot] = (at.hash, id.0);
+        if let Some(start) = exact {
+            self.cache(at, dn, id, start);
         }
         Some(id)
     }
@@ -321,20 +392,23 @@ impl RecordBatch {
             Some((g, exact)) => (DnId(g.0 | GLOBAL), exact),
             None => {
                 let id = self.dns.intern_key(key);
-                (id, self.dns.display(id) == dn)
+                let (start, _) = self.dns.display_span(id);
+                (id, (self.dns.display(id) == dn).then_some(start))
             }
         };
         // Only exact spellings are cached: a trimmed or re-spelled DN misses and is re-checked.
-        if exact && key.display.len() == dn.len() {
-            self.dn_cache[at.slot] = (at.hash, id.0);
+        if let Some(start) = exact
+            && key.display.len() == dn.len()
+        {
+            self.cache(at, dn, id, start);
         }
         id
     }
 
     /// References every DN of a multi-valued cell (a `memberOf` list runs to dozens). The DNs are
-    /// taken a group at a time: the directory's table is loaded for the whole group before any
-    /// of them is compared, so that the cache misses of their lookups (two each, at a million
-    /// users: the slot and the stored key) overlap instead of adding up.
+    /// taken a group at a time: what their lookups compare (the text of a cached spelling, or
+    /// the directory's slot and then its stored key) is loaded for the whole group before any of
+    /// them is compared, so that the cache misses of the lookups overlap instead of adding up.
     pub fn dn_refs<'v>(
         &mut self,
         kind: RefKind,
@@ -348,21 +422,25 @@ impl RecordBatch {
             let mut len = 0;
             for dn in cell.by_ref().take(GROUP) {
                 let at = self.cache_at(dn);
-                let cached = self.cached(dn, at);
-                if cached.is_none()
-                    && let Some(k) = &self.known
-                {
-                    k.prefetch_slot(at.hash);
-                }
-                group[len] = Some((dn, at, cached));
+                prefetch(&self.dn_cache[at.slot]);
+                group[len] = Some((dn, at, None));
                 len += 1;
+            }
+            for (dn, at, candidate) in group[..len].iter_mut().flatten() {
+                *candidate = self.cache_candidate(dn, *at);
+                match (&candidate, &self.known) {
+                    (Some(c), _) => self.prefetch_candidate(c),
+                    (None, Some(k)) => k.prefetch_slot(at.hash),
+                    (None, None) => {}
+                }
             }
             if let Some(k) = &self.known {
                 for (_, at, _) in group[..len].iter().flatten().filter(|g| g.2.is_none()) {
                     k.prefetch_key(at.hash);
                 }
             }
-            for (dn, at, cached) in group.into_iter().take(len).flatten() {
+            for (dn, at, candidate) in group.into_iter().take(len).flatten() {
+                let cached = candidate.and_then(|c| self.confirmed(dn, c));
                 let id = match cached.or_else(|| self.known_plain(dn, at)) {
                     Some(id) => id,
                     None => match DnKey::of(dn) {

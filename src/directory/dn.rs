@@ -392,6 +392,27 @@ impl DnInterner {
         &self.arena[s..s + e.display_len as usize]
     }
 
+    /// Where the DN as first seen lies in the text: its start and length, for
+    /// [`DnInterner::text_at`].
+    pub fn display_span(&self, id: DnId) -> (u64, u32) {
+        let e = &self.entries[id.index()];
+        (e.start, e.display_len)
+    }
+
+    /// The text at a span [`DnInterner::display_span`] gave.
+    pub fn text_at(&self, start: u64, len: u32) -> Option<&[u8]> {
+        self.arena
+            .as_bytes()
+            .get(start as usize..start as usize + len as usize)
+    }
+
+    /// Starts loading the text at `start`.
+    pub fn prefetch_text(&self, start: u64) {
+        if let Some(b) = self.arena.as_bytes().get(start as usize) {
+            prefetch(b);
+        }
+    }
+
     fn home(&self, hash: u64) -> usize {
         hash as usize & (self.slots.len() - 1)
     }
@@ -507,29 +528,34 @@ impl DnInterner {
         self.find(k.hash, k.key.as_deref().unwrap_or(k.display))
     }
 
-    /// Like [`DnInterner::find_key`], and whether the DN is stored spelled exactly as `k` (so a
-    /// cache of exact spellings may remember it), told from the bytes the probe just compared
-    /// rather than by loading the entry (a cache miss at a million users).
-    pub fn find_key_spelled(&self, k: &DnKey) -> Option<(DnId, bool)> {
+    /// Like [`DnInterner::find_key`], and where the text holds the DN spelled exactly as `k` (so a
+    /// cache of exact spellings may remember it and check a hit against those bytes), if it does:
+    /// told from the bytes the probe just compared rather than by loading the entry (a cache miss
+    /// at a million users).
+    pub fn find_key_spelled(&self, k: &DnKey) -> Option<(DnId, Option<u64>)> {
         let s = self.find_slot(k.hash, k.key.as_deref().unwrap_or(k.display))?;
         let stored = self.key_bytes(&s);
         // Usually the entry is its own key, so these bytes are its first spelling. When it is not
         // (a canonical key stored apart), a cache keyed on this spelling verifies before it
         // trusts a hit, and only loses the slot.
         let exact = match k.key {
-            None => stored == k.display.as_bytes(),
+            None => (stored == k.display.as_bytes()).then_some(s.key_start() as u64),
             // A non-ASCII or escaped DN: its stored key is a rewrite, so compare the spelling.
-            Some(_) => self.display(DnId(s.id)) == k.display,
+            Some(_) => {
+                let id = DnId(s.id);
+                (self.display(id) == k.display).then(|| self.display_span(id).0)
+            }
         };
         Some((DnId(s.id), exact))
     }
 
     /// The id of `dn` when it is written, up to ASCII case, as a stored DN that is its own key
     /// (the common spelling: ASCII, no escapes, no spaces around separators), found from `hash`
-    /// = `ci_hash(dn)` alone; and whether `dn` is that spelling byte for byte. Such a `dn` has the
+    /// = `ci_hash(dn)` alone; and, when `dn` is that spelling byte for byte, where the text holds
+    /// it. Such a `dn` has the
     /// same shape as the stored one, so the RFC 4514 pass of [`DnKey::of`] would find the same
     /// entry: it is needed only for DNs this misses.
-    pub fn find_plain(&self, hash: u64, dn: &str) -> Option<(DnId, bool)> {
+    pub fn find_plain(&self, hash: u64, dn: &str) -> Option<(DnId, Option<u64>)> {
         if self.slots.is_empty() {
             return None;
         }
@@ -540,7 +566,10 @@ impl DnInterner {
                 stored == dn.as_bytes() || stored.eq_ignore_ascii_case(dn.as_bytes())
             }
         }));
-        (s.key_len != 0).then(|| (DnId(s.id), self.key_bytes(&s) == dn.as_bytes()))
+        (s.key_len != 0).then(|| {
+            let exact = self.key_bytes(&s) == dn.as_bytes();
+            (DnId(s.id), exact.then_some(s.key_start() as u64))
+        })
     }
 
     /// Interns a DN whose key is already computed (so a lookup elsewhere first costs nothing).
@@ -622,9 +651,11 @@ mod tests {
         let id = dns.intern_key(&key);
         dns.prefetch_slot(key.hash);
         dns.prefetch_key(key.hash);
-        assert_eq!(dns.find_key_spelled(&key), Some((id, true)));
+        let (found, at) = dns.find_key_spelled(&key).unwrap();
+        assert_eq!(found, id);
+        assert_eq!(dns.text_at(at.unwrap(), 9), Some(&b"CN=a,DC=x"[..]));
         let other = DnKey::of("cn=A,dc=X").unwrap();
-        assert_eq!(dns.find_key_spelled(&other), Some((id, false)));
+        assert_eq!(dns.find_key_spelled(&other), Some((id, None)));
     }
 
     #[test]
@@ -636,7 +667,13 @@ mod tests {
             .intern("CN=Smith\\, John,OU=Staff,DC=contoso,DC=com")
             .unwrap();
         let accented = dns.intern("CN=José,OU=Staff,DC=contoso,DC=com").unwrap();
-        let find = |dn: &str| dns.find_plain(ci_hash(dn.as_bytes()), dn);
+        let find = |dn: &str| {
+            let found = dns.find_plain(ci_hash(dn.as_bytes()), dn);
+            if let Some((_, Some(at))) = found {
+                assert_eq!(dns.text_at(at, dn.len() as u32), Some(dn.as_bytes()));
+            }
+            found.map(|(id, at)| (id, at.is_some()))
+        };
         assert_eq!(
             find("CN=Sales,OU=Groups,DC=contoso,DC=com"),
             Some((plain, true))
