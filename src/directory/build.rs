@@ -858,15 +858,22 @@ impl DirectoryBuilder {
         self.account(file).reject(line, reason, category);
     }
 
+    /// The column of `attr`, made (empty) if no value of it came before. A column may be
+    /// shorter than the objects: the cells past its end are unknown.
     fn column_mut(&mut self, attr: Attr) -> &mut Vec<TextRef> {
-        let n = self.dir.kinds.len();
-        let cap = self.capacity.max(n);
+        let cap = self.capacity.max(self.dir.kinds.len());
         self.dir.known[attr.index()] = true;
-        self.dir.columns[attr.index()].get_or_insert_with(|| {
-            let mut v = Vec::with_capacity(cap);
-            v.resize(n, TextRef::UNKNOWN);
-            v
-        })
+        self.dir.columns[attr.index()].get_or_insert_with(|| Vec::with_capacity(cap))
+    }
+
+    /// The cell of `attr` for `obj`, the column grown to it with unknown cells if it was short.
+    fn cell_mut(&mut self, attr: Attr, obj: u32) -> &mut TextRef {
+        let col = self.column_mut(attr);
+        let i = obj as usize;
+        if col.len() <= i {
+            col.resize(i + 1, TextRef::UNKNOWN);
+        }
+        &mut col[i]
     }
 
     /// Makes room for about `objects` more objects, so that large inputs do not grow (and copy)
@@ -905,7 +912,7 @@ impl DirectoryBuilder {
         let col = self.dir.columns[attr.index()].as_ref()?;
         self.dir
             .text
-            .get(col[obj as usize])
+            .get(*col.get(obj as usize)?)
             .filter(|s| !s.is_empty())
     }
 
@@ -1332,9 +1339,6 @@ impl DirectoryBuilder {
                 self.dir.container_of.push(NONE);
                 self.dir.source.push(SourceRef { file, line });
                 self.account_domain.push(NONE);
-                for col in self.dir.columns.iter_mut().flatten() {
-                    col.push(TextRef::UNKNOWN);
-                }
                 let acc = self.account(file);
                 acc.rows += 1;
                 acc.accepted += 1;
@@ -1365,9 +1369,7 @@ impl DirectoryBuilder {
         for &(attr, r) in values {
             let r = r.rebased(base);
             // One lookup of the cell, read and written through.
-            let Some(cell) = self.column_mut(attr).get_mut(obj as usize) else {
-                continue;
-            };
+            let cell = self.cell_mut(attr, obj);
             let slot = *cell;
             if slot.is_unknown() || (slot.is_empty() && r.has_value()) {
                 *cell = r;
@@ -1387,7 +1389,7 @@ impl DirectoryBuilder {
                         self.unindex_object(obj);
                         reindex = true;
                     }
-                    self.column_mut(attr)[obj as usize] = r;
+                    *self.cell_mut(attr, obj) = r;
                 }
                 Agreement::Conflict => {
                     let (old, new) = (old.to_string(), new.to_string());
@@ -2228,6 +2230,43 @@ mod tests {
         assert_eq!((files[0].accepted, files[0].merged), (3, 0));
         assert_eq!((files[1].accepted, files[1].merged), (0, 1));
         assert!(files.iter().all(FileAccount::balances));
+    }
+
+    #[test]
+    fn columns_stop_short_and_grow_when_an_earlier_object_gets_a_value() {
+        let guid = |n: u32| format!("0b1c2d3e-0000-0000-0000-{n:012}");
+        let row = |b: &mut RecordBatch, line: u64, n: u32, values: &[(Attr, &str)]| {
+            let s = b.start_row();
+            b.value(Attr::ObjectGuid, &guid(n));
+            for &(attr, v) in values {
+                b.value(attr, v);
+            }
+            b.end_row(s, line, RowWhat::Object(ObjectKind::User), None);
+        };
+        let mut groups_file = RecordBatch::new(FileId(0));
+        row(&mut groups_file, 2, 1, &[(Attr::Department, "Sales")]);
+        let mut users_file = RecordBatch::new(FileId(1));
+        row(&mut users_file, 2, 2, &[(Attr::Mail, "b@contoso.com")]);
+        row(&mut users_file, 3, 3, &[(Attr::Mail, "")]);
+        let mut late_file = RecordBatch::new(FileId(2));
+        row(&mut late_file, 2, 2, &[(Attr::Department, "HR")]);
+        row(&mut late_file, 3, 4, &[]);
+        let mut builder = DirectoryBuilder::new();
+        for b in [&groups_file, &users_file, &late_file] {
+            builder.absorb(b);
+        }
+        let d = builder.finish();
+        let (first, second, third, fourth) = (ObjectId(0), ObjectId(1), ObjectId(2), ObjectId(3));
+        assert_eq!(d.attr(first, Attr::Department), Some("Sales"));
+        assert_eq!(d.attr(second, Attr::Department), Some("HR"));
+        assert_eq!(d.attr(third, Attr::Department), None);
+        assert_eq!(d.attr(fourth, Attr::Department), None);
+        assert_eq!(d.attr(first, Attr::Mail), None);
+        assert_eq!(d.attr(second, Attr::Mail), Some("b@contoso.com"));
+        assert_eq!(d.attr(third, Attr::Mail), Some(""));
+        assert_eq!(d.attr(fourth, Attr::Mail), None);
+        assert!(d.is_known(Attr::Department) && d.is_known(Attr::Mail));
+        assert!(!d.is_known(Attr::Sid));
     }
 
     #[test]

@@ -321,6 +321,10 @@ pub struct Directory {
     domain_of: Vec<u32>,
     container_of: Vec<u32>,
     source: Vec<SourceRef>,
+    /// A column per attribute some input carried. A column stops at the last object that had a
+    /// cell of it (a group's attributes at the groups, a user's mostly run to the end): the
+    /// cells past its end are unknown, so a new object writes nothing into columns it has no
+    /// value for.
     columns: Vec<Option<Vec<TextRef>>>,
     /// Attributes some input carried a column for.
     known: Vec<bool>,
@@ -389,7 +393,9 @@ impl Directory {
     #[inline]
     pub fn attr(&self, id: ObjectId, attr: Attr) -> Option<&str> {
         let col = self.columns[attr.index()].as_ref()?;
-        self.text.get(col[id.index()])
+        // A column stops at the last object that had a cell of it: the rest are unknown.
+        self.text
+            .get(col.get(id.index()).copied().unwrap_or(TextRef::UNKNOWN))
     }
     /// The non-empty value of `attr`.
     #[inline]
