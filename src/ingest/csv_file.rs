@@ -149,7 +149,7 @@ impl<'a> LineCounter<'a> {
 /// `known`: the DNs the directory already holds, resolved here rather than in the serial merge.
 /// `reuse`: a merged batch to fill again rather than a new one.
 pub fn read_chunk(
-    text: &[u8],
+    text: &str,
     chunk: Chunk,
     delimiter: u8,
     plan: &Plan,
@@ -169,12 +169,11 @@ pub fn read_chunk(
     batch.refs.reserve(len / 60);
     batch.rows.reserve(len / 500);
     let mut reader = RowReader::new(plan);
-    let bytes = &text[chunk.start..chunk.end];
-    // Chunks are cut after a line end, so each is whole UTF-8 (the text was decoded to UTF-8
-    // before this); checked once here, every cell is then a slice of it.
-    let body = match simdutf8::basic::from_utf8(bytes) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(bytes),
+    // Chunks are cut after a line end, so each starts and ends between characters; every cell
+    // is then a slice of the chunk.
+    let body = match text.get(chunk.start..chunk.end) {
+        Some(s) => std::borrow::Cow::Borrowed(s),
+        None => String::from_utf8_lossy(&text.as_bytes()[chunk.start..chunk.end]),
     };
     let mut records = Records::new(&body, delimiter);
     let mut count = 0u64;

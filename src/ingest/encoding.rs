@@ -17,20 +17,30 @@ pub struct EncodingInfo {
     pub replaced: usize,
 }
 
-/// A file's text, decoded to UTF-8: `text` is valid UTF-8, borrowed from the file's bytes when
-/// they already were UTF-8.
+/// A file's text, decoded to UTF-8: borrowed from the file's bytes when they already were UTF-8.
 pub struct Decoded<'a> {
-    text: std::borrow::Cow<'a, [u8]>,
+    text: std::borrow::Cow<'a, str>,
     pub encoding: EncodingInfo,
 }
 
-impl Decoded<'_> {
+impl<'a> Decoded<'a> {
     pub fn text(&self) -> &[u8] {
-        &self.text
+        self.text.as_bytes()
     }
     pub fn as_str(&self) -> &str {
-        // `decode` only builds a `Decoded` from validated UTF-8 or decoder output.
-        std::str::from_utf8(self.text()).unwrap_or_default()
+        &self.text
+    }
+    /// Bytes [`utf8_and_ascii`] found to be UTF-8, as text, without checking them again.
+    fn checked_utf8(bytes: &'a [u8], encoding: EncodingInfo) -> Self {
+        // SAFETY: every caller has just had `utf8_and_ascii(bytes)` answer `Some`: each of its
+        // blocks is valid UTF-8, and so is their concatenation (a valid sequence ends where its
+        // last character ends, so the next one starts afresh). A second check would be a second
+        // pass over every byte of a file that may be a gigabyte, for nothing.
+        let text = unsafe { std::str::from_utf8_unchecked(bytes) };
+        Decoded {
+            text: std::borrow::Cow::Borrowed(text),
+            encoding,
+        }
     }
 }
 
@@ -72,7 +82,7 @@ fn transcode<'a>(bytes: &[u8], enc: &'static encoding_rs::Encoding, name: &str) 
         0
     };
     Decoded {
-        text: std::borrow::Cow::Owned(text.into_owned().into_bytes()),
+        text: std::borrow::Cow::Owned(text.into_owned()),
         encoding: info(name, replaced),
     }
 }
@@ -111,10 +121,7 @@ fn utf8_and_ascii(bytes: &[u8]) -> Option<bool> {
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return match utf8_and_ascii(&bytes[3..]) {
-            Some(_) => Decoded {
-                text: std::borrow::Cow::Borrowed(&bytes[3..]),
-                encoding: info("UTF-8 (BOM)", 0),
-            },
+            Some(_) => Decoded::checked_utf8(&bytes[3..], info("UTF-8 (BOM)", 0)),
             None => transcode(&bytes[3..], encoding_rs::UTF_8, "UTF-8 (BOM)"),
         };
     }
@@ -129,10 +136,7 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     }
     if let Some(ascii) = utf8_and_ascii(bytes) {
         let name = if ascii { "ASCII" } else { "UTF-8" };
-        return Decoded {
-            text: std::borrow::Cow::Borrowed(bytes),
-            encoding: info(name, 0),
-        };
+        return Decoded::checked_utf8(bytes, info(name, 0));
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);

@@ -649,7 +649,7 @@ fn read_csv_file(
             .count() as u64;
     let chunks = csv_file::chunks(text, body, body_line, csv_file::CHUNK);
     let stats = read_chunks(
-        text,
+        decoded.as_str(),
         &chunks,
         pre.delimiter,
         &plan,
@@ -683,7 +683,7 @@ impl Drop for ReleaseWaiters<'_> {
 /// leave the parse one core short.
 #[allow(clippy::too_many_arguments)]
 fn read_chunks(
-    text: &[u8],
+    text: &str,
     chunks: &[csv_file::Chunk],
     delimiter: u8,
     plan: &Plan,
