@@ -840,7 +840,7 @@ impl DirectoryBuilder {
     /// The DNs known so far, for the batches of the next file (see [`RecordBatch::with_known`]).
     /// Directory ids only grow, so they stay valid while later batches are absorbed.
     pub fn known_dns(&self) -> Arc<DnInterner> {
-        Arc::new(self.dir.dns.clone())
+        Arc::new(self.dir.dns.snapshot())
     }
 
     /// DNs interned so far.

@@ -364,6 +364,60 @@ pub struct DnInterner {
     slots: Vec<[u64; 3]>,
     entries: Vec<Entry>,
     arena: String,
+    /// A snapshot's filter of its keys' hashes; empty (passing every hash) otherwise.
+    filter: HashFilter,
+}
+
+/// A blocked Bloom filter over key hashes: whether a table may hold a key, from one cache line.
+/// A snapshot the parse threads look new DNs up in (at a million users, every user's own DN and
+/// its manager's, while the snapshot holds the groups) answers most of them from here, in the
+/// core's own cache, instead of from a slot of a table far larger than it.
+#[derive(Default, Debug, Clone)]
+struct HashFilter {
+    blocks: Vec<[u64; 8]>,
+}
+
+impl HashFilter {
+    /// Bits a hash sets, all in one 512-bit block.
+    const BITS_PER_HASH: u32 = 6;
+
+    fn of(hashes: impl ExactSizeIterator<Item = u64>) -> HashFilter {
+        // About 12 bits a key: under 1% of absent keys pass.
+        let blocks = (hashes.len() * 12 / 512 + 1).next_power_of_two();
+        let mut f = HashFilter {
+            blocks: vec![[0; 8]; blocks],
+        };
+        for h in hashes {
+            let (b, bits) = f.place(h);
+            for (w, m) in f.blocks[b].iter_mut().zip(bits) {
+                *w |= m;
+            }
+        }
+        f
+    }
+
+    /// The block of `hash` and the bits it sets there. The table's slot is chosen by the hash's
+    /// low bits, so the block comes from its high bits and the bits from a remix.
+    fn place(&self, hash: u64) -> (usize, [u64; 8]) {
+        let b = (hash >> 32) as usize & (self.blocks.len() - 1);
+        let mut m = hash.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(31);
+        let mut bits = [0u64; 8];
+        for _ in 0..Self::BITS_PER_HASH {
+            let at = (m & 511) as usize;
+            bits[at / 64] |= 1 << (at % 64);
+            m >>= 9;
+        }
+        (b, bits)
+    }
+
+    /// False only when no hash the filter was made of is `hash`; true when empty.
+    fn may_hold(&self, hash: u64) -> bool {
+        if self.blocks.is_empty() {
+            return true;
+        }
+        let (b, bits) = self.place(hash);
+        self.blocks[b].iter().zip(bits).all(|(w, m)| w & m == m)
+    }
 }
 
 impl DnInterner {
@@ -372,6 +426,19 @@ impl DnInterner {
         self.slots.fill([0; 3]);
         self.entries.clear();
         self.arena.clear();
+        self.filter = HashFilter::default();
+    }
+
+    /// A copy of this interner for lookups only, with a filter that turns most lookups of DNs it
+    /// has not got away without touching its table. Interning into it would leave the filter
+    /// behind: it is for reading.
+    pub fn snapshot(&self) -> DnInterner {
+        let mut s = DnInterner {
+            filter: HashFilter::default(),
+            ..self.clone()
+        };
+        s.filter = HashFilter::of(self.entries.iter().map(|e| e.hash));
+        s
     }
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -533,6 +600,9 @@ impl DnInterner {
     /// told from the bytes the probe just compared rather than by loading the entry (a cache miss
     /// at a million users).
     pub fn find_key_spelled(&self, k: &DnKey) -> Option<(DnId, Option<u64>)> {
+        if !self.filter.may_hold(k.hash) {
+            return None;
+        }
         let s = self.find_slot(k.hash, k.key.as_deref().unwrap_or(k.display))?;
         let stored = self.key_bytes(&s);
         // Usually the entry is its own key, so these bytes are its first spelling. When it is not
@@ -578,6 +648,8 @@ impl DnInterner {
     }
 
     fn insert_prehashed(&mut self, hash: u64, display: &str, key: Option<&str>) -> DnId {
+        // A filter made before this key would turn its lookups away.
+        self.filter = HashFilter::default();
         if super::key_index::over_full(self.entries.len() + 1, self.slots.len()) {
             self.rehash(super::key_index::table_len(self.entries.len() + 1));
         }
@@ -641,6 +713,33 @@ impl DnInterner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_snapshot_finds_what_it_holds_and_turns_most_others_away() {
+        let mut dns = DnInterner::default();
+        let dn = |i: u32| format!("CN=Group {i},OU=Groups,DC=contoso,DC=com");
+        let ids: Vec<DnId> = (0..20_000).map(|i| dns.intern(&dn(i)).unwrap()).collect();
+        let snap = dns.snapshot();
+        for (i, &id) in ids.iter().enumerate() {
+            let text = dn(i as u32);
+            let key = DnKey::of(&text).unwrap();
+            assert_eq!(snap.find_key_spelled(&key).map(|f| f.0), Some(id));
+        }
+        let absent = (0..20_000u32)
+            .map(|i| format!("CN=User {i},OU=Staff,DC=contoso,DC=com"))
+            .filter(|d| snap.filter.may_hold(DnKey::of(d).unwrap().hash))
+            .count();
+        assert!(
+            absent < 400,
+            "{absent} of 20,000 absent DNs passed the filter"
+        );
+        let mut grown = snap.clone();
+        let new = grown
+            .intern("CN=User 1,OU=Staff,DC=contoso,DC=com")
+            .unwrap();
+        let key = DnKey::of("CN=User 1,OU=Staff,DC=contoso,DC=com").unwrap();
+        assert_eq!(grown.find_key_spelled(&key).map(|f| f.0), Some(new));
+    }
 
     #[test]
     fn prefetching_is_a_hint_even_on_an_empty_interner() {
