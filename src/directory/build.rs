@@ -870,7 +870,10 @@ impl DirectoryBuilder {
     fn cell_mut(&mut self, attr: Attr, obj: u32) -> &mut TextRef {
         let col = self.column_mut(attr);
         let i = obj as usize;
-        if col.len() <= i {
+        // Mostly the column ends right before a new object: a push, not a fill.
+        if col.len() == i {
+            col.push(TextRef::UNKNOWN);
+        } else if col.len() < i {
             col.resize(i + 1, TextRef::UNKNOWN);
         }
         &mut col[i]
