@@ -873,7 +873,7 @@ impl DirectoryBuilder {
     fn prefetch_cells(&mut self) {
         const CELLS_AHEAD: usize = 16;
         let n = self.dir.kinds.len();
-        if n % 8 != 0 {
+        if !n.is_multiple_of(8) {
             return;
         }
         for col in self.dir.columns.iter_mut().flatten() {
