@@ -22,8 +22,10 @@ pub enum Node {
     Ou(u32),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+// `repr(u8)` and a first variant of 0, so an edge list can start as zeroed memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, bytemuck::Zeroable)]
 #[serde(rename_all = "snake_case")]
+#[repr(u8)]
 pub enum EdgeKind {
     MemberOf,
     InOu,
@@ -40,6 +42,27 @@ pub struct EdgeCounts {
     pub in_domain: u64,
     pub manager: u64,
     pub trust: u64,
+}
+
+impl EdgeCounts {
+    fn count(&mut self, kind: EdgeKind) {
+        *match kind {
+            EdgeKind::MemberOf => &mut self.member_of,
+            EdgeKind::InOu => &mut self.in_ou,
+            EdgeKind::InDomain => &mut self.in_domain,
+            EdgeKind::Manager => &mut self.manager,
+            EdgeKind::Trust => &mut self.trust,
+        } += 1;
+    }
+    fn plus(self, o: EdgeCounts) -> EdgeCounts {
+        EdgeCounts {
+            member_of: self.member_of + o.member_of,
+            in_ou: self.in_ou + o.in_ou,
+            in_domain: self.in_domain + o.in_domain,
+            manager: self.manager + o.manager,
+            trust: self.trust + o.trust,
+        }
+    }
 }
 
 /// A cycle of nested groups (a strongly connected component of the nesting graph).
@@ -125,13 +148,43 @@ impl DirectoryGraph {
 /// An edge as `Csr::from_sorted_edges` takes it: source, target, kind.
 type EdgeEntry = (u32, u32, EdgeKind);
 
+/// The out-edges of one object in target order: its groups ascending, with its manager placed
+/// among them, then its domain, then its OU (whose nodes come after every object).
+fn object_edges(
+    dir: &Directory,
+    ou_of_dn: &hashbrown::HashMap<crate::directory::DnId, u32>,
+    id: ObjectId,
+    mut push: impl FnMut(EdgeEntry),
+) {
+    let from = id.0;
+    // A manager is a user or a contact, never one of the groups.
+    let mut manager = dir.manager_of(id).map(|m| m.0);
+    for g in dir.groups_of(id) {
+        if let Some(m) = manager.filter(|&m| m < g.0) {
+            push((from, m, EdgeKind::Manager));
+            manager = None;
+        }
+        push((from, g.0, EdgeKind::MemberOf));
+    }
+    if let Some(m) = manager {
+        push((from, m, EdgeKind::Manager));
+    }
+    if let Some(d) = dir.domain_of(id) {
+        push((from, (dir.len() + d.0 as usize) as u32, EdgeKind::InDomain));
+    }
+    if let Some(&ou) = dir.container_of(id).and_then(|c| ou_of_dn.get(&c)) {
+        push((from, ou, EdgeKind::InOu));
+    }
+}
+
 /// The graph of objects, domains and OUs with every edge, and the count of each kind of edge.
 /// Its edges are listed in (source, target) order, each object's in one pass over what the
-/// directory already keeps sorted (groups ascending, then the manager placed among them, then
-/// the domain, then the OU, whose nodes come after every object), so the rows are built in one
-/// pass too; a linked-list graph took a random write per edge and 20 bytes for each of the
-/// thirteen million edges of a million users.
+/// directory already keeps sorted ([`object_edges`]), so the rows are built in one pass too; a
+/// linked-list graph took a random write per edge and 20 bytes for each of the thirteen million
+/// edges of a million users. The list is counted, then filled by ranges of objects on every
+/// core into zeroed memory: the first touch of its 150 MB was most of a serial phase.
 fn object_graph(dir: &Directory) -> (ObjectGraph, EdgeCounts) {
+    use rayon::prelude::*;
     let n = dir.len();
     let nd = dir.domains().len();
     let no = dir.ous().len();
@@ -139,34 +192,6 @@ fn object_graph(dir: &Directory) -> (ObjectGraph, EdgeCounts) {
     let mut ou_of_dn = hashbrown::HashMap::with_capacity(no);
     for (i, ou) in dir.ous().iter().enumerate() {
         ou_of_dn.insert(ou.dn, (n + nd + i) as u32);
-    }
-    let mut edges = EdgeCounts::default();
-    let mut list: Vec<EdgeEntry> =
-        Vec::with_capacity(dir.membership_count() + 3 * n + dir.trusts().len());
-    for id in dir.ids() {
-        let from = id.0;
-        // A manager is a user or a contact, never one of the groups.
-        let mut manager = dir.manager_of(id).map(|m| m.0);
-        for g in dir.groups_of(id) {
-            if let Some(m) = manager.filter(|&m| m < g.0) {
-                list.push((from, m, EdgeKind::Manager));
-                manager = None;
-            }
-            list.push((from, g.0, EdgeKind::MemberOf));
-        }
-        edges.member_of += dir.groups_of(id).len() as u64;
-        if let Some(m) = manager {
-            list.push((from, m, EdgeKind::Manager));
-        }
-        edges.manager += dir.manager_of(id).is_some() as u64;
-        if let Some(d) = dir.domain_of(id) {
-            list.push((from, (n + d.0 as usize) as u32, EdgeKind::InDomain));
-            edges.in_domain += 1;
-        }
-        if let Some(&ou) = dir.container_of(id).and_then(|c| ou_of_dn.get(&c)) {
-            list.push((from, ou, EdgeKind::InOu));
-            edges.in_ou += 1;
-        }
     }
     let mut trusts: Vec<(u32, u32)> = dir
         .trusts()
@@ -180,8 +205,48 @@ fn object_graph(dir: &Directory) -> (ObjectGraph, EdgeCounts) {
         .collect();
     trusts.sort_unstable();
     trusts.dedup();
-    list.extend(trusts.iter().map(|&(a, b)| (a, b, EdgeKind::Trust)));
-    edges.trust = trusts.len() as u64;
+    const RANGES: usize = 256;
+    let step = n.div_ceil(RANGES).max(1);
+    let ranges: Vec<std::ops::Range<usize>> =
+        (0..n).step_by(step).map(|s| s..(s + step).min(n)).collect();
+    let sizes: Vec<usize> = ranges
+        .par_iter()
+        .map(|r| {
+            let mut size = 0;
+            for i in r.clone() {
+                object_edges(dir, &ou_of_dn, ObjectId(i as u32), |_| size += 1);
+            }
+            size
+        })
+        .collect();
+    let mut list: Vec<EdgeEntry> = bytemuck::zeroed_vec(sizes.iter().sum::<usize>() + trusts.len());
+    let mut rest = list.as_mut_slice();
+    let mut parts = Vec::with_capacity(ranges.len());
+    for (r, &size) in ranges.into_iter().zip(&sizes) {
+        let (part, after) = rest.split_at_mut(size);
+        parts.push((r, part));
+        rest = after;
+    }
+    let mut edges = parts
+        .into_par_iter()
+        .map(|(r, part)| {
+            let mut counts = EdgeCounts::default();
+            let mut slots = part.iter_mut();
+            for i in r {
+                object_edges(dir, &ou_of_dn, ObjectId(i as u32), |e| {
+                    counts.count(e.2);
+                    if let Some(slot) = slots.next() {
+                        *slot = e;
+                    }
+                });
+            }
+            counts
+        })
+        .reduce(EdgeCounts::default, EdgeCounts::plus);
+    for (slot, &(a, b)) in rest.iter_mut().zip(&trusts) {
+        *slot = (a, b, EdgeKind::Trust);
+        edges.count(EdgeKind::Trust);
+    }
     // Sorted by construction; should that ever fail, sorting again costs time, not the graph.
     let mut g = ObjectGraph::from_sorted_edges(&list).unwrap_or_else(|_| {
         list.sort_unstable_by_key(|&(a, b, _)| (a, b));
