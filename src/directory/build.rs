@@ -185,6 +185,9 @@ pub struct RecordBatch {
     pub domains: Vec<DomainRecord>,
     pub trusts: Vec<TrustRecord>,
     scratch: String,
+    /// The last parent and the last domain root interned, as text and id: consecutive rows
+    /// mostly share both, and a comparison with the last one costs less than the cache.
+    last_parts: [(String, Option<DnId>); 2],
     dn_cache: Vec<CachedDn>,
     known: Option<Arc<DnInterner>>,
 }
@@ -230,6 +233,13 @@ struct CacheAt {
 /// Marks a DN id of a batch as a directory id (from the known snapshot), not a local one.
 const GLOBAL: u32 = 1 << 31;
 
+/// A part of a row's DN that the row's entry refers to by id.
+#[derive(Clone, Copy)]
+enum Part {
+    Parent = 0,
+    Root = 1,
+}
+
 /// Marks where a row's values and refs start, so a row can be finished or abandoned.
 #[derive(Clone, Copy, Debug)]
 pub struct RowStart {
@@ -249,6 +259,7 @@ impl RecordBatch {
             domains: Vec::new(),
             trusts: Vec::new(),
             scratch: String::new(),
+            last_parts: Default::default(),
             dn_cache: Vec::new(),
             known: None,
         }
@@ -269,6 +280,7 @@ impl RecordBatch {
         self.refs.clear();
         self.domains.clear();
         self.trusts.clear();
+        self.last_parts = Default::default();
         // Its own ids were this batch's: none may be found again. Directory ids from the same
         // snapshot stay valid, and the cache stays warm from one chunk of a file to the next.
         for c in &mut self.dn_cache {
@@ -479,10 +491,10 @@ impl RecordBatch {
     }
     /// Ends the current row. `dn` comes from [`RecordBatch::dns`] (`self.dns.intern`).
     pub fn end_row(&mut self, start: RowStart, line: u64, what: RowWhat, dn: Option<DnId>) {
-        let parent = dn.and_then(|d| self.intern_part(d, dn::parent));
+        let parent = dn.and_then(|d| self.intern_part(d, Part::Parent));
         let mut keys = RowKeys::default();
         if let RowWhat::Object(_) = what {
-            keys.root = dn.and_then(|d| self.intern_part(d, domain_root));
+            keys.root = dn.and_then(|d| self.intern_part(d, Part::Root));
             let hashed = |r: TextRef| {
                 let v = self.text.get(r).unwrap_or_default();
                 (r, ci_hash_str(v))
@@ -515,14 +527,25 @@ impl RecordBatch {
     }
 
     /// Interns a part of the DN `d` (its parent, its domain root).
-    fn intern_part(&mut self, d: DnId, part: fn(&str) -> Option<&str>) -> Option<DnId> {
+    fn intern_part(&mut self, d: DnId, which: Part) -> Option<DnId> {
+        let part = match which {
+            Part::Parent => dn::parent,
+            Part::Root => domain_root,
+        };
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         let found = part(self.display(d)).map(|p| scratch.push_str(p)).is_some();
-        let id = if found {
-            self.intern_dn(&scratch).ok()
-        } else {
+        let last = &self.last_parts[which as usize];
+        let id = if !found {
             None
+        } else if last.1.is_some() && last.0 == scratch {
+            last.1
+        } else {
+            let id = self.intern_dn(&scratch).ok();
+            let last = &mut self.last_parts[which as usize];
+            last.0.clone_from(&scratch);
+            last.1 = id;
+            id
         };
         self.scratch = scratch;
         id
@@ -2292,6 +2315,38 @@ mod tests {
         assert_eq!(d.attr(fourth, Attr::Mail), None);
         assert!(d.is_known(Attr::Department) && d.is_known(Attr::Mail));
         assert!(!d.is_known(Attr::Sid));
+    }
+
+    #[test]
+    fn each_row_gets_its_own_parent_and_domain_when_they_change_from_row_to_row() {
+        let dns = [
+            "CN=A,OU=Staff,DC=contoso,DC=com",
+            "CN=B,OU=Staff,DC=contoso,DC=com",
+            "CN=C,OU=Sales,DC=fabrikam,DC=com",
+            "CN=D,OU=Staff,DC=contoso,DC=com",
+            "CN=E,OU=Staff,DC=fabrikam,DC=com",
+        ];
+        let mut b = RecordBatch::new(FileId(0));
+        for (i, dn) in dns.iter().enumerate() {
+            user(&mut b, i as u64 + 2, dn, &[], &[]);
+        }
+        let mut builder = DirectoryBuilder::new();
+        builder.absorb(&b);
+        let d = builder.finish();
+        for (i, dn) in dns.iter().enumerate() {
+            let id = ObjectId(i as u32);
+            let parent = d.container_of(id).map(|c| d.dns().display(c));
+            assert_eq!(parent, dn.split_once(',').map(|p| p.1), "{dn}");
+            let domain = d
+                .domain_of(id)
+                .map(|x| d.domains()[x.0 as usize].name.clone());
+            let expected = if dn.contains("fabrikam") {
+                "fabrikam.com"
+            } else {
+                "contoso.com"
+            };
+            assert_eq!(domain.as_deref(), Some(expected), "{dn}");
+        }
     }
 
     #[test]
