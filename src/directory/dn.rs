@@ -629,17 +629,17 @@ impl DnInterner {
         if self.slots.is_empty() {
             return None;
         }
-        // Mostly spelled as stored: a plain comparison settles those faster than a case-blind one.
+        // Mostly spelled as stored: a plain comparison settles those faster than a case-blind one,
+        // and says at once whether the spelling is exact.
+        let exact = std::cell::Cell::new(false);
         let s = self.slot(self.probe_where(hash, |s| {
             s.is_plain() && s.key_len as usize == dn.len() && {
                 let stored = self.key_bytes(s);
-                stored == dn.as_bytes() || stored.eq_ignore_ascii_case(dn.as_bytes())
+                exact.set(stored == dn.as_bytes());
+                exact.get() || stored.eq_ignore_ascii_case(dn.as_bytes())
             }
         }));
-        (s.key_len != 0).then(|| {
-            let exact = self.key_bytes(&s) == dn.as_bytes();
-            (DnId(s.id), exact.then_some(s.key_start() as u64))
-        })
+        (s.key_len != 0).then(|| (DnId(s.id), exact.get().then_some(s.key_start() as u64)))
     }
 
     /// Interns a DN whose key is already computed (so a lookup elsewhere first costs nothing).
