@@ -9,8 +9,12 @@ pub struct BadValue {
 
 /// The type name `Export-Csv` writes for a collection it could not flatten: the data is lost.
 pub fn is_lost_collection(v: &str) -> bool {
-    // Every marker starts with `Microsoft.` or `System.`: most cells are out after one byte.
-    if !matches!(v.as_bytes().first(), Some(b'M' | b'S' | b' ')) {
+    // Every marker starts with `Microsoft.` or `System.`: most cells are out after two bytes
+    // (a SID, `S-1-…`, after its second).
+    if !matches!(
+        v.as_bytes(),
+        [b'M', b'i', ..] | [b'S', b'y', ..] | [b' ', ..]
+    ) {
         return false;
     }
     let v = v.trim();
@@ -447,5 +451,12 @@ mod tests {
             "Microsoft.ActiveDirectory.Management.ADPropertyValueCollection"
         ));
         assert!(is_lost_collection("System.String[]"));
+        assert!(is_lost_collection(" System.Collections.ArrayList "));
+        assert!(is_lost_collection(
+            "Microsoft.Rtc.Management.ADConnect.Schema.ADPropertyValueCollection"
+        ));
+        for not_lost in ["S-1-5-21-1-2-3-500", "Smith", "Miller", "M", "System", "Sy"] {
+            assert!(!is_lost_collection(not_lost), "{not_lost}");
+        }
     }
 }
