@@ -311,11 +311,8 @@ impl RecordBatch {
 
     /// The DN of an id this batch handed out (local, or global from the known snapshot).
     pub fn display(&self, id: DnId) -> &str {
-        match (id.0 & GLOBAL, &self.known) {
-            (0, _) => self.dns.display(id),
-            (_, Some(k)) => k.display(DnId(id.0 & !GLOBAL)),
-            (_, None) => "",
-        }
+        self.interner_of(id)
+            .map_or("", |(interner, id)| interner.display(id))
     }
 
     /// The interner an id of this batch belongs to, and the id within it.

@@ -622,9 +622,8 @@ impl DnInterner {
     /// The id of `dn` when it is written, up to ASCII case, as a stored DN that is its own key
     /// (the common spelling: ASCII, no escapes, no spaces around separators), found from `hash`
     /// = `ci_hash(dn)` alone; and, when `dn` is that spelling byte for byte, where the text holds
-    /// it. Such a `dn` has the
-    /// same shape as the stored one, so the RFC 4514 pass of [`DnKey::of`] would find the same
-    /// entry: it is needed only for DNs this misses.
+    /// it. Such a `dn` has the same shape as the stored one, so the RFC 4514 pass of
+    /// [`DnKey::of`] would find the same entry: it is needed only for DNs this misses.
     pub fn find_plain(&self, hash: u64, dn: &str) -> Option<(DnId, Option<u64>)> {
         if self.slots.is_empty() {
             return None;
