@@ -30,13 +30,8 @@ impl<'a> Decoded<'a> {
     pub fn as_str(&self) -> &str {
         &self.text
     }
-    /// Bytes [`utf8_and_ascii`] found to be UTF-8, as text, without checking them again.
-    fn checked_utf8(bytes: &'a [u8], encoding: EncodingInfo) -> Self {
-        // SAFETY: every caller has just had `utf8_and_ascii(bytes)` answer `Some`: each of its
-        // blocks is valid UTF-8, and so is their concatenation (a valid sequence ends where its
-        // last character ends, so the next one starts afresh). A second check would be a second
-        // pass over every byte of a file that may be a gigabyte, for nothing.
-        let text = unsafe { std::str::from_utf8_unchecked(bytes) };
+    /// A file's own bytes, already UTF-8.
+    fn borrowed(text: &'a str, encoding: EncodingInfo) -> Self {
         Decoded {
             text: std::borrow::Cow::Borrowed(text),
             encoding,
@@ -90,11 +85,11 @@ fn transcode<'a>(bytes: &[u8], enc: &'static encoding_rs::Encoding, name: &str) 
 /// Bytes per block of the parallel UTF-8 check.
 const UTF8_BLOCK: usize = 8 << 20;
 
-/// `Some(is ASCII)` when `bytes` is UTF-8. This is one pass over every byte of every file before
-/// any parsing starts, so a large file is checked in blocks on every thread (SIMD in each). A
-/// block starts at a character's first byte, so no character spans two blocks; a run of more
-/// continuation bytes than a character holds is invalid wherever it is cut.
-fn utf8_and_ascii(bytes: &[u8]) -> Option<bool> {
+/// `bytes` as text, and whether it is all ASCII, when it is UTF-8. This is one pass over every
+/// byte of every file before any parsing starts, so a large file is checked in blocks on every
+/// thread (SIMD in each). A block starts at a character's first byte, so no character spans two
+/// blocks; a run of more continuation bytes than a character holds is invalid wherever it is cut.
+fn as_utf8(bytes: &[u8]) -> Option<(&str, bool)> {
     use rayon::prelude::*;
     let mut cuts = vec![0];
     let mut at = UTF8_BLOCK;
@@ -107,21 +102,28 @@ fn utf8_and_ascii(bytes: &[u8]) -> Option<bool> {
         at += UTF8_BLOCK;
     }
     cuts.push(bytes.len());
-    cuts.par_windows(2)
+    let ascii = cuts
+        .par_windows(2)
         .map(|w| {
             let block = &bytes[w[0]..w[1]];
             simdutf8::basic::from_utf8(block)
                 .ok()
                 .map(|_| block.is_ascii())
         })
-        .try_reduce(|| true, |a, b| Some(a && b))
+        .try_reduce(|| true, |a, b| Some(a && b))?;
+    // SAFETY: every block of `bytes` was just found to be UTF-8 (they cover it end to end), and
+    // so is their concatenation: a valid sequence ends where its last character ends, so the next
+    // one starts afresh. A second check would be a second pass over every byte of a file that
+    // may be a gigabyte, for nothing.
+    let text = unsafe { std::str::from_utf8_unchecked(bytes) };
+    Some((text, ascii))
 }
 
 /// Decodes a whole file. Never fails: undecodable bytes become U+FFFD and are counted.
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return match utf8_and_ascii(&bytes[3..]) {
-            Some(_) => Decoded::checked_utf8(&bytes[3..], info("UTF-8 (BOM)", 0)),
+        return match as_utf8(&bytes[3..]) {
+            Some((text, _)) => Decoded::borrowed(text, info("UTF-8 (BOM)", 0)),
             None => transcode(&bytes[3..], encoding_rs::UTF_8, "UTF-8 (BOM)"),
         };
     }
@@ -134,9 +136,9 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if let Some(enc) = looks_like_bomless_utf16(bytes) {
         return transcode(bytes, enc, &format!("{} (no BOM)", enc.name()));
     }
-    if let Some(ascii) = utf8_and_ascii(bytes) {
+    if let Some((text, ascii)) = as_utf8(bytes) {
         let name = if ascii { "ASCII" } else { "UTF-8" };
-        return Decoded::checked_utf8(bytes, info(name, 0));
+        return Decoded::borrowed(text, info(name, 0));
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
@@ -157,21 +159,22 @@ mod tests {
     #[test]
     fn utf8_blocks_never_split_a_character() {
         let ascii = vec![b'a'; UTF8_BLOCK + 16];
-        assert_eq!(utf8_and_ascii(&ascii), Some(true));
+        assert_eq!(as_utf8(&ascii).map(|t| t.1), Some(true));
         for ch in ["é", "€", "😀"] {
             for shift in 0..4 {
                 let mut v = ascii.clone();
                 let at = UTF8_BLOCK - shift;
                 v[at..at + ch.len()].copy_from_slice(ch.as_bytes());
-                assert_eq!(utf8_and_ascii(&v), Some(false), "{ch} at -{shift}");
+                assert_eq!(as_utf8(&v).map(|t| t.1), Some(false), "{ch} at -{shift}");
+                assert_eq!(as_utf8(&v).map(|t| t.0), std::str::from_utf8(&v).ok());
                 // The same character cut short is invalid wherever the block ends.
                 v[at + ch.len() - 1] = b'a';
-                assert_eq!(utf8_and_ascii(&v), None, "{ch} cut short at -{shift}");
+                assert_eq!(as_utf8(&v).map(|t| t.1), None, "{ch} cut short at -{shift}");
             }
         }
         let mut run = ascii.clone();
         run[UTF8_BLOCK - 2..UTF8_BLOCK + 3].fill(0x80);
-        assert_eq!(utf8_and_ascii(&run), None);
+        assert_eq!(as_utf8(&run).map(|t| t.1), None);
     }
 
     #[test]
