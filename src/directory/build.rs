@@ -8,7 +8,7 @@
 //! Row accounting: each row of each file ends up accepted (a new object, OU, domain, trust or
 //! membership edge), merged (into one already known) or rejected (with its line and reason).
 
-use super::dn::{self, DnError, DnId, DnInterner, DnKey, prefetch};
+use super::dn::{self, DnError, DnId, DnInterner, DnKey, DnSnapshot, prefetch};
 use super::fold::{ci_eq, ci_hash, ci_hash_str};
 use super::key_index::KeyIndex;
 use super::text::{TextArena, TextRef};
@@ -189,7 +189,7 @@ pub struct RecordBatch {
     /// mostly share both, and a comparison with the last one costs less than the cache.
     last_parts: [(String, Option<DnId>); 2],
     dn_cache: Vec<CachedDn>,
-    known: Option<Arc<DnInterner>>,
+    known: Option<Arc<DnSnapshot>>,
 }
 
 /// 16,384 entries of 24 bytes: within a core's L2 cache, and enough for the group DNs that recur
@@ -267,7 +267,7 @@ impl RecordBatch {
     /// This batch emptied for the next chunk, keeping what its vectors have allocated: at a
     /// million users the batches of one file come to gigabytes, and memory the system hands out
     /// anew costs microseconds a page to touch, while a reused one costs nothing.
-    pub fn recycled(mut self, file: FileId, known: Option<Arc<DnInterner>>) -> Self {
+    pub fn recycled(mut self, file: FileId, known: Option<Arc<DnSnapshot>>) -> Self {
         let same_known = match (&self.known, &known) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             _ => false,
@@ -304,7 +304,7 @@ impl RecordBatch {
     }
     /// Lets the batch resolve DNs the directory already holds (from earlier files) to their
     /// directory ids on the parsing thread, so that only new DNs reach the serial merge.
-    pub fn with_known(mut self, known: Option<Arc<DnInterner>>) -> Self {
+    pub fn with_known(mut self, known: Option<Arc<DnSnapshot>>) -> Self {
         self.known = known;
         self
     }
@@ -859,7 +859,7 @@ impl DirectoryBuilder {
 
     /// The DNs known so far, for the batches of the next file (see [`RecordBatch::with_known`]).
     /// Directory ids only grow, so they stay valid while later batches are absorbed.
-    pub fn known_dns(&self) -> Arc<DnInterner> {
+    pub fn known_dns(&self) -> Arc<DnSnapshot> {
         Arc::new(self.dir.dns.snapshot())
     }
 

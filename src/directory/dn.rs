@@ -364,15 +364,39 @@ pub struct DnInterner {
     slots: Vec<[u64; 3]>,
     entries: Vec<Entry>,
     arena: String,
-    /// A snapshot's filter of its keys' hashes; empty (passing every hash) otherwise.
+}
+
+/// The DNs the directory held when a file began, for the threads that parse it to look DNs up in
+/// (never to intern into): the interner as it was, and a filter of its keys' hashes.
+#[derive(Debug)]
+pub struct DnSnapshot {
+    dns: DnInterner,
     filter: HashFilter,
+}
+
+impl DnSnapshot {
+    /// Like [`DnInterner::find_key_spelled`], turning most DNs the snapshot has not got away at
+    /// the filter, without touching the table.
+    pub fn find_key_spelled(&self, k: &DnKey) -> Option<(DnId, Option<u64>)> {
+        if !self.filter.may_hold(k.hash) {
+            return None;
+        }
+        self.dns.find_key_spelled(k)
+    }
+}
+
+impl std::ops::Deref for DnSnapshot {
+    type Target = DnInterner;
+    fn deref(&self) -> &DnInterner {
+        &self.dns
+    }
 }
 
 /// A blocked Bloom filter over key hashes: whether a table may hold a key, from one cache line.
 /// A snapshot the parse threads look new DNs up in (at a million users, every user's own DN and
 /// its manager's, while the snapshot holds the groups) answers most of them from here, in the
 /// core's own cache, instead of from a slot of a table far larger than it.
-#[derive(Default, Debug, Clone)]
+#[derive(Debug)]
 struct HashFilter {
     blocks: Vec<[u64; 8]>,
 }
@@ -410,11 +434,8 @@ impl HashFilter {
         (b, bits)
     }
 
-    /// False only when no hash the filter was made of is `hash`; true when empty.
+    /// False only when no hash the filter was made of is `hash`.
     fn may_hold(&self, hash: u64) -> bool {
-        if self.blocks.is_empty() {
-            return true;
-        }
         let (b, bits) = self.place(hash);
         self.blocks[b].iter().zip(bits).all(|(w, m)| w & m == m)
     }
@@ -426,19 +447,15 @@ impl DnInterner {
         self.slots.fill([0; 3]);
         self.entries.clear();
         self.arena.clear();
-        self.filter = HashFilter::default();
     }
 
     /// A copy of this interner for lookups only, with a filter that turns most lookups of DNs it
-    /// has not got away without touching its table. Interning into it would leave the filter
-    /// behind: it is for reading.
-    pub fn snapshot(&self) -> DnInterner {
-        let mut s = DnInterner {
-            filter: HashFilter::default(),
-            ..self.clone()
-        };
-        s.filter = HashFilter::of(self.entries.iter().map(|e| e.hash));
-        s
+    /// has not got away without touching its table.
+    pub fn snapshot(&self) -> DnSnapshot {
+        DnSnapshot {
+            dns: self.clone(),
+            filter: HashFilter::of(self.entries.iter().map(|e| e.hash)),
+        }
     }
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -600,9 +617,6 @@ impl DnInterner {
     /// told from the bytes the probe just compared rather than by loading the entry (a cache miss
     /// at a million users).
     pub fn find_key_spelled(&self, k: &DnKey) -> Option<(DnId, Option<u64>)> {
-        if !self.filter.may_hold(k.hash) {
-            return None;
-        }
         let s = self.find_slot(k.hash, k.key.as_deref().unwrap_or(k.display))?;
         let stored = self.key_bytes(&s);
         // Usually the entry is its own key, so these bytes are its first spelling. When it is not
@@ -647,8 +661,6 @@ impl DnInterner {
     }
 
     fn insert_prehashed(&mut self, hash: u64, display: &str, key: Option<&str>) -> DnId {
-        // A filter made before this key would turn its lookups away.
-        self.filter = HashFilter::default();
         if super::key_index::over_full(self.entries.len() + 1, self.slots.len()) {
             self.rehash(super::key_index::table_len(self.entries.len() + 1));
         }
@@ -732,12 +744,14 @@ mod tests {
             absent < 400,
             "{absent} of 20,000 absent DNs passed the filter"
         );
-        let mut grown = snap.clone();
+        // What is interned into a copy of the snapshot's DNs is found: no filter comes with it.
+        let mut grown = (*snap).clone();
         let new = grown
             .intern("CN=User 1,OU=Staff,DC=contoso,DC=com")
             .unwrap();
         let key = DnKey::of("CN=User 1,OU=Staff,DC=contoso,DC=com").unwrap();
         assert_eq!(grown.find_key_spelled(&key).map(|f| f.0), Some(new));
+        assert_eq!(snap.find_key_spelled(&key), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub use build::{
     BatchRef, BatchRow, DirectoryBuilder, DomainRecord, FileAccount, FileId, RecordBatch, RefKind,
     RefTarget, Rejection, RowWhat, TrustRecord,
 };
-pub use dn::{DnId, DnInterner};
+pub use dn::{DnId, DnInterner, DnSnapshot};
 pub use text::{TextArena, TextRef};
 
 use serde::Serialize;

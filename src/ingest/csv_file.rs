@@ -8,7 +8,7 @@
 use super::dialect::Plan;
 use super::records::Records;
 use super::rows::{RowReader, RowStats};
-use crate::directory::{DnInterner, FileId, RecordBatch};
+use crate::directory::{DnSnapshot, FileId, RecordBatch};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -154,7 +154,7 @@ pub fn read_chunk(
     delimiter: u8,
     plan: &Plan,
     file: FileId,
-    known: Option<Arc<DnInterner>>,
+    known: Option<Arc<DnSnapshot>>,
     reuse: Option<RecordBatch>,
 ) -> (RecordBatch, RowStats, u64) {
     let mut batch = match reuse {
