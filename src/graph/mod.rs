@@ -7,10 +7,11 @@
 //! inputs, rules, scenarios. Reads the directory, never changes it.
 
 use crate::directory::{Directory, DomainId, ObjectId, ObjectKind};
-use petgraph::Directed;
-use petgraph::csr::Csr;
+mod csr;
+
+pub use csr::{EdgeReference, Edges, ObjectGraph, RowSource};
 use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::{Dfs, EdgeFiltered};
+use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef};
 use serde::Serialize;
 
 /// What a node stands for.
@@ -70,11 +71,6 @@ impl EdgeCounts {
 pub struct NestingCycle {
     pub groups: Vec<ObjectId>,
 }
-
-/// The directory's graph in compressed sparse rows: a node's out-edges lie side by side, sorted by
-/// target. Nodes carry no weight: what node `i` stands for follows from the numbering (see
-/// [`DirectoryGraph::node`]).
-pub type ObjectGraph = Csr<(), EdgeKind, Directed, u32>;
 
 pub struct DirectoryGraph {
     pub graph: ObjectGraph,
@@ -145,50 +141,57 @@ impl DirectoryGraph {
     }
 }
 
-/// An edge as `Csr::from_sorted_edges` takes it: source, target, kind.
-type EdgeEntry = (u32, u32, EdgeKind);
+/// The edges of every node, in target order: an object's groups ascending (the directory keeps
+/// them sorted) with its manager placed among them, then its domain, then its OU (whose nodes
+/// come after every object); a domain's trusts.
+struct DirectoryRows<'a> {
+    dir: &'a Directory,
+    ou_of_dn: hashbrown::HashMap<crate::directory::DnId, u32>,
+    /// `(source node, target node)`, sorted.
+    trusts: Vec<(u32, u32)>,
+}
 
-/// The out-edges of one object in target order: its groups ascending, with its manager placed
-/// among them, then its domain, then its OU (whose nodes come after every object).
-fn object_edges(
-    dir: &Directory,
-    ou_of_dn: &hashbrown::HashMap<crate::directory::DnId, u32>,
-    id: ObjectId,
-    mut push: impl FnMut(EdgeEntry),
-) {
-    let from = id.0;
-    // A manager is a user or a contact, never one of the groups.
-    let mut manager = dir.manager_of(id).map(|m| m.0);
-    for g in dir.groups_of(id) {
-        if let Some(m) = manager.filter(|&m| m < g.0) {
-            push((from, m, EdgeKind::Manager));
-            manager = None;
+impl RowSource for DirectoryRows<'_> {
+    fn row(&self, node: u32, mut push: impl FnMut(u32, EdgeKind)) {
+        let dir = self.dir;
+        if node as usize >= dir.len() {
+            let from = self.trusts.partition_point(|&(a, _)| a < node);
+            for &(_, b) in self.trusts[from..].iter().take_while(|&&(a, _)| a == node) {
+                push(b, EdgeKind::Trust);
+            }
+            return;
         }
-        push((from, g.0, EdgeKind::MemberOf));
-    }
-    if let Some(m) = manager {
-        push((from, m, EdgeKind::Manager));
-    }
-    if let Some(d) = dir.domain_of(id) {
-        push((from, (dir.len() + d.0 as usize) as u32, EdgeKind::InDomain));
-    }
-    if let Some(&ou) = dir.container_of(id).and_then(|c| ou_of_dn.get(&c)) {
-        push((from, ou, EdgeKind::InOu));
+        let id = ObjectId(node);
+        // A manager is a user or a contact, never one of the groups.
+        let mut manager = dir.manager_of(id).map(|m| m.0);
+        for g in dir.groups_of(id) {
+            if let Some(m) = manager.filter(|&m| m < g.0) {
+                push(m, EdgeKind::Manager);
+                manager = None;
+            }
+            push(g.0, EdgeKind::MemberOf);
+        }
+        if let Some(m) = manager {
+            push(m, EdgeKind::Manager);
+        }
+        if let Some(d) = dir.domain_of(id) {
+            push((dir.len() + d.0 as usize) as u32, EdgeKind::InDomain);
+        }
+        if let Some(&ou) = dir.container_of(id).and_then(|c| self.ou_of_dn.get(&c)) {
+            push(ou, EdgeKind::InOu);
+        }
     }
 }
 
 /// The graph of objects, domains and OUs with every edge, and the count of each kind of edge.
-/// Its edges are listed in (source, target) order, each object's in one pass over what the
-/// directory already keeps sorted ([`object_edges`]), so the rows are built in one pass too; a
-/// linked-list graph took a random write per edge and 20 bytes for each of the thirteen million
-/// edges of a million users. The list is counted, then filled by ranges of objects on every
-/// core into zeroed memory: the first touch of its 150 MB was most of a serial phase.
+/// Its rows are filled straight from what the directory keeps sorted, on every core (see
+/// [`csr`]); a linked-list graph took a random write per edge and 20 bytes for each of the
+/// thirteen million edges of a million users.
 fn object_graph(dir: &Directory) -> (ObjectGraph, EdgeCounts) {
     use rayon::prelude::*;
     let n = dir.len();
     let nd = dir.domains().len();
     let no = dir.ous().len();
-    let total_nodes = n + nd + no;
     let mut ou_of_dn = hashbrown::HashMap::with_capacity(no);
     for (i, ou) in dir.ous().iter().enumerate() {
         ou_of_dn.insert(ou.dn, (n + nd + i) as u32);
@@ -205,58 +208,23 @@ fn object_graph(dir: &Directory) -> (ObjectGraph, EdgeCounts) {
         .collect();
     trusts.sort_unstable();
     trusts.dedup();
-    const RANGES: usize = 256;
-    let step = n.div_ceil(RANGES).max(1);
-    let ranges: Vec<std::ops::Range<usize>> =
-        (0..n).step_by(step).map(|s| s..(s + step).min(n)).collect();
-    let sizes: Vec<usize> = ranges
-        .par_iter()
-        .map(|r| {
-            let mut size = 0;
-            for i in r.clone() {
-                object_edges(dir, &ou_of_dn, ObjectId(i as u32), |_| size += 1);
+    let rows = DirectoryRows {
+        dir,
+        ou_of_dn,
+        trusts,
+    };
+    let g = ObjectGraph::from_rows(n + nd + no, &rows);
+    let edges = g
+        .kinds()
+        .par_chunks(1 << 16)
+        .map(|part| {
+            let mut c = EdgeCounts::default();
+            for &k in part {
+                c.count(k);
             }
-            size
-        })
-        .collect();
-    let mut list: Vec<EdgeEntry> = bytemuck::zeroed_vec(sizes.iter().sum::<usize>() + trusts.len());
-    let mut rest = list.as_mut_slice();
-    let mut parts = Vec::with_capacity(ranges.len());
-    for (r, &size) in ranges.into_iter().zip(&sizes) {
-        let (part, after) = rest.split_at_mut(size);
-        parts.push((r, part));
-        rest = after;
-    }
-    let mut edges = parts
-        .into_par_iter()
-        .map(|(r, part)| {
-            let mut counts = EdgeCounts::default();
-            let mut slots = part.iter_mut();
-            for i in r {
-                object_edges(dir, &ou_of_dn, ObjectId(i as u32), |e| {
-                    counts.count(e.2);
-                    if let Some(slot) = slots.next() {
-                        *slot = e;
-                    }
-                });
-            }
-            counts
+            c
         })
         .reduce(EdgeCounts::default, EdgeCounts::plus);
-    for (slot, &(a, b)) in rest.iter_mut().zip(&trusts) {
-        *slot = (a, b, EdgeKind::Trust);
-        edges.count(EdgeKind::Trust);
-    }
-    // Sorted by construction; should that ever fail, sorting again costs time, not the graph.
-    let mut g = ObjectGraph::from_sorted_edges(&list).unwrap_or_else(|_| {
-        list.sort_unstable_by_key(|&(a, b, _)| (a, b));
-        list.dedup_by_key(|&mut (a, b, _)| (a, b));
-        ObjectGraph::from_sorted_edges(&list).unwrap_or_default()
-    });
-    // Nodes past the last one an edge names (an OU with no object in it) exist too.
-    while g.node_count() < total_nodes {
-        g.add_node(());
-    }
     (g, edges)
 }
 
