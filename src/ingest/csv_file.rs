@@ -50,11 +50,43 @@ pub struct Chunk {
     pub line: u64,
 }
 
-/// Cuts `text[start..]` into chunks of about `size` bytes at record boundaries. This runs over
-/// every byte before any parsing starts, so the counting is spread over every thread: the quotes
-/// and line ends of each `size`-long block are counted in parallel, and each cut then needs only
-/// a short scan from its block's start to the next line end outside quotes.
-pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Chunk> {
+/// What a look at a block of a file finds: whether it holds a NUL byte (binary data), and its
+/// quotes and line ends (where records may end).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BlockCounts {
+    pub nul: bool,
+    pub quotes: usize,
+    pub lines: usize,
+}
+
+/// Counts `text` in blocks of `size` bytes, on every core. This reads every byte of a file
+/// before any parsing starts: each block is taken in pieces that stay in the core's cache while
+/// the three looks at them are made, so that memory is read once rather than three times.
+pub fn count_blocks(text: &[u8], size: usize) -> Vec<BlockCounts> {
+    const PIECE: usize = 32 << 10;
+    text.par_chunks(size.max(1))
+        .map(|block| {
+            let mut c = BlockCounts::default();
+            for piece in block.chunks(PIECE) {
+                c.nul |= memchr::memchr(0, piece).is_some();
+                c.quotes += count(piece, b'"');
+                c.lines += count(piece, b'\n');
+            }
+            c
+        })
+        .collect()
+}
+
+/// Cuts `text[start..]` into chunks of about `size` bytes at record boundaries, from the
+/// [`count_blocks`] of the whole text in blocks of `size`: each cut then needs only a short scan
+/// from its block's end to the next line end outside quotes.
+pub fn chunks(
+    text: &[u8],
+    start: usize,
+    first_line: u64,
+    blocks: &[BlockCounts],
+    size: usize,
+) -> Vec<Chunk> {
     let whole = vec![Chunk {
         start,
         end: text.len(),
@@ -63,29 +95,29 @@ pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Ch
     if text.len() - start <= size {
         return whole;
     }
-    let counts: Vec<(usize, usize)> = text[start..]
-        .par_chunks(size)
-        .map(|block| (count(block, b'"'), count(block, b'\n')))
-        .collect();
-    if !counts.iter().map(|c| c.0).sum::<usize>().is_multiple_of(2) {
+    // The blocks count from the start of the text; the chunks from `start`.
+    let head = &text[..start];
+    let (head_quotes, head_lines) = (count(head, b'"'), count(head, b'\n'));
+    if !(blocks.iter().map(|c| c.quotes).sum::<usize>() - head_quotes).is_multiple_of(2) {
         return whole;
     }
     let mut out = Vec::new();
     let (mut chunk_start, mut line) = (start, first_line);
-    // Quotes and line ends in `text[start..target]`.
-    let (mut quotes, mut lines) = (0usize, 0u64);
-    for (k, &(q, n)) in counts.iter().enumerate() {
-        quotes += q;
-        lines += n as u64;
-        let target = start + (k + 1) * size;
+    // Quotes and line ends in `text[..target]`.
+    let (mut quotes, mut lines) = (0usize, 0usize);
+    for (k, c) in blocks.iter().enumerate() {
+        quotes += c.quotes;
+        lines += c.lines;
+        let target = (k + 1) * size;
         if target >= text.len() {
             break;
         }
-        // The previous cut's scan (a record longer than a block) already passed this target.
-        if target < chunk_start {
+        // Inside the header, or already passed by the previous cut's scan (a record longer than
+        // a block).
+        if target <= chunk_start {
             continue;
         }
-        let mut q = quotes;
+        let mut q = quotes - head_quotes;
         let mut i = target;
         let cut = loop {
             match text.get(i) {
@@ -104,7 +136,7 @@ pub fn chunks(text: &[u8], start: usize, first_line: u64, size: usize) -> Vec<Ch
             end: cut,
             line,
         });
-        line = first_line + lines + count(&text[target..cut], b'\n') as u64;
+        line = first_line + (lines - head_lines) as u64 + count(&text[target..cut], b'\n') as u64;
         chunk_start = cut;
     }
     out.push(Chunk {
@@ -203,7 +235,8 @@ mod tests {
             ));
         }
         let start = text.find('\n').unwrap() + 1;
-        let cs = chunks(text.as_bytes(), start, 2, 97);
+        let blocks = count_blocks(text.as_bytes(), 97);
+        let cs = chunks(text.as_bytes(), start, 2, &blocks, 97);
         assert!(cs.len() > 5);
         for c in &cs {
             // Each chunk starts with a record of its own.
@@ -236,8 +269,29 @@ mod tests {
     }
 
     #[test]
+    fn block_counts_match_plain_counts_across_pieces() {
+        let mut text: Vec<u8> = (0..300_000u32)
+            .map(|i| b"ab\"c\nd,"[i as usize % 7])
+            .collect();
+        for size in [1000, 100_000, 1 << 20] {
+            let blocks = count_blocks(&text, size);
+            assert_eq!(blocks.len(), text.len().div_ceil(size));
+            for (k, b) in blocks.iter().enumerate() {
+                let block = &text[k * size..((k + 1) * size).min(text.len())];
+                assert!(!b.nul);
+                assert_eq!(b.quotes, block.iter().filter(|&&x| x == b'"').count());
+                assert_eq!(b.lines, block.iter().filter(|&&x| x == b'\n').count());
+            }
+        }
+        // A NUL far into a block, past its first pieces.
+        text[250_000] = 0;
+        let blocks = count_blocks(&text, 1 << 20);
+        assert!(blocks[0].nul);
+    }
+
+    #[test]
     fn odd_quotes_keep_one_chunk() {
         let text = b"A,B\n\"x,1\n2,3\n4,5\n6,7\n8,9\n";
-        assert_eq!(chunks(text, 4, 2, 4).len(), 1);
+        assert_eq!(chunks(text, 4, 2, &count_blocks(text, 4), 4).len(), 1);
     }
 }

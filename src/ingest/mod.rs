@@ -22,7 +22,6 @@ use crate::directory::{
 use crate::rules::{Field, registry};
 use columns::{Column, ColumnMap};
 use dialect::{KindHint, Plan, Refusal};
-use rayon::prelude::*;
 use rows::{RowReader, RowStats};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -606,11 +605,8 @@ fn read_csv_file(
         ));
     }
     let text = decoded.text();
-    // One pass over every byte of a large file: on every core.
-    if text
-        .par_chunks(csv_file::CHUNK)
-        .any(|block| memchr::memchr(0, block).is_some())
-    {
+    let blocks = csv_file::count_blocks(text, csv_file::CHUNK);
+    if blocks.iter().any(|b| b.nul) {
         r.refuse(Refusal {
             reason: "the file holds binary data (NUL bytes), not CSV text".into(),
             hint: "give the CSV or XLSX export itself".into(),
@@ -647,7 +643,7 @@ fn read_csv_file(
             .iter()
             .filter(|&&b| b == b'\n')
             .count() as u64;
-    let chunks = csv_file::chunks(text, body, body_line, csv_file::CHUNK);
+    let chunks = csv_file::chunks(text, body, body_line, &blocks, csv_file::CHUNK);
     let stats = read_chunks(
         decoded.as_str(),
         &chunks,
