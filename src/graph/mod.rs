@@ -23,7 +23,7 @@ pub enum Node {
     Ou(u32),
 }
 
-// `repr(u8)` and a first variant of 0, so an edge list can start as zeroed memory.
+// `repr(u8)` and a first variant of 0, so the graph's edge kinds can start as zeroed memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, bytemuck::Zeroable)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]

@@ -59,12 +59,28 @@ pub struct BlockCounts {
     pub lines: usize,
 }
 
+/// A whole text counted in blocks of `size` bytes (the last one shorter), by [`count_blocks`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Blocks {
+    pub size: usize,
+    pub counts: Vec<BlockCounts>,
+}
+
+impl Blocks {
+    /// Whether the text holds a NUL byte anywhere.
+    pub fn has_nul(&self) -> bool {
+        self.counts.iter().any(|c| c.nul)
+    }
+}
+
 /// Counts `text` in blocks of `size` bytes, on every core. This reads every byte of a file
 /// before any parsing starts: each block is taken in pieces that stay in the core's cache while
 /// the three looks at them are made, so that memory is read once rather than three times.
-pub fn count_blocks(text: &[u8], size: usize) -> Vec<BlockCounts> {
+pub fn count_blocks(text: &[u8], size: usize) -> Blocks {
     const PIECE: usize = 32 << 10;
-    text.par_chunks(size.max(1))
+    let size = size.max(1);
+    let counts = text
+        .par_chunks(size)
         .map(|block| {
             let mut c = BlockCounts::default();
             for piece in block.chunks(PIECE) {
@@ -74,19 +90,15 @@ pub fn count_blocks(text: &[u8], size: usize) -> Vec<BlockCounts> {
             }
             c
         })
-        .collect()
+        .collect();
+    Blocks { size, counts }
 }
 
-/// Cuts `text[start..]` into chunks of about `size` bytes at record boundaries, from the
-/// [`count_blocks`] of the whole text in blocks of `size`: each cut then needs only a short scan
-/// from its block's end to the next line end outside quotes.
-pub fn chunks(
-    text: &[u8],
-    start: usize,
-    first_line: u64,
-    blocks: &[BlockCounts],
-    size: usize,
-) -> Vec<Chunk> {
+/// Cuts `text[start..]` into chunks of about a block's size at record boundaries, from the
+/// [`count_blocks`] of the whole text: each cut then needs only a short scan from its block's
+/// end to the next line end outside quotes.
+pub fn chunks(text: &[u8], start: usize, first_line: u64, blocks: &Blocks) -> Vec<Chunk> {
+    let size = blocks.size;
     let whole = vec![Chunk {
         start,
         end: text.len(),
@@ -98,14 +110,14 @@ pub fn chunks(
     // The blocks count from the start of the text; the chunks from `start`.
     let head = &text[..start];
     let (head_quotes, head_lines) = (count(head, b'"'), count(head, b'\n'));
-    if !(blocks.iter().map(|c| c.quotes).sum::<usize>() - head_quotes).is_multiple_of(2) {
+    if !(blocks.counts.iter().map(|c| c.quotes).sum::<usize>() - head_quotes).is_multiple_of(2) {
         return whole;
     }
     let mut out = Vec::new();
     let (mut chunk_start, mut line) = (start, first_line);
     // Quotes and line ends in `text[..target]`.
     let (mut quotes, mut lines) = (0usize, 0usize);
-    for (k, c) in blocks.iter().enumerate() {
+    for (k, c) in blocks.counts.iter().enumerate() {
         quotes += c.quotes;
         lines += c.lines;
         let target = (k + 1) * size;
@@ -236,7 +248,7 @@ mod tests {
         }
         let start = text.find('\n').unwrap() + 1;
         let blocks = count_blocks(text.as_bytes(), 97);
-        let cs = chunks(text.as_bytes(), start, 2, &blocks, 97);
+        let cs = chunks(text.as_bytes(), start, 2, &blocks);
         assert!(cs.len() > 5);
         for c in &cs {
             // Each chunk starts with a record of its own.
@@ -275,8 +287,9 @@ mod tests {
             .collect();
         for size in [1000, 100_000, 1 << 20] {
             let blocks = count_blocks(&text, size);
-            assert_eq!(blocks.len(), text.len().div_ceil(size));
-            for (k, b) in blocks.iter().enumerate() {
+            assert_eq!(blocks.size, size);
+            assert_eq!(blocks.counts.len(), text.len().div_ceil(size));
+            for (k, b) in blocks.counts.iter().enumerate() {
                 let block = &text[k * size..((k + 1) * size).min(text.len())];
                 assert!(!b.nul);
                 assert_eq!(b.quotes, block.iter().filter(|&&x| x == b'"').count());
@@ -285,13 +298,13 @@ mod tests {
         }
         // A NUL far into a block, past its first pieces.
         text[250_000] = 0;
-        let blocks = count_blocks(&text, 1 << 20);
-        assert!(blocks[0].nul);
+        assert!(!count_blocks(&text[..250_000], 1 << 20).has_nul());
+        assert!(count_blocks(&text, 1 << 20).has_nul());
     }
 
     #[test]
     fn odd_quotes_keep_one_chunk() {
         let text = b"A,B\n\"x,1\n2,3\n4,5\n6,7\n8,9\n";
-        assert_eq!(chunks(text, 4, 2, &count_blocks(text, 4), 4).len(), 1);
+        assert_eq!(chunks(text, 4, 2, &count_blocks(text, 4)).len(), 1);
     }
 }

@@ -606,7 +606,7 @@ fn read_csv_file(
     }
     let text = decoded.text();
     let blocks = csv_file::count_blocks(text, csv_file::CHUNK);
-    if blocks.iter().any(|b| b.nul) {
+    if blocks.has_nul() {
         r.refuse(Refusal {
             reason: "the file holds binary data (NUL bytes), not CSV text".into(),
             hint: "give the CSV or XLSX export itself".into(),
@@ -643,7 +643,7 @@ fn read_csv_file(
             .iter()
             .filter(|&&b| b == b'\n')
             .count() as u64;
-    let chunks = csv_file::chunks(text, body, body_line, &blocks, csv_file::CHUNK);
+    let chunks = csv_file::chunks(text, body, body_line, &blocks);
     let stats = read_chunks(
         decoded.as_str(),
         &chunks,
