@@ -195,6 +195,10 @@ impl TextArena {
             }
         }
         let start = self.bytes.len();
+        debug_assert!(
+            start + s.len() < SHARED_BASE,
+            "the arena ran into the shared texts"
+        );
         self.bytes.push_str(s);
         TextRef::new(start, s.len())
     }
@@ -224,6 +228,7 @@ impl TextArena {
         let at = start - g.base;
         g.text.as_str().get(at..at + len)
     }
+    /// The bytes the arena holds itself (not those of the texts it shares).
     pub fn len(&self) -> usize {
         self.bytes.len()
     }

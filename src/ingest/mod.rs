@@ -277,7 +277,7 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
         let name = f.display().to_string();
         opts.report(Progress::File(&name));
         let bytes = match read_input(f) {
-            Ok(b) => std::sync::Arc::new(b),
+            Ok(b) => Arc::new(b),
             Err(e) => {
                 let mut r = InputReport::new(f, None, 0);
                 r.refuse(Refusal {
