@@ -11,7 +11,7 @@
 use super::dn::{self, DnError, DnId, DnInterner, DnKey, DnSnapshot, prefetch};
 use super::fold::{ci_eq, ci_hash, ci_hash_str};
 use super::key_index::KeyIndex;
-use super::text::{SharedBases, SharedSegment, SharedText, TextArena, TextRef};
+use super::text::{TextArena, TextRef};
 use super::{
     Adjacency, Attr, Conflict, Directory, Domain, DomainId, DomainOrigin, MAX_EXAMPLES, NONE,
     ObjectKind, Ou, SourceRef, Trust, Unresolved, ValueKind,
@@ -700,7 +700,6 @@ pub struct DirectoryBuilder {
     capacity: usize,
     /// Per file: the domain its name-only references belong to.
     file_domains: Vec<Option<String>>,
-    shared_bases: SharedBases,
 }
 
 /// The value of each hex digit; `0xFF` for any other byte.
@@ -870,13 +869,6 @@ impl DirectoryBuilder {
     }
 
     /// Makes sure the account of `file` exists, so a file with no rows still has one.
-    /// Keeps an input's text for the directory's values to point into (see
-    /// [`super::text`]); `None` when no more can be (its values are then copied).
-    pub fn share_text(&mut self, text: SharedText) -> Option<SharedSegment> {
-        let segment = self.shared_bases.segment(text)?;
-        self.dir.text.share(segment.clone());
-        Some(segment)
-    }
     pub fn register_file(&mut self, file: FileId) {
         self.account(file);
     }

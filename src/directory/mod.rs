@@ -19,7 +19,7 @@ pub use build::{
     RefTarget, Rejection, RowWhat, TrustRecord,
 };
 pub use dn::{DnId, DnInterner, DnSnapshot};
-pub use text::{SharedSegment, SharedText, StableBytes, TextArena, TextRef};
+pub use text::{TextArena, TextRef};
 
 use serde::Serialize;
 

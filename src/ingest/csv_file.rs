@@ -8,7 +8,7 @@
 use super::dialect::Plan;
 use super::records::Records;
 use super::rows::{RowReader, RowStats};
-use crate::directory::{DnSnapshot, FileId, RecordBatch, SharedSegment};
+use crate::directory::{DnSnapshot, FileId, RecordBatch};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -192,8 +192,6 @@ impl<'a> LineCounter<'a> {
 /// Parses the records of one chunk into a batch.
 /// `known`: the DNs the directory already holds, resolved here rather than in the serial merge.
 /// `reuse`: a merged batch to fill again rather than a new one.
-/// `shared`: `text` as the directory keeps it, for values to point into rather than be copied.
-#[allow(clippy::too_many_arguments)]
 pub fn read_chunk(
     text: &str,
     chunk: Chunk,
@@ -201,24 +199,16 @@ pub fn read_chunk(
     plan: &Plan,
     file: FileId,
     known: Option<Arc<DnSnapshot>>,
-    shared: Option<&SharedSegment>,
     reuse: Option<RecordBatch>,
 ) -> (RecordBatch, RowStats, u64) {
     let mut batch = match reuse {
         Some(b) => b.recycled(file, known),
         None => RecordBatch::new(file).with_known(known),
     };
-    if let Some(g) = shared {
-        batch.text.share(g.clone());
-    }
     // Sized for wide AD rows (about 30 bytes a cell, under 1 kB a row), so the vectors rarely
     // regrow; a recycled batch mostly has the room already.
     let len = chunk.end - chunk.start;
-    // Only the values that had to change (unescaped, normalised) are copied when the text is
-    // shared.
-    batch
-        .text
-        .reserve(if shared.is_some() { len / 16 } else { len });
+    batch.text.reserve(len);
     batch.values.reserve(len / 30);
     batch.refs.reserve(len / 60);
     batch.rows.reserve(len / 500);

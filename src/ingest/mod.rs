@@ -17,8 +17,7 @@ pub mod values;
 pub mod xlsx_file;
 
 use crate::directory::{
-    Attr, Directory, DirectoryBuilder, FileId, ObjectKind, RecordBatch, Rejection, SharedSegment,
-    SharedText, StableBytes,
+    Attr, Directory, DirectoryBuilder, FileId, ObjectKind, RecordBatch, Rejection,
 };
 use crate::rules::{Field, registry};
 use columns::{Column, ColumnMap};
@@ -27,7 +26,6 @@ use rows::{RowReader, RowStats};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Whether a file (or sheet) was read.
@@ -277,7 +275,7 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
         let name = f.display().to_string();
         opts.report(Progress::File(&name));
         let bytes = match read_input(f) {
-            Ok(b) => Arc::new(b),
+            Ok(b) => b,
             Err(e) => {
                 let mut r = InputReport::new(f, None, 0);
                 r.refuse(Refusal {
@@ -380,32 +378,6 @@ enum InputBytes {
     Mapped(memmap2::Mmap),
 }
 
-/// Inputs from this size up are mapped rather than read (where the system can map files).
-const MAP_FROM: usize = 8 << 20;
-
-impl InputBytes {
-    /// Whether the directory may keep these bytes for its values to point into: the page
-    /// cache's pages of a mapped file cost no memory of the process's own, nor does a small copy,
-    /// but keeping a whole large copy (where nothing is mapped) would cost more than copying out
-    /// its values.
-    fn keep_for_values(&self) -> bool {
-        match self {
-            InputBytes::Read(v) => v.len() < MAP_FROM,
-            #[cfg(unix)]
-            InputBytes::Mapped(_) => true,
-        }
-    }
-}
-
-// SAFETY: a `Vec` no one else holds, or a read-only mapping. What no mapping can rule out is
-// another process rewriting the file underneath (see `read_input`): the directory keeps the
-// mapping for the values it points into, so that window is the run rather than the parse.
-unsafe impl StableBytes for InputBytes {
-    fn bytes(&self) -> &[u8] {
-        self
-    }
-}
-
 impl std::ops::Deref for InputBytes {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
@@ -423,11 +395,12 @@ impl std::ops::Deref for InputBytes {
 /// them.
 #[cfg(unix)]
 fn read_input(path: &Path) -> std::io::Result<InputBytes> {
+    const MAP_FROM: u64 = 8 << 20;
     let file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
     let len = meta.len();
     // The 10,000-user test directories are mapped too.
-    if len < MAP_FROM as u64 || !meta.is_file() {
+    if len < MAP_FROM || !meta.is_file() {
         use std::io::Read;
         let mut bytes = Vec::with_capacity(len as usize);
         (&file).read_to_end(&mut bytes)?;
@@ -609,13 +582,12 @@ fn finish_stats(r: &mut InputReport, stats: RowStats) {
 
 fn read_csv_file(
     path: &Path,
-    input: &Arc<InputBytes>,
+    bytes: &[u8],
     id: FileId,
     opts: &IngestOptions,
     builder: &mut DirectoryBuilder,
     reported: &std::sync::atomic::AtomicU64,
 ) -> InputReport {
-    let bytes: &[u8] = input;
     let mut r = InputReport::new(path, None, bytes.len() as u64);
     if bytes.is_empty() {
         r.refuse(Refusal {
@@ -672,18 +644,12 @@ fn read_csv_file(
             .filter(|&&b| b == b'\n')
             .count() as u64;
     let chunks = csv_file::chunks(text, body, body_line, &blocks);
-    // A UTF-8 file's values are kept where they are, in its bytes, rather than copied.
-    let owner: Arc<dyn StableBytes> = input.clone();
-    let shared = SharedText::within(owner, decoded.as_str())
-        .filter(|_| input.keep_for_values())
-        .and_then(|t| builder.share_text(t));
     let stats = read_chunks(
         decoded.as_str(),
         &chunks,
         pre.delimiter,
         &plan,
         id,
-        shared.as_ref(),
         builder,
         opts,
         reported,
@@ -718,14 +684,12 @@ fn read_chunks(
     delimiter: u8,
     plan: &Plan,
     file: FileId,
-    shared: Option<&SharedSegment>,
     builder: &mut DirectoryBuilder,
     opts: &IngestOptions,
     reported: &std::sync::atomic::AtomicU64,
 ) -> RowStats {
     if chunks.len() == 1 {
-        let (b, s, _) =
-            csv_file::read_chunk(text, chunks[0], delimiter, plan, file, None, shared, None);
+        let (b, s, _) = csv_file::read_chunk(text, chunks[0], delimiter, plan, file, None, None);
         builder.absorb(&b);
         return s;
     }
@@ -829,7 +793,6 @@ fn read_chunks(
                             plan,
                             file,
                             known.clone(),
-                            shared,
                             reuse,
                         );
                         if tx.send((i, b, st)).is_err() {
