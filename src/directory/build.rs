@@ -574,55 +574,73 @@ enum Target {
     Name(TextRef),
 }
 
-/// A reference waiting for every file to be in: 16 bytes, since a million users carry ten million
-/// of them. The object it is from, and the file and line it came from, are its row's
-/// (`DirectoryBuilder::origins`): the references of a row share one.
+/// A reference waiting for every file to be in: 8 bytes, since a million users carry ten million
+/// of them. Its kind, how it names its target, and the target: a DN id, or where the key's text
+/// is in `DirectoryBuilder::key_targets` (PowerShell and csvde exports name every target by DN).
+/// The object it is from, and the file and line it came from, are its row's: the references of a
+/// row are consecutive, and share one `Origin` (`DirectoryBuilder::origins`), which says where
+/// they end.
 #[derive(Clone, Copy, Debug)]
-struct PendingRef {
-    raw: u64,
-    origin: u32,
-    tag: u8,
-    kind: RefKind,
-}
+struct PendingRef(u64);
 
-const _: () = assert!(std::mem::size_of::<PendingRef>() == 16);
+const _: () = assert!(std::mem::size_of::<PendingRef>() == 8);
 
-/// The row a run of references came from, and the object it merged into.
+/// The row a run of references came from, the object it merged into, and where its run ends.
 #[derive(Clone, Copy, Debug)]
 struct Origin {
     file: FileId,
     from: u32,
     line: u64,
+    /// The index in `DirectoryBuilder::refs` past the row's last reference.
+    refs_end: u32,
 }
 
 impl PendingRef {
-    fn new(kind: RefKind, target: Target, origin: u32) -> Self {
-        let (tag, raw) = match target {
-            Target::Dn(d) => (0, d.0 as u64),
-            Target::Guid(r) => (1, r.to_raw()),
-            Target::Sid(r) => (2, r.to_raw()),
-            Target::Account(r) => (3, r.to_raw()),
-            Target::Upn(r) => (4, r.to_raw()),
-            Target::Sam(r) => (5, r.to_raw()),
-            Target::Name(r) => (6, r.to_raw()),
+    const KINDS: [RefKind; 6] = [
+        RefKind::MemberOf,
+        RefKind::Members,
+        RefKind::Manager,
+        RefKind::PrimaryGroup,
+        RefKind::Group,
+        RefKind::Member,
+    ];
+    fn new(kind: RefKind, target: Target, key_targets: &mut Vec<TextRef>) -> Self {
+        let mut key = |r: TextRef| {
+            key_targets.push(r);
+            (key_targets.len() - 1) as u32
         };
-        PendingRef {
-            raw,
-            origin,
-            tag,
-            kind,
-        }
+        let (tag, payload) = match target {
+            Target::Dn(d) => (0, d.0),
+            Target::Guid(r) => (1, key(r)),
+            Target::Sid(r) => (2, key(r)),
+            Target::Account(r) => (3, key(r)),
+            Target::Upn(r) => (4, key(r)),
+            Target::Sam(r) => (5, key(r)),
+            Target::Name(r) => (6, key(r)),
+        };
+        let kind = Self::KINDS.iter().position(|&k| k == kind).unwrap_or(0) as u64;
+        PendingRef(kind << 40 | (tag as u64) << 32 | payload as u64)
     }
-    fn target(&self) -> Target {
-        let r = TextRef::from_raw(self.raw);
-        match self.tag {
-            0 => Target::Dn(DnId(self.raw as u32)),
-            1 => Target::Guid(r),
-            2 => Target::Sid(r),
-            3 => Target::Account(r),
-            4 => Target::Upn(r),
-            5 => Target::Sam(r),
-            _ => Target::Name(r),
+    fn kind(self) -> RefKind {
+        Self::KINDS[(self.0 >> 40) as usize % Self::KINDS.len()]
+    }
+    fn target(self, key_targets: &[TextRef]) -> Target {
+        let payload = self.0 as u32;
+        let tag = (self.0 >> 32) as u8;
+        if tag == 0 {
+            return Target::Dn(DnId(payload));
+        }
+        let key = key_targets
+            .get(payload as usize)
+            .copied()
+            .unwrap_or(TextRef::UNKNOWN);
+        match tag {
+            1 => Target::Guid(key),
+            2 => Target::Sid(key),
+            3 => Target::Account(key),
+            4 => Target::Upn(key),
+            5 => Target::Sam(key),
+            _ => Target::Name(key),
         }
     }
 }
@@ -689,7 +707,9 @@ pub struct DirectoryBuilder {
     account_domain: Vec<u32>,
     obj_by_dn: Vec<u32>,
     refs: Vec<PendingRef>,
-    /// The file, line and object of each row that carried references.
+    /// The text of the references that name their target by a key other than a DN.
+    key_targets: Vec<TextRef>,
+    /// The file, line and object of each row that carried references, in the order of `refs`.
     origins: Vec<Origin>,
     memberships: Vec<PendingMembership>,
     ou_records: Vec<DnId>,
@@ -1163,16 +1183,18 @@ impl DirectoryBuilder {
                         *kind, dn, parent, root, &row.keys, values, base, file, row.line,
                     ) && !refs.is_empty()
                     {
-                        let origin = self.origins.len() as u32;
+                        let key_targets = &mut self.key_targets;
+                        self.refs.extend(
+                            refs.iter().map(|r| {
+                                PendingRef::new(r.kind, map_target(r.target), key_targets)
+                            }),
+                        );
                         self.origins.push(Origin {
                             file,
                             from: obj,
                             line: row.line,
+                            refs_end: self.refs.len() as u32,
                         });
-                        self.refs.extend(
-                            refs.iter()
-                                .map(|r| PendingRef::new(r.kind, map_target(r.target), origin)),
-                        );
                     }
                 }
                 RowWhat::Ou => {
@@ -1501,10 +1523,10 @@ impl DirectoryBuilder {
     }
 
     /// What reference `r`, resolved to object `t`, becomes.
-    fn applied(&self, r: &PendingRef, from: u32, t: u32) -> Applied {
+    fn applied(&self, kind: RefKind, from: u32, t: u32) -> Applied {
         let from_kind = self.dir.kinds[from as usize];
         let to_kind = self.dir.kinds[t as usize];
-        match r.kind {
+        match kind {
             RefKind::MemberOf if to_kind == ObjectKind::Group => {
                 Applied::Edge(((from as u64) << 32) | t as u64)
             }
@@ -1551,17 +1573,27 @@ impl DirectoryBuilder {
                         edges: Vec::with_capacity(run.len()),
                         others: Vec::new(),
                     };
+                    let first = k * RUN;
+                    // The row of the run's first reference, then each next one as its run ends.
+                    let mut at = this
+                        .origins
+                        .partition_point(|o| o.refs_end as usize <= first);
                     for (j, r) in run.iter().enumerate() {
-                        let o = this.origins[r.origin as usize];
-                        let applied = match this.resolve(&names, r.target(), o.file) {
-                            Ok(t) => this.applied(r, o.from, t),
+                        let i = first + j;
+                        while this.origins[at].refs_end as usize <= i {
+                            at += 1;
+                        }
+                        let o = this.origins[at];
+                        let target = r.target(&this.key_targets);
+                        let applied = match this.resolve(&names, target, o.file) {
+                            Ok(t) => this.applied(r.kind(), o.from, t),
                             Err(why) => Applied::Unresolved(why),
                         };
                         if let Some(e) = applied.edge() {
                             part.edges.push(e);
                         }
                         if !matches!(applied, Applied::Edge(_)) {
-                            part.others.push(((k * RUN + j) as u32, applied));
+                            part.others.push((i as u32, at as u32, applied));
                         }
                     }
                     part
@@ -1570,10 +1602,13 @@ impl DirectoryBuilder {
         };
         let mut edges: Vec<Vec<u64>> = Vec::new();
         for part in parts {
-            for &(i, applied) in &part.others {
-                let r = &refs[i as usize];
-                let Origin { file, from, line } = self.origins[r.origin as usize];
-                if r.kind == RefKind::PrimaryGroup {
+            for &(i, at, applied) in &part.others {
+                let r = refs[i as usize];
+                let (kind, target) = (r.kind(), r.target(&self.key_targets));
+                let Origin {
+                    file, from, line, ..
+                } = self.origins[at as usize];
+                if kind == RefKind::PrimaryGroup {
                     has_primary_dn[from as usize] = true;
                 }
                 match applied {
@@ -1581,22 +1616,21 @@ impl DirectoryBuilder {
                     Applied::PrimaryGroup(e) => self.dir.primary_group_of[from as usize] = e as u32,
                     Applied::Manager(t) => self.dir.manager_of[from as usize] = t,
                     Applied::Unresolved(why) => {
-                        let label =
-                            format!("{} ({})", self.target_label(r.target()), why.describe());
-                        self.push_unresolved(r.kind.as_str(), label, file, line);
+                        let label = format!("{} ({})", self.target_label(target), why.describe());
+                        self.push_unresolved(kind.as_str(), label, file, line);
                     }
                     Applied::WrongKind(t) => {
                         let label = format!(
                             "{} (a {}, not a {})",
-                            self.target_label(r.target()),
+                            self.target_label(target),
                             self.dir.kinds[t as usize].as_str(),
-                            if r.kind == RefKind::Manager {
+                            if kind == RefKind::Manager {
                                 "user or contact"
                             } else {
                                 "group"
                             }
                         );
-                        self.push_unresolved(r.kind.as_str(), label, file, line);
+                        self.push_unresolved(kind.as_str(), label, file, line);
                     }
                 }
             }
@@ -2061,8 +2095,9 @@ struct NameIndex {
 struct ResolvedPart {
     /// Membership edges, primary groups included, packed as member << 32 | group.
     edges: Vec<u64>,
-    /// Every outcome but a plain membership edge, with the index of its reference.
-    others: Vec<(u32, Applied)>,
+    /// Every outcome but a plain membership edge, with the index of its reference and of that
+    /// reference's origin.
+    others: Vec<(u32, u32, Applied)>,
 }
 
 /// What a resolved reference becomes in the directory.
@@ -2115,10 +2150,11 @@ impl NameIndex {
     fn build(b: &DirectoryBuilder) -> NameIndex {
         let mut by_name = super::fold::CiMap::default();
         let mut by_sam = super::fold::CiMap::default();
-        let needed = b
-            .refs
-            .iter()
-            .any(|r| matches!(r.target(), Target::Name(_) | Target::Sam(_)))
+        // Only references by a key other than a DN can name their target.
+        let needed = !b.key_targets.is_empty()
+            && b.refs
+                .iter()
+                .any(|r| matches!(r.target(&b.key_targets), Target::Name(_) | Target::Sam(_)))
             || b.memberships.iter().any(|m| {
                 matches!(m.group, Some(Target::Name(_) | Target::Sam(_)))
                     || matches!(m.member, Some(Target::Name(_) | Target::Sam(_)))
@@ -2400,5 +2436,80 @@ mod tests {
         let f = &d.file_accounts()[1];
         assert_eq!((f.rows, f.accepted, f.merged, f.rejected), (2, 0, 1, 1));
         assert!(f.rejections[0].reason.contains("bob"));
+    }
+
+    #[test]
+    fn references_by_dn_and_by_key_resolve_and_report_in_input_order() {
+        let mut b = RecordBatch::new(FileId(0));
+        let s = b.start_row();
+        b.value(Attr::Cn, "G");
+        let g = b.dns.intern("CN=G,DC=x,DC=com").unwrap();
+        b.end_row(s, 2, RowWhat::Object(ObjectKind::Group), Some(g));
+        // Rows mixing references by DN and by key, the unresolved ones interleaved.
+        // (by DN or by name, kind, target) of each reference of a row.
+        type Refs<'a> = &'a [(bool, RefKind, &'a str)];
+        let rows: [(u64, &str, Refs); 3] = [
+            (
+                3,
+                "CN=Ann,DC=x,DC=com",
+                &[
+                    (true, RefKind::MemberOf, "CN=G,DC=x,DC=com"),
+                    (false, RefKind::Manager, "nobody"),
+                    (true, RefKind::MemberOf, "CN=Gone,DC=x,DC=com"),
+                ],
+            ),
+            (4, "CN=Bob,DC=x,DC=com", &[]),
+            (
+                5,
+                "CN=Cy,DC=x,DC=com",
+                &[
+                    (false, RefKind::Manager, "ann"),
+                    (true, RefKind::MemberOf, "CN=Lost,DC=x,DC=com"),
+                    (false, RefKind::MemberOf, "G"),
+                    (false, RefKind::Manager, "ghost"),
+                ],
+            ),
+        ];
+        for (line, dn, refs) in rows {
+            let s = b.start_row();
+            b.value(
+                Attr::SamAccountName,
+                &dn[3..dn.find(',').unwrap()].to_lowercase(),
+            );
+            for &(by_dn, kind, target) in refs {
+                if by_dn {
+                    b.dn_ref(kind, target).unwrap();
+                } else {
+                    b.key_ref(kind, RefTarget::Name, target);
+                }
+            }
+            let d = b.dns.intern(dn).unwrap();
+            b.end_row(s, line, RowWhat::Object(ObjectKind::User), Some(d));
+        }
+        let mut builder = DirectoryBuilder::new();
+        builder.absorb(&b);
+        let d = builder.finish();
+        let id = |dn: &str| d.object_by_dn(dn).unwrap();
+        let (ann, cy, g) = (
+            id("CN=Ann,DC=x,DC=com"),
+            id("CN=Cy,DC=x,DC=com"),
+            id("CN=G,DC=x,DC=com"),
+        );
+        assert_eq!(d.groups_of(ann), &[g]);
+        assert_eq!(d.groups_of(cy), &[g]);
+        assert_eq!(d.manager_of(cy), Some(ann));
+        let (unresolved, count) = d.unresolved();
+        assert_eq!(count, 4);
+        let seen: Vec<(u64, &str)> = unresolved
+            .iter()
+            .map(|u| (u.line, u.target.as_str()))
+            .collect();
+        assert_eq!(
+            seen.iter().map(|&(l, _)| l).collect::<Vec<_>>(),
+            [3, 3, 5, 5]
+        );
+        for ((_, target), name) in seen.iter().zip(["nobody", "Gone", "Lost", "ghost"]) {
+            assert!(target.contains(name), "{target} should name {name}");
+        }
     }
 }

@@ -38,13 +38,6 @@ impl TextRef {
     fn len(self) -> usize {
         (self.0 & LEN_MASK) as usize
     }
-    /// The packed form, for compact storage of references.
-    pub(crate) fn to_raw(self) -> u64 {
-        self.0
-    }
-    pub(crate) fn from_raw(raw: u64) -> TextRef {
-        TextRef(raw)
-    }
     /// The same value in an arena that was appended after `base` bytes of another one.
     pub fn rebased(self, base: usize) -> TextRef {
         if self.has_value() {
