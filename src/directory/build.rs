@@ -596,6 +596,7 @@ struct Origin {
 }
 
 impl PendingRef {
+    /// Every kind, at the index of its discriminant (which is what a reference stores).
     const KINDS: [RefKind; 6] = [
         RefKind::MemberOf,
         RefKind::Members,
@@ -604,6 +605,13 @@ impl PendingRef {
         RefKind::Group,
         RefKind::Member,
     ];
+    const KINDS_BY_DISCRIMINANT: () = {
+        let mut i = 0;
+        while i < Self::KINDS.len() {
+            assert!(Self::KINDS[i] as usize == i);
+            i += 1;
+        }
+    };
     fn new(kind: RefKind, target: Target, key_targets: &mut Vec<TextRef>) -> Self {
         let mut key = |r: TextRef| {
             key_targets.push(r);
@@ -618,8 +626,8 @@ impl PendingRef {
             Target::Sam(r) => (5, key(r)),
             Target::Name(r) => (6, key(r)),
         };
-        let kind = Self::KINDS.iter().position(|&k| k == kind).unwrap_or(0) as u64;
-        PendingRef(kind << 40 | (tag as u64) << 32 | payload as u64)
+        let () = Self::KINDS_BY_DISCRIMINANT;
+        PendingRef((kind as u64) << 40 | (tag as u64) << 32 | payload as u64)
     }
     fn kind(self) -> RefKind {
         Self::KINDS[(self.0 >> 40) as usize % Self::KINDS.len()]
