@@ -8,6 +8,7 @@
 //! Row accounting: each row of each file ends up accepted (a new object, OU, domain, trust or
 //! membership edge), merged (into one already known) or rejected (with its line and reason).
 
+use super::column::{CellBases, Column};
 use super::dn::{self, DnError, DnId, DnInterner, DnKey, DnSnapshot, prefetch};
 use super::fold::{ci_eq, ci_hash, ci_hash_str};
 use super::key_index::KeyIndex;
@@ -908,10 +909,12 @@ impl DirectoryBuilder {
 
     /// The column of `attr`, made (empty) if no value of it came before. A column may be
     /// shorter than the objects: the cells past its end are unknown.
-    fn column_mut(&mut self, attr: Attr) -> &mut Vec<TextRef> {
+    fn column_mut(&mut self, attr: Attr) -> (&mut Column, &mut CellBases) {
         let cap = self.capacity.max(self.dir.kinds.len());
-        self.dir.known[attr.index()] = true;
-        self.dir.columns[attr.index()].get_or_insert_with(|| Vec::with_capacity(cap))
+        let d = &mut self.dir;
+        d.known[attr.index()] = true;
+        let col = d.columns[attr.index()].get_or_insert_with(|| Column::with_capacity(cap));
+        (col, &mut d.cell_bases)
     }
 
     /// Starts loading the column cells a few objects past the last one, once every eight objects
@@ -926,26 +929,10 @@ impl DirectoryBuilder {
         }
         for col in self.dir.columns.iter_mut().flatten() {
             // Only the columns being filled: those that end near the last object.
-            let len = col.len();
-            if len + 64 >= n
-                && let Some(cell) = col.spare_capacity_mut().get(n + CELLS_AHEAD - len)
-            {
-                prefetch(cell);
+            if col.len() + 64 >= n {
+                col.prefetch(n + CELLS_AHEAD);
             }
         }
-    }
-
-    /// The cell of `attr` for `obj`, the column grown to it with unknown cells if it was short.
-    fn cell_mut(&mut self, attr: Attr, obj: u32) -> &mut TextRef {
-        let col = self.column_mut(attr);
-        let i = obj as usize;
-        // Mostly the column ends right before a new object: a push, not a fill.
-        if col.len() == i {
-            col.push(TextRef::UNKNOWN);
-        } else if col.len() < i {
-            col.resize(i + 1, TextRef::UNKNOWN);
-        }
-        &mut col[i]
     }
 
     /// Makes room for about `objects` more objects, so that large inputs do not grow (and copy)
@@ -984,7 +971,7 @@ impl DirectoryBuilder {
         let col = self.dir.columns[attr.index()].as_ref()?;
         self.dir
             .text
-            .get(*col.get(obj as usize)?)
+            .get(col.get(obj as usize, &self.dir.cell_bases))
             .filter(|s| !s.is_empty())
     }
 
@@ -1443,11 +1430,10 @@ impl DirectoryBuilder {
         };
         for &(attr, r) in values {
             let r = r.rebased(base);
-            // One lookup of the cell, read and written through.
-            let cell = self.cell_mut(attr, obj);
-            let slot = *cell;
+            let (col, bases) = self.column_mut(attr);
+            let slot = col.get(obj as usize, bases);
             if slot.is_unknown() || (slot.is_empty() && r.has_value()) {
-                *cell = r;
+                col.set(obj as usize, r, bases);
                 reindex |= target.is_some() && r.has_value() && is_key(attr);
                 continue;
             }
@@ -1464,7 +1450,8 @@ impl DirectoryBuilder {
                         self.unindex_object(obj);
                         reindex = true;
                     }
-                    *self.cell_mut(attr, obj) = r;
+                    let (col, bases) = self.column_mut(attr);
+                    col.set(obj as usize, r, bases);
                 }
                 Agreement::Conflict => {
                     let (old, new) = (old.to_string(), new.to_string());
@@ -1846,11 +1833,11 @@ impl DirectoryBuilder {
             HashMap<(&'s str, u32), Option<u32>>,
             HashMap<(u32, u32), Option<u32>>,
         );
-        let resolved: Vec<Primary> = pg
-            .par_iter()
-            .enumerate()
-            .map_init(Memo::default, |(by_sid, by_name), (obj, r)| {
-                let Some(rid) = this.dir.text.get(*r).and_then(|s| s.parse::<u32>().ok()) else {
+        let resolved: Vec<Primary> = (0..pg.len())
+            .into_par_iter()
+            .map_init(Memo::default, |(by_sid, by_name), obj| {
+                let rid = this.dir.text.get(pg.get(obj, &this.dir.cell_bases));
+                let Some(rid) = rid.and_then(|s| s.parse::<u32>().ok()) else {
                     return Primary::None;
                 };
                 let obj = obj as u32;

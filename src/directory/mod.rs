@@ -8,6 +8,7 @@
 
 pub mod attr;
 pub mod build;
+mod column;
 pub mod dn;
 pub mod fold;
 mod key_index;
@@ -20,6 +21,8 @@ pub use build::{
 };
 pub use dn::{DnId, DnInterner, DnSnapshot};
 pub use text::{TextArena, TextRef};
+
+use column::{CellBases, Column};
 
 use serde::Serialize;
 
@@ -325,7 +328,9 @@ pub struct Directory {
     /// cell of it (a group's attributes at the groups, a user's mostly run to the end): the
     /// cells past its end are unknown, so a new object writes nothing into columns it has no
     /// value for.
-    columns: Vec<Option<Vec<TextRef>>>,
+    columns: Vec<Option<Column>>,
+    /// Where the values of each block of objects start, for the cells of every column.
+    cell_bases: CellBases,
     /// Attributes some input carried a column for.
     known: Vec<bool>,
     text: TextArena,
@@ -394,8 +399,7 @@ impl Directory {
     pub fn attr(&self, id: ObjectId, attr: Attr) -> Option<&str> {
         let col = self.columns[attr.index()].as_ref()?;
         // A column stops at the last object that had a cell of it: the rest are unknown.
-        self.text
-            .get(col.get(id.index()).copied().unwrap_or(TextRef::UNKNOWN))
+        self.text.get(col.get(id.index(), &self.cell_bases))
     }
     /// The non-empty value of `attr`.
     #[inline]

@@ -18,7 +18,7 @@ impl TextRef {
     pub const UNKNOWN: TextRef = TextRef(u64::MAX);
     pub const EMPTY: TextRef = TextRef(0);
 
-    fn new(start: usize, len: usize) -> TextRef {
+    pub(super) fn new(start: usize, len: usize) -> TextRef {
         debug_assert!(len > 0 && len <= MAX_VALUE_LEN);
         TextRef(((start as u64) << LEN_BITS) | len as u64)
     }
@@ -32,10 +32,10 @@ impl TextRef {
     pub fn has_value(self) -> bool {
         !self.is_unknown() && !self.is_empty()
     }
-    fn start(self) -> usize {
+    pub(super) fn start(self) -> usize {
         (self.0 >> LEN_BITS) as usize
     }
-    fn len(self) -> usize {
+    pub(super) fn len(self) -> usize {
         (self.0 & LEN_MASK) as usize
     }
     /// The same value in an arena that was appended after `base` bytes of another one.
