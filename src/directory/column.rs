@@ -98,29 +98,53 @@ impl Column {
     /// Sets the cell of object `i`, growing the column to it with unknown cells.
     #[inline]
     pub fn set(&mut self, i: usize, r: TextRef, bases: &mut CellBases) {
-        // Mostly the column ends right before a new object: a push, not a fill.
+        // Mostly a new object's cell, right after the column's end: a push.
+        if let Some(cell) = Self::narrow(i, r, bases) {
+            if i == self.cells.len() {
+                self.cells.push(cell);
+                return;
+            }
+            if let Some(c) = self.cells.get_mut(i)
+                && *c != WIDE
+            {
+                *c = cell;
+                return;
+            }
+        }
+        self.set_other(i, r, bases);
+    }
+
+    /// `r` as a narrow cell of object `i`, if it fits one.
+    #[inline]
+    fn narrow(i: usize, r: TextRef, bases: &mut CellBases) -> Option<u32> {
+        if !r.has_value() {
+            return Some(if r.is_empty() { EMPTY } else { UNKNOWN });
+        }
+        let base = bases.get_or_set(i >> BLOCK_BITS, r.start()) as usize;
+        let rel = r.start().checked_sub(base)?;
+        (rel <= MAX_REL && r.len() <= MAX_LEN)
+            .then_some(((rel as u32) << LEN_BITS) | r.len() as u32)
+    }
+
+    /// [`Column::set`] for a cell past the column's end, in a wide block, or that does not fit.
+    #[cold]
+    #[inline(never)]
+    fn set_other(&mut self, i: usize, r: TextRef, bases: &mut CellBases) {
         if self.cells.len() <= i {
             self.cells.resize(i + 1, UNKNOWN);
         }
-        if self.cells[i] == WIDE
-            && let Some(block) = self.wide.get_mut(&((i >> BLOCK_BITS) as u32))
-        {
+        let b = i >> BLOCK_BITS;
+        if self.cells[i] != WIDE {
+            match Self::narrow(i, r, bases) {
+                Some(cell) => {
+                    self.cells[i] = cell;
+                    return;
+                }
+                None => self.widen(b, bases),
+            }
+        }
+        if let Some(block) = self.wide.get_mut(&(b as u32)) {
             block[i % BLOCK] = r;
-            return;
-        }
-        if !r.has_value() {
-            self.cells[i] = if r.is_empty() { EMPTY } else { UNKNOWN };
-            return;
-        }
-        let base = bases.get_or_set(i >> BLOCK_BITS, r.start()) as usize;
-        match r.start().checked_sub(base) {
-            Some(rel) if rel <= MAX_REL && r.len() <= MAX_LEN => {
-                self.cells[i] = ((rel as u32) << LEN_BITS) | r.len() as u32;
-            }
-            _ => {
-                self.widen(i >> BLOCK_BITS, bases);
-                self.set(i, r, bases);
-            }
         }
     }
 
