@@ -909,6 +909,7 @@ impl DirectoryBuilder {
 
     /// The column of `attr`, made (empty) if no value of it came before. A column may be
     /// shorter than the objects: the cells past its end are unknown.
+    #[inline(always)]
     fn column_mut(&mut self, attr: Attr) -> (&mut Column, &mut CellBases) {
         let cap = self.capacity.max(self.dir.kinds.len());
         let d = &mut self.dir;

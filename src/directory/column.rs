@@ -43,7 +43,7 @@ impl CellBases {
         self.0[block]
     }
     /// The base of `block`, set to `start` if the block had none.
-    #[inline]
+    #[inline(always)]
     fn get_or_set(&mut self, block: usize, start: usize) -> u64 {
         if self.0.len() <= block {
             self.0.resize(block + 1, NO_BASE);
@@ -82,7 +82,7 @@ impl Column {
     }
 
     /// The cell of object `i`; past the column's end, unknown.
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, i: usize, bases: &CellBases) -> TextRef {
         match self.cells.get(i) {
             None | Some(&UNKNOWN) => TextRef::UNKNOWN,
@@ -96,7 +96,7 @@ impl Column {
     }
 
     /// Sets the cell of object `i`, growing the column to it with unknown cells.
-    #[inline]
+    #[inline(always)]
     pub fn set(&mut self, i: usize, r: TextRef, bases: &mut CellBases) {
         // Mostly a new object's cell, right after the column's end: a push.
         if let Some(cell) = Self::narrow(i, r, bases) {
@@ -115,7 +115,7 @@ impl Column {
     }
 
     /// `r` as a narrow cell of object `i`, if it fits one.
-    #[inline]
+    #[inline(always)]
     fn narrow(i: usize, r: TextRef, bases: &mut CellBases) -> Option<u32> {
         if !r.has_value() {
             return Some(if r.is_empty() { EMPTY } else { UNKNOWN });
