@@ -395,7 +395,7 @@ impl Directory {
     }
     /// The value of `attr`: `None` when unknown (no input had the column, or its cell held no
     /// data), `Some("")` when the object has no value.
-    #[inline]
+    #[inline(always)]
     pub fn attr(&self, id: ObjectId, attr: Attr) -> Option<&str> {
         let col = self.columns[attr.index()].as_ref()?;
         // A column stops at the last object that had a cell of it: the rest are unknown.
