@@ -87,7 +87,11 @@ impl Column {
         match self.cells.get(i) {
             None | Some(&UNKNOWN) => TextRef::UNKNOWN,
             Some(&EMPTY) => TextRef::EMPTY,
-            Some(&WIDE) => self.wide[&((i >> BLOCK_BITS) as u32)][i % BLOCK],
+            // A cell is marked wide only once its block is in `wide`.
+            Some(&WIDE) => self
+                .wide
+                .get(&((i >> BLOCK_BITS) as u32))
+                .map_or(TextRef::UNKNOWN, |block| block[i % BLOCK]),
             Some(&c) => TextRef::new(
                 bases.get(i >> BLOCK_BITS) as usize + (c >> LEN_BITS) as usize,
                 (c as usize) & MAX_LEN,
