@@ -2,7 +2,8 @@
 //!
 //! The columns are the directory's largest structure: at a million users, thirty-odd columns of
 //! a million cells, which the serial merge writes into fresh memory, object by object. A cell
-//! counts its value's start from a base kept for each block of [`BLOCK`] cells: the merge
+//! counts its value's start from a base kept for each block of [`BLOCK`] objects, the same for
+//! every column ([`CellBases`]): the merge
 //! appends each batch's text to the arena in row order, so the values of a block of objects
 //! lie within a few kilobytes of each other, after the first of them. A block whose value does
 //! not fit that (one over [`MAX_LEN`] bytes, or written far later, when a row of another file

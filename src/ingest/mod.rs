@@ -719,14 +719,13 @@ fn read_chunks(
     // first time: at a million users, eight batches out instead of thirty-two peaked about
     // 150 MB lower.
     let ahead = workers * 4;
-    let queue = ahead;
     let next_chunk = AtomicUsize::new(0);
     let merged = AtomicUsize::new(0);
     // Merged batches go back to the parse workers to be filled again (see RecordBatch::recycled).
     let spare = std::sync::Mutex::new(Vec::<RecordBatch>::new());
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, RecordBatch, RowStats)>(queue);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, RecordBatch, RowStats)>(ahead);
         let (merged, stop_merge, spare) = (&merged, &stop, &spare);
         let merger = scope.spawn(move || {
             let _release = ReleaseWaiters {
