@@ -5,7 +5,8 @@
 //! Generates (once) a directory under target/bench-data, times the csv-crate floor, then ingest +
 //! directory + graph, then (unless the third argument is `ingest`) the rules, and prints resident
 //! and peak memory. `SCALE_RULES_REPEAT=N` runs the rules N more times, for a profiler to sample
-//! them (e.g. `perf record -D 16000` skips the ingest).
+//! them (e.g. `perf record -D 16000` skips the ingest). `SCALE_INGEST_REPEAT=N` runs the ingest +
+//! directory + graph N more times on warm memory, as the criterion bench's later iterations do.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -89,6 +90,25 @@ fn main() {
         graph.graph.edge_count(),
         graph.cycles.len()
     );
+    // Warm repetitions, as the criterion bench's later iterations run: the memory the first one
+    // touched is reused, so these leave out the first touch of fresh pages.
+    let repeat: usize = std::env::var("SCALE_INGEST_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    for k in 1..=repeat {
+        let t = Instant::now();
+        let c0 = common::cpu_s();
+        let again = ingest(std::slice::from_ref(&dir), &IngestOptions::default()).expect("ingest");
+        let g = DirectoryGraph::build(&again.directory);
+        let total = t.elapsed().as_secs_f64();
+        println!(
+            "warm run {k}: total {total:.2} s wall = {:.2}× the floor; {:.2} s CPU ({} edges)",
+            total / floor,
+            common::cpu_s() - c0,
+            g.graph.edge_count()
+        );
+    }
     if ingest_only {
         println!("peak resident memory: {:.0} MiB", peak_rss_mib());
         return;

@@ -958,14 +958,18 @@ impl DirectoryBuilder {
         d.source.reserve(objects);
         self.account_domain.reserve(objects);
         for c in d.columns.iter_mut().flatten() {
-            c.reserve(objects);
+            c.reserve_total(self.capacity);
         }
+        // One entry per DN: the objects' own, most of the other DNs being their containers.
+        self.obj_by_dn.reserve(objects);
     }
 
-    /// Makes room for about `text` more bytes of values and `refs` more references.
-    pub fn reserve_values(&mut self, text: usize, refs: usize) {
+    /// Makes room for about `text` more bytes of values, `refs` more references and `dn_text`
+    /// more bytes of DNs.
+    pub fn reserve_values(&mut self, text: usize, refs: usize, dn_text: usize) {
         self.refs.reserve(refs);
         self.dir.text.reserve(text);
+        self.dir.dns.reserve_text(dn_text);
     }
 
     fn col_text(&self, obj: u32, attr: Attr) -> Option<&str> {

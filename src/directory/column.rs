@@ -78,8 +78,10 @@ impl Column {
         self.cells.len()
     }
 
-    pub fn reserve(&mut self, additional: usize) {
-        self.cells.reserve(additional);
+    /// Makes room for `cells` cells in all (not more): a column may stop far short of the
+    /// objects, and room counted from its end would fall short of theirs.
+    pub fn reserve_total(&mut self, cells: usize) {
+        self.cells.reserve(cells.saturating_sub(self.cells.len()));
     }
 
     /// The cell of object `i`; past the column's end, unknown.

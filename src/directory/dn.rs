@@ -585,6 +585,19 @@ impl DnInterner {
         }
     }
 
+    /// Makes room for `additional` more bytes of DN text. [`DnInterner::reserve`] can only guess
+    /// from the DNs so far, which may be another file's shorter ones (groups before users): at a
+    /// million users its guess fell short by half a megabyte, and the text doubled (and copied
+    /// 79 MB) for the last few batches.
+    pub fn reserve_text(&mut self, additional: usize) {
+        self.arena.reserve(additional);
+    }
+
+    /// Bytes of DN text held.
+    pub fn text_len(&self) -> usize {
+        self.arena.len()
+    }
+
     fn rehash(&mut self, len: usize) {
         self.slots = vec![[0; 3]; len];
         let mask = len - 1;

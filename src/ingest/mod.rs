@@ -749,7 +749,11 @@ fn read_chunks(
                         // while growing the text past it would copy hundreds of megabytes.
                         let scale = total as f64 / bytes.max(1) as f64;
                         let estimate = |n: usize| (n as f64 * scale * 1.5) as usize;
-                        builder.reserve_values(estimate(b.text.len()), estimate(b.refs.len()));
+                        builder.reserve_values(
+                            estimate(b.text.len()),
+                            estimate(b.refs.len()),
+                            estimate(b.dns.text_len()),
+                        );
                     }
                     builder.absorb(&b);
                     // As many as may be out at once: a backlog the merge clears is refilled later.
