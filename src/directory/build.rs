@@ -189,6 +189,8 @@ pub struct RecordBatch {
     /// The last parent and the last domain root interned, as text and id: consecutive rows
     /// mostly share both, and a comparison with the last one costs less than the cache.
     last_parts: [(String, Option<DnId>); 2],
+    /// Domain roots by the id of a parent DN (see `root_of`), direct-mapped.
+    roots_by_parent: Vec<(u32, Option<DnId>)>,
     dn_cache: Vec<CachedDn>,
     known: Option<Arc<DnSnapshot>>,
 }
@@ -231,6 +233,11 @@ struct CacheAt {
     slot: usize,
     hash: u64,
 }
+/// Slots of a batch's table of domain roots by parent (see `RecordBatch::root_of`).
+const ROOTS_BITS: u32 = 8;
+/// An empty slot of that table: no DN id is this large.
+const NO_PARENT: u32 = u32::MAX;
+
 /// Marks a DN id of a batch as a directory id (from the known snapshot), not a local one.
 const GLOBAL: u32 = 1 << 31;
 
@@ -261,6 +268,7 @@ impl RecordBatch {
             trusts: Vec::new(),
             scratch: String::new(),
             last_parts: Default::default(),
+            roots_by_parent: Vec::new(),
             dn_cache: Vec::new(),
             known: None,
         }
@@ -282,6 +290,8 @@ impl RecordBatch {
         self.domains.clear();
         self.trusts.clear();
         self.last_parts = Default::default();
+        // Its own ids were this batch's.
+        self.roots_by_parent.fill((NO_PARENT, None));
         // Its own ids were this batch's: none may be found again. Directory ids from the same
         // snapshot stay valid, and the cache stays warm from one chunk of a file to the next.
         for c in &mut self.dn_cache {
@@ -370,6 +380,20 @@ impl RecordBatch {
         // Not `known_plain` first: a DN met here (an object's own, a manager) is mostly new,
         // and the key's one probe of the snapshot finds whatever the plain probe would.
         Ok(self.intern_uncached(dn, at, &DnKey::of(dn)?))
+    }
+
+    /// Interns a DN that the batch's cells are unlikely to name again: a row's own DN, a
+    /// manager's. The cache of exact spellings is left out: the slot such a DN took would mostly
+    /// have held a group DN that `memberOf` cells name row after row, and a DN this batch holds
+    /// already is found by its interner's probe anyway.
+    pub fn intern_dn_once(&mut self, dn: &str) -> Result<DnId, DnError> {
+        let key = DnKey::of(dn)?;
+        Ok(
+            match self.known.as_ref().and_then(|k| k.find_key_spelled(&key)) {
+                Some((g, _)) => DnId(g.0 | GLOBAL),
+                None => self.dns.intern_key(&key),
+            },
+        )
     }
 
     /// Where `dn` is (or would be) cached. The hash is the DN's `ci_hash`, which also finds it in
@@ -470,7 +494,12 @@ impl RecordBatch {
     }
 
     pub fn dn_ref(&mut self, kind: RefKind, dn: &str) -> Result<(), DnError> {
-        let id = self.intern_dn(dn)?;
+        // A manager is a user, named by one or two of its reports at most.
+        let id = if kind == RefKind::Manager {
+            self.intern_dn_once(dn)?
+        } else {
+            self.intern_dn(dn)?
+        };
         self.refs.push(BatchRef {
             kind,
             target: RefTarget::Dn(id),
@@ -492,7 +521,7 @@ impl RecordBatch {
         let parent = dn.and_then(|d| self.intern_part(d, Part::Parent));
         let mut keys = RowKeys::default();
         if let RowWhat::Object(_) = what {
-            keys.root = dn.and_then(|d| self.intern_part(d, Part::Root));
+            keys.root = self.root_of(dn, parent);
             let hashed = |r: TextRef| {
                 let v = self.text.get(r).unwrap_or_default();
                 (r, ci_hash_str(v))
@@ -522,6 +551,28 @@ impl RecordBatch {
             refs: start.refs..self.refs.len() as u32,
             keys,
         });
+    }
+
+    /// The domain root of the DN `d`, whose parent is `parent`. A DN whose own RDN is not a
+    /// `DC=` one lies in the domain of its parent, and the objects of a batch lie in a few
+    /// hundred containers at most: the root is remembered by parent, not found in each DN.
+    fn root_of(&mut self, d: Option<DnId>, parent: Option<DnId>) -> Option<DnId> {
+        let d = d?;
+        let Some(p) = parent.filter(|_| !is_dc_rdn(self.display(d))) else {
+            return self.intern_part(d, Part::Root);
+        };
+        if self.roots_by_parent.is_empty() {
+            self.roots_by_parent = vec![(NO_PARENT, None); 1 << ROOTS_BITS];
+        }
+        let slot = (p.0.wrapping_mul(0x9E37_79B9) >> (32 - ROOTS_BITS)) as usize;
+        match self.roots_by_parent[slot] {
+            (q, root) if q == p.0 => root,
+            _ => {
+                let root = self.intern_part(d, Part::Root);
+                self.roots_by_parent[slot] = (p.0, root);
+                root
+            }
+        }
     }
 
     /// Interns a part of the DN `d` (its parent, its domain root).
@@ -752,21 +803,25 @@ fn guid_key(s: &str) -> Option<u128> {
     let b = s.as_bytes();
     if b.len() == 36 && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-') {
         // The digits of a GUID are random, so a branch on each (digit or letter) mispredicts
-        // half the time: a table and one check at the end do not branch.
-        let digits = b[..8].iter().chain(&b[9..13]).chain(&b[14..18]);
-        let digits = digits.chain(&b[19..23]).chain(&b[24..]);
-        let (mut v, mut bad) = (0u128, 0u8);
-        for &c in digits {
-            let d = HEX_DIGIT[c as usize];
-            bad |= d;
-            v = (v << 4) | (d & 0x0F) as u128;
-        }
-        return (bad & 0xF0 == 0).then_some(v);
+        // half the time: a table and one check at the end do not branch. Each half of the
+        // number gathers in a register of its own (shifting a u128 takes three instructions).
+        let mut bad = 0u8;
+        let mut digits = |run: &[u8], v: u64| {
+            run.iter().fold(v, |v, &c| {
+                let d = HEX_DIGIT[c as usize];
+                bad |= d;
+                (v << 4) | (d & 0x0F) as u64
+            })
+        };
+        let mut high = digits(&b[..8], 0);
+        high = digits(&b[9..13], high);
+        high = digits(&b[14..18], high);
+        let mut low = digits(&b[19..23], 0);
+        low = digits(&b[24..], low);
+        return (bad & 0xF0 == 0).then_some((high as u128) << 64 | low as u128);
     }
     guid_key_loose(s)
 }
-
-/// [`guid_key`] for any spelling: 32 hex digits, with dashes anywhere.
 fn guid_key_loose(s: &str) -> Option<u128> {
     let mut v: u128 = 0;
     let mut n = 0;
@@ -793,6 +848,12 @@ fn guid_hash(g: u128) -> u64 {
 }
 
 /// The `DC=` suffix of a DN (`DC=contoso,DC=com`), if any.
+/// Whether the first RDN of `dn` is a `DC=` one, as [`domain_root`] tells them.
+fn is_dc_rdn(dn: &str) -> bool {
+    let b = dn.trim_start().as_bytes();
+    b.len() >= 3 && b[..3].eq_ignore_ascii_case(b"DC=")
+}
+
 fn domain_root(dn: &str) -> Option<&str> {
     let mut offset = 0;
     let mut root = None;
@@ -2358,6 +2419,13 @@ mod tests {
             "CN=C,OU=Sales,DC=fabrikam,DC=com",
             "CN=D,OU=Staff,DC=contoso,DC=com",
             "CN=E,OU=Staff,DC=fabrikam,DC=com",
+            // The domain of a DN is its parent's (which the batch remembers), unless its own RDN
+            // is a DC= one.
+            "CN=F,DC=contoso,DC=com",
+            "DC=child,DC=contoso,DC=com",
+            "CN=G,DC=contoso,DC=com",
+            "CN=H,DC=child,DC=contoso,DC=com",
+            "CN=I,OU=Staff,DC=contoso,DC=com",
         ];
         let mut b = RecordBatch::new(FileId(0));
         for (i, dn) in dns.iter().enumerate() {
@@ -2375,6 +2443,8 @@ mod tests {
                 .map(|x| d.domains()[x.0 as usize].name.clone());
             let expected = if dn.contains("fabrikam") {
                 "fabrikam.com"
+            } else if dn.contains("DC=child") {
+                "child.contoso.com"
             } else {
                 "contoso.com"
             };

@@ -5,7 +5,7 @@ use super::columns::Column;
 use super::dialect::{ClassVerdict, Dialect, KindHint, Plan, class_verdict};
 use super::values::{
     BadValue, for_each_value, is_lost_collection, normalize_guid, normalize_guid_into,
-    normalize_sid, normalize_sid_into, parse_bool, parse_int, split_multi,
+    normalize_sid, normalize_sid_into, parse_bool, parse_int, values_of,
 };
 use crate::directory::build::RowStart;
 use crate::directory::{
@@ -273,7 +273,7 @@ impl<'p> RowReader<'p> {
                     if v.is_empty() {
                         continue;
                     }
-                    match batch.intern_dn(v) {
+                    match batch.intern_dn_once(v) {
                         Ok(id) => row_dn = Some(id),
                         Err(e) => {
                             let h = self.header(col).to_string();
@@ -289,7 +289,7 @@ impl<'p> RowReader<'p> {
                     };
                     let stats = &mut self.stats;
                     let header = plan.headers.get(col).map_or("?", String::as_str);
-                    batch.dn_refs(kind, split_multi(v, true).into_iter(), |d, e| {
+                    batch.dn_refs(kind, values_of(v, true), |d, e| {
                         stats.issue(line, header, d, &e.to_string())
                     });
                 }

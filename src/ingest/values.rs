@@ -305,40 +305,76 @@ pub fn normalize_sid_into(v: &str, out: &mut String) -> Result<(), BadValue> {
 /// Splits a multi-valued cell: newlines, unescaped `;` and `|`, or a `{a, b}` list. DN lists never
 /// split on `,` (every DN has commas); a `{…}` DN list splits only where a new `CN=` starts.
 pub fn split_multi(v: &str, dn_list: bool) -> Vec<&str> {
-    let mut out = Vec::new();
-    for_each_value(v, dn_list, |x| out.push(x));
-    out
+    values_of(v, dn_list).collect()
 }
 
-/// Calls `f` with each value of a multi-valued cell (see [`split_multi`]), without allocating
-/// in the common case.
-pub fn for_each_value<'a>(v: &'a str, dn_list: bool, mut f: impl FnMut(&'a str)) {
+/// Calls `f` with each value of a multi-valued cell (see [`split_multi`]).
+pub fn for_each_value<'a>(v: &'a str, dn_list: bool, f: impl FnMut(&'a str)) {
+    values_of(v, dn_list).for_each(f)
+}
+
+/// The values of a multi-valued cell (see [`split_multi`]), trimmed, empty ones left out. The
+/// common cell, values joined by `;` or `|` with nothing escaped, is split as it is read,
+/// without allocating: a million users' `memberOf` cells come through here.
+pub fn values_of(v: &str, dn_list: bool) -> MultiValues<'_> {
     let t = trim(v);
+    let braced = t.len() >= 2 && t.starts_with('{') && t.ends_with('}');
+    let split = if !braced && memchr::memchr3(b'\\', b'\n', b'\r', t.as_bytes()).is_none() {
+        Split::Plain(Some(t))
+    } else {
+        Split::Listed(split_rare(t, braced, dn_list).into_iter())
+    };
+    MultiValues(split)
+}
+
+/// An iterator over the values of a multi-valued cell, from [`values_of`].
+pub struct MultiValues<'a>(Split<'a>);
+
+enum Split<'a> {
+    /// What is left of a cell with no escape and no line end, if anything.
+    Plain(Option<&'a str>),
+    /// The values of any other cell, split up front.
+    Listed(std::vec::IntoIter<&'a str>),
+}
+
+impl<'a> Iterator for MultiValues<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        match &mut self.0 {
+            Split::Plain(rest) => loop {
+                let r = (*rest)?;
+                let (x, tail) = match memchr::memchr2(b';', b'|', r.as_bytes()) {
+                    Some(i) => (&r[..i], Some(&r[i + 1..])),
+                    None => (r, None),
+                };
+                *rest = tail;
+                let x = trim(x);
+                if !x.is_empty() {
+                    return Some(x);
+                }
+            },
+            Split::Listed(values) => values.next(),
+        }
+    }
+}
+
+/// The values of a trimmed cell that is a `{…}` list or holds an escape or a line end.
+fn split_rare<'a>(t: &'a str, braced: bool, dn_list: bool) -> Vec<&'a str> {
+    let mut out = Vec::new();
     let mut emit = |x: &'a str| {
         let x = trim(x);
         if !x.is_empty() {
-            f(x)
+            out.push(x)
         }
     };
-    if t.len() >= 2 && t.starts_with('{') && t.ends_with('}') {
+    if braced {
         let inner = &t[1..t.len() - 1];
         if dn_list {
             split_before_cn(inner).into_iter().for_each(&mut emit);
         } else {
             inner.split(", ").for_each(&mut emit);
         }
-        return;
-    }
-    let b = t.as_bytes();
-    if memchr::memchr3(b'\\', b'\n', b'\r', b).is_none() {
-        // The common case: values joined by `;` or `|`.
-        let mut start = 0;
-        for i in memchr::memchr2_iter(b';', b'|', b) {
-            emit(&t[start..i]);
-            start = i + 1;
-        }
-        emit(&t[start..]);
-        return;
+        return out;
     }
     for line in t.split(['\n', '\r']) {
         let b = line.as_bytes();
@@ -357,6 +393,7 @@ pub fn for_each_value<'a>(v: &'a str, dn_list: bool, mut f: impl FnMut(&'a str))
         }
         emit(&line[start.min(line.len())..]);
     }
+    out
 }
 
 fn split_before_cn(s: &str) -> Vec<&str> {
