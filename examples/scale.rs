@@ -28,6 +28,19 @@ fn status_mib(field: &str) -> f64 {
         .map_or(0.0, |kib| kib / 1024.0)
 }
 
+/// Huge pages the system has handed out since boot (`thp_fault_alloc` in /proc/vmstat): each is
+/// 2 MiB of memory touched for the first time, which costs far more than memory reused.
+fn fresh_huge_pages() -> u64 {
+    std::fs::read_to_string("/proc/vmstat")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("thp_fault_alloc "))
+                .and_then(|n| n.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 fn peak_rss_mib() -> f64 {
     status_mib("VmHWM:")
 }
@@ -104,6 +117,7 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     for k in 1..=repeat {
+        let thp0 = fresh_huge_pages();
         let t = Instant::now();
         let c0 = common::cpu_s();
         let again = ingest(std::slice::from_ref(&dir), &IngestOptions::default()).expect("ingest");
@@ -114,6 +128,10 @@ fn main() {
             total / floor,
             common::cpu_s() - c0,
             g.graph.edge_count()
+        );
+        println!(
+            "  huge pages the system handed out anew: {}",
+            fresh_huge_pages() - thp0
         );
     }
     if ingest_only {

@@ -76,3 +76,37 @@ fn every_dialect_gives_the_manifest_counts() {
         );
     }
 }
+
+/// A row's own DN and its manager's are looked up once the row's other cells are read: a
+/// manager whose row comes later still resolves, and a reference that does not keeps its place
+/// among the row's references (the manager before the groups, as the cells are).
+#[test]
+fn managers_resolve_and_references_keep_the_order_of_their_cells() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = "\"DistinguishedName\",\"ObjectGUID\",\"SamAccountName\",\"Manager\",\"MemberOf\"\r\n\
+        \"CN=Ann,OU=Staff,DC=contoso,DC=com\",\"0b1c2d3e-4f5a-6b7c-8d9e-afafbc012345\",\"ann\",\
+        \"CN=Bob,OU=Staff,DC=contoso,DC=com\",\"CN=Missing,OU=Groups,DC=contoso,DC=com\"\r\n\
+        \"CN=Bob,OU=Staff,DC=contoso,DC=com\",\"1b1c2d3e-4f5a-6b7c-8d9e-afafbc012345\",\"bob\",\
+        \"CN=Nobody,OU=Staff,DC=contoso,DC=com\",\"CN=Gone,OU=Groups,DC=contoso,DC=com\"\r\n";
+    std::fs::write(tmp.path().join("users.csv"), csv).unwrap();
+    let ing = ingest(&[tmp.path().to_path_buf()], &IngestOptions::default()).unwrap();
+    let d = &ing.directory;
+    let ann = d.object_by_dn("CN=Ann,OU=Staff,DC=contoso,DC=com").unwrap();
+    let bob = d.object_by_dn("cn=bob,ou=staff,dc=contoso,dc=com").unwrap();
+    assert_eq!(d.manager_of(ann), Some(bob));
+    assert_eq!(d.manager_of(bob), None);
+    let (unresolved, count) = d.unresolved();
+    assert_eq!(count, 3);
+    let seen: Vec<(&str, u64, bool)> = unresolved
+        .iter()
+        .map(|u| (u.kind, u.line, u.target.contains("Nobody")))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("memberOf", 2, false),
+            ("manager", 3, true),
+            ("memberOf", 3, false)
+        ]
+    );
+}

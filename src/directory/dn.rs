@@ -265,6 +265,10 @@ pub struct DnKey<'a> {
 }
 
 impl<'a> DnKey<'a> {
+    /// The hash of the key, as the interners and the snapshot's filter place it.
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
     pub fn of(dn: &'a str) -> Result<DnKey<'a>, DnError> {
         let display = dn.trim_matches(' ');
         if let DnShape::Ascii(hash) = dn_shape(display.as_bytes()) {
@@ -385,6 +389,13 @@ impl DnSnapshot {
     }
 }
 
+impl DnSnapshot {
+    /// Starts loading the block of the filter a lookup of `hash` will test.
+    pub fn prefetch_filter(&self, hash: u64) {
+        self.filter.prefetch(hash);
+    }
+}
+
 impl std::ops::Deref for DnSnapshot {
     type Target = DnInterner;
     fn deref(&self) -> &DnInterner {
@@ -423,7 +434,7 @@ impl HashFilter {
     /// The block of `hash` and the bits it sets there. The table's slot is chosen by the hash's
     /// low bits, so the block comes from its high bits and the bits from a remix.
     fn place(&self, hash: u64) -> (usize, [u64; 8]) {
-        let b = (hash >> 32) as usize & (self.blocks.len() - 1);
+        let b = Self::block_of(hash, self.blocks.len());
         let mut m = hash.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(31);
         let mut bits = [0u64; 8];
         for _ in 0..Self::BITS_PER_HASH {
@@ -435,6 +446,18 @@ impl HashFilter {
     }
 
     /// False only when no hash the filter was made of is `hash`.
+    /// The block of `hash` among `blocks` (a power of two).
+    fn block_of(hash: u64, blocks: usize) -> usize {
+        (hash >> 32) as usize & (blocks - 1)
+    }
+
+    fn prefetch(&self, hash: u64) {
+        let b = Self::block_of(hash, self.blocks.len());
+        if let Some(block) = self.blocks.get(b) {
+            prefetch(block);
+        }
+    }
+
     fn may_hold(&self, hash: u64) -> bool {
         let (b, bits) = self.place(hash);
         self.blocks[b].iter().zip(bits).all(|(w, m)| w & m == m)

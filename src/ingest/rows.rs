@@ -10,7 +10,7 @@ use super::values::{
 use crate::directory::build::RowStart;
 use crate::directory::{
     Attr, DomainRecord, ObjectKind, RecordBatch, RefKind, RefTarget, RowWhat, TrustRecord,
-    ValueKind, dn,
+    ValueKind, dn, dn::DnKey,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -217,6 +217,10 @@ impl<'p> RowReader<'p> {
             None => RowKind::Object(ObjectKind::User),
         };
         let mut row_dn: Option<crate::directory::DnId> = None;
+        // The row's own DN and its manager's are looked up once the row's other cells are read
+        // (see RecordBatch::look_up_soon); the manager's reference keeps its place.
+        let mut own_key: Option<DnKey<'f>> = None;
+        let mut manager: Option<(usize, DnKey<'f>)> = None;
         let kind_is_domain = matches!(kind, RowKind::Domain);
         let mut enabled_given = false;
         let mut uac: Option<i64> = None;
@@ -273,8 +277,8 @@ impl<'p> RowReader<'p> {
                     if v.is_empty() {
                         continue;
                     }
-                    match batch.intern_dn_once(v) {
-                        Ok(id) => row_dn = Some(id),
+                    match batch.look_up_soon(v) {
+                        Ok(key) => own_key = Some(key),
                         Err(e) => {
                             let h = self.header(col).to_string();
                             self.stats.issue(line, &h, v, &e.to_string());
@@ -297,18 +301,27 @@ impl<'p> RowReader<'p> {
                     if v.is_empty() {
                         continue;
                     }
-                    let kind = if *target == Column::Manager {
-                        RefKind::Manager
+                    let looked_up = if *target == Column::Manager {
+                        batch
+                            .look_up_soon(v)
+                            .map(|key| manager = Some((batch.dn_ref_later(RefKind::Manager), key)))
                     } else {
-                        RefKind::PrimaryGroup
+                        batch.dn_ref(RefKind::PrimaryGroup, v)
                     };
-                    if let Err(e) = batch.dn_ref(kind, v) {
+                    if let Err(e) = looked_up {
                         let h = self.header(col).to_string();
                         self.stats.issue(line, &h, v, &e.to_string());
                     }
                 }
                 _ => {}
             }
+        }
+        if let Some(key) = own_key {
+            row_dn = Some(batch.intern_looked_up(&key));
+        }
+        if let Some((at, key)) = manager {
+            let id = batch.intern_looked_up(&key);
+            batch.set_dn_ref(at, id);
         }
         // csvde has no `Enabled`: the account state is bit 0x2 of userAccountControl.
         if !enabled_given && let Some(u) = uac {
