@@ -271,14 +271,19 @@ impl<'a> DnKey<'a> {
     }
     pub fn of(dn: &'a str) -> Result<DnKey<'a>, DnError> {
         let display = dn.trim_matches(' ');
-        if let DnShape::Ascii(hash) = dn_shape(display.as_bytes()) {
-            return Ok(DnKey {
-                display,
-                key: None,
-                hash,
-            });
-        }
-        let key = canonical_key(display)?;
+        let key = match dn_shape(display.as_bytes()) {
+            DnShape::Ascii(hash) => {
+                return Ok(DnKey {
+                    display,
+                    key: None,
+                    hash,
+                });
+            }
+            // What `canonical_key` would give, without shaping the DN a second time: half the
+            // DNs of a European directory hold an accented letter.
+            DnShape::Unicode => Cow::Owned(lowercase(display)),
+            DnShape::Complex => canonical_key(display)?,
+        };
         let hash = ci_hash(key.as_bytes());
         let key = match key {
             Cow::Owned(k) => Some(k),
