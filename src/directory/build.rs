@@ -290,10 +290,10 @@ impl RecordBatch {
         self.domains.clear();
         self.trusts.clear();
         self.last_parts = Default::default();
-        // Its own ids were this batch's.
+        // Its own ids were this batch's: none may be found again, as a parent or in the cache.
         self.roots_by_parent.fill((NO_PARENT, None));
-        // Its own ids were this batch's: none may be found again. Directory ids from the same
-        // snapshot stay valid, and the cache stays warm from one chunk of a file to the next.
+        // Directory ids from the same snapshot stay valid, and the cache stays warm from one
+        // chunk of a file to the next.
         for c in &mut self.dn_cache {
             if !same_known || c.id & GLOBAL == 0 {
                 *c = CachedDn::EMPTY;
@@ -856,6 +856,8 @@ fn guid_key(s: &str) -> Option<u128> {
     }
     guid_key_loose(s)
 }
+
+/// [`guid_key`] for any spelling: 32 hex digits, with dashes anywhere.
 fn guid_key_loose(s: &str) -> Option<u128> {
     let mut v: u128 = 0;
     let mut n = 0;
@@ -881,13 +883,13 @@ fn guid_hash(g: u128) -> u64 {
     (m as u64) ^ ((m >> 64) as u64)
 }
 
-/// The `DC=` suffix of a DN (`DC=contoso,DC=com`), if any.
 /// Whether the first RDN of `dn` is a `DC=` one, as [`domain_root`] tells them.
 fn is_dc_rdn(dn: &str) -> bool {
     let b = dn.trim_start().as_bytes();
     b.len() >= 3 && b[..3].eq_ignore_ascii_case(b"DC=")
 }
 
+/// The `DC=` suffix of a DN (`DC=contoso,DC=com`), if any.
 fn domain_root(dn: &str) -> Option<&str> {
     let mut offset = 0;
     let mut root = None;

@@ -392,9 +392,7 @@ impl DnSnapshot {
         }
         self.dns.find_key_spelled(k)
     }
-}
 
-impl DnSnapshot {
     /// Starts loading the block of the filter a lookup of `hash` will test.
     pub fn prefetch_filter(&self, hash: u64) {
         self.filter.prefetch(hash);
@@ -450,7 +448,6 @@ impl HashFilter {
         (b, bits)
     }
 
-    /// False only when no hash the filter was made of is `hash`.
     /// The block of `hash` among `blocks` (a power of two).
     fn block_of(hash: u64, blocks: usize) -> usize {
         (hash >> 32) as usize & (blocks - 1)
@@ -463,6 +460,7 @@ impl HashFilter {
         }
     }
 
+    /// False only when no hash the filter was made of is `hash`.
     fn may_hold(&self, hash: u64) -> bool {
         let (b, bits) = self.place(hash);
         self.blocks[b].iter().zip(bits).all(|(w, m)| w & m == m)
