@@ -1015,14 +1015,15 @@ impl DirectoryBuilder {
         (col, &mut d.cell_bases)
     }
 
-    /// Starts loading the column cells a few objects past the last one, once every eight objects
-    /// (a cache line of cells): each new object writes a cell into each of twenty-odd columns,
-    /// each column a stream of its own through fresh memory, more streams than the hardware
-    /// prefetcher follows, and the merge stalled on those writes.
+    /// Starts loading the column cells a cache line past the last object, once every sixteen
+    /// objects (a cache line of four-byte cells): each new object writes a cell into each of
+    /// twenty-odd columns, each column a stream of its own through fresh memory, more streams than
+    /// the hardware prefetcher follows, and the merge stalled on those writes.
     fn prefetch_cells(&mut self) {
-        const CELLS_AHEAD: usize = 16;
+        const CELLS_PER_LINE: usize = 64 / std::mem::size_of::<u32>();
+        const CELLS_AHEAD: usize = 2 * CELLS_PER_LINE;
         let n = self.dir.kinds.len();
-        if !n.is_multiple_of(8) {
+        if !n.is_multiple_of(CELLS_PER_LINE) {
             return;
         }
         for col in self.dir.columns.iter_mut().flatten() {
