@@ -45,13 +45,15 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// Seconds `f` takes.
+fn timed(f: impl FnOnce()) -> f64 {
+    let t = Instant::now();
+    f();
+    t.elapsed().as_secs_f64()
+}
+
 /// One pair: the floor and the ingest back to back, in `floor_first` order, in seconds.
 fn pair(files: &[PathBuf], dir: &Path, floor_first: bool) -> (f64, f64) {
-    let time = |f: &dyn Fn()| {
-        let t = Instant::now();
-        f();
-        t.elapsed().as_secs_f64()
-    };
     let floor = || {
         std::hint::black_box(common::csv_floor(files));
     };
@@ -59,11 +61,11 @@ fn pair(files: &[PathBuf], dir: &Path, floor_first: bool) -> (f64, f64) {
         std::hint::black_box(ingest_directory_graph(dir));
     };
     if floor_first {
-        let f = time(&floor);
-        (f, time(&ingest))
+        let f = timed(floor);
+        (f, timed(ingest))
     } else {
-        let i = time(&ingest);
-        (time(&floor), i)
+        let i = timed(ingest);
+        (timed(floor), i)
     }
 }
 
@@ -96,7 +98,7 @@ fn pairs() {
     // One unmeasured pair, so that the first measured one does not pay for cold memory alone.
     pair(&files, &dir, true);
     println!("ps7-{users}/pairs: the floor and the ingest side by side, {n} pairs");
-    let mut rows = Vec::with_capacity(n);
+    let (mut floors, mut ingests, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..n {
         let (floor, ingest) = pair(&files, &dir, i % 2 == 0);
         let ratio = ingest / floor;
@@ -104,36 +106,40 @@ fn pairs() {
             "  pair {:>2}: floor {floor:.3} s, ingest {ingest:.3} s, ratio {ratio:.2}×",
             i + 1
         );
-        rows.push((floor, ingest, ratio));
+        floors.push(floor);
+        ingests.push(ingest);
+        ratios.push(ratio);
     }
-    let col =
-        |k: usize| -> Vec<f64> { rows.iter().map(|r| [r.0, r.1, r.2][k]).collect::<Vec<_>>() };
-    let (floors, ingests, ratios) = (col(0), col(1), col(2));
     let max = ratios.iter().copied().fold(f64::MIN, f64::max);
     let min = ratios.iter().copied().fold(f64::MAX, f64::min);
+    let (median_ratio, median_floor, median_ingest) =
+        (median(&ratios), median(&floors), median(&ingests));
     println!(
-        "  median ratio {:.2}× (min {min:.2}×, max {max:.2}×); median floor {:.3} s, median ingest {:.3} s",
-        median(&ratios),
-        median(&floors),
-        median(&ingests)
+        "  median ratio {median_ratio:.2}× (min {min:.2}×, max {max:.2}×); median floor {median_floor:.3} s, median ingest {median_ingest:.3} s"
     );
+    let pairs: Vec<_> = (0..n)
+        .map(|i| serde_json::json!({"floor_s": floors[i], "ingest_s": ingests[i], "ratio": ratios[i]}))
+        .collect();
     let json = serde_json::json!({
         "users": users,
-        "pairs": rows.iter().map(|(f, i, r)| serde_json::json!({"floor_s": f, "ingest_s": i, "ratio": r})).collect::<Vec<_>>(),
-        "median_ratio": median(&ratios),
+        "pairs": pairs,
+        "median_ratio": median_ratio,
         "min_ratio": min,
         "max_ratio": max,
-        "median_floor_s": median(&floors),
-        "median_ingest_s": median(&ingests),
+        "median_floor_s": median_floor,
+        "median_ingest_s": median_ingest,
     });
     let out = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target/criterion")
         .join(format!("ps7-{users}"));
-    if std::fs::create_dir_all(&out).is_ok() {
-        let _ = std::fs::write(
+    let written = std::fs::create_dir_all(&out).and_then(|()| {
+        std::fs::write(
             out.join("pairs.json"),
             serde_json::to_string_pretty(&json).unwrap_or_default(),
-        );
+        )
+    });
+    if let Err(e) = written {
+        eprintln!("cannot write {}: {e}", out.join("pairs.json").display());
     }
 }
 

@@ -1015,7 +1015,7 @@ impl DirectoryBuilder {
         (col, &mut d.cell_bases)
     }
 
-    /// Starts loading the column cells a cache line past the last object, once every sixteen
+    /// Starts loading the column cells two cache lines past the last object, once every sixteen
     /// objects (a cache line of four-byte cells): each new object writes a cell into each of
     /// twenty-odd columns, each column a stream of its own through fresh memory, more streams than
     /// the hardware prefetcher follows, and the merge stalled on those writes.

@@ -80,8 +80,8 @@ pub fn ci_hash(bytes: &[u8]) -> u64 {
 #[inline]
 pub(crate) fn tail_word(b: &[u8]) -> u64 {
     let (len, n) = (b.len(), b.len() % 8);
-    if n == 0 && len > 0 {
-        return word_at(b, len - 8);
+    if n == 0 {
+        return 0;
     }
     if len >= 8 {
         // The last eight bytes, of which the first `8 - n` were hashed already.
@@ -93,14 +93,8 @@ pub(crate) fn tail_word(b: &[u8]) -> u64 {
         let hi = u32::from_le_bytes([b[len - 4], b[len - 3], b[len - 2], b[len - 1]]) as u64;
         return lo | (hi << (8 * (len - 4)));
     }
-    match len {
-        0 => 0,
-        _ => {
-            b[0] as u64
-                | (b[len / 2] as u64) << (8 * (len / 2))
-                | (b[len - 1] as u64) << (8 * (len - 1))
-        }
-    }
+    // One to three bytes.
+    b[0] as u64 | (b[len / 2] as u64) << (8 * (len / 2)) | (b[len - 1] as u64) << (8 * (len - 1))
 }
 
 /// The eight bytes of `b` at `at` (which has eight bytes after it) as a little-endian word.
@@ -327,15 +321,10 @@ mod tests {
             .collect();
         for len in 0..=bytes.len() {
             let b = &bytes[..len];
-            let rest = if len < 8 { b } else { &b[len - len % 8..] };
+            let rest = &b[len - len % 8..];
             let mut a = [0u8; 8];
             a[..rest.len()].copy_from_slice(rest);
-            let want = if len >= 8 && len % 8 == 0 {
-                u64::from_le_bytes(b[len - 8..].try_into().unwrap())
-            } else {
-                u64::from_le_bytes(a)
-            };
-            assert_eq!(tail_word(b), want, "length {len}");
+            assert_eq!(tail_word(b), u64::from_le_bytes(a), "length {len}");
         }
     }
 
