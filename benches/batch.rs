@@ -7,10 +7,10 @@
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use hybridready::assessment::scenario::Scenario;
 use hybridready::ingest::IngestOptions;
 use hybridready::pipeline;
 use hybridready::sim::batch::Variant;
-use hybridready::sim::scenario::Scenario;
 use rayon::prelude::*;
 use std::time::Duration;
 

@@ -21,8 +21,8 @@ fn main() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso/scenario.toml"),
     )
     .expect("scenario");
-    let mut base =
-        hybridready::sim::scenario::Scenario::parse(&scenario_text, "scenario").expect("parse");
+    let mut base = hybridready::assessment::scenario::Scenario::parse(&scenario_text, "scenario")
+        .expect("parse");
     base.affinity.delegates = None;
     base.affinity.interactions = None;
     let t = Instant::now();

@@ -1,18 +1,18 @@
 //! The assessment as library calls: ingest → directory → graph → rules → simulation → outputs.
 //! The CLI only parses arguments, shows progress and maps errors to exit codes.
 
+use crate::assessment::scenario::{Scenario, ScenarioError};
+use crate::assessment::summary::{
+    DirectorySummary, FindingsSummary, InputSummary, SCHEMA_VERSION, ScenarioRef, Summary, Tool,
+};
 use crate::directory::{Attr, Directory, ObjectId};
 use crate::graph::DirectoryGraph;
 use crate::ingest::{IngestError, IngestOptions, Ingested, ingest};
 use crate::report::atomic;
 use crate::report::csv_out;
-use crate::report::summary::{
-    DirectorySummary, FindingsSummary, InputSummary, SCHEMA_VERSION, ScenarioRef, Summary, Tool,
-};
-use crate::report::worklist;
 use crate::rules::{self, Effect, Finding, RuleContext, Severity};
 use crate::sim::run::{FindingRef, Outcome, Prepared, SimError, simulate};
-use crate::sim::scenario::{Scenario, ScenarioError};
+use crate::worklist;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -128,15 +128,10 @@ pub fn summary(
             file: scenario_file.map(|p| p.display().to_string()),
             defaults_used: outcome.defaults_used.clone(),
         },
-        inputs: loaded
-            .ingested
-            .inputs
-            .iter()
-            .map(InputSummary::from)
-            .collect(),
-        directory: DirectorySummary::new(dir, &loaded.graph),
+        inputs: loaded.ingested.inputs.iter().map(input_summary).collect(),
+        directory: directory_summary(dir, &loaded.graph),
         sync: Some(outcome.sync.clone()),
-        findings: FindingsSummary::new(&loaded.findings),
+        findings: findings_summary(&loaded.findings),
         breaks: Some(outcome.breaks),
         steps: Some(outcome.steps.clone()),
         score: Some(outcome.score),
@@ -148,6 +143,92 @@ pub fn summary(
                 .cloned()
                 .collect(),
         ),
+    }
+}
+
+/// One entry of `inputs[]`.
+pub fn input_summary(r: &crate::ingest::InputReport) -> InputSummary {
+    InputSummary {
+        path: r.path.clone(),
+        sheet: r.sheet.clone(),
+        status: match r.status {
+            crate::ingest::InputStatus::Read => crate::assessment::summary::InputStatus::Read,
+            crate::ingest::InputStatus::Ignored => crate::assessment::summary::InputStatus::Ignored,
+            crate::ingest::InputStatus::Refused => crate::assessment::summary::InputStatus::Refused,
+        },
+        format: r.format.clone(),
+        encoding: r.encoding.clone(),
+        delimiter: r.delimiter.clone(),
+        sha256: r.sha256.clone(),
+        rows: r.rows,
+        accepted: r.accepted,
+        merged: r.merged,
+        rejected: r.rejected,
+        value_errors: r.value_errors,
+        columns_missing: r
+            .columns_missing
+            .iter()
+            .map(|m| crate::assessment::summary::MissingColumn {
+                column: m.column.clone(),
+                leaves_unchecked: m.leaves_unchecked.clone(),
+            })
+            .collect(),
+        refusal: r
+            .refusal
+            .as_ref()
+            .map(|x| format!("{} (hint: {})", x.reason, x.hint)),
+    }
+}
+
+/// The `directory` section.
+pub fn directory_summary(dir: &Directory, graph: &DirectoryGraph) -> DirectorySummary {
+    let c = dir.counts();
+    DirectorySummary {
+        counts: crate::assessment::summary::DirectoryCounts {
+            users: c.users,
+            groups: c.groups,
+            contacts: c.contacts,
+            domains: c.domains,
+            ous: c.ous,
+            memberships: c.memberships,
+            sfb_users: c.sfb_users,
+        },
+        trusts: dir.trusts().len() as u64,
+        nesting_cycles: graph
+            .cycles
+            .iter()
+            .map(|c| c.groups.iter().map(|&g| dir.label(g)).collect())
+            .collect(),
+        unresolved_references: dir.unresolved().1,
+        conflicts: dir.conflicts().1,
+    }
+}
+
+/// The `findings` section: counts of the rule findings. `by_rule` names every rule of the
+/// catalogue (zero included), so the shape does not depend on the data.
+pub fn findings_summary(findings: &[Finding]) -> FindingsSummary {
+    use std::collections::BTreeMap;
+    let mut by_rule: BTreeMap<&'static str, u64> =
+        rules::registry::all().iter().map(|r| (r.id, 0)).collect();
+    let mut by_severity: BTreeMap<&'static str, u64> =
+        Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+    let mut with_errors: Vec<u32> = Vec::new();
+    for f in findings {
+        *by_rule.entry(f.rule.id).or_default() += 1;
+        *by_severity.entry(f.severity.as_str()).or_default() += 1;
+        if f.severity == Severity::Error {
+            with_errors.push(f.object.0);
+        }
+    }
+    with_errors.sort_unstable();
+    with_errors.dedup();
+    let owned =
+        |m: BTreeMap<&'static str, u64>| m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    FindingsSummary {
+        total: findings.len() as u64,
+        objects_with_errors: with_errors.len() as u64,
+        by_rule: owned(by_rule),
+        by_severity: owned(by_severity),
     }
 }
 
@@ -295,8 +376,8 @@ pub fn write_assessment(
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ComparisonRow {
     pub name: String,
-    pub sync: crate::report::summary::SyncSummary,
-    pub breaks: crate::report::summary::Breaks,
+    pub sync: crate::assessment::summary::SyncSummary,
+    pub breaks: crate::assessment::summary::Breaks,
     pub steps: Vec<ComparisonStep>,
     pub score: u32,
 }
@@ -304,7 +385,7 @@ pub struct ComparisonRow {
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ComparisonStep {
     pub id: String,
-    pub status: crate::report::summary::Status,
+    pub status: crate::assessment::summary::Status,
     pub blockers: Vec<String>,
 }
 
@@ -353,10 +434,10 @@ pub fn write_comparison(out: &Path, rows: &[ComparisonRow]) -> Result<Vec<PathBu
         header.push(format!("{step}_status"));
         header.push(format!("{step}_blockers"));
     }
-    let status = |s: crate::report::summary::Status| match s {
-        crate::report::summary::Status::Pass => "pass",
-        crate::report::summary::Status::Warn => "warn",
-        crate::report::summary::Status::Fail => "fail",
+    let status = |s: crate::assessment::summary::Status| match s {
+        crate::assessment::summary::Status::Pass => "pass",
+        crate::assessment::summary::Status::Warn => "warn",
+        crate::assessment::summary::Status::Fail => "fail",
     };
     let body = rows.iter().map(|r| {
         let b = r.breaks;

@@ -1,12 +1,12 @@
 //! The simulation on `samples/contoso` with its scenario: every figure of `summary.json` checked
 //! against values computed here independently, by brute force over all pairs of users.
 
+use hybridready::assessment::scenario::Scenario;
+use hybridready::assessment::summary::Status;
 use hybridready::directory::{Attr, Directory, ObjectId, ObjectKind};
 use hybridready::ingest::IngestOptions;
 use hybridready::pipeline::{self, Loaded};
-use hybridready::report::summary::Status;
 use hybridready::rules::Effect;
-use hybridready::sim::scenario::Scenario;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -337,7 +337,7 @@ fn every_figure_of_the_sample_matches_brute_force() {
 fn check<'a>(
     o: &'a hybridready::sim::run::Outcome,
     id: &str,
-) -> &'a hybridready::report::summary::CheckResult {
+) -> &'a hybridready::assessment::summary::CheckResult {
     o.steps
         .iter()
         .flat_map(|s| &s.checks)

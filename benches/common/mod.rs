@@ -80,8 +80,8 @@ pub fn cpu_s() -> f64 {
 
 /// The 64 variants of the batch measurements: the cross product of six yes/no changes to `base`.
 pub fn variants_64(
-    base: &hybridready::sim::scenario::Scenario,
-) -> Vec<(String, hybridready::sim::scenario::Scenario)> {
+    base: &hybridready::assessment::scenario::Scenario,
+) -> Vec<(String, hybridready::assessment::scenario::Scenario)> {
     (0..64u32)
         .map(|n| {
             let mut s = base.clone();

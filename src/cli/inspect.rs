@@ -1,10 +1,10 @@
 //! `hybridready inspect INPUT…`: what a consultant runs first on a customer's files.
 
 use super::{CliError, column_map, progress::Bar};
+use crate::assessment::summary::DirectorySummary;
 use crate::directory::Directory;
 use crate::graph::DirectoryGraph;
 use crate::ingest::{IngestOptions, InputReport, InputStatus, ingest};
-use crate::report::summary::DirectorySummary;
 use clap::{Args, ValueEnum};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -41,7 +41,7 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
     let ingested = ingest(&a.inputs, &opts)?;
     bar.finish();
     let graph = DirectoryGraph::build(&ingested.directory);
-    let dir_summary = DirectorySummary::new(&ingested.directory, &graph);
+    let dir_summary = crate::pipeline::directory_summary(&ingested.directory, &graph);
     match a.format {
         Format::Json => {
             let v = serde_json::json!({

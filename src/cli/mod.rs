@@ -132,7 +132,7 @@ fn column_map(path: &Option<PathBuf>) -> Result<crate::ingest::columns::ColumnMa
     }
 }
 
-fn scenario_error(e: crate::sim::scenario::ScenarioError) -> CliError {
+fn scenario_error(e: crate::assessment::scenario::ScenarioError) -> CliError {
     CliError::input(
         e.to_string(),
         "see the scenario format in README.md (every key is optional; unknown keys are refused)",

@@ -4,9 +4,7 @@
 
 #![allow(dead_code)]
 
-use hybridready::directory::DirectoryCounts;
-use hybridready::ingest::{InputStatus, MissingColumn};
-use hybridready::report::summary::*;
+use hybridready::assessment::summary::*;
 use hybridready::report::{FindingRow, FindingsDigest, ReportInput, RuleDoc, WavesDigest};
 use std::collections::BTreeMap;
 
@@ -342,7 +340,7 @@ pub fn summary(hostile: bool) -> Summary {
             ],
         },
         inputs,
-        findings: FindingsSummary::new(&[]),
+        findings: hybridready::pipeline::findings_summary(&[]),
         directory: DirectorySummary {
             counts: DirectoryCounts {
                 users: 12_408,

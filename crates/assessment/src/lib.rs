@@ -1,0 +1,4 @@
+//! The assessment as data: the typed value every output of hybridready renders.
+
+pub mod scenario;
+pub mod summary;

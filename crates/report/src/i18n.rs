@@ -1,0 +1,430 @@
+//! The message catalogues and the formatting of numbers and dates, per language.
+//!
+//! Owns: every sentence a report or chart shows (`lang/en.txt`, `lang/fr.txt`), and how numbers,
+//! percentages and dates are written in each language. Must not touch: data; callers hand in
+//! values and get text back.
+//!
+//! A missing key never panics: the key itself is shown and recorded, so a test can render every
+//! report in every language and fail if anything was missing ([`Catalog::missing`]).
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// A report language (`--lang en|fr`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Fr,
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Lang, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "en" => Ok(Lang::En),
+            "fr" => Ok(Lang::Fr),
+            other => Err(format!("unknown language `{other}`: use en or fr")),
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::En => include_str!("lang/en.txt"),
+            // The rule documentation is long enough to live in its own file.
+            Lang::Fr => concat!(
+                include_str!("lang/fr.txt"),
+                "\n",
+                include_str!("lang/rules.fr.txt")
+            ),
+        }
+    }
+
+    /// The language's catalogue (parsed once, on first use).
+    pub fn catalog(self) -> &'static Catalog {
+        static EN: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+        static FR: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+        let cell = match self {
+            Lang::En => &EN,
+            Lang::Fr => &FR,
+        };
+        cell.get_or_init(|| Catalog::parse(self, self.source()))
+    }
+}
+
+/// `template` with each `{name}` replaced by its value.
+pub fn fill<'a>(template: &str, args: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut s = template.to_string();
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), value);
+    }
+    s
+}
+
+/// One language's messages, plus the keys asked for but absent.
+#[derive(Debug)]
+pub struct Catalog {
+    pub lang: Lang,
+    messages: BTreeMap<String, String>,
+    missing: Mutex<std::collections::BTreeSet<String>>,
+}
+
+impl Catalog {
+    /// Parses `key = value` lines; `#` starts a comment line.
+    pub fn parse(lang: Lang, text: &str) -> Catalog {
+        let mut messages = BTreeMap::new();
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some((k, v)) = line.split_once(" = ") {
+                // Rule documentation quotes character lists and values (`' ; ! ?`) that must
+                // stay exactly as written: no typography there.
+                if k.trim().starts_with("rule.") {
+                    messages.insert(k.trim().to_string(), v.trim().to_string());
+                    continue;
+                }
+                // Typographic apostrophes: translators type the ASCII one.
+                let v = v.trim().replace('\'', "\u{2019}");
+                let v = match lang {
+                    Lang::Fr => french_spacing(&v),
+                    Lang::En => v,
+                };
+                messages.insert(k.trim().to_string(), v);
+            }
+        }
+        Catalog {
+            lang,
+            messages,
+            missing: Mutex::new(Default::default()),
+        }
+    }
+
+    /// The message for `key`, or the key itself (recorded as missing).
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        match self.messages.get(key) {
+            Some(v) => v,
+            None => {
+                if let Ok(mut m) = self.missing.lock() {
+                    m.insert(key.to_string());
+                }
+                // The key itself shows in the output, where a reader or a test notices it.
+                key
+            }
+        }
+    }
+
+    /// The message for `key` when the catalogue has one (for ids that may be unknown, such as a
+    /// check id a later version of the simulation adds).
+    pub fn opt(&self, key: &str) -> Option<&str> {
+        self.messages.get(key).map(String::as_str)
+    }
+
+    /// `get` with `{name}` placeholders replaced.
+    pub fn fmt(&self, key: &str, args: &[(&str, &str)]) -> String {
+        fill(self.get(key), args.iter().copied())
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.messages.keys().map(String::as_str)
+    }
+
+    /// Every message (handed to the PDF template, which looks labels up by key).
+    pub fn all(&self) -> &BTreeMap<String, String> {
+        &self.messages
+    }
+
+    /// Keys asked for that the catalogue lacks, since the start of the process.
+    pub fn missing(&self) -> Vec<String> {
+        self.missing
+            .lock()
+            .map(|m| m.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// An integer with the language's digit grouping: `1,234,567` / `1 234 567`.
+    pub fn int(&self, n: u64) -> String {
+        group(&n.to_string(), self.group_sep())
+    }
+
+    /// A signed integer.
+    pub fn signed(&self, n: i64) -> String {
+        let s = self.int(n.unsigned_abs());
+        if n < 0 { format!("−{s}") } else { s }
+    }
+
+    /// A decimal with `digits` decimals: `1,234.5` / `1 234,5`.
+    pub fn dec(&self, x: f64, digits: usize) -> String {
+        if !x.is_finite() {
+            return self.get("kf.na").to_string();
+        }
+        let s = format!("{:.*}", digits, x.abs());
+        let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+        let mut out = String::new();
+        if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            out.push('−');
+        }
+        out.push_str(&group(int, self.group_sep()));
+        if !frac.is_empty() {
+            out.push(match self.lang {
+                Lang::En => '.',
+                Lang::Fr => ',',
+            });
+            out.push_str(frac);
+        }
+        out
+    }
+
+    /// A ratio (0–1) as a percentage with one decimal, never rounding a partial figure to 100:
+    /// `87.5%` / `87,5 %`.
+    pub fn pct(&self, ratio: f64) -> String {
+        if !ratio.is_finite() {
+            return self.get("kf.na").to_string();
+        }
+        let mut p = (ratio * 1000.0).round() / 10.0;
+        // 99.96 % must not read as 100 %: a customer would take it for full coverage.
+        if p >= 100.0 && ratio < 1.0 {
+            p = 99.9;
+        }
+        if p <= 0.0 && ratio > 0.0 {
+            p = 0.1;
+        }
+        let digits = if p.fract() == 0.0 { 0 } else { 1 };
+        let n = self.dec(p, digits);
+        match self.lang {
+            Lang::En => format!("{n}%"),
+            Lang::Fr => format!("{n}\u{a0}%"),
+        }
+    }
+
+    /// A date written out: `26 November 2026` / `26 novembre 2026` (1er in French).
+    pub fn date(&self, d: Date) -> String {
+        let month = self.get(&format!("month.{}", d.month)).to_string();
+        match self.lang {
+            Lang::En => format!("{} {} {}", d.day, month, d.year),
+            Lang::Fr if d.day == 1 => format!("1er {} {}", month, d.year),
+            Lang::Fr => format!("{} {} {}", d.day, month, d.year),
+        }
+    }
+
+    fn group_sep(&self) -> &'static str {
+        match self.lang {
+            Lang::En => ",",
+            // French groups digits with a narrow no-break space (U+202F), so a figure never wraps.
+            Lang::Fr => "\u{202f}",
+        }
+    }
+}
+
+/// Inserts `sep` every three digits from the right of a run of ASCII digits.
+fn group(digits: &str, sep: &str) -> String {
+    let n = digits.len();
+    let mut out = String::with_capacity(n + n / 3 * sep.len());
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (n - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// French typography: a no-break space before `: ; ? !` and inside « », so the sign never starts a
+/// line. Applied when the catalogue loads, so translators type ordinary spaces.
+fn french_spacing(s: &str) -> String {
+    let mut out = s
+        .replace(" :", "\u{a0}:")
+        .replace(" ;", "\u{202f};")
+        .replace(" ?", "\u{202f}?")
+        .replace(" !", "\u{202f}!")
+        .replace(" %", "\u{a0}%");
+    out = out.replace("« ", "«\u{a0}").replace(" »", "\u{a0}»");
+    out
+}
+
+/// A calendar date (UTC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// The UTC date of a Unix time (Howard Hinnant's days-to-civil algorithm).
+    pub fn from_unix(secs: i64) -> Date {
+        let z = secs.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let y = yoe + era * 400;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (if month <= 2 { y + 1 } else { y }) as i32;
+        Date { year, month, day }
+    }
+
+    /// `2026-11-26`.
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// When the report is generated: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+pub fn generation_time() -> i64 {
+    if let Some(t) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+    {
+        return t;
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_catalogues_have_the_same_keys_and_placeholders() {
+        let en = Lang::En.catalog();
+        let fr = Lang::Fr.catalog();
+        let ek: Vec<_> = en.keys().collect();
+        let fk: Vec<_> = fr.keys().collect();
+        let only_en: Vec<_> = ek.iter().filter(|k| fr.opt(k).is_none()).collect();
+        // `msg.*` (check messages), `phrase.*` (reason phrases) and `rule.*` (rule docs) exist
+        // only in the other languages: the English ones are the simulation's and the rule
+        // registry's own words, checked below.
+        let only_fr: Vec<_> = fk
+            .iter()
+            .filter(|k| {
+                !["msg.", "phrase.", "rule."]
+                    .iter()
+                    .any(|p| k.starts_with(p))
+                    && en.opt(k).is_none()
+            })
+            .collect();
+        assert!(only_en.is_empty(), "keys missing in fr.txt: {only_en:?}");
+        assert!(only_fr.is_empty(), "keys missing in en.txt: {only_fr:?}");
+        let holes = |s: &str| {
+            let mut v: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|x| x.0.to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        for k in ek {
+            assert_eq!(
+                holes(en.get(k)),
+                holes(fr.get(k)),
+                "placeholders differ for {k}"
+            );
+            assert!(!en.get(k).is_empty() && !fr.get(k).is_empty(), "{k} empty");
+        }
+        // Every check message the simulation can produce has its French template, with the
+        // same placeholders.
+        for (key, english) in hybridready_sim::checks::message_templates() {
+            let french = fr
+                .opt(&format!("msg.{key}"))
+                .unwrap_or_else(|| panic!("msg.{key} missing in fr.txt"));
+            assert_eq!(
+                holes(english),
+                holes(french),
+                "placeholders differ for msg.{key}"
+            );
+        }
+        let templates: Vec<&str> = hybridready_sim::checks::message_templates()
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        for k in fk.iter().filter_map(|k| k.strip_prefix("msg.")) {
+            assert!(
+                templates.contains(&k),
+                "msg.{k} in fr.txt matches no check template"
+            );
+        }
+        for (english, key) in crate::view::PHRASES {
+            let french = fr
+                .opt(key)
+                .unwrap_or_else(|| panic!("{key} missing in fr.txt"));
+            assert_eq!(
+                holes(english),
+                holes(french),
+                "placeholders differ for {key}"
+            );
+        }
+        // Every rule's documentation in French, with as many code spans.
+        for r in hybridready_rules::registry::all() {
+            for (field, english) in [
+                ("summary", r.summary),
+                ("explanation", r.explanation),
+                ("fix", r.fix),
+            ] {
+                let key = format!("rule.{}.{field}", r.id);
+                let french = fr
+                    .opt(&key)
+                    .unwrap_or_else(|| panic!("{key} missing in rules.fr.txt"));
+                assert_eq!(
+                    english.matches('`').count(),
+                    french.matches('`').count(),
+                    "code spans differ in {key}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_and_dates_per_language() {
+        let en = Lang::En.catalog();
+        let fr = Lang::Fr.catalog();
+        assert_eq!(en.int(1_234_567), "1,234,567");
+        assert_eq!(fr.int(1_234_567), "1\u{202f}234\u{202f}567");
+        assert_eq!(en.int(999), "999");
+        assert_eq!(en.dec(1234.5, 1), "1,234.5");
+        assert_eq!(fr.dec(1234.5, 1), "1\u{202f}234,5");
+        assert_eq!(en.pct(0.875), "87.5%");
+        assert_eq!(fr.pct(0.875), "87,5\u{a0}%");
+        assert_eq!(en.pct(0.99996), "99.9%");
+        assert_eq!(en.pct(1.0), "100%");
+        assert_eq!(en.signed(-1234), "−1,234");
+        let d = Date::from_unix(1_795_651_200); // 2026-11-26
+        assert_eq!(d.iso(), "2026-11-26");
+        assert_eq!(en.date(d), "26 November 2026");
+        assert_eq!(fr.date(d), "26 novembre 2026");
+        assert_eq!(fr.date(Date::from_unix(0)), "1er janvier 1970");
+        assert_eq!(Date::from_unix(951_782_400).iso(), "2000-02-29");
+    }
+
+    #[test]
+    fn french_spacing_is_applied() {
+        let fr = Lang::Fr.catalog();
+        assert!(fr.get("exec.line.fail").starts_with("Non satisfait\u{a0}:"));
+        assert!(fr.get("report.subtitle").ends_with("empêche\u{202f}?"));
+        assert!(fr.get("step.sync.title").contains("d\u{2019}annuaire"));
+    }
+}

@@ -1,0 +1,628 @@
+//! One scenario evaluated on a prepared directory: sync scope, SfB states, movability, the pilot
+//! and end points with their breaks, the steps, the waves and the score.
+
+use super::breaks::{self, Affinity, BreakResult, PairEdges, SfbState};
+use super::pairs_file::{self, PairFile};
+use super::scope::{
+    IdentityIndex, NotSynced, ResolvedSync, ScenarioRefError, SyncFindings, strip_sip,
+};
+use super::{checks, score, waves};
+use hybridready_assessment::scenario::Scenario;
+use hybridready_assessment::summary::{
+    Breaks, CoverageRow, StepSummary, SyncSummary, UnsyncedUser,
+};
+use hybridready_directory::{Attr, Directory, ObjectId, ObjectKind};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// A scenario that cannot be evaluated on these inputs.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error(transparent)]
+    Reference(#[from] ScenarioRefError),
+    #[error(transparent)]
+    PairFile(#[from] pairs_file::PairFileError),
+}
+
+/// The Skype for Business facts of one user, read once.
+#[derive(Clone, Debug, Default)]
+pub struct SfbUser {
+    pub enabled: bool,
+    pub online: bool,
+    /// Lowercase SIP domain, if the user has a SIP address.
+    pub sip_domain: Option<String>,
+    pub enterprise_voice: bool,
+}
+
+/// What every scenario variant shares: the directory, the rules' sync findings, identities,
+/// SfB facts and the affinity edges.
+pub struct Prepared<'d> {
+    pub dir: &'d Directory,
+    pub findings: SyncFindings,
+    pub ids: IdentityIndex,
+    pub sfb: Vec<SfbUser>,
+    /// Users per rule with an `error` finding (for the sync step's error counts).
+    pub errors_by_rule: BTreeMap<&'static str, Vec<ObjectId>>,
+    /// Users with duplicate-value findings (U10).
+    pub duplicates: Vec<ObjectId>,
+    affinity_cache: std::sync::Mutex<HashMap<AffinityKey, std::sync::Arc<PreparedAffinity<'d>>>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct AffinityKey {
+    manager: bool,
+    delegates: Option<PathBuf>,
+    interactions: Option<PathBuf>,
+}
+
+pub struct PreparedAffinity<'d> {
+    pub affinity: Affinity<'d>,
+    pub files: Vec<PairFile>,
+    /// Delegate pairs, for the cross-wave check (P04).
+    pub delegates: Vec<(ObjectId, ObjectId)>,
+}
+
+/// A finding as the simulation needs it.
+#[derive(Clone, Copy, Debug)]
+pub struct FindingRef {
+    pub object: ObjectId,
+    pub rule: &'static str,
+    pub blocks_sync: bool,
+    /// An Entra Connect out-of-box exclusion (`SKIP-*`).
+    pub exclusion: bool,
+    pub error: bool,
+    /// A duplicate-value rule (`*-DUP`).
+    pub duplicate: bool,
+}
+
+impl<'d> Prepared<'d> {
+    pub fn new(dir: &'d Directory, findings: &[FindingRef]) -> Self {
+        let blocking = findings
+            .iter()
+            .filter(|f| f.blocks_sync)
+            .map(|f| (f.object, f.rule, f.exclusion));
+        let sync = SyncFindings::new(dir.len(), blocking);
+        let mut errors_by_rule: BTreeMap<&'static str, Vec<ObjectId>> = BTreeMap::new();
+        let mut duplicates = Vec::new();
+        for f in findings {
+            if f.error {
+                errors_by_rule.entry(f.rule).or_default().push(f.object);
+            }
+            if f.duplicate {
+                duplicates.push(f.object);
+            }
+        }
+        duplicates.sort_unstable();
+        duplicates.dedup();
+        let sfb = dir
+            .ids()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(|&o| sfb_user(dir, o))
+            .collect();
+        Prepared {
+            dir,
+            findings: sync,
+            ids: IdentityIndex::build(dir),
+            sfb,
+            errors_by_rule,
+            duplicates,
+            affinity_cache: Default::default(),
+        }
+    }
+
+    /// The affinity edges a scenario asks for (cached: variants usually share them).
+    pub fn affinity(&self, s: &Scenario) -> Result<std::sync::Arc<PreparedAffinity<'d>>, SimError> {
+        let key = AffinityKey {
+            manager: s.affinity.manager,
+            delegates: s.affinity.delegates.clone(),
+            interactions: s.affinity.interactions.clone(),
+        };
+        if let Some(a) = self
+            .affinity_cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&key).cloned())
+        {
+            return Ok(a);
+        }
+        let dir = self.dir;
+        let mut files = Vec::new();
+        let mut pairs: Vec<(ObjectId, ObjectId)> = Vec::new();
+        let mut delegates = Vec::new();
+        if key.manager {
+            pairs.extend(
+                dir.ids_of(ObjectKind::User)
+                    .filter_map(|o| dir.manager_of(o).map(|m| (o, m)))
+                    .filter(|&(_, m)| dir.kind(m) == ObjectKind::User),
+            );
+        }
+        for (path, is_delegates) in [(&key.delegates, true), (&key.interactions, false)] {
+            if let Some(p) = path {
+                let f = pairs_file::load(p, dir, &self.ids)?;
+                pairs.extend(f.pairs.iter().map(|&(a, b, _)| (a, b)));
+                if is_delegates {
+                    delegates.extend(f.pairs.iter().map(|&(a, b, _)| (a, b)));
+                }
+                files.push(f);
+            }
+        }
+        let a = std::sync::Arc::new(PreparedAffinity {
+            affinity: Affinity::new(dir, PairEdges::new(dir.len(), pairs)),
+            files,
+            delegates,
+        });
+        if let Ok(mut c) = self.affinity_cache.lock() {
+            c.insert(key, a.clone());
+        }
+        Ok(a)
+    }
+}
+
+/// The SfB facts of a user.
+pub fn sfb_user(dir: &Directory, o: ObjectId) -> SfbUser {
+    if dir.kind(o) != ObjectKind::User {
+        return SfbUser::default();
+    }
+    let sip = dir.value(o, Attr::SipAddress);
+    let enabled = dir.is_sfb_enabled(o);
+    let online = dir.value(o, Attr::HostingProvider).is_some_and(|h| {
+        h.trim()
+            .to_ascii_lowercase()
+            .contains("sipfed.online.lync.com")
+    });
+    let sip_domain = sip
+        .map(strip_sip)
+        .and_then(|s| s.rsplit_once('@'))
+        .map(|(_, d)| d.trim().to_lowercase())
+        .filter(|d| !d.is_empty());
+    let ev = dir.value(o, Attr::LineUri).is_some()
+        || dir.bool_attr(o, Attr::EnterpriseVoice) == Some(true)
+        || dir
+            .int_attr(o, Attr::OptionFlags)
+            .is_some_and(|f| f & 128 != 0);
+    SfbUser {
+        enabled,
+        online,
+        sip_domain,
+        enterprise_voice: ev,
+    }
+}
+
+/// Why an on-premises SfB user cannot move.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MoveBlocker {
+    /// Does not sync (U01).
+    NotSynced,
+    /// No SIP address (U03).
+    NoSipAddress,
+    /// SIP domain not a verified tenant domain (D01).
+    SipDomainUnverified(String),
+    /// SIP domain disabled online (U07).
+    SipDomainDisabled(String),
+    /// Licences known to be missing (U04).
+    NoLicence,
+    /// Enterprise Voice without Teams Phone (U05).
+    NoPhoneLicence,
+    /// A tenant-level blocker (its check id).
+    Tenant(&'static str),
+}
+
+impl MoveBlocker {
+    pub fn describe(&self) -> String {
+        match self {
+            MoveBlocker::NotSynced => "not synchronised (U01)".into(),
+            MoveBlocker::NoSipAddress => "no SIP address (U03)".into(),
+            MoveBlocker::SipDomainUnverified(d) => {
+                format!("SIP domain {d} not verified in the tenant (D01)")
+            }
+            MoveBlocker::SipDomainDisabled(d) => format!("SIP domain {d} disabled online (U07)"),
+            MoveBlocker::NoLicence => {
+                "no Teams / Skype for Business Online (Plan 2) licence (U04)".into()
+            }
+            MoveBlocker::NoPhoneLicence => {
+                "Enterprise Voice without a Teams Phone licence (U05)".into()
+            }
+            MoveBlocker::Tenant(c) => format!("tenant-level blocker {c}"),
+        }
+    }
+}
+
+/// Everything computed for one scenario.
+pub struct Outcome {
+    pub scenario: String,
+    pub defaults_used: Vec<String>,
+    pub sync: SyncSummary,
+    pub breaks: Breaks,
+    pub steps: Vec<StepSummary>,
+    pub score: u32,
+    /// Every on-premises unsynchronised SfB user, ranked by impact.
+    pub unsynced: Vec<UnsyncedUser>,
+    /// `(user, partners)` for the unsynced users: their first online partners at the end.
+    pub partners: HashMap<ObjectId, Vec<ObjectId>>,
+    /// Wave 0 is the pilot.
+    pub waves: Vec<Vec<ObjectId>>,
+    pub pair_files: Vec<PairFile>,
+}
+
+/// The per-object facts of one scenario, for the checks.
+pub struct Evaluated<'p, 'd> {
+    pub prep: &'p Prepared<'d>,
+    pub scenario: &'p Scenario,
+    pub sync: Vec<Option<NotSynced>>,
+    pub verified: Vec<String>,
+    pub tenant_blockers: Vec<&'static str>,
+    /// Per object: why it cannot move (empty when movable or not an on-premises SfB user).
+    pub blockers: Vec<Vec<MoveBlocker>>,
+    pub movable: Vec<bool>,
+    pub pilot: Vec<ObjectId>,
+    /// Pilot entries that are no SfB user, or already online (U06).
+    pub pilot_not_movable_kind: Vec<(ObjectId, &'static str)>,
+    pub kept: Vec<bool>,
+    pub pilot_breaks: BreakResult,
+    pub end_breaks: BreakResult,
+    pub affinity: std::sync::Arc<PreparedAffinity<'d>>,
+    pub waves: Vec<Vec<ObjectId>>,
+}
+
+pub fn is_verified(verified: &[String], domain: &str) -> bool {
+    let d = domain.trim().trim_end_matches('.').to_lowercase();
+    verified
+        .iter()
+        .any(|v| v.trim().trim_end_matches('.').eq_ignore_ascii_case(&d))
+}
+
+/// Evaluates a scenario.
+pub fn simulate(prep: &Prepared, s: &Scenario) -> Result<Outcome, SimError> {
+    let e = evaluate(prep, s)?;
+    let sync = sync_summary(&e);
+    let steps = checks::steps(&e, &sync);
+    let score = score::score(&sync, &steps);
+    let breaks = Breaks {
+        pilot: e.pilot_breaks.counts,
+        end: e.end_breaks.counts,
+    };
+    let (unsynced, partners) = unsynced_users(&e);
+    Ok(Outcome {
+        scenario: s.name().to_string(),
+        defaults_used: s.defaults_used(),
+        sync,
+        breaks,
+        steps,
+        score,
+        unsynced,
+        partners,
+        waves: e.waves.clone(),
+        pair_files: e.affinity.files.clone(),
+    })
+}
+
+pub fn evaluate<'p, 'd>(
+    prep: &'p Prepared<'d>,
+    s: &'p Scenario,
+) -> Result<Evaluated<'p, 'd>, SimError> {
+    let dir = prep.dir;
+    let resolved = ResolvedSync::resolve(dir, &prep.ids, s)?;
+    let affinity = prep.affinity(s)?;
+    let ids: Vec<ObjectId> = dir.ids().collect();
+    let sync: Vec<Option<NotSynced>> = ids
+        .par_iter()
+        .map(|&o| resolved.evaluate(dir, &prep.findings, o).err())
+        .collect();
+    let verified: Vec<String> = s.tenant.verified_domains.clone().unwrap_or_default();
+    let disabled: Vec<String> = s.tenant.disabled_sip_domains.clone().unwrap_or_default();
+    let tenant_blockers = checks::tenant_move_blockers(s);
+    let lic = &s.licenses;
+    let has_licence_column = dir.is_known(Attr::Licenses);
+    let blockers: Vec<Vec<MoveBlocker>> = ids
+        .par_iter()
+        .map(|&o| {
+            let u = &prep.sfb[o.index()];
+            if !u.enabled || u.online {
+                return Vec::new();
+            }
+            let mut b = Vec::new();
+            if sync[o.index()].is_some() {
+                b.push(MoveBlocker::NotSynced);
+            }
+            match &u.sip_domain {
+                None => b.push(MoveBlocker::NoSipAddress),
+                Some(d) => {
+                    if !is_verified(&verified, d) {
+                        b.push(MoveBlocker::SipDomainUnverified(d.clone()));
+                    }
+                    if is_verified(&disabled, d) {
+                        b.push(MoveBlocker::SipDomainDisabled(d.clone()));
+                    }
+                }
+            }
+            let unlicensed = if has_licence_column {
+                dir.attr(o, Attr::Licenses) == Some("")
+            } else {
+                lic.teams_and_sfbo_assigned == Some(false)
+            };
+            if unlicensed {
+                b.push(MoveBlocker::NoLicence);
+            }
+            if u.enterprise_voice && lic.phone_system_assigned == Some(false) {
+                b.push(MoveBlocker::NoPhoneLicence);
+            }
+            b.extend(tenant_blockers.iter().map(|c| MoveBlocker::Tenant(c)));
+            b
+        })
+        .collect();
+    let movable: Vec<bool> = ids
+        .iter()
+        .map(|&o| {
+            let u = &prep.sfb[o.index()];
+            u.enabled && !u.online && blockers[o.index()].is_empty()
+        })
+        .collect();
+
+    // The pilot: group members, listed users, users under OUs; only SfB users can be moved.
+    let mut pilot_set: Vec<ObjectId> = Vec::new();
+    if let Some(g) = &s.pilot.group {
+        let gid = super::scope::resolve_identity(dir, &prep.ids, g)
+            .filter(|&o| dir.kind(o) == ObjectKind::Group)
+            .ok_or_else(|| ScenarioRefError {
+                key: "pilot.group".into(),
+                value: g.clone(),
+                problem: "no group of the inputs has this DN or name".into(),
+            })?;
+        pilot_set.extend(
+            dir.members_of(gid)
+                .iter()
+                .filter(|&&m| dir.kind(m) == ObjectKind::User),
+        );
+    }
+    for u in s.pilot.users.iter().flatten() {
+        let o = super::scope::resolve_identity(dir, &prep.ids, u)
+            .filter(|&o| dir.kind(o) == ObjectKind::User)
+            .ok_or_else(|| ScenarioRefError {
+                key: "pilot.users".into(),
+                value: u.clone(),
+                problem: "no user of the inputs has this SIP address, UPN, sAMAccountName or DN"
+                    .into(),
+            })?;
+        pilot_set.push(o);
+    }
+    for ou in s.pilot.ous.iter().flatten() {
+        let c = super::scope::resolve_container(dir, "pilot.ous", ou)?;
+        pilot_set.extend(
+            dir.ids_of(ObjectKind::User)
+                .filter(|&o| prep.sfb[o.index()].enabled && dir.is_under(o, c)),
+        );
+    }
+    pilot_set.sort_unstable();
+    pilot_set.dedup();
+    let mut pilot_not_movable_kind = Vec::new();
+    for &o in &pilot_set {
+        let u = &prep.sfb[o.index()];
+        if !u.enabled {
+            pilot_not_movable_kind.push((o, "not a Skype for Business user"));
+        } else if u.online {
+            pilot_not_movable_kind.push((o, "already online"));
+        }
+    }
+    let mut kept = vec![false; dir.len()];
+    for k in s.waves.keep_on_premises.iter().flatten() {
+        let o =
+            super::scope::resolve_identity(dir, &prep.ids, k).ok_or_else(|| ScenarioRefError {
+                key: "waves.keep_on_premises".into(),
+                value: k.clone(),
+                problem: "no user of the inputs has this identity".into(),
+            })?;
+        kept[o.index()] = true;
+    }
+
+    let base: Vec<SfbState> = ids
+        .iter()
+        .map(|&o| {
+            let u = &prep.sfb[o.index()];
+            if !u.enabled {
+                SfbState::None
+            } else if u.online {
+                SfbState::Online
+            } else if sync[o.index()].is_none() {
+                SfbState::OnpremSynced
+            } else {
+                SfbState::OnpremUnsynced
+            }
+        })
+        .collect();
+    let mut at_pilot = base.clone();
+    for &o in &pilot_set {
+        if movable[o.index()] {
+            at_pilot[o.index()] = SfbState::Online;
+        }
+    }
+    let mut at_end = base;
+    for (i, m) in movable.iter().enumerate() {
+        if *m && !kept[i] {
+            at_end[i] = SfbState::Online;
+        }
+    }
+    for &o in &pilot_set {
+        if movable[o.index()] {
+            at_end[o.index()] = SfbState::Online;
+        }
+    }
+    let max = s.affinity.max_group_size;
+    let groups = s.affinity.groups;
+    let (pilot_breaks, end_breaks) = rayon::join(
+        || breaks::compute(&affinity.affinity, &at_pilot, max, groups),
+        || breaks::compute(&affinity.affinity, &at_end, max, groups),
+    );
+    let pilot_movable: Vec<ObjectId> = pilot_set
+        .iter()
+        .copied()
+        .filter(|o| movable[o.index()])
+        .collect();
+    let rest: Vec<ObjectId> = ids
+        .iter()
+        .copied()
+        .filter(|o| {
+            movable[o.index()] && !kept[o.index()] && pilot_movable.binary_search(o).is_err()
+        })
+        .collect();
+    let waves = waves::plan(dir, pilot_movable, rest, s.waves.size.max(1));
+    Ok(Evaluated {
+        prep,
+        scenario: s,
+        sync,
+        verified,
+        tenant_blockers,
+        blockers,
+        movable,
+        pilot: pilot_set,
+        pilot_not_movable_kind,
+        kept,
+        pilot_breaks,
+        end_breaks,
+        affinity,
+        waves,
+    })
+}
+
+const TOP_OUS: usize = 12;
+
+fn sync_summary(e: &Evaluated) -> SyncSummary {
+    let dir = e.prep.dir;
+    let mut s = SyncSummary::default();
+    let mut by_domain: BTreeMap<String, CoverageRow> = BTreeMap::new();
+    let mut by_ou: HashMap<Option<hybridready_directory::DnId>, CoverageRow> = HashMap::new();
+    let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+    for o in dir.ids() {
+        let st = e.sync[o.index()];
+        match st {
+            None => {
+                s.in_scope += 1;
+                s.synced += 1;
+            }
+            Some(r) if !r.is_scope() => {
+                s.in_scope += 1;
+                *reasons.entry(r.key()).or_default() += 1;
+            }
+            Some(r) => *reasons.entry(r.key()).or_default() += 1,
+        }
+        if !e.prep.sfb[o.index()].enabled {
+            continue;
+        }
+        s.sfb_users += 1;
+        let domain = dir
+            .domain_of(o)
+            .map_or_else(|| "(no domain)".to_string(), |d| dir.domain(d).name.clone());
+        let ou = dir.container_of(o);
+        for row in [
+            by_domain.entry(domain.clone()).or_default(),
+            by_ou.entry(ou).or_default(),
+        ] {
+            row.sfb_users += 1;
+            match st {
+                None => row.synced += 1,
+                Some(r) if r.is_scope() => row.out_of_scope += 1,
+                Some(_) => row.blocked += 1,
+            }
+        }
+        if st.is_none() {
+            s.sfb_synced += 1;
+        }
+    }
+    s.sfb_unsynced = s.sfb_users - s.sfb_synced;
+    s.coverage = if s.sfb_users == 0 {
+        1.0
+    } else {
+        s.sfb_synced as f64 / s.sfb_users as f64
+    };
+    s.not_synced_by_reason = reasons;
+    s.by_domain = by_domain
+        .into_iter()
+        .map(|(name, mut r)| {
+            r.name = name;
+            r
+        })
+        .collect();
+    let mut ous: Vec<CoverageRow> = by_ou
+        .into_iter()
+        .map(|(dn, mut r)| {
+            r.name = dn.map_or_else(
+                || "(no OU)".to_string(),
+                |d| dir.dns().display(d).to_string(),
+            );
+            r
+        })
+        .collect();
+    ous.sort_by(|a, b| {
+        b.sfb_users
+            .cmp(&a.sfb_users)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    ous.truncate(TOP_OUS);
+    s.by_ou = ous;
+    s
+}
+
+/// Every reason an object does not sync: its scope reason, then every blocking rule.
+pub fn reasons_of(e: &Evaluated, o: ObjectId) -> Vec<String> {
+    let mut r = Vec::new();
+    if let Some(st) = e.sync[o.index()]
+        && st.is_scope()
+    {
+        r.push(st.key());
+    }
+    if e.sync[o.index()].is_some() {
+        r.extend(
+            e.prep
+                .findings
+                .blockers(o)
+                .map(|x| format!("blocked by {x}")),
+        );
+    }
+    r
+}
+
+fn unsynced_users(e: &Evaluated) -> (Vec<UnsyncedUser>, HashMap<ObjectId, Vec<ObjectId>>) {
+    let dir = e.prep.dir;
+    let pilot: HashMap<ObjectId, u64> = e
+        .pilot_breaks
+        .impacts
+        .iter()
+        .map(|(o, i, _)| (*o, *i))
+        .collect();
+    let end: HashMap<ObjectId, (u64, &Vec<ObjectId>)> = e
+        .end_breaks
+        .impacts
+        .iter()
+        .map(|(o, i, p)| (*o, (*i, p)))
+        .collect();
+    let mut out: Vec<(ObjectId, UnsyncedUser)> = dir
+        .ids_of(ObjectKind::User)
+        .filter(|o| {
+            let u = &e.prep.sfb[o.index()];
+            u.enabled && !u.online && e.sync[o.index()].is_some()
+        })
+        .map(|o| {
+            let label = |a: Attr| dir.value(o, a).unwrap_or_default().to_string();
+            (
+                o,
+                UnsyncedUser {
+                    sip_address: label(Attr::SipAddress),
+                    user_principal_name: label(Attr::UserPrincipalName),
+                    distinguished_name: dir.dn(o).unwrap_or_default().to_string(),
+                    reasons: reasons_of(e, o),
+                    impact: end.get(&o).map_or(0, |x| x.0),
+                    impact_after_pilot: pilot.get(&o).copied().unwrap_or(0),
+                },
+            )
+        })
+        .collect();
+    out.sort_by(|(a, x), (b, y)| {
+        y.impact
+            .cmp(&x.impact)
+            .then(y.impact_after_pilot.cmp(&x.impact_after_pilot))
+            .then(a.cmp(b))
+    });
+    let partners = end.iter().map(|(o, (_, p))| (*o, (*p).clone())).collect();
+    (out.into_iter().map(|(_, u)| u).collect(), partners)
+}
