@@ -17,7 +17,6 @@ pub use hybridready_sim as sim;
 
 pub mod cli;
 pub mod pipeline;
-pub mod worklist;
 
 /// mimalloc rather than the system allocator, for every binary built on this crate (the tool,
 /// its tests, benches and examples alike). A million-user ingest frees and allocates blocks of

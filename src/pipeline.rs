@@ -1,19 +1,17 @@
-//! The assessment as library calls: ingest → directory → graph → rules → simulation → outputs.
-//! The CLI only parses arguments, shows progress and maps errors to exit codes.
+//! The assessment as library calls: ingest → directory → rules → simulation → [`Assessment`].
+//! The renderers (`hybridready_report`) turn the assessment into files; the CLI only parses
+//! arguments, shows progress and maps errors to exit codes.
 
 use crate::assessment::scenario::{Scenario, ScenarioError};
-use crate::assessment::summary::{
-    DirectorySummary, FindingsSummary, InputSummary, SCHEMA_VERSION, ScenarioRef, Summary, Tool,
+use crate::assessment::{
+    self as a, Assessment, Comparison, DirectoryFigures, FindingRow, Findings, InputFile, ObjRef,
+    ObjectClass, ObjectInfo, Objects, RuleCount, RuleDoc, ScenarioInfo, Variant,
 };
-use crate::directory::{Attr, Directory, ObjectId};
-use crate::graph::DirectoryGraph;
+use crate::directory::{Attr, Directory, ObjectId, ObjectKind};
 use crate::ingest::{IngestError, IngestOptions, Ingested, ingest};
-use crate::report::atomic;
-use crate::report::csv_out;
-use crate::rules::{self, Effect, Finding, RuleContext, Severity};
+use crate::rules::{self, Effect, Finding, RuleContext};
 use crate::sim::run::{FindingRef, Outcome, Prepared, SimError, simulate};
-use crate::worklist;
-use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Why an assessment could not be made (input problems: exit code 2).
@@ -25,17 +23,13 @@ pub enum PipelineError {
     Ingest(#[from] IngestError),
     #[error("{0}")]
     Sim(#[from] SimError),
-    #[error("{path}: cannot write: {source}")]
-    Output {
-        path: String,
-        source: std::io::Error,
-    },
 }
 
 /// The inputs read once: what every scenario variant is evaluated on.
 pub struct Loaded {
     pub ingested: Ingested,
-    pub graph: DirectoryGraph,
+    /// Cycles of nested groups (the strongly connected components of the nesting graph).
+    pub cycles: Vec<Vec<ObjectId>>,
     /// The sync-readiness findings (scenario-independent, but for UPN-UNVERIFIED, which uses the
     /// first scenario's verified domains).
     pub findings: Vec<Finding>,
@@ -52,16 +46,16 @@ pub fn rule_context(s: &Scenario) -> RuleContext {
     }
 }
 
-/// What the simulation needs of a finding.
+/// What the simulation needs of a finding: an exclusion puts the object out of the scope, a
+/// blocking finding keeps it out of sync.
 pub fn finding_ref(f: &Finding) -> FindingRef {
-    let id = f.rule.id;
     FindingRef {
         object: f.object,
-        rule: id,
+        rule: f.rule.id,
         blocks_sync: f.effect == Effect::BlocksSync,
-        exclusion: id.starts_with("SKIP-"),
-        error: f.severity == Severity::Error,
-        duplicate: id.ends_with("-DUP"),
+        // TEMP until the typed-findings merge: exclusions get an effect of their own.
+        exclusion: f.rule.id.starts_with("SKIP-"),
+        duplicate: f.rule.id.ends_with("-DUP"),
     }
 }
 
@@ -82,7 +76,8 @@ pub fn scenario_in(inputs: &[PathBuf]) -> Option<PathBuf> {
     }
 }
 
-/// Ingests the inputs (leaving out the scenario's own affinity files) and builds the graph.
+/// Ingests the inputs (leaving out the scenario's own affinity files), checks the rules and
+/// finds the nesting cycles.
 pub fn load(
     inputs: &[PathBuf],
     scenarios: &[&Scenario],
@@ -93,8 +88,13 @@ pub fn load(
         opts.exclude.extend(s.affinity_files());
     }
     let ingested = ingest(inputs, &opts)?;
-    let (graph, findings) = rayon::join(
-        || DirectoryGraph::build(&ingested.directory),
+    let (cycles, findings) = rayon::join(
+        || {
+            crate::graph::nesting_cycles(&ingested.directory)
+                .into_iter()
+                .map(|c| c.groups)
+                .collect()
+        },
         || {
             let ctx = scenarios
                 .first()
@@ -106,55 +106,105 @@ pub fn load(
     let sim_findings = findings.iter().map(finding_ref).collect();
     Ok(Loaded {
         ingested,
-        graph,
+        cycles,
         findings,
         sim_findings,
     })
 }
 
-/// The `summary.json` of one scenario.
-pub fn summary(
-    loaded: &Loaded,
-    scenario: &Scenario,
-    scenario_file: Option<&Path>,
-    outcome: &Outcome,
-) -> Summary {
-    let dir = &loaded.ingested.directory;
-    Summary {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool::default(),
-        scenario: ScenarioRef {
-            name: scenario.name().to_string(),
-            file: scenario_file.map(|p| p.display().to_string()),
-            defaults_used: outcome.defaults_used.clone(),
-        },
-        inputs: loaded.ingested.inputs.iter().map(input_summary).collect(),
-        directory: directory_summary(dir, &loaded.graph),
-        sync: Some(outcome.sync.clone()),
-        findings: findings_summary(&loaded.findings),
-        breaks: Some(outcome.breaks),
-        steps: Some(outcome.steps.clone()),
-        score: Some(outcome.score),
-        top_unsynced: Some(
-            outcome
-                .unsynced
-                .iter()
-                .take(TOP_UNSYNCED)
-                .cloned()
-                .collect(),
-        ),
-    }
+/// What every scenario variant shares (identities, SfB facts, affinity edges), built once.
+pub fn prepare(loaded: &Loaded) -> Prepared<'_> {
+    Prepared::new(&loaded.ingested.directory, &loaded.sim_findings)
 }
 
-/// One entry of `inputs[]`.
-pub fn input_summary(r: &crate::ingest::InputReport) -> InputSummary {
-    InputSummary {
+/// Evaluates one scenario on loaded inputs.
+pub fn run(loaded: &Loaded, scenario: &Scenario) -> Result<Outcome, PipelineError> {
+    Ok(simulate(&prepare(loaded), scenario)?)
+}
+
+/// When the assessment is made: `SOURCE_DATE_EPOCH` when set (reproducible outputs), else now.
+pub fn assessment_time() -> i64 {
+    if let Some(t) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+    {
+        return t;
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// How the assessment is told apart from others: the customer, the scenario file, the time.
+pub struct Context<'a> {
+    pub scenario: &'a Scenario,
+    pub scenario_file: Option<&'a Path>,
+    /// `--customer`; the scenario's tenant name when not given.
+    pub customer: Option<String>,
+    pub assessed_at: i64,
+}
+
+/// The assessment of one scenario, whole: every figure every output shows.
+pub fn assessment(loaded: &Loaded, cx: Context, outcome: Outcome) -> Assessment {
+    let f = findings(&loaded.findings, true);
+    assessment_with(loaded, cx, outcome, f)
+}
+
+/// The assessment of one scenario with findings already counted (a batch counts them once for
+/// every variant, and keeps no rows: a variant writes its `summary.json` only).
+pub fn assessment_with(
+    loaded: &Loaded,
+    cx: Context,
+    outcome: Outcome,
+    findings: Findings,
+) -> Assessment {
+    let dir = &loaded.ingested.directory;
+    let s = cx.scenario;
+    let customer = cx
+        .customer
+        .filter(|c| !c.trim().is_empty())
+        .or_else(|| s.tenant.name.clone().filter(|n| !n.trim().is_empty()));
+    let mut assessment = Assessment {
+        schema_version: a::SCHEMA_VERSION,
+        tool: a::Tool::default(),
+        assessed_at: cx.assessed_at,
+        customer,
+        scenario: ScenarioInfo {
+            name: s.name().to_string(),
+            file: cx
+                .scenario_file
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
+            assumptions: s.assumptions(),
+            resolved: s.clone(),
+        },
+        inputs: loaded.ingested.inputs.iter().map(input_file).collect(),
+        directory: directory_figures(dir, &loaded.cycles),
+        sync: outcome.sync,
+        findings,
+        breaks: outcome.breaks,
+        steps: outcome.steps,
+        unsynced: outcome.unsynced,
+        waves: outcome.waves,
+        pair_files: outcome.pair_files,
+        verdict: outcome.verdict,
+        score: outcome.score,
+        actions: outcome.actions,
+        objects: Objects::default(),
+    };
+    assessment.objects = objects(dir, &assessment);
+    assessment
+}
+
+/// One entry of `inputs`.
+fn input_file(r: &crate::ingest::InputReport) -> InputFile {
+    InputFile {
         path: r.path.clone(),
         sheet: r.sheet.clone(),
         status: match r.status {
-            crate::ingest::InputStatus::Read => crate::assessment::summary::InputStatus::Read,
-            crate::ingest::InputStatus::Ignored => crate::assessment::summary::InputStatus::Ignored,
-            crate::ingest::InputStatus::Refused => crate::assessment::summary::InputStatus::Refused,
+            crate::ingest::InputStatus::Read => a::InputStatus::Read,
+            crate::ingest::InputStatus::Ignored => a::InputStatus::Ignored,
+            crate::ingest::InputStatus::Refused => a::InputStatus::Refused,
         },
         format: r.format.clone(),
         encoding: r.encoding.clone(),
@@ -168,306 +218,193 @@ pub fn input_summary(r: &crate::ingest::InputReport) -> InputSummary {
         columns_missing: r
             .columns_missing
             .iter()
-            .map(|m| crate::assessment::summary::MissingColumn {
+            .map(|m| a::MissingColumn {
                 column: m.column.clone(),
-                leaves_unchecked: m.leaves_unchecked.clone(),
+                rules: m.rules.iter().map(|r| r.to_string()).collect(),
             })
             .collect(),
-        refusal: r
-            .refusal
-            .as_ref()
-            .map(|x| format!("{} (hint: {})", x.reason, x.hint)),
+        refusal: r.refusal.clone(),
     }
 }
 
-/// The `directory` section.
-pub fn directory_summary(dir: &Directory, graph: &DirectoryGraph) -> DirectorySummary {
+/// The directory as read.
+pub fn directory_figures(dir: &Directory, cycles: &[Vec<ObjectId>]) -> DirectoryFigures {
     let c = dir.counts();
-    DirectorySummary {
-        counts: crate::assessment::summary::DirectoryCounts {
-            users: c.users,
-            groups: c.groups,
-            contacts: c.contacts,
-            domains: c.domains,
-            ous: c.ous,
-            memberships: c.memberships,
-            sfb_users: c.sfb_users,
-        },
+    let sfb_online = dir
+        .ids_of(ObjectKind::User)
+        .filter(|&o| crate::sim::run::sfb_user(dir, o).online && dir.is_sfb_enabled(o))
+        .count() as u64;
+    DirectoryFigures {
+        users: c.users,
+        groups: c.groups,
+        contacts: c.contacts,
+        domains: c.domains,
+        ous: c.ous,
+        memberships: c.memberships,
+        sfb_users: c.sfb_users,
+        sfb_online,
         trusts: dir.trusts().len() as u64,
-        nesting_cycles: graph
-            .cycles
+        nesting_cycles: cycles
             .iter()
-            .map(|c| c.groups.iter().map(|&g| dir.label(g)).collect())
+            .map(|c| c.iter().map(|o| ObjRef(o.0)).collect())
             .collect(),
         unresolved_references: dir.unresolved().1,
         conflicts: dir.conflicts().1,
     }
 }
 
-/// The `findings` section: counts of the rule findings. `by_rule` names every rule of the
-/// catalogue (zero included), so the shape does not depend on the data.
-pub fn findings_summary(findings: &[Finding]) -> FindingsSummary {
-    use std::collections::BTreeMap;
-    let mut by_rule: BTreeMap<&'static str, u64> =
-        rules::registry::all().iter().map(|r| (r.id, 0)).collect();
-    let mut by_severity: BTreeMap<&'static str, u64> =
-        Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+/// The findings as the assessment holds them: the counts, the fired rules' docs, and with
+/// `rows` every finding.
+pub fn findings(findings: &[Finding], rows: bool) -> Findings {
+    let all = rules::registry::all();
+    let mut per_rule: BTreeMap<&'static str, (u64, Vec<u32>)> =
+        all.iter().map(|r| (r.id, (0, Vec::new()))).collect();
+    let mut objects: Vec<u32> = Vec::with_capacity(findings.len());
     let mut with_errors: Vec<u32> = Vec::new();
+    let (mut errors, mut warnings, mut infos) = (0, 0, 0);
     for f in findings {
-        *by_rule.entry(f.rule.id).or_default() += 1;
-        *by_severity.entry(f.severity.as_str()).or_default() += 1;
-        if f.severity == Severity::Error {
-            with_errors.push(f.object.0);
+        let e = per_rule.entry(f.rule.id).or_default();
+        e.0 += 1;
+        e.1.push(f.object.0);
+        objects.push(f.object.0);
+        match severity(f.severity) {
+            a::Severity::Error => {
+                errors += 1;
+                with_errors.push(f.object.0);
+            }
+            a::Severity::Warning => warnings += 1,
+            a::Severity::Info => infos += 1,
         }
     }
-    with_errors.sort_unstable();
-    with_errors.dedup();
-    let owned =
-        |m: BTreeMap<&'static str, u64>| m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-    FindingsSummary {
+    let distinct = |mut v: Vec<u32>| {
+        v.sort_unstable();
+        v.dedup();
+        v.len() as u64
+    };
+    let by_rule = all
+        .iter()
+        .map(|r| {
+            let (n, objs) = per_rule.remove(r.id).unwrap_or_default();
+            RuleCount {
+                rule: r.id.to_string(),
+                severity: severity(r.severity),
+                effect: effect(r.effect),
+                findings: n,
+                objects: distinct(objs),
+            }
+        })
+        .collect::<Vec<_>>();
+    let docs = all
+        .iter()
+        .filter(|r| by_rule.iter().any(|c| c.rule == r.id && c.findings > 0))
+        .map(|r| RuleDoc {
+            id: r.id.to_string(),
+            severity: severity(r.severity),
+            effect: effect(r.effect),
+            summary: r.summary.to_string(),
+            explanation: r.explanation.to_string(),
+            fix: r.fix.to_string(),
+            sources: rules::sources::links(r.source),
+        })
+        .collect();
+    let rows = findings
+        .iter()
+        .filter(|_| rows)
+        .map(|f| FindingRow {
+            rule: f.rule.id.to_string(),
+            severity: severity(f.severity),
+            effect: effect(f.effect),
+            object: ObjRef(f.object.0),
+            attribute: f.field.name().to_string(),
+            value: f.value.clone(),
+            fix: match &f.fix {
+                rules::Fix::None => a::Fix::None,
+                rules::Fix::Edit(v) => a::Fix::Edit(v.clone()),
+                rules::Fix::Remove => a::Fix::Remove,
+                rules::Fix::Add(v) => a::Fix::Add(v.clone()),
+            },
+            message: a::Message(f.message.clone()),
+        })
+        .collect();
+    Findings {
         total: findings.len() as u64,
-        objects_with_errors: with_errors.len() as u64,
-        by_rule: owned(by_rule),
-        by_severity: owned(by_severity),
+        objects: distinct(objects),
+        objects_with_errors: distinct(with_errors),
+        errors,
+        warnings,
+        infos,
+        by_rule,
+        rules: docs,
+        rows,
     }
 }
 
-/// How many unsynchronised users `summary.json` lists (the CSV has them all).
-pub const TOP_UNSYNCED: usize = 25;
-
-/// What every scenario variant shares (identities, SfB facts, affinity edges), built once.
-pub fn prepare(loaded: &Loaded) -> Prepared<'_> {
-    Prepared::new(&loaded.ingested.directory, &loaded.sim_findings)
-}
-
-/// Evaluates one scenario on loaded inputs.
-pub fn run(loaded: &Loaded, scenario: &Scenario) -> Result<Outcome, PipelineError> {
-    Ok(simulate(&prepare(loaded), scenario)?)
-}
-
-fn write(path: &Path, bytes: &[u8]) -> Result<(), PipelineError> {
-    atomic::write(path, bytes).map_err(|source| PipelineError::Output {
-        path: path.display().to_string(),
-        source,
-    })
-}
-
-pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), PipelineError> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| PipelineError::Output {
-        path: path.display().to_string(),
-        source: std::io::Error::other(e),
-    })?;
-    bytes.push(b'\n');
-    write(path, &bytes)
-}
-
-fn sip_of(dir: &Directory, o: ObjectId) -> String {
-    dir.value(o, Attr::SipAddress)
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// `unsynced-impact.csv`: one row per on-premises SfB user left unsynchronised, ranked by impact.
-pub fn unsynced_csv(dir: &Directory, outcome: &Outcome) -> Vec<u8> {
-    let by_sip: std::collections::HashMap<&str, ObjectId> = outcome
-        .partners
-        .keys()
-        .map(|&o| (dir.value(o, Attr::SipAddress).unwrap_or_default(), o))
-        .collect();
-    let header = [
-        "rank",
-        "sip_address",
-        "user_principal_name",
-        "distinguished_name",
-        "reasons",
-        "impact",
-        "impact_after_pilot",
-        "first_online_partners",
-    ];
-    let rows = outcome.unsynced.iter().enumerate().map(|(i, u)| {
-        let partners = by_sip
-            .get(u.sip_address.as_str())
-            .and_then(|o| outcome.partners.get(o))
-            .map(|ps| {
-                ps.iter()
-                    .map(|&p| sip_of(dir, p))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .unwrap_or_default();
-        vec![
-            Cow::Owned((i + 1).to_string()),
-            Cow::Owned(u.sip_address.clone()),
-            Cow::Owned(u.user_principal_name.clone()),
-            Cow::Owned(u.distinguished_name.clone()),
-            Cow::Owned(u.reasons.join("; ")),
-            Cow::Owned(u.impact.to_string()),
-            Cow::Owned(u.impact_after_pilot.to_string()),
-            Cow::Owned(partners),
-        ]
-    });
-    csv_out::to_bytes(&header, rows)
-}
-
-/// `waves.csv`: one row per user to move, wave 0 being the pilot; usable as a Move-CsUser list.
-pub fn waves_csv(dir: &Directory, outcome: &Outcome) -> Vec<u8> {
-    let header = [
-        "wave",
-        "Identity",
-        "SipAddress",
-        "UserPrincipalName",
-        "DistinguishedName",
-    ];
-    let rows = outcome.waves.iter().enumerate().flat_map(|(w, users)| {
-        users.iter().map(move |&o| {
-            let sip = sip_of(dir, o);
-            let identity = if sip.is_empty() {
-                dir.dn(o).unwrap_or_default().to_string()
-            } else if sip.to_ascii_lowercase().starts_with("sip:") {
-                sip.clone()
-            } else {
-                format!("sip:{sip}")
-            };
-            vec![
-                Cow::Owned(w.to_string()),
-                Cow::Owned(identity),
-                Cow::Owned(sip),
-                Cow::Owned(
-                    dir.value(o, Attr::UserPrincipalName)
-                        .unwrap_or_default()
-                        .to_string(),
-                ),
-                Cow::Owned(dir.dn(o).unwrap_or_default().to_string()),
-            ]
-        })
-    });
-    csv_out::to_bytes(&header, rows)
-}
-
-/// Writes `summary.json`, the worklists (`findings.csv`, `findings.xlsx`), `unsynced-impact.csv`
-/// and `waves.csv` into `out`.
-pub fn write_assessment(
-    out: &Path,
-    loaded: &Loaded,
-    summary: &Summary,
-    outcome: &Outcome,
-) -> Result<Vec<PathBuf>, PipelineError> {
-    let dir = &loaded.ingested.directory;
-    let files = vec![
-        out.join("summary.json"),
-        out.join("findings.csv"),
-        out.join("findings.xlsx"),
-        out.join("unsynced-impact.csv"),
-        out.join("waves.csv"),
-    ];
-    let io = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| PipelineError::Output { path, source }
-    };
-    write_json(&files[0], summary)?;
-    worklist::write_csv(&files[1], dir, &loaded.findings).map_err(io(&files[1]))?;
-    worklist::write_xlsx(&files[2], dir, &loaded.findings).map_err(io(&files[2]))?;
-    write(&files[3], &unsynced_csv(dir, outcome))?;
-    write(&files[4], &waves_csv(dir, outcome))?;
-    Ok(files)
-}
-
-/// One variant in `comparison.json`: its figures shaped as in `summary.json`.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct ComparisonRow {
-    pub name: String,
-    pub sync: crate::assessment::summary::SyncSummary,
-    pub breaks: crate::assessment::summary::Breaks,
-    pub steps: Vec<ComparisonStep>,
-    pub score: u32,
-}
-
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct ComparisonStep {
-    pub id: String,
-    pub status: crate::assessment::summary::Status,
-    pub blockers: Vec<String>,
-}
-
-pub fn comparison_row(name: &str, o: &Outcome) -> ComparisonRow {
-    ComparisonRow {
-        name: name.to_string(),
-        sync: o.sync.clone(),
-        breaks: o.breaks,
-        steps: o
-            .steps
-            .iter()
-            .map(|s| ComparisonStep {
-                id: s.id.clone(),
-                status: s.status,
-                blockers: s.blockers.clone(),
+/// The names of every object the assessment refers to.
+fn objects(dir: &Directory, x: &Assessment) -> Objects {
+    let mut ids: Vec<u32> = Vec::new();
+    ids.extend(x.findings.rows.iter().map(|f| f.object.0));
+    for u in &x.unsynced {
+        ids.push(u.user.0);
+        ids.extend(u.partners.iter().map(|p| p.0));
+    }
+    ids.extend(x.waves.waves.iter().flatten().map(|o| o.0));
+    for c in x.steps.iter().flat_map(|s| &s.checks) {
+        ids.extend(c.objects.iter().map(|o| o.0));
+        ids.extend(c.causes.iter().flat_map(|k| &k.objects).map(|o| o.0));
+    }
+    ids.extend(x.directory.nesting_cycles.iter().flatten().map(|o| o.0));
+    ids.sort_unstable();
+    ids.dedup();
+    let value = |o: ObjectId, attr: Attr| dir.value(o, attr).unwrap_or_default().to_string();
+    Objects::new(
+        ids.into_iter()
+            .filter(|&i| (i as usize) < dir.len())
+            .map(|i| {
+                let o = ObjectId(i);
+                let dn = dir.dn(o).unwrap_or_default().to_string();
+                ObjectInfo {
+                    id: i,
+                    class: Some(match dir.kind(o) {
+                        ObjectKind::User => ObjectClass::User,
+                        ObjectKind::Group => ObjectClass::Group,
+                        ObjectKind::Contact => ObjectClass::Contact,
+                    }),
+                    name: crate::directory::dn::first_rdn_value(&dn)
+                        .map(|c| c.into_owned())
+                        .or_else(|| dir.value(o, Attr::Cn).map(str::to_string))
+                        .unwrap_or_default(),
+                    dn,
+                    sam: value(o, Attr::SamAccountName),
+                    upn: value(o, Attr::UserPrincipalName),
+                    sip: value(o, Attr::SipAddress),
+                }
             })
             .collect(),
-        score: o.score,
+    )
+}
+
+/// A batch's comparison: every variant's figures, the base scenario first.
+pub fn comparison(rows: Vec<Variant>, assessed_at: i64) -> Comparison {
+    Comparison {
+        schema_version: a::SCHEMA_VERSION,
+        tool: a::Tool::default(),
+        assessed_at,
+        variants: rows,
     }
 }
 
-/// `comparison.json` and `comparison.csv` (the same, flattened: one row per variant).
-pub fn write_comparison(out: &Path, rows: &[ComparisonRow]) -> Result<Vec<PathBuf>, PipelineError> {
-    let json = out.join("comparison.json");
-    write_json(&json, &serde_json::json!({ "variants": rows }))?;
-    let mut header: Vec<String> = [
-        "variant",
-        "score",
-        "coverage",
-        "sfb_users",
-        "sfb_synced",
-        "sfb_unsynced",
-        "pilot_online_users",
-        "pilot_broken_pairs",
-        "pilot_unsynced_users_breaking",
-        "pilot_online_users_affected",
-        "end_online_users",
-        "end_broken_pairs",
-        "end_unsynced_users_breaking",
-        "end_online_users_affected",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for step in crate::sim::checks::STEPS {
-        header.push(format!("{step}_status"));
-        header.push(format!("{step}_blockers"));
+// TEMP until the typed-findings merge moves Severity and Effect into the assessment crate.
+fn severity(s: rules::Severity) -> a::Severity {
+    match s {
+        rules::Severity::Error => a::Severity::Error,
+        rules::Severity::Warning => a::Severity::Warning,
+        rules::Severity::Info => a::Severity::Info,
     }
-    let status = |s: crate::assessment::summary::Status| match s {
-        crate::assessment::summary::Status::Pass => "pass",
-        crate::assessment::summary::Status::Warn => "warn",
-        crate::assessment::summary::Status::Fail => "fail",
-    };
-    let body = rows.iter().map(|r| {
-        let b = r.breaks;
-        let mut cells: Vec<Cow<'_, str>> = vec![
-            Cow::Owned(r.name.clone()),
-            Cow::Owned(r.score.to_string()),
-            Cow::Owned(format!("{:.4}", r.sync.coverage)),
-            Cow::Owned(r.sync.sfb_users.to_string()),
-            Cow::Owned(r.sync.sfb_synced.to_string()),
-            Cow::Owned(r.sync.sfb_unsynced.to_string()),
-        ];
-        for p in [b.pilot, b.end] {
-            cells.extend(
-                [
-                    p.online_users,
-                    p.broken_pairs,
-                    p.unsynced_users_breaking,
-                    p.online_users_affected,
-                ]
-                .map(|x| Cow::Owned(x.to_string())),
-            );
-        }
-        for s in &r.steps {
-            cells.push(Cow::Borrowed(status(s.status)));
-            cells.push(Cow::Owned(s.blockers.len().to_string()));
-        }
-        cells
-    });
-    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-    let csv = out.join("comparison.csv");
-    write(&csv, &csv_out::to_bytes(&header_refs, body))?;
-    Ok(vec![json, csv])
+}
+fn effect(e: rules::Effect) -> a::Effect {
+    match e {
+        rules::Effect::BlocksSync => a::Effect::BlocksSync,
+        rules::Effect::AltersValue => a::Effect::AltersValue,
+        rules::Effect::Advisory => a::Effect::Advisory,
+    }
 }

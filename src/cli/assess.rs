@@ -1,9 +1,10 @@
 //! `hybridready assess INPUT… [--scenario FILE] --out DIR`.
 
 use super::{CliError, column_map, progress::Bar};
+use crate::assessment::{Assessment, Status};
 use crate::ingest::IngestOptions;
 use crate::pipeline;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -11,7 +12,7 @@ pub struct AssessArgs {
     /// Export files, or folders to read recursively (CSV, TSV, TXT, XLSX).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Where to write summary.json, the worklists and the reports.
+    /// Where to write the assessment, the worklists and the report.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// The tenant, sync configuration and move plan (TOML). Default: the `scenario.toml` of a
@@ -21,12 +22,37 @@ pub struct AssessArgs {
     /// Extra header spellings: a TOML file with a [columns] table of "Header" = "attribute".
     #[arg(long, value_name = "FILE.toml")]
     pub columns: Option<PathBuf>,
-    /// Language of the report (report.pdf, report.html, charts/).
+    /// Language of the report and the worklists (French worklists are `;`-separated).
     #[arg(long, default_value = "en", value_name = "en|fr")]
     pub lang: crate::report::Lang,
-    /// Write summary.json and the worklists only, not the report.
+    /// The customer's name for the cover (default: the tenant name of the scenario).
+    #[arg(long, value_name = "NAME")]
+    pub customer: Option<String>,
+    /// Write the assessment and the worklists only, not the report (PDF, HTML, SVG).
     #[arg(long)]
     pub no_report: bool,
+    /// Exit with 1 when a finding or a check reaches this severity: `error` (an error finding,
+    /// or a failing check) or `warning` (also a warning, or a check at risk).
+    #[arg(long, value_enum, value_name = "error|warning")]
+    pub fail_on: Option<FailOn>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+/// Whether the assessment trips the gate.
+pub fn trips(a: &Assessment, gate: FailOn) -> bool {
+    let f = &a.findings;
+    let worst = a.steps.iter().map(|s| s.status).max();
+    match gate {
+        FailOn::Error => f.errors > 0 || worst == Some(Status::Fail),
+        FailOn::Warning => {
+            f.errors > 0 || f.warnings > 0 || worst.is_some_and(|s| s >= Status::Warn)
+        }
+    }
 }
 
 pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
@@ -47,24 +73,28 @@ pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
     let loaded = pipeline::load(&a.inputs, &[&scenario], opts).map_err(super::pipeline_error)?;
     bar.finish();
     let outcome = pipeline::run(&loaded, &scenario).map_err(super::pipeline_error)?;
-    let summary = pipeline::summary(&loaded, &scenario, a.scenario.as_deref(), &outcome);
-    pipeline::write_assessment(&a.out, &loaded, &summary, &outcome)
-        .map_err(super::pipeline_error)?;
-    // The report is rendered last, from the files just written, exactly as `hybridready report
-    // DIR` would: one code path, so both always agree.
-    if !a.no_report {
-        crate::report::render_dir(&a.out, a.lang, super::rule_docs(), None)
-            .map_err(|e| CliError::output(format!("cannot render the report: {e}")))?;
-    }
+    let assessment = pipeline::assessment(
+        &loaded,
+        pipeline::Context {
+            scenario: &scenario,
+            scenario_file: a.scenario.as_deref(),
+            customer: a.customer.clone(),
+            assessed_at: pipeline::assessment_time(),
+        },
+        outcome,
+    );
+    crate::report::write_assessment(
+        &assessment,
+        &a.out,
+        crate::report::Options {
+            lang: a.lang,
+            report: !a.no_report,
+        },
+    )
+    .map_err(super::output_error)?;
     super::report_refused(&loaded.ingested);
-    // Input errors (2) win over error findings (1), so a pipeline can gate on the code.
+    // Input errors (2) win over the gate (1), so a pipeline can tell them apart.
     let refused = loaded.ingested.refused().next().is_some();
-    let errors = summary
-        .findings
-        .by_severity
-        .get("error")
-        .copied()
-        .unwrap_or(0)
-        > 0;
-    Ok(if refused { 2 } else { u8::from(errors) })
+    let gate = a.fail_on.is_some_and(|g| trips(&assessment, g));
+    Ok(if refused { 2 } else { u8::from(gate) })
 }

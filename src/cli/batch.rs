@@ -2,6 +2,7 @@
 //! parallel on inputs read once.
 
 use super::{CliError, column_map, progress::Bar};
+use crate::assessment::Variant;
 use crate::ingest::IngestOptions;
 use crate::pipeline;
 use crate::sim::batch;
@@ -43,26 +44,41 @@ pub fn run(a: BatchArgs) -> Result<u8, CliError> {
     let loaded = pipeline::load(&a.inputs, &scenarios, opts).map_err(super::pipeline_error)?;
     bar.finish();
     let prep = pipeline::prepare(&loaded);
-    let outcomes: Vec<_> = variants
+    let assessed_at = pipeline::assessment_time();
+    // The findings are the same for every variant: counted once.
+    let findings = pipeline::findings(&loaded.findings, false);
+    let rows: Vec<Variant> = variants
         .par_iter()
-        .map(|v| crate::sim::run::simulate(&prep, &v.scenario))
-        .collect::<Result<_, _>>()
-        .map_err(|e| super::pipeline_error(e.into()))?;
-    let mut rows = Vec::new();
-    let mut report_rows = Vec::new();
-    for (i, (v, o)) in variants.iter().zip(&outcomes).enumerate() {
-        let summary = pipeline::summary(&loaded, &v.scenario, Some(&a.batch), o);
-        let folder = a.out.join("variants").join(batch::slug(&v.name, i));
-        pipeline::write_json(&folder.join("summary.json"), &summary)
-            .map_err(super::pipeline_error)?;
-        rows.push(pipeline::comparison_row(&v.name, o));
-        report_rows.push(crate::report::VariantRow::from_summary(&v.name, &summary));
-    }
-    pipeline::write_comparison(&a.out, &rows).map_err(super::pipeline_error)?;
-    if !a.no_report {
-        crate::report::render_comparison(&report_rows, &a.out, a.lang)
-            .map_err(|e| CliError::output(format!("cannot render the comparison report: {e}")))?;
-    }
+        .enumerate()
+        .map(|(i, v)| -> Result<Variant, CliError> {
+            let o = crate::sim::run::simulate(&prep, &v.scenario)
+                .map_err(|e| super::pipeline_error(e.into()))?;
+            let assessment = pipeline::assessment_with(
+                &loaded,
+                pipeline::Context {
+                    scenario: &v.scenario,
+                    scenario_file: Some(&a.batch),
+                    customer: None,
+                    assessed_at,
+                },
+                o,
+                findings.clone(),
+            );
+            let folder = a.out.join("variants").join(batch::slug(&v.name, i));
+            crate::report::write_summary(&assessment, &folder.join("summary.json"))
+                .map_err(super::output_error)?;
+            Ok(Variant::of(&v.name, &assessment))
+        })
+        .collect::<Result<_, _>>()?;
+    crate::report::write_comparison(
+        &pipeline::comparison(rows, assessed_at),
+        &a.out,
+        crate::report::Options {
+            lang: a.lang,
+            report: !a.no_report,
+        },
+    )
+    .map_err(super::output_error)?;
     super::report_refused(&loaded.ingested);
     Ok(if loaded.ingested.refused().next().is_some() {
         2

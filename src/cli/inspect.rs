@@ -1,10 +1,10 @@
 //! `hybridready inspect INPUT…`: what a consultant runs first on a customer's files.
 
 use super::{CliError, column_map, progress::Bar};
-use crate::assessment::summary::DirectorySummary;
-use crate::directory::Directory;
-use crate::graph::DirectoryGraph;
+use crate::assessment::DirectoryFigures;
+use crate::directory::{Directory, ObjectId};
 use crate::ingest::{IngestOptions, InputReport, InputStatus, ingest};
+use crate::report::{Lang, words};
 use clap::{Args, ValueEnum};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -40,13 +40,21 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
     };
     let ingested = ingest(&a.inputs, &opts)?;
     bar.finish();
-    let graph = DirectoryGraph::build(&ingested.directory);
-    let dir_summary = crate::pipeline::directory_summary(&ingested.directory, &graph);
+    let cycles: Vec<Vec<ObjectId>> = crate::graph::nesting_cycles(&ingested.directory)
+        .into_iter()
+        .map(|c| c.groups)
+        .collect();
+    let dir_summary = crate::pipeline::directory_figures(&ingested.directory, &cycles);
     match a.format {
         Format::Json => {
+            let cycle_names: Vec<Vec<String>> = cycles
+                .iter()
+                .map(|c| c.iter().map(|g| ingested.directory.label(*g)).collect())
+                .collect();
             let v = serde_json::json!({
                 "inputs": ingested.inputs,
                 "directory": dir_summary,
+                "nesting_cycles": cycle_names,
             });
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
@@ -66,16 +74,17 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
                     .cloned()
                     .unwrap_or_else(|| format!("input #{id}"))
             };
-            write_directory(&mut out, &ingested.directory, &dir_summary, &file);
+            write_directory(&mut out, &ingested.directory, &dir_summary, &cycles, &file);
             print!("{out}");
         }
     }
     let refused: Vec<&InputReport> = ingested.refused().collect();
     for r in &refused {
         if let Some(x) = &r.refusal {
+            let t = Lang::En.catalog();
             super::print_error(&CliError::input(
-                format!("{}: {}", r.display_name(), x.reason),
-                x.hint.clone(),
+                format!("{}: {}", r.display_name(), words::refusal(t, x)),
+                words::refusal_hint(t, x),
             ));
         }
     }
@@ -87,8 +96,9 @@ fn write_input(out: &mut String, r: &InputReport) {
     match r.status {
         InputStatus::Refused => {
             if let Some(x) = &r.refusal {
-                let _ = writeln!(out, "  refused    {}", x.reason);
-                let _ = writeln!(out, "  hint       {}", x.hint);
+                let t = Lang::En.catalog();
+                let _ = writeln!(out, "  refused    {}", words::refusal(t, x));
+                let _ = writeln!(out, "  hint       {}", words::refusal_hint(t, x));
             }
             let _ = writeln!(out);
             return;
@@ -148,10 +158,12 @@ fn write_input(out: &mut String, r: &InputReport) {
         let _ = writeln!(out, "  unrecognised {}", r.columns_unrecognised.join(", "));
     }
     for m in &r.columns_missing {
+        let rules: Vec<String> = m.rules.iter().map(|r| r.to_string()).collect();
         let _ = writeln!(
             out,
             "  missing    {}: leaves unchecked {}",
-            m.column, m.leaves_unchecked
+            m.column,
+            words::leaves_unchecked(Lang::En.catalog(), &m.column, &rules)
         );
     }
     for n in &r.notes {
@@ -181,10 +193,11 @@ fn write_input(out: &mut String, r: &InputReport) {
 fn write_directory(
     out: &mut String,
     dir: &Directory,
-    s: &DirectorySummary,
+    s: &DirectoryFigures,
+    cycles: &[Vec<ObjectId>],
     file: &dyn Fn(u32) -> String,
 ) {
-    let c = &s.counts;
+    let c = s;
     let _ = writeln!(out, "directory");
     let _ = writeln!(
         out,
@@ -209,10 +222,9 @@ fn write_directory(
         "  memberships {} direct member→group edges",
         c.memberships
     );
-    if !s.nesting_cycles.is_empty() {
-        for cyc in &s.nesting_cycles {
-            let _ = writeln!(out, "  cycle      {}", cyc.join(" → "));
-        }
+    for cyc in cycles {
+        let names: Vec<String> = cyc.iter().map(|g| dir.label(*g)).collect();
+        let _ = writeln!(out, "  cycle      {}", names.join(" → "));
     }
     let (unres, n) = dir.unresolved();
     if n > 0 {

@@ -30,8 +30,8 @@ enum Command {
     /// Show what each input file is: dialect, encoding, delimiter, rows, columns recognised,
     /// missing and what that leaves unchecked. Run it first on a customer's files.
     Inspect(inspect::InspectArgs),
-    /// Assess readiness and write summary.json (and the worklists and reports) into --out.
-    /// Exit code 0: no error finding; 1: error findings; 2: input errors.
+    /// Assess readiness and write the assessment, the worklists and the report into --out.
+    /// Exit code 0 once written (1 with --fail-on when the gate trips); 2: input errors.
     Assess(assess::AssessArgs),
     /// Evaluate every variant of a batch file on inputs read once, in parallel, and compare them.
     Batch(batch::BatchArgs),
@@ -42,8 +42,8 @@ enum Command {
     /// Write a realistic synthetic directory (several domains, OUs, nested groups with a cycle,
     /// managers, SfB users, injected defects) in any export dialect, with a manifest.json.
     Generate(generate::GenerateArgs),
-    /// Re-render report.pdf, report.html and charts/ from a previous assess folder (e.g. in
-    /// another language), without reading the exports again.
+    /// Render a previous assess folder again from its assessment.json (e.g. in another
+    /// language, or with the customer's name), without reading the exports again.
     Report(report::ReportArgs),
 }
 
@@ -132,7 +132,7 @@ fn column_map(path: &Option<PathBuf>) -> Result<crate::ingest::columns::ColumnMa
     }
 }
 
-fn scenario_error(e: crate::assessment::scenario::ScenarioError) -> CliError {
+pub(crate) fn scenario_error(e: crate::assessment::scenario::ScenarioError) -> CliError {
     CliError::input(
         e.to_string(),
         "see the scenario format in README.md (every key is optional; unknown keys are refused)",
@@ -148,33 +148,27 @@ fn pipeline_error(e: crate::pipeline::PipelineError) -> CliError {
             format!("scenario: {s}"),
             "scenario values must name domains, OUs, groups and users of the inputs",
         ),
-        P::Output { .. } => CliError::output(e.to_string()),
     }
 }
 
 /// Prints one error line per refused input.
 fn report_refused(ingested: &crate::ingest::Ingested) {
+    let t = crate::report::Lang::En.catalog();
     for r in ingested.refused() {
         if let Some(x) = &r.refusal {
             print_error(&CliError::input(
-                format!("{}: {}", r.display_name(), x.reason),
-                x.hint.clone(),
+                format!(
+                    "{}: {}",
+                    r.display_name(),
+                    crate::report::words::refusal(t, x)
+                ),
+                crate::report::words::refusal_hint(t, x),
             ));
         }
     }
 }
 
-/// The rule documentation for the report's appendix, from the one rule catalogue.
-fn rule_docs() -> Vec<crate::report::RuleDoc> {
-    crate::rules::registry::all()
-        .iter()
-        .map(|r| crate::report::RuleDoc {
-            id: r.id.to_owned(),
-            severity: r.severity.as_str().to_owned(),
-            summary: r.summary.to_owned(),
-            explanation: r.explanation.to_owned(),
-            fix: r.fix.to_owned(),
-            source: r.source.to_owned(),
-        })
-        .collect()
+/// An output that could not be written.
+fn output_error(e: crate::report::ReportError) -> CliError {
+    CliError::output(format!("cannot write the outputs: {e}"))
 }

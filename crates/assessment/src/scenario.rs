@@ -220,6 +220,20 @@ pub struct Licenses {
     pub audio_conferencing_assigned: Option<bool>,
 }
 
+/// What the assessment assumes where the scenario is silent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assumption {
+    /// No `sync.domains`: every domain of the inputs is synchronised.
+    EveryDomainSynced,
+    /// Neither `sync.include_ous` nor `sync.exclude_ous`: whole domains, no OU filter.
+    WholeDomains,
+    /// No `tenant.verified_domains`: no domain counts as verified yet.
+    NothingVerified,
+    /// No pilot (`pilot.group`, `pilot.users` or `pilot.ous`).
+    NoPilot,
+}
+
 /// A scenario file that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
@@ -289,19 +303,24 @@ impl Scenario {
     }
 
     /// The assumptions made where the scenario is silent, to be said in the output.
-    pub fn defaults_used(&self) -> Vec<String> {
+    pub fn assumptions(&self) -> Vec<Assumption> {
         let mut d = Vec::new();
         if self.sync.domains.is_none() {
-            d.push("sync: every domain is synced".to_string());
+            d.push(Assumption::EveryDomainSynced);
         }
-        if self.sync.include_ous.is_none() {
-            d.push("sync: whole domains (no OU filter)".to_string());
+        let excludes = self
+            .sync
+            .exclude_ous
+            .as_ref()
+            .is_some_and(|v| !v.is_empty());
+        if self.sync.include_ous.is_none() && !excludes {
+            d.push(Assumption::WholeDomains);
         }
         if self.tenant.verified_domains.is_none() {
-            d.push("tenant: no verified domain given, so nothing is verified yet".to_string());
+            d.push(Assumption::NothingVerified);
         }
         if self.pilot.group.is_none() && self.pilot.users.is_none() && self.pilot.ous.is_none() {
-            d.push("pilot: none".to_string());
+            d.push(Assumption::NoPilot);
         }
         d
     }
@@ -375,8 +394,19 @@ size = 500
     }
 
     #[test]
-    fn defaults_are_said() {
-        let d = Scenario::default().defaults_used();
-        assert!(d.iter().any(|x| x.contains("nothing is verified")));
+    fn assumptions_are_said_and_only_when_true() {
+        let d = Scenario::default().assumptions();
+        assert_eq!(
+            d,
+            [
+                Assumption::EveryDomainSynced,
+                Assumption::WholeDomains,
+                Assumption::NothingVerified,
+                Assumption::NoPilot
+            ]
+        );
+        let mut s = Scenario::default();
+        s.sync.exclude_ous = Some(vec!["OU=X,DC=c,DC=com".into()]);
+        assert!(!s.assumptions().contains(&Assumption::WholeDomains));
     }
 }

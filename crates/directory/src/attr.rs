@@ -5,7 +5,7 @@
 //! ingest's business (its alias table), not this module's.
 
 macro_rules! attrs {
-    ($( $(#[$m:meta])* $v:ident => $ldap:literal, $kind:ident, $used_by:literal; )*) => {
+    ($( $(#[$m:meta])* $v:ident => $ldap:literal, $kind:ident; )*) => {
         /// A stored attribute. The discriminants index [`Attr::ALL`] and the column table.
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
         #[repr(u8)]
@@ -20,11 +20,6 @@ macro_rules! attrs {
             }
             pub fn kind(self) -> ValueKind {
                 match self { $( Attr::$v => ValueKind::$kind, )* }
-            }
-            /// What the attribute is used for besides the sync-readiness rules (the ingest adds
-            /// the rules that read it from the rule registry, so no rule id is written here).
-            pub fn used_by(self) -> &'static str {
-                match self { $( Attr::$v => $used_by, )* }
             }
         }
     };
@@ -50,72 +45,72 @@ pub enum ValueKind {
 }
 
 attrs! {
-    ObjectGuid => "objectGUID", Guid, "merging the same object across files";
-    Sid => "objectSid", Sid, "merging across files; primary-group membership (group SIDs)";
-    SamAccountName => "sAMAccountName", Text, "DOMAIN\\user identity";
-    UserPrincipalName => "userPrincipalName", Text, "sign-in names";
-    Cn => "cn", Text, "matching members by name";
-    DisplayName => "displayName", Text, "";
-    GivenName => "givenName", Text, "";
-    Surname => "sn", Text, "names in the worklist";
-    Mail => "mail", Text, "";
-    MailNickname => "mailNickname", Text, "";
-    ProxyAddresses => "proxyAddresses", Multi, "";
-    TargetAddress => "targetAddress", Text, "";
-    Enabled => "Enabled", Bool, "account state (disabled accounts are reported apart)";
-    UserAccountControl => "userAccountControl", Int, "account state (disabled bit 0x2)";
-    PrimaryGroupId => "primaryGroupID", Int, "primary-group membership, which AD never lists in member/memberOf";
-    GroupType => "groupType", Int, "group scope";
-    GroupCategory => "GroupCategory", Text, "security vs distribution groups";
-    GroupScope => "GroupScope", Text, "group scope";
-    Title => "title", Text, "the report's user lists";
-    Department => "department", Text, "the report's user lists";
-    Company => "company", Text, "the report's user lists";
-    Description => "description", Text, "nothing (kept for the worklist)";
-    CanonicalName => "canonicalName", Text, "domain of objects without a DN";
-    WhenCreated => "whenCreated", Text, "nothing (kept for the worklist)";
-    LastLogon => "lastLogonTimestamp", Text, "dormant-account hints";
-    IsCriticalSystemObject => "isCriticalSystemObject", Bool, "";
-    MsExchRecipientTypeDetails => "msExchRecipientTypeDetails", Int, "";
-    MsExchHideFromAddressLists => "msExchHideFromAddressLists", Bool, "";
-    HomeMdb => "homeMDB", Text, "mailbox detection";
-    UserCertificate => "userCertificate", Multi, "";
-    UserSmimeCertificate => "userSMIMECertificate", Multi, "";
-    ConsistencyGuid => "mS-DS-ConsistencyGuid", Guid, "";
-    ExternalDirectoryObjectId => "msDS-ExternalDirectoryObjectId", Text, "objects already synced to Entra ID";
-    AdminCount => "adminCount", Int, "privileged accounts";
-    SidHistory => "sIDHistory", Multi, "migrated accounts";
-    ExtensionAttribute1 => "extensionAttribute1", Text, "attribute-based sync filters";
-    ExtensionAttribute2 => "extensionAttribute2", Text, "attribute-based sync filters";
-    ExtensionAttribute3 => "extensionAttribute3", Text, "attribute-based sync filters";
-    ExtensionAttribute4 => "extensionAttribute4", Text, "attribute-based sync filters";
-    ExtensionAttribute5 => "extensionAttribute5", Text, "attribute-based sync filters";
-    ExtensionAttribute6 => "extensionAttribute6", Text, "attribute-based sync filters";
-    ExtensionAttribute7 => "extensionAttribute7", Text, "attribute-based sync filters";
-    ExtensionAttribute8 => "extensionAttribute8", Text, "attribute-based sync filters";
-    ExtensionAttribute9 => "extensionAttribute9", Text, "attribute-based sync filters";
-    ExtensionAttribute10 => "extensionAttribute10", Text, "attribute-based sync filters";
-    ExtensionAttribute11 => "extensionAttribute11", Text, "attribute-based sync filters";
-    ExtensionAttribute12 => "extensionAttribute12", Text, "attribute-based sync filters";
-    ExtensionAttribute13 => "extensionAttribute13", Text, "attribute-based sync filters";
-    ExtensionAttribute14 => "extensionAttribute14", Text, "attribute-based sync filters";
-    ExtensionAttribute15 => "extensionAttribute15", Text, "attribute-based sync filters";
+    ObjectGuid => "objectGUID", Guid;
+    Sid => "objectSid", Sid;
+    SamAccountName => "sAMAccountName", Text;
+    UserPrincipalName => "userPrincipalName", Text;
+    Cn => "cn", Text;
+    DisplayName => "displayName", Text;
+    GivenName => "givenName", Text;
+    Surname => "sn", Text;
+    Mail => "mail", Text;
+    MailNickname => "mailNickname", Text;
+    ProxyAddresses => "proxyAddresses", Multi;
+    TargetAddress => "targetAddress", Text;
+    Enabled => "Enabled", Bool;
+    UserAccountControl => "userAccountControl", Int;
+    PrimaryGroupId => "primaryGroupID", Int;
+    GroupType => "groupType", Int;
+    GroupCategory => "GroupCategory", Text;
+    GroupScope => "GroupScope", Text;
+    Title => "title", Text;
+    Department => "department", Text;
+    Company => "company", Text;
+    Description => "description", Text;
+    CanonicalName => "canonicalName", Text;
+    WhenCreated => "whenCreated", Text;
+    LastLogon => "lastLogonTimestamp", Text;
+    IsCriticalSystemObject => "isCriticalSystemObject", Bool;
+    MsExchRecipientTypeDetails => "msExchRecipientTypeDetails", Int;
+    MsExchHideFromAddressLists => "msExchHideFromAddressLists", Bool;
+    HomeMdb => "homeMDB", Text;
+    UserCertificate => "userCertificate", Multi;
+    UserSmimeCertificate => "userSMIMECertificate", Multi;
+    ConsistencyGuid => "mS-DS-ConsistencyGuid", Guid;
+    ExternalDirectoryObjectId => "msDS-ExternalDirectoryObjectId", Text;
+    AdminCount => "adminCount", Int;
+    SidHistory => "sIDHistory", Multi;
+    ExtensionAttribute1 => "extensionAttribute1", Text;
+    ExtensionAttribute2 => "extensionAttribute2", Text;
+    ExtensionAttribute3 => "extensionAttribute3", Text;
+    ExtensionAttribute4 => "extensionAttribute4", Text;
+    ExtensionAttribute5 => "extensionAttribute5", Text;
+    ExtensionAttribute6 => "extensionAttribute6", Text;
+    ExtensionAttribute7 => "extensionAttribute7", Text;
+    ExtensionAttribute8 => "extensionAttribute8", Text;
+    ExtensionAttribute9 => "extensionAttribute9", Text;
+    ExtensionAttribute10 => "extensionAttribute10", Text;
+    ExtensionAttribute11 => "extensionAttribute11", Text;
+    ExtensionAttribute12 => "extensionAttribute12", Text;
+    ExtensionAttribute13 => "extensionAttribute13", Text;
+    ExtensionAttribute14 => "extensionAttribute14", Text;
+    ExtensionAttribute15 => "extensionAttribute15", Text;
     /// `sip:` address, from msRTCSIP-PrimaryUserAddress or Get-CsUser's SipAddress.
-    SipAddress => "msRTCSIP-PrimaryUserAddress", Text, "SfB state and SIP domain; waves.csv";
+    SipAddress => "msRTCSIP-PrimaryUserAddress", Text;
     /// The Skype for Business flag: msRTCSIP-UserEnabled or Get-CsUser's `Enabled`.
-    SfbEnabled => "msRTCSIP-UserEnabled", Bool, "which users are Skype for Business users";
+    SfbEnabled => "msRTCSIP-UserEnabled", Bool;
     /// `SRV:` (on-premises) or `sipfed.online.lync.com` (online): msRTCSIP-DeploymentLocator / HostingProvider.
-    HostingProvider => "msRTCSIP-DeploymentLocator", Text, "whether an SfB user is homed online or on-premises";
-    RegistrarPool => "RegistrarPool", Text, "SfB pools in the report";
-    PrimaryHomeServer => "msRTCSIP-PrimaryHomeServer", DnText, "SfB pools in the report";
-    LineUri => "msRTCSIP-Line", Text, "Enterprise Voice move blockers";
-    OptionFlags => "msRTCSIP-OptionFlags", Int, "Enterprise Voice detection";
-    EnterpriseVoice => "EnterpriseVoiceEnabled", Bool, "Enterprise Voice move blockers";
-    OwnerUrn => "msRTCSIP-OwnerUrn", Text, "hybrid application endpoints";
-    OriginatorSid => "msRTCSIP-OriginatorSID", Sid, "resource-forest users";
-    TeamsUpgradePolicy => "TeamsUpgradePolicy", Text, "U12 (coexistence mode)";
-    UsageLocation => "usageLocation", Text, "licence assignment";
-    Licenses => "Licenses", Multi, "U04/U05 licence move blockers";
+    HostingProvider => "msRTCSIP-DeploymentLocator", Text;
+    RegistrarPool => "RegistrarPool", Text;
+    PrimaryHomeServer => "msRTCSIP-PrimaryHomeServer", DnText;
+    LineUri => "msRTCSIP-Line", Text;
+    OptionFlags => "msRTCSIP-OptionFlags", Int;
+    EnterpriseVoice => "EnterpriseVoiceEnabled", Bool;
+    OwnerUrn => "msRTCSIP-OwnerUrn", Text;
+    OriginatorSid => "msRTCSIP-OriginatorSID", Sid;
+    TeamsUpgradePolicy => "TeamsUpgradePolicy", Text;
+    UsageLocation => "usageLocation", Text;
+    Licenses => "Licenses", Multi;
 }
 
 impl Attr {

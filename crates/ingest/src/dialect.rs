@@ -63,11 +63,7 @@ impl Dialect {
 }
 
 /// A table the tool will not read, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Refusal {
-    pub reason: String,
-    pub hint: String,
-}
+pub use hybridready_assessment::Refusal;
 
 /// The object kind rows take when they carry no class of their own.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -212,22 +208,11 @@ pub fn plan(
     let norm: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
     let has = |n: &str| norm.iter().any(|h| h == n);
     if headers.iter().all(|h| h.trim().is_empty()) {
-        return Err(Refusal {
-            reason: "the file has no header line".into(),
-            hint: "export with Export-Csv (it writes the column names on the first line)".into(),
-        });
+        return Err(Refusal::NoHeader);
     }
     let hashtable = HASHTABLE_COLUMNS.iter().filter(|c| has(c)).count();
     if hashtable >= 4 {
-        return Err(Refusal {
-            reason: "this is an Export-Csv of hashtables: its columns (IsReadOnly, IsFixedSize, Keys, \
-                     Values, SyncRoot, Count) describe the hashtable objects, and the data inside them \
-                     was never written"
-                .into(),
-            hint: "convert each hashtable to an object before exporting: \
-                   `$rows | ForEach-Object { [pscustomobject]$_ } | Export-Csv …`"
-                .into(),
-        });
+        return Err(Refusal::Hashtables);
     }
     let stem_l = stem.to_ascii_lowercase();
     let is_cs_type = type_hint.is_some_and(|t| t.starts_with("Microsoft.Rtc."));
@@ -321,33 +306,19 @@ pub fn plan(
         Dialect::MembershipList => {
             let member = p.has(Column::RowMember) || identity.iter().any(|c| p.has(*c));
             if !member {
-                return Err(Refusal {
-                    reason: "a membership list needs a member column next to its group column"
-                        .into(),
-                    hint: "add the member's distinguishedName (or SamAccountName) to each row"
-                        .into(),
-                });
+                return Err(Refusal::NoMemberColumn);
             }
             return Ok(p);
         }
         _ => {}
     }
     if !identity.iter().any(|c| p.has(*c)) {
-        let seen = headers
-            .iter()
-            .take(8)
-            .map(|h| h.trim())
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(Refusal {
-            reason: format!(
-                "no column identifies an object (found: {seen}{}); expected one of DistinguishedName, \
-                 ObjectGUID, SID, SamAccountName, UserPrincipalName or Name",
-                if headers.len() > 8 { ", …" } else { "" }
-            ),
-            hint: "export AD objects with Get-ADUser/Get-ADGroup … | Export-Csv, or map your \
-                   headers with --columns FILE.toml"
-                .into(),
+        return Err(Refusal::NoIdentityColumn {
+            found: headers
+                .iter()
+                .take(8)
+                .map(|h| h.trim().to_string())
+                .collect(),
         });
     }
     // Rows with no class of their own: the #TYPE line, the dialect, the columns, the file name.
@@ -510,9 +481,14 @@ mod tests {
             &m,
         )
         .unwrap_err();
-        assert!(e.reason.contains("hashtables"));
+        assert_eq!(e, Refusal::Hashtables);
         let e = plan(&h(&["Office", "Shoe Size"]), None, "x", &m).unwrap_err();
-        assert!(e.reason.contains("no column identifies"));
+        assert_eq!(
+            e,
+            Refusal::NoIdentityColumn {
+                found: vec!["Office".into(), "Shoe Size".into()]
+            }
+        );
     }
 
     #[test]

@@ -40,16 +40,11 @@ pub enum InputStatus {
 }
 
 /// A column the table lacks, and what its absence leaves unchecked.
-#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct MissingColumn {
     pub column: String,
-    pub leaves_unchecked: String,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct RefusalReport {
-    pub reason: String,
-    pub hint: String,
+    /// The rules its absence leaves unchecked (its other uses: the catalogues' `column.<name>`).
+    pub rules: Vec<&'static str>,
 }
 
 /// Everything known about one input file or workbook sheet.
@@ -83,7 +78,7 @@ pub struct InputReport {
     pub rejections: Vec<Rejection>,
     pub rejected_by_reason: BTreeMap<String, u64>,
     pub notes: Vec<String>,
-    pub refusal: Option<RefusalReport>,
+    pub refusal: Option<Refusal>,
     #[serde(skip)]
     pub file_id: Option<FileId>,
 }
@@ -130,10 +125,7 @@ impl InputReport {
     fn refuse(&mut self, r: Refusal) {
         self.status = InputStatus::Refused;
         self.format = "refused".into();
-        self.refusal = Some(RefusalReport {
-            reason: r.reason,
-            hint: r.hint,
-        });
+        self.refusal = Some(r);
     }
     fn ignore(&mut self, why: String) {
         self.status = InputStatus::Ignored;
@@ -278,9 +270,8 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
             Ok(b) => b,
             Err(e) => {
                 let mut r = InputReport::new(f, None, 0);
-                r.refuse(Refusal {
-                    reason: format!("cannot read the file: {e}"),
-                    hint: "check the path and that you may read it".into(),
+                r.refuse(Refusal::Unreadable {
+                    error: e.to_string(),
                 });
                 inputs.push(r);
                 continue;
@@ -438,33 +429,17 @@ fn stem(p: &Path) -> String {
         .to_string()
 }
 
-/// What a missing column leaves unchecked: its other uses, then the rules that read it, named by
-/// the rule registry (rules declare what they read, so the list is never written twice).
-fn leaves_unchecked(field: Field, other_uses: &str) -> String {
-    let rules: Vec<&str> = registry::reading(field).map(|r| r.id).collect();
-    match (other_uses.is_empty(), rules.is_empty()) {
-        (false, false) => format!("{other_uses}; rules {}", rules.join(", ")),
-        (true, false) => format!("rules {}", rules.join(", ")),
-        (false, true) => other_uses.to_string(),
-        (true, true) => "nothing".to_string(),
-    }
+/// The rules a missing column leaves unchecked, named by the rule registry (rules declare what
+/// they read, so the list is never written twice). Its other uses are worded by the report's
+/// catalogues, by column name.
+fn rules_reading(field: Field) -> Vec<&'static str> {
+    registry::reading(field).map(|r| r.id).collect()
 }
 
-/// Columns worth having for rows of a kind, with what their absence leaves unchecked.
-fn expected_columns(kind: Option<KindHint>) -> Vec<(Column, String)> {
-    let dn = (
-        Column::Dn,
-        leaves_unchecked(
-            Field::Dn,
-            "domains, OUs, OU-based sync scope, and merging rows of other files by DN",
-        ),
-    );
-    let attr = |a: Attr| {
-        (
-            Column::Attr(a),
-            leaves_unchecked(Field::Attr(a), a.used_by()),
-        )
-    };
+/// Columns worth having for rows of a kind, with the field each stands for.
+fn expected_columns(kind: Option<KindHint>) -> Vec<(Column, Option<Field>)> {
+    let dn = (Column::Dn, Some(Field::Dn));
+    let attr = |a: Attr| (Column::Attr(a), Some(Field::Attr(a)));
     match kind {
         Some(KindHint::Object(ObjectKind::User)) => vec![
             dn,
@@ -475,14 +450,8 @@ fn expected_columns(kind: Option<KindHint>) -> Vec<(Column, String)> {
             attr(Attr::Mail),
             attr(Attr::ProxyAddresses),
             attr(Attr::MailNickname),
-            (
-                Column::MemberOf,
-                leaves_unchecked(
-                    Field::Members,
-                    "group memberships: pilot and sync groups, group affinity",
-                ),
-            ),
-            (Column::Manager, "manager affinity".to_string()),
+            (Column::MemberOf, Some(Field::Members)),
+            (Column::Manager, None),
             attr(Attr::IsCriticalSystemObject),
             attr(Attr::MsExchRecipientTypeDetails),
             attr(Attr::SipAddress),
@@ -495,13 +464,7 @@ fn expected_columns(kind: Option<KindHint>) -> Vec<(Column, String)> {
             attr(Attr::Mail),
             attr(Attr::ProxyAddresses),
             attr(Attr::GroupType),
-            (
-                Column::Members,
-                leaves_unchecked(
-                    Field::Members,
-                    "group memberships (unless users carry memberOf): group affinity",
-                ),
-            ),
+            (Column::Members, Some(Field::Members)),
         ],
         Some(KindHint::Object(ObjectKind::Contact)) => vec![
             dn,
@@ -541,9 +504,9 @@ fn missing_columns(plan: &Plan) -> Vec<MissingColumn> {
             }
             !alternatives(*c).iter().any(|a| plan.has(*a))
         })
-        .map(|(c, why)| MissingColumn {
+        .map(|(c, field)| MissingColumn {
             column: c.name().to_string(),
-            leaves_unchecked: why,
+            rules: field.map(rules_reading).unwrap_or_default(),
         })
         .collect()
 }
@@ -590,10 +553,7 @@ fn read_csv_file(
 ) -> InputReport {
     let mut r = InputReport::new(path, None, bytes.len() as u64);
     if bytes.is_empty() {
-        r.refuse(Refusal {
-            reason: "the file is empty".into(),
-            hint: "export again: the file holds no header and no rows".into(),
-        });
+        r.refuse(Refusal::Empty);
         return r;
     }
     let decoded = encoding::decode(bytes);
@@ -607,10 +567,7 @@ fn read_csv_file(
     let text = decoded.text();
     let blocks = csv_file::count_blocks(text, csv_file::CHUNK);
     if blocks.has_nul() {
-        r.refuse(Refusal {
-            reason: "the file holds binary data (NUL bytes), not CSV text".into(),
-            hint: "give the CSV or XLSX export itself".into(),
-        });
+        r.refuse(Refusal::Binary);
         return r;
     }
     let pre = sniff::preamble(text);
@@ -886,10 +843,7 @@ fn read_workbook_file(
         Ok(s) => s,
         Err(reason) => {
             let mut r = InputReport::new(path, None, bytes.len() as u64);
-            r.refuse(Refusal {
-                reason,
-                hint: "save the workbook again as .xlsx, or export the data as CSV".into(),
-            });
+            r.refuse(Refusal::Workbook { error: reason });
             inputs.push(r);
             return;
         }

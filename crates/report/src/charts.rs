@@ -11,8 +11,7 @@
 //! it cannot resolve.
 
 use super::i18n::Catalog;
-use super::model::VariantRow;
-use hybridready_assessment::summary::{Breaks, CoverageRow, Status, StepSummary, UnsyncedUser};
+use hybridready_assessment::{Breaks, CoverageRow, Status, Step, Variant};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::OnceLock;
@@ -28,7 +27,7 @@ pub mod palette {
     pub const MUTED: (u8, u8, u8) = (0x60, 0x6f, 0x7b);
     pub const GRID: (u8, u8, u8) = (0xe1, 0xe6, 0xeb);
     pub const GREEN: (u8, u8, u8) = (0x2e, 0x7d, 0x32);
-    pub const AMBER: (u8, u8, u8) = (0xe0, 0x8e, 0x00);
+    pub const AMBER: (u8, u8, u8) = (0xb4, 0x53, 0x09);
     pub const RED: (u8, u8, u8) = (0xc6, 0x28, 0x28);
     pub const GREY: (u8, u8, u8) = (0xa7, 0xb1, 0xba);
     pub const BLUE: (u8, u8, u8) = (0x1e, 0x6f, 0xb8);
@@ -529,7 +528,8 @@ fn coverage_rows(rows: &[CoverageRow]) -> Vec<BarRow> {
     v.sort_by(|a, b| b.sfb_users.cmp(&a.sfb_users).then(a.name.cmp(&b.name)));
     v.into_iter()
         .map(|r| BarRow {
-            label: r.name.clone(),
+            // An OU by its place (`contoso.com/Staff/Contractors`), a domain by its name.
+            label: r.path.clone().unwrap_or_else(|| r.name.clone()),
             values: vec![r.synced, r.out_of_scope, r.blocked],
         })
         .collect()
@@ -597,31 +597,62 @@ pub fn coverage_by_ou(t: &Catalog, rows: &[CoverageRow]) -> DrawResult<Chart> {
     })
 }
 
-/// One rule's counts by severity (error, warning, info), for the findings chart.
+/// One rule's findings, by its severity (a rule has one).
 pub struct RuleBar {
     pub rule: String,
-    pub error: u64,
-    pub warning: u64,
-    pub info: u64,
+    pub severity: hybridready_assessment::Severity,
+    pub count: u64,
 }
 
-/// Findings by rule, stacked by severity; the `max` largest rules, the rest folded.
+/// How many rules the findings chart shows by name; the others are folded into one bar, but a
+/// rule whose findings are errors (they block sync) is never folded.
+const RULE_BARS: usize = 15;
+
+/// Findings by rule, coloured by severity, largest first.
 pub fn findings_by_rule(t: &Catalog, rules: &[RuleBar]) -> DrawResult<Chart> {
+    use hybridready_assessment::Severity;
     let title = t.get("chart.findings.title").to_string();
-    let mut v: Vec<&RuleBar> = rules.iter().collect();
-    v.sort_by(|a, b| {
-        (b.error + b.warning + b.info)
-            .cmp(&(a.error + a.warning + a.info))
-            .then(a.rule.cmp(&b.rule))
-    });
-    let rows = v
-        .into_iter()
-        .map(|r| BarRow {
-            label: r.rule.clone(),
-            values: vec![r.error, r.warning, r.info],
-        })
-        .collect();
-    let rows = cap_rows(rows, 15, t);
+    let mut v: Vec<&RuleBar> = rules.iter().filter(|r| r.count > 0).collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then(a.rule.cmp(&b.rule)));
+    let values = |r: &RuleBar| match r.severity {
+        Severity::Error => vec![r.count, 0, 0],
+        Severity::Warning => vec![0, r.count, 0],
+        Severity::Info => vec![0, 0, r.count],
+    };
+    let errors = v.iter().filter(|r| r.severity == Severity::Error).count();
+    let named = RULE_BARS.max(errors + 1);
+    let mut rows: Vec<BarRow> = Vec::new();
+    let mut rest: Vec<&RuleBar> = Vec::new();
+    for r in v {
+        if r.severity == Severity::Error || rows.len() + 1 < named {
+            rows.push(BarRow {
+                label: r.rule.clone(),
+                values: values(r),
+            });
+        } else {
+            rest.push(r);
+        }
+    }
+    if rest.len() == 1 {
+        rows.push(BarRow {
+            label: rest[0].rule.clone(),
+            values: values(rest[0]),
+        });
+    } else if !rest.is_empty() {
+        let mut sum = vec![0u64; 3];
+        for r in &rest {
+            for (a, b) in sum.iter_mut().zip(values(r)) {
+                *a += b;
+            }
+        }
+        rows.push(BarRow {
+            label: t.msg(
+                "chart.other_rules",
+                &[("count", crate::i18n::Arg::N(rest.len() as u64))],
+            ),
+            values: sum,
+        });
+    }
     let series = [
         Series {
             label: t.get("severity.error"),
@@ -651,15 +682,23 @@ pub fn findings_by_rule(t: &Catalog, rules: &[RuleBar]) -> DrawResult<Chart> {
     })
 }
 
+/// One unsynchronised user in the impact chart: its label, its impact after the pilot and at
+/// the end.
+pub struct ImpactBar {
+    pub label: String,
+    pub after_pilot: u64,
+    pub at_end: u64,
+}
+
 /// The unsynced users with the most impact: after the pilot and at the end, side by side.
-pub fn top_unsynced(t: &Catalog, users: &[UnsyncedUser]) -> DrawResult<Chart> {
+pub fn top_unsynced(t: &Catalog, users: &[ImpactBar]) -> DrawResult<Chart> {
     let title = t.get("chart.unsynced.title").to_string();
     let rows: Vec<BarRow> = users
         .iter()
         .take(10)
         .map(|u| BarRow {
-            label: user_label(u),
-            values: vec![u.impact_after_pilot, u.impact],
+            label: u.label.clone(),
+            values: vec![u.after_pilot, u.at_end],
         })
         .collect();
     let series = [
@@ -687,23 +726,10 @@ pub fn top_unsynced(t: &Catalog, users: &[UnsyncedUser]) -> DrawResult<Chart> {
     })
 }
 
-/// The best short name of a user: SIP address, else UPN, else the DN.
-pub fn user_label(u: &UnsyncedUser) -> String {
-    [
-        &u.sip_address,
-        &u.user_principal_name,
-        &u.distinguished_name,
-    ]
-    .into_iter()
-    .find(|s| !s.trim().is_empty())
-    .map(|s| s.trim_start_matches("sip:").to_string())
-    .unwrap_or_default()
-}
-
 // ---------------------------------------------------------------------------------------------
 // Readiness by step: six traffic lights
 
-pub fn readiness(t: &Catalog, steps: &[StepSummary]) -> DrawResult<Chart> {
+pub fn readiness(t: &Catalog, steps: &[Step]) -> DrawResult<Chart> {
     const W: u32 = 720;
     const H: u32 = 262;
     let title = t.get("chart.readiness.title").to_string();
@@ -721,8 +747,7 @@ pub fn readiness(t: &Catalog, steps: &[StepSummary]) -> DrawResult<Chart> {
         let widest_word = steps
             .iter()
             .flat_map(|s| {
-                t.opt(&format!("step.{}.title", s.id))
-                    .unwrap_or(&s.id)
+                t.get(&format!("step.{}.title", s.id.as_str()))
                     .split_whitespace()
                     .map(|w| text_width(w, 1.0, true))
                     .collect::<Vec<_>>()
@@ -767,8 +792,8 @@ pub fn readiness(t: &Catalog, steps: &[StepSummary]) -> DrawResult<Chart> {
                 palette::MUTED,
                 Align::Center,
             )?;
-            let title = t.opt(&format!("step.{}.title", s.id)).unwrap_or(&s.id);
-            let lines = wrap(title, title_px, true, col - 8.0, 2);
+            let title = t.get(&format!("step.{}.title", s.id.as_str())).to_string();
+            let lines = wrap(&title, title_px, true, col - 8.0, 2);
             let mut y = top + hh + 18.0;
             for l in &lines {
                 cv.text(l, cx, y, title_px, true, palette::INK, Align::Center)?;
@@ -785,13 +810,12 @@ pub fn readiness(t: &Catalog, steps: &[StepSummary]) -> DrawResult<Chart> {
                 status_color(s.status),
                 Align::Center,
             )?;
-            let nb = s.blockers.len() as u64;
+            let nb = s.blockers().count() as u64;
             if nb > 0 {
-                let b = if nb == 1 {
-                    t.get("chart.blocker_count").to_string()
-                } else {
-                    t.fmt("chart.blockers_count", &[("count", &t.int(nb))])
-                };
+                let b = t.msg(
+                    "chart.blockers_count",
+                    &[("count", crate::i18n::Arg::N(nb))],
+                );
                 cv.text(
                     &fit(&b, 11.0, false, col - 8.0),
                     cx,
@@ -821,13 +845,11 @@ pub fn status_key(s: Status) -> &'static str {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Breaks after the pilot vs at the end: three small panels, each on its own scale
+// Breaks after the pilot and at the end: the three figures on one scale, with an axis
 
 pub fn breaks(t: &Catalog, b: &Breaks) -> DrawResult<Chart> {
-    const W: u32 = 720;
-    const H: u32 = 262;
     let title = t.get("chart.breaks.title").to_string();
-    let metrics: [(&str, u64, u64); 3] = [
+    let rows: Vec<BarRow> = [
         (
             "breaks.broken_pairs",
             b.pilot.broken_pairs,
@@ -843,69 +865,27 @@ pub fn breaks(t: &Catalog, b: &Breaks) -> DrawResult<Chart> {
             b.pilot.online_users_affected,
             b.end.online_users_affected,
         ),
+    ]
+    .into_iter()
+    .map(|(k, p, e)| BarRow {
+        label: t.get(k).to_string(),
+        values: vec![p, e],
+    })
+    .collect();
+    let series = [
+        Series {
+            label: t.get("chart.legend.after_pilot"),
+            color: palette::LIGHT_BLUE,
+        },
+        Series {
+            label: t.get("chart.legend.at_end"),
+            color: palette::NAVY,
+        },
     ];
-    let mut buf = String::new();
-    {
-        let cv = Canvas::new(&mut buf, W, H)?;
-        cv.title(&title)?;
-        cv.legend(
-            12.0,
-            40.0,
-            &[
-                (t.get("chart.legend.after_pilot"), palette::LIGHT_BLUE),
-                (t.get("chart.legend.at_end"), palette::NAVY),
-            ],
-        )?;
-        let panel = (f64::from(W) - 24.0) / 3.0;
-        let (base, top) = (200.0, 82.0);
-        for (i, (key, p, e)) in metrics.iter().enumerate() {
-            let px0 = 12.0 + panel * i as f64;
-            let cx = px0 + panel / 2.0;
-            let max = (*p).max(*e).max(1) as f64;
-            let bw = 46.0;
-            cv.line(
-                px0 + 16.0,
-                base,
-                px0 + panel - 16.0,
-                base,
-                palette::MUTED,
-                1,
-            )?;
-            for (j, (v, c)) in [(*p, palette::LIGHT_BLUE), (*e, palette::NAVY)]
-                .iter()
-                .enumerate()
-            {
-                let x = cx + if j == 0 { -bw - 6.0 } else { 6.0 };
-                let hgt = (base - top) * (*v as f64) / max;
-                cv.rect(x, base - hgt, x + bw, base, *c)?;
-                cv.text(
-                    &t.int(*v),
-                    x + bw / 2.0,
-                    base - hgt - 10.0,
-                    12.0,
-                    true,
-                    palette::INK,
-                    Align::Center,
-                )?;
-            }
-            let lines = wrap(t.get(key), 11.5, false, panel - 20.0, 2);
-            for (k, l) in lines.iter().enumerate() {
-                cv.text(
-                    l,
-                    cx,
-                    base + 16.0 + 14.0 * k as f64,
-                    11.5,
-                    false,
-                    palette::INK,
-                    Align::Center,
-                )?;
-            }
-        }
-        cv.finish()?;
-    }
+    let svg = hbars(t, &title, t.get("chart.axis.count"), &series, &rows, true)?;
     Ok(Chart {
         file: "breaks.svg",
-        svg: with_title(buf, &title),
+        svg,
         title,
     })
 }
@@ -913,46 +893,51 @@ pub fn breaks(t: &Catalog, b: &Breaks) -> DrawResult<Chart> {
 // ---------------------------------------------------------------------------------------------
 // Variant comparison: a table of bars, one row per variant, one column per measure
 
-pub fn comparison(t: &Catalog, rows: &[VariantRow]) -> DrawResult<Chart> {
+pub fn comparison(t: &Catalog, rows: &[Variant]) -> DrawResult<Chart> {
     const W: u32 = 720;
     let title = t.get("chart.comparison.title").to_string();
-    let rows: Vec<&VariantRow> = rows.iter().take(24).collect();
+    let rows: Vec<&Variant> = rows.iter().take(24).collect();
     type Metric<'m> = (
         &'m str,
-        Box<dyn Fn(&VariantRow) -> Option<f64> + 'm>,
+        Box<dyn Fn(&Variant) -> Option<f64> + 'm>,
         bool,
         bool,
     );
     // (label, value, is a ratio, higher is better)
     let metrics: Vec<Metric> = vec![
-        ("cmp.coverage", Box::new(|r| r.coverage), true, true),
+        (
+            "cmp.coverage",
+            Box::new(|r| Some(r.sync.coverage)),
+            true,
+            true,
+        ),
         (
             "cmp.sfb_unsynced",
-            Box::new(|r| r.sfb_unsynced.map(|x| x as f64)),
+            Box::new(|r| Some(r.sync.sfb_unsynced as f64)),
             false,
             false,
         ),
         (
             "cmp.broken_pilot",
-            Box::new(|r| r.breaks.map(|b| b.pilot.broken_pairs as f64)),
+            Box::new(|r| Some(r.breaks.pilot.broken_pairs as f64)),
             false,
             false,
         ),
         (
             "cmp.broken_end",
-            Box::new(|r| r.breaks.map(|b| b.end.broken_pairs as f64)),
+            Box::new(|r| Some(r.breaks.end.broken_pairs as f64)),
             false,
             false,
         ),
         (
             "cmp.blockers",
-            Box::new(|r| Some(r.total_blockers() as f64)),
+            Box::new(|r| Some(r.steps.iter().map(|s| s.blockers.len()).sum::<usize>() as f64)),
             false,
             false,
         ),
         (
             "cmp.score",
-            Box::new(|r| r.score.map(f64::from)),
+            Box::new(|r| Some(f64::from(r.score))),
             false,
             true,
         ),

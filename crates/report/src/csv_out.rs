@@ -12,15 +12,18 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
-/// Writes rows as CSV (UTF-8 with BOM, CRLF, neutralised cells) into a byte buffer.
-pub fn to_bytes<'a, R, C>(header: &[&str], rows: R) -> Vec<u8>
+/// Writes rows as CSV (UTF-8 with BOM, CRLF, neutralised cells, `delimiter` between cells) into
+/// a byte buffer.
+pub fn to_bytes<'a, H, R, C>(delimiter: u8, header: &[H], rows: R) -> Vec<u8>
 where
+    H: AsRef<[u8]>,
     R: IntoIterator<Item = C>,
     C: IntoIterator<Item = Cow<'a, str>>,
 {
     let mut out = vec![0xEF, 0xBB, 0xBF];
     {
         let mut w = csv::WriterBuilder::new()
+            .delimiter(delimiter)
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
         // Writing into a Vec cannot fail.
@@ -47,7 +50,13 @@ mod tests {
         assert_eq!(neutralise("-2"), "'-2");
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise("alice@contoso.com"), "alice@contoso.com");
-        let b = to_bytes(&["a"], [vec![Cow::Borrowed("+1")]]);
+        let b = to_bytes(b',', &["a"], [vec![Cow::Borrowed("+1")]]);
         assert_eq!(b, b"\xEF\xBB\xBFa\r\n'+1\r\n");
+        let b = to_bytes(
+            b';',
+            &["a", "b"],
+            [vec![Cow::Borrowed("x;y"), Cow::Borrowed("z")]],
+        );
+        assert_eq!(b, b"\xEF\xBB\xBFa;b\r\n\"x;y\";z\r\n");
     }
 }

@@ -9,7 +9,7 @@
 //! `textContent` and never writes markup, so nothing in the data can become code.
 
 use super::charts::{Chart, palette};
-use super::view::{CheckView, ComparisonView, View};
+use super::view::{CheckView, ComparisonView, EXEC_ACTIONS, View};
 use std::fmt::Write;
 
 /// Escapes text for HTML content and attribute values (and for XML).
@@ -88,6 +88,9 @@ ul.objects{{margin:4px 0 8px;padding-left:20px;font-size:12px}}
 .check.fail{{border-left-color:var(--red)}} .check.warn{{border-left-color:var(--amber)}}
 .mono{{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:11px;overflow-wrap:anywhere}}
 .rule{{border:1px solid var(--line);padding:8px 14px;margin:10px 0}}
+ul.causes{{margin:4px 0 6px;padding-left:20px}}
+dl.scope{{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}} dl.scope dt{{color:var(--muted)}} dl.scope dd{{margin:0}}
+.bar{{display:inline-block;width:4px;height:1em;vertical-align:middle;margin-right:6px;background:var(--muted)}} .bar.fail{{background:var(--red)}} .bar.warn{{background:var(--amber)}}
 .rule h4{{margin:4px 0}}
 footer{{margin-top:40px;border-top:1px solid var(--line);padding-top:10px;font-size:12px;color:var(--muted)}}
 @media print{{body{{background:#fff}} .page{{box-shadow:none;max-width:none}} .filter,nav.toc{{display:none}} h2{{break-after:avoid}}}}
@@ -324,15 +327,21 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
     );
 
     // Table of contents.
-    let mut toc = vec![
-        ("exec", msg(v, "exec.title").to_string()),
-        ("steps", msg(v, "steps.title").to_string()),
+    let toc = [
+        ("exec", msg(v, "exec.title")),
+        ("steps", msg(v, "steps.title")),
+        ("plan", msg(v, "plan.title")),
+        ("breaks", msg(v, "breaks.title")),
+        ("quality", msg(v, "quality.title")),
+        ("score", msg(v, "score.title")),
+        ("rules", msg(v, "rules.title")),
+        ("method", msg(v, "method.title")),
     ];
-    toc.push(("breaks", msg(v, "breaks.title").to_string()));
-    toc.push(("quality", msg(v, "quality.title").to_string()));
-    toc.push(("rules", msg(v, "rules.title").to_string()));
-    toc.push(("method", msg(v, "method.title").to_string()));
-    o.push_str(r#"<nav class="toc">"#);
+    let _ = write!(
+        o,
+        r#"<nav class="toc" aria-label="{}">"#,
+        escape(msg(v, "html.contents"))
+    );
     for (id, label) in &toc {
         let _ = write!(o, r##"<a href="#{id}">{}</a>"##, escape(label));
     }
@@ -342,15 +351,16 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
         escape(msg(v, "html.noscript"))
     );
 
-    // Executive summary.
+    // Executive summary: the verdict, the figures, what to do, the steps.
     let _ = write!(
         o,
-        r#"<section id="exec"><h2>{}</h2><div class="verdict {st}"><div><div class="muted">{}</div><div class="score">{}</div></div><div>{} <p class="lead">{}</p></div></div>"#,
+        r#"<section id="exec"><h2>{}</h2><div class="verdict {st}"><div><div class="muted">{}</div><div class="score">{}</div></div><div>{} <p class="lead">{}</p><p class="muted">{}</p></div></div>"#,
         escape(msg(v, "exec.title")),
         escape(msg(v, "cover.score")),
-        escape(&v.score_text),
+        escape(&v.score.text),
         pill(&v.verdict.status, &v.verdict.label),
         escape(&v.verdict.sentence),
+        escape(&v.score.note),
         st = escape(&v.verdict.status),
     );
     let _ = write!(
@@ -372,53 +382,65 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
         );
     }
     o.push_str("</div>");
-    let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "exec.steps")));
-    if v.steps.is_empty() {
-        let _ = write!(o, "<p>{}</p>", escape(msg(v, "exec.steps_none")));
-    } else {
-        let mut tb = Table::new(
-            "t-steps",
-            v,
-            &[
-                ("col.step", false),
-                ("col.status", false),
-                ("col.summary", false),
-            ],
+    let _ = write!(
+        o,
+        "<h3>{}</h3><p>{}</p>",
+        escape(msg(v, "exec.actions")),
+        escape(msg(v, "exec.actions_intro"))
+    );
+    actions_html(&mut o, v, EXEC_ACTIONS, "t-actions-exec");
+    if let Some(m) = &v.actions_more {
+        let _ = write!(
+            o,
+            r##"<p class="muted"><a href="#plan">{}</a></p>"##,
+            escape(m)
         );
-        for s in &v.steps {
-            tb.rows.push(vec![
-                Cell::Text(format!("{}. {}", s.n, s.title)),
-                Cell::Html(pill(&s.status, &s.status_label)),
-                Cell::Data(s.line.clone()),
-            ]);
-        }
-        tb.render(&mut o, false);
     }
-    let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "exec.blockers")));
-    if v.top_blockers.is_empty() {
-        let _ = write!(o, "<p>{}</p>", escape(msg(v, "exec.blockers_none")));
-    } else {
-        let mut tb = Table::new(
-            "t-blockers",
-            v,
-            &[
-                ("col.status", false),
-                ("col.step", false),
-                ("col.check", false),
-                ("col.message", false),
-                ("col.objects", true),
-            ],
+    let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "exec.steps")));
+    let mut tb = Table::new(
+        "t-steps",
+        v,
+        &[
+            ("col.step", false),
+            ("col.status", false),
+            ("col.score", true),
+            ("col.summary", false),
+        ],
+    );
+    for s in &v.steps {
+        tb.rows.push(vec![
+            Cell::Html(format!(
+                r##"<a href="#step-{}">{}. {}</a>"##,
+                escape(&s.id),
+                s.n,
+                escape(&s.title)
+            )),
+            Cell::Html(pill(&s.status, &s.status_label)),
+            Cell::Num(s.score.clone(), num_of(&s.score)),
+            Cell::Text(s.line.clone()),
+        ]);
+    }
+    tb.render(&mut o, false);
+    let _ = write!(
+        o,
+        "<h3>{}</h3><dl class=\"scope\">",
+        escape(msg(v, "cover.scope"))
+    );
+    for p in &v.scope {
+        let _ = write!(
+            o,
+            r#"<dt>{}</dt><dd dir="auto">{}</dd>"#,
+            escape(&p.title),
+            data(&p.text)
         );
-        for b in &v.top_blockers {
-            tb.rows.push(vec![
-                Cell::Html(pill(&b.status, &b.status_label)),
-                Cell::Text(b.step.clone()),
-                Cell::Text(b.check.clone()),
-                Cell::Data(b.message.clone()),
-                Cell::Num(b.count.clone(), num_of(&b.count)),
-            ]);
+    }
+    o.push_str("</dl>");
+    if !v.assumptions.is_empty() {
+        let _ = write!(o, "<h4>{}</h4><ul>", escape(msg(v, "cover.assumptions")));
+        for a in &v.assumptions {
+            let _ = write!(o, "<li>{}</li>", escape(a));
         }
-        tb.render(&mut o, false);
+        o.push_str("</ul>");
     }
     o.push_str("</section>");
 
@@ -435,19 +457,13 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
     for s in &v.steps {
         let _ = write!(
             o,
-            r#"<h3 id="step-{id}">{} {}</h3><p>{}</p>"#,
+            r#"<h3 id="step-{id}">{} {} <span class="muted">{}</span></h3><p>{}</p>"#,
             escape(&s.heading),
             pill(&s.status, &s.status_label),
+            escape(&s.score),
             escape(&s.what),
             id = escape(&s.id),
         );
-        if !s.blockers.is_empty() {
-            let _ = write!(o, "<h4>{}</h4><ul>", escape(msg(v, "step.blockers")));
-            for b in &s.blockers {
-                let _ = write!(o, r#"<li dir="auto">{}</li>"#, data(b));
-            }
-            o.push_str("</ul>");
-        }
         if s.checks.is_empty() {
             let _ = write!(
                 o,
@@ -467,12 +483,16 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
             waves_html(&mut o, v);
         }
     }
-    if !v.steps.iter().any(|s| s.id == "sync") {
-        sync_html(&mut o, v, &chart);
-    }
-    if !v.steps.iter().any(|s| s.id == "manage") {
-        waves_html(&mut o, v);
-    }
+    o.push_str("</section>");
+
+    // The action plan, whole.
+    let _ = write!(
+        o,
+        r#"<section id="plan"><h2>{}</h2><p>{}</p>"#,
+        escape(msg(v, "plan.title")),
+        escape(msg(v, "exec.actions_intro"))
+    );
+    actions_html(&mut o, v, usize::MAX, "t-actions");
     o.push_str("</section>");
 
     // Communication breaks.
@@ -482,43 +502,33 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
         escape(msg(v, "breaks.title")),
         escape(msg(v, "breaks.intro"))
     );
-    match &v.breaks {
-        Some(b) => {
-            if let Some(c) = chart("breaks") {
-                o.push_str(&c);
-            }
-            let mut tb = Table::new(
-                "t-breaks",
-                v,
-                &[
-                    ("breaks.metric", false),
-                    ("breaks.pilot", true),
-                    ("breaks.end", true),
-                ],
-            );
-            for r in &b.rows {
-                tb.rows.push(vec![
-                    Cell::Text(r.metric.clone()),
-                    Cell::Num(r.pilot.clone(), num_of(&r.pilot)),
-                    Cell::Num(r.end.clone(), num_of(&r.end)),
-                ]);
-            }
-            tb.render(&mut o, false);
-        }
-        None => {
-            let _ = write!(
-                o,
-                r#"<p class="muted">{}</p>"#,
-                escape(msg(v, "breaks.none"))
-            );
-        }
+    if let Some(c) = chart("breaks") {
+        o.push_str(&c);
     }
+    let mut tb = Table::new(
+        "t-breaks",
+        v,
+        &[
+            ("breaks.metric", false),
+            ("breaks.pilot", true),
+            ("breaks.end", true),
+        ],
+    );
+    for r in &v.breaks.rows {
+        tb.rows.push(vec![
+            Cell::Text(r.metric.clone()),
+            Cell::Num(r.pilot.clone(), num_of(&r.pilot)),
+            Cell::Num(r.end.clone(), num_of(&r.end)),
+        ]);
+    }
+    tb.render(&mut o, false);
     let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "breaks.top")));
     match &v.unsynced.none {
         Some(n) => {
             let _ = write!(o, "<p>{}</p>", escape(n));
         }
         None => {
+            let _ = write!(o, "<p>{}</p>", escape(&v.unsynced.sentence));
             if let Some(c) = chart("unsynced") {
                 o.push_str(&c);
             }
@@ -532,6 +542,7 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
                 v,
                 &[
                     ("col.sip", false),
+                    ("col.home", false),
                     ("col.upn", false),
                     ("col.reasons", false),
                     ("col.impact_pilot", true),
@@ -541,6 +552,7 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
             for u in &v.unsynced.rows {
                 tb.rows.push(vec![
                     Cell::Data(u.label.clone()),
+                    Cell::Text(u.home.clone()),
                     Cell::Data(u.upn.clone()),
                     Cell::Data(u.reasons.clone()),
                     Cell::Num(u.pilot.clone(), num_of(&u.pilot)),
@@ -548,6 +560,9 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
                 ]);
             }
             tb.render(&mut o, true);
+            if let Some(m) = &v.unsynced.more {
+                let _ = write!(o, r#"<p class="muted">{}</p>"#, escape(m));
+            }
         }
     }
     o.push_str("</section>");
@@ -568,8 +583,6 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
             ("col.file", false),
             ("col.status", false),
             ("col.format", false),
-            ("col.encoding", false),
-            ("col.delimiter", false),
             ("col.rows", true),
             ("col.accepted", true),
             ("col.merged", true),
@@ -587,6 +600,11 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
                 data(r)
             );
         }
+        let enc = [i.encoding.as_str(), i.delimiter.as_str()]
+            .into_iter()
+            .filter(|x| *x != "–")
+            .collect::<Vec<_>>()
+            .join(" · ");
         tb.rows.push(vec![
             Cell::Html(format!(r#"<span dir="auto">{name}</span>"#)),
             Cell::Html(pill(
@@ -597,9 +615,11 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
                 },
                 &i.status_label,
             )),
-            Cell::Data(i.format.clone()),
-            Cell::Data(i.encoding.clone()),
-            Cell::Data(i.delimiter.clone()),
+            Cell::Html(format!(
+                r#"{}<br><span class="muted">{}</span>"#,
+                escape(&i.format),
+                escape(&enc)
+            )),
             Cell::Num(i.rows.clone(), num_of(&i.rows)),
             Cell::Num(i.accepted.clone(), num_of(&i.accepted)),
             Cell::Num(i.merged.clone(), num_of(&i.merged)),
@@ -612,6 +632,28 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
         ]);
     }
     tb.render(&mut o, true);
+    if !q.pair_files.is_empty() {
+        let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "quality.pairs")));
+        let mut tb = Table::new(
+            "t-pairs",
+            v,
+            &[
+                ("col.file", false),
+                ("col.rows", true),
+                ("col.accepted", true),
+                ("col.rejected", true),
+            ],
+        );
+        for p in &q.pair_files {
+            tb.rows.push(vec![
+                Cell::Data(p.file.clone()),
+                Cell::Num(p.rows.clone(), num_of(&p.rows)),
+                Cell::Num(p.accepted.clone(), num_of(&p.accepted)),
+                Cell::Num(p.rejected.clone(), num_of(&p.rejected)),
+            ]);
+        }
+        tb.render(&mut o, false);
+    }
     let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "quality.missing")));
     if q.missing.is_empty() {
         let _ = write!(o, "<p>{}</p>", escape(msg(v, "quality.missing_none")));
@@ -662,6 +704,55 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
     }
     o.push_str("</section>");
 
+    // What the score is made of.
+    let _ = write!(
+        o,
+        r#"<section id="score"><h2>{}</h2><p>{}</p>"#,
+        escape(msg(v, "score.title")),
+        escape(msg(v, "score.intro"))
+    );
+    if v.score.costs.is_empty() {
+        let _ = write!(o, "<p>{}</p>", escape(msg(v, "score.none")));
+    } else {
+        let mut tb = Table::new(
+            "t-costs",
+            v,
+            &[
+                ("col.step", false),
+                ("col.check", false),
+                ("col.status", false),
+                ("col.points", true),
+            ],
+        );
+        for c in &v.score.costs {
+            tb.rows.push(vec![
+                Cell::Text(c.step.clone()),
+                Cell::Text(c.check.clone()),
+                Cell::Html(pill(&c.status, &c.status_label)),
+                Cell::Num(c.points.clone(), num_of(&c.points)),
+            ]);
+        }
+        tb.render(&mut o, false);
+    }
+    let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "score.by_step")));
+    let mut tb = Table::new(
+        "t-step-scores",
+        v,
+        &[("col.step", false), ("col.score", true)],
+    );
+    for (step, score) in &v.score.steps {
+        tb.rows.push(vec![
+            Cell::Text(step.clone()),
+            Cell::Num(score.clone(), num_of(score)),
+        ]);
+    }
+    tb.render(&mut o, false);
+    let _ = write!(
+        o,
+        r#"<p class="lead">{}</p></section>"#,
+        escape(&v.score.note)
+    );
+
     // Appendix A: rules.
     let _ = write!(
         o,
@@ -676,31 +767,28 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
     for r in &v.rules {
         let _ = write!(
             o,
-            r#"<div class="rule" id="rule-{id}"><h4>{id_t} · {sev} · {count}</h4>"#,
+            r#"<div class="rule" id="rule-{id}"><h4>{id_t} · {sev} · {eff} · {count}</h4>"#,
             id = escape(&r.id),
             id_t = escape(&r.id),
             sev = escape(&r.severity_label),
+            eff = escape(&r.effect_label),
             count = escape(&r.count),
         );
-        if r.documented {
-            let _ = write!(
-                o,
-                "<p><strong>{}</strong></p><p><em>{}.</em> {}</p><p><em>{}.</em> {}</p><p class=\"muted\"><em>{}.</em> {}</p>",
-                escape(&r.summary),
-                escape(msg(v, "rules.why")),
-                escape(&r.explanation),
-                escape(msg(v, "rules.fix")),
-                escape(&r.fix),
-                escape(msg(v, "rules.source")),
-                source_html(&r.source),
-            );
-        } else {
-            let _ = write!(
-                o,
-                r#"<p class="muted">{}</p>"#,
-                escape(msg(v, "rules.undocumented"))
-            );
-        }
+        let _ = write!(
+            o,
+            "<p><strong>{}</strong></p><p><em>{}.</em> {}</p><p><em>{}.</em> {}</p><p class=\"muted\"><em>{}.</em> {}</p>",
+            escape(&r.summary),
+            escape(msg(v, "rules.why")),
+            escape(&r.explanation),
+            escape(msg(v, "rules.fix")),
+            escape(&r.fix),
+            escape(msg(v, "rules.source")),
+            r.sources
+                .iter()
+                .map(|s| source_html(s))
+                .collect::<Vec<_>>()
+                .join(" · "),
+        );
         o.push_str("</div>");
     }
     o.push_str("</section>");
@@ -726,8 +814,45 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
     o
 }
 
-/// A rule's source: a link when it is a web address (from the rules catalogue, not the
-/// customer's data).
+/// The action plan as a table: the first `max` actions.
+fn actions_html(o: &mut String, v: &View, max: usize, id: &str) {
+    if v.actions.is_empty() {
+        let _ = write!(o, "<p>{}</p>", escape(msg(v, "exec.actions_none")));
+        return;
+    }
+    let mut tb = Table::new(
+        id,
+        v,
+        &[
+            ("col.n", true),
+            ("col.action", false),
+            ("col.users_affected", true),
+            ("col.objects", true),
+            ("col.owner", false),
+            ("col.unblocks", false),
+            ("col.effort", false),
+        ],
+    );
+    for a in v.actions.iter().take(max) {
+        tb.rows.push(vec![
+            Cell::Num(a.n.to_string(), a.n as f64),
+            Cell::Html(format!(
+                r#"<span class="bar {}"></span><bdi>{}</bdi> <span class="muted">({})</span>"#,
+                escape(&a.status),
+                escape(&a.action),
+                escape(&a.checks)
+            )),
+            Cell::Num(a.users.clone(), num_of(&a.users)),
+            Cell::Num(a.objects.clone(), num_of(&a.objects)),
+            Cell::Text(a.owner.clone()),
+            Cell::Text(a.step.clone()),
+            Cell::Text(a.effort.clone()),
+        ]);
+    }
+    tb.render(o, max == usize::MAX && v.actions.len() > 10);
+}
+
+/// A public source: a link (from the rules catalogue, not the customer's data).
 fn source_html(s: &str) -> String {
     if s.starts_with("https://") && !s.contains(char::is_whitespace) {
         format!(
@@ -742,13 +867,21 @@ fn source_html(s: &str) -> String {
 fn check_html(o: &mut String, v: &View, c: &CheckView) {
     let _ = write!(
         o,
-        r#"<div class="check {st}"><div>{} <strong>{}</strong> {}</div><div dir="auto">{}</div>"#,
+        r#"<div class="check {st}"><div>{} <strong>{}</strong> {} <span class="muted">{}</span></div><div dir="auto">{}</div>"#,
         pill(&c.status, &c.status_label),
         escape(&c.id),
         escape(&c.title),
+        escape(&c.cost),
         data(&c.message),
         st = escape(&c.status),
     );
+    if !c.causes.is_empty() {
+        o.push_str(r#"<ul class="causes">"#);
+        for k in &c.causes {
+            let _ = write!(o, r#"<li dir="auto">{}</li>"#, data(k));
+        }
+        o.push_str("</ul>");
+    }
     if !c.objects.is_empty() {
         let _ = write!(
             o,
@@ -772,79 +905,98 @@ fn check_html(o: &mut String, v: &View, c: &CheckView) {
 }
 
 fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
-    let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "sync.title")));
-    match &v.sync {
-        None => {
-            let _ = write!(o, r#"<p class="muted">{}</p>"#, escape(msg(v, "sync.none")));
+    let s = &v.sync;
+    let _ = write!(
+        o,
+        r#"<h3>{}</h3><p class="lead">{}</p><p>{}</p>"#,
+        escape(msg(v, "sync.title")),
+        escape(&s.sentence),
+        escape(&s.in_scope)
+    );
+    for (key, rows, title, id) in [
+        (
+            "coverage_domain",
+            &s.domains,
+            msg(v, "sync.by_domain").to_string(),
+            "t-domains",
+        ),
+        ("coverage_ou", &s.ous, s.ous_title.clone(), "t-ous"),
+    ] {
+        if rows.is_empty() {
+            continue;
         }
-        Some(s) => {
-            let _ = write!(
-                o,
-                r#"<p class="lead">{}</p><p>{}</p>"#,
-                escape(&s.sentence),
-                escape(&s.in_scope)
-            );
-            for (key, rows, title, id) in [
+        let _ = write!(o, "<h4>{}</h4>", escape(&title));
+        if let Some(c) = chart(key) {
+            o.push_str(&c);
+        }
+        let mut tb = Table::new(
+            id,
+            v,
+            &[
                 (
-                    "coverage_domain",
-                    &s.domains,
-                    msg(v, "sync.by_domain").to_string(),
-                    "t-domains",
+                    if key == "coverage_ou" {
+                        "col.ou"
+                    } else {
+                        "col.domain"
+                    },
+                    false,
                 ),
-                ("coverage_ou", &s.ous, s.ous_title.clone(), "t-ous"),
-            ] {
-                if rows.is_empty() {
-                    continue;
-                }
-                let _ = write!(o, "<h4>{}</h4>", escape(&title));
-                if let Some(c) = chart(key) {
-                    o.push_str(&c);
-                }
-                let mut tb = Table::new(
-                    id,
-                    v,
-                    &[
-                        (
-                            if key == "coverage_ou" {
-                                "col.ou"
-                            } else {
-                                "col.domain"
-                            },
-                            false,
-                        ),
-                        ("col.sfb_users", true),
-                        ("col.synced", true),
-                        ("col.out_of_scope", true),
-                        ("col.blocked", true),
-                        ("col.coverage", true),
-                    ],
-                );
-                for r in rows {
-                    tb.rows.push(vec![
-                        Cell::Data(r.name.clone()),
-                        Cell::Num(r.sfb_users.clone(), num_of(&r.sfb_users)),
-                        Cell::Num(r.synced.clone(), num_of(&r.synced)),
-                        Cell::Num(r.out_of_scope.clone(), num_of(&r.out_of_scope)),
-                        Cell::Num(r.blocked.clone(), num_of(&r.blocked)),
-                        Cell::Num(r.coverage.clone(), num_of(&r.coverage)),
-                    ]);
-                }
-                tb.render(o, true);
-            }
-            if !s.reasons.is_empty() {
-                let _ = write!(o, "<h4>{}</h4>", escape(msg(v, "sync.reasons")));
-                let mut tb = Table::new(
-                    "t-reasons",
-                    v,
-                    &[("sync.reason", false), ("col.count", true)],
-                );
-                for (r, n) in &s.reasons {
-                    tb.rows
-                        .push(vec![Cell::Data(r.clone()), Cell::Num(n.clone(), num_of(n))]);
-                }
-                tb.render(o, false);
-            }
+                ("col.sfb_users", true),
+                ("col.synced", true),
+                ("col.out_of_scope", true),
+                ("col.blocked", true),
+                ("col.coverage", true),
+            ],
+        );
+        for r in rows {
+            tb.rows.push(vec![
+                Cell::Data(r.name.clone()),
+                Cell::Num(r.sfb_users.clone(), num_of(&r.sfb_users)),
+                Cell::Num(r.synced.clone(), num_of(&r.synced)),
+                Cell::Num(r.out_of_scope.clone(), num_of(&r.out_of_scope)),
+                Cell::Num(r.blocked.clone(), num_of(&r.blocked)),
+                Cell::Num(r.coverage.clone(), num_of(&r.coverage)),
+            ]);
         }
+        tb.render(o, true);
+        if key == "coverage_ou"
+            && let Some(m) = &s.ous_more
+        {
+            let _ = write!(o, r#"<p class="muted">{}</p>"#, escape(m));
+        }
+    }
+    if !s.reasons.is_empty() {
+        let _ = write!(
+            o,
+            r#"<h4>{}</h4><p class="muted">{}</p>"#,
+            escape(msg(v, "sync.reasons")),
+            escape(msg(v, "sync.reasons_note"))
+        );
+        let mut tb = Table::new(
+            "t-reasons",
+            v,
+            &[
+                ("sync.reason", false),
+                ("col.objects", true),
+                ("col.objects_sfb", true),
+            ],
+        );
+        for r in &s.reasons {
+            tb.rows.push(vec![
+                Cell::Data(r.reason.clone()),
+                Cell::Num(r.objects.clone(), num_of(&r.objects)),
+                Cell::Num(r.sfb_users.clone(), num_of(&r.sfb_users)),
+            ]);
+        }
+        tb.render(o, false);
+        let t = &s.reasons_total;
+        let _ = write!(
+            o,
+            r#"<p><strong>{}</strong>: {} · {}</p>"#,
+            escape(&t.reason),
+            escape(&t.objects),
+            escape(&t.sfb_users)
+        );
     }
     // Attribute findings.
     let f = &v.findings;
@@ -860,7 +1012,12 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
     if let Some(c) = chart("findings") {
         o.push_str(&c);
     }
-    let _ = write!(o, "<h4>{}</h4>", escape(msg(v, "findings.by_rule")));
+    let _ = write!(
+        o,
+        r#"<h4>{}</h4><p class="muted">{}</p>"#,
+        escape(msg(v, "findings.by_rule")),
+        escape(msg(v, "findings.rules_note"))
+    );
     let mut tb = Table::new(
         "t-rules",
         v,
@@ -869,6 +1026,7 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
             ("col.severity", false),
             ("col.effect", false),
             ("col.count", true),
+            ("findings.objects", true),
             ("col.summary", false),
             ("findings.examples", false),
         ],
@@ -888,6 +1046,7 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
             Cell::Html(pill(&r.severity, &r.severity_label)),
             Cell::Text(r.effect_label.clone()),
             Cell::Num(r.count.clone(), r.count_n as f64),
+            Cell::Num(r.objects.clone(), num_of(&r.objects)),
             Cell::Text(r.summary.clone()),
             Cell::Html(format!(r#"<span dir="auto" class="mono">{ex}</span>"#)),
         ]);
@@ -922,25 +1081,22 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
 }
 
 fn waves_html(o: &mut String, v: &View) {
-    let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "waves.title")));
-    match &v.waves {
-        None => {
-            let _ = write!(
-                o,
-                r#"<p class="muted">{}</p>"#,
-                escape(msg(v, "waves.none"))
-            );
-        }
-        Some(w) => {
-            let _ = write!(o, "<p>{}</p>", escape(&w.sentence));
-            let mut tb = Table::new("t-waves", v, &[("col.wave", false), ("col.users", true)]);
-            for (k, n) in &w.rows {
-                tb.rows
-                    .push(vec![Cell::Data(k.clone()), Cell::Num(n.clone(), num_of(n))]);
-            }
-            tb.render(o, true);
-        }
+    let w = &v.waves;
+    let _ = write!(
+        o,
+        "<h3>{}</h3><p>{}</p>",
+        escape(msg(v, "waves.title")),
+        escape(&w.sentence)
+    );
+    if w.rows.is_empty() {
+        return;
     }
+    let mut tb = Table::new("t-waves", v, &[("col.wave", false), ("col.users", true)]);
+    for (k, n) in &w.rows {
+        tb.rows
+            .push(vec![Cell::Text(k.clone()), Cell::Num(n.clone(), num_of(n))]);
+    }
+    tb.render(o, true);
 }
 
 /// The comparison report of a batch.
@@ -978,10 +1134,13 @@ pub fn comparison(v: &ComparisonView, chart: Option<&Chart>) -> String {
     if let Some(c) = chart {
         o.push_str(&inline_svg(c));
     }
+    // The measures, then the steps: two tables, each of which fits the page.
     let _ = write!(
         o,
-        r#"<table class="data" id="t-variants"><thead><tr><th>{}</th>"#,
-        escape(t("col.variant"))
+        r#"<h2>{}</h2><table class="data" id="t-variants"><thead><tr><th>{}</th><th>{}</th>"#,
+        escape(t("cmp.measures")),
+        escape(t("col.variant")),
+        escape(t("col.verdict"))
     );
     for k in [
         "cmp.coverage",
@@ -993,12 +1152,14 @@ pub fn comparison(v: &ComparisonView, chart: Option<&Chart>) -> String {
     ] {
         let _ = write!(o, r#"<th class="n">{}</th>"#, escape(t(k)));
     }
-    for s in &v.step_titles {
-        let _ = write!(o, "<th>{}</th>", escape(s));
-    }
     o.push_str("</tr></thead><tbody>");
     for r in &v.rows {
-        let _ = write!(o, r#"<tr><td dir="auto">{}</td>"#, data(&r.name));
+        let _ = write!(
+            o,
+            r#"<tr><td dir="auto">{}</td><td>{}</td>"#,
+            data(&r.name),
+            pill(&r.verdict_status, &r.verdict)
+        );
         for (k, val) in [
             &r.coverage,
             &r.sfb_unsynced,
@@ -1020,6 +1181,20 @@ pub fn comparison(v: &ComparisonView, chart: Option<&Chart>) -> String {
                 if b { "</strong>" } else { "" }
             );
         }
+        o.push_str("</tr>");
+    }
+    let _ = write!(
+        o,
+        r#"</tbody></table><h2>{}</h2><table class="data" id="t-variant-steps"><thead><tr><th>{}</th>"#,
+        escape(t("cmp.steps")),
+        escape(t("col.variant"))
+    );
+    for s in &v.step_titles {
+        let _ = write!(o, "<th>{}</th>", escape(s));
+    }
+    o.push_str("</tr></thead><tbody>");
+    for r in &v.rows {
+        let _ = write!(o, r#"<tr><td dir="auto">{}</td>"#, data(&r.name));
         for (st, label) in &r.steps {
             let _ = write!(o, "<td>{}</td>", pill(st, label));
         }

@@ -69,13 +69,37 @@ impl Lang {
     }
 }
 
-/// `template` with each `{name}` replaced by its value.
+/// `template` with each `{name}` replaced by its value (no plural forms: see [`Catalog::msg`]).
 pub fn fill<'a>(template: &str, args: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut s = template.to_string();
     for (name, value) in args {
         s = s.replace(&format!("{{{name}}}"), value);
     }
     s
+}
+
+/// A value for a message: a count (written with the language's grouping, and choosing the
+/// plural form of `{name|one|other}`) or a text.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    N(u64),
+    T(String),
+}
+
+impl From<u64> for Arg {
+    fn from(n: u64) -> Arg {
+        Arg::N(n)
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::T(s)
+    }
+}
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::T(s.to_string())
+    }
 }
 
 /// One language's messages, plus the keys asked for but absent.
@@ -141,6 +165,80 @@ impl Catalog {
     /// `get` with `{name}` placeholders replaced.
     pub fn fmt(&self, key: &str, args: &[(&str, &str)]) -> String {
         fill(self.get(key), args.iter().copied())
+    }
+
+    /// The message for `key` with its arguments. A template holds `{name}` (the argument,
+    /// numbers grouped as the language writes them), `{name|one|other}` or
+    /// `{name|zero|one|other}` (the form for the count `name`: French takes the singular for 0
+    /// and 1, English for 1 only; a form may hold placeholders itself), and `{{`/`}}` for
+    /// braces.
+    pub fn msg(&self, key: &str, args: &[(&str, Arg)]) -> String {
+        self.render(self.get(key), args)
+    }
+
+    /// [`Catalog::msg`] on a template rather than a key.
+    pub fn render(&self, template: &str, args: &[(&str, Arg)]) -> String {
+        let mut out = String::with_capacity(template.len() + 16);
+        let mut rest = template;
+        while let Some(i) = rest.find(['{', '}']) {
+            out.push_str(&rest[..i]);
+            let brace = rest.as_bytes()[i];
+            if rest[i + 1..].starts_with(brace as char) {
+                // `{{` or `}}`: a literal brace.
+                out.push(brace as char);
+                rest = &rest[i + 2..];
+                continue;
+            }
+            if brace == b'}' {
+                out.push('}');
+                rest = &rest[i + 1..];
+                continue;
+            }
+            let Some(len) = closing(&rest[i..]) else {
+                out.push_str(&rest[i..]);
+                return out;
+            };
+            let inner = &rest[i + 1..i + len];
+            rest = &rest[i + len + 1..];
+            let parts = split_top(inner);
+            let name = parts[0].trim();
+            let arg = args.iter().find(|(n, _)| *n == name).map(|(_, a)| a);
+            match (parts.len(), arg) {
+                (1, Some(Arg::N(n))) => out.push_str(&self.int(*n)),
+                (1, Some(Arg::T(t))) => out.push_str(t),
+                (1, None) => {
+                    // Left as written, where a reader (or a test) sees it.
+                    out.push('{');
+                    out.push_str(inner);
+                    out.push('}');
+                }
+                (k, a) => {
+                    let n = match a {
+                        Some(Arg::N(n)) => *n,
+                        _ => 0,
+                    };
+                    let singular = match self.lang {
+                        Lang::En => n == 1,
+                        Lang::Fr => n <= 1,
+                    };
+                    let form = if k >= 4 && n == 0 {
+                        parts[1]
+                    } else if singular {
+                        parts[k - 2]
+                    } else {
+                        parts[k - 1]
+                    };
+                    out.push_str(&self.render(form, args));
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Items joined as the language lists them.
+    pub fn list(&self, items: impl IntoIterator<Item = String>) -> String {
+        items.into_iter().collect::<Vec<_>>().join(", ")
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
@@ -232,6 +330,44 @@ impl Catalog {
             Lang::Fr => "\u{202f}",
         }
     }
+}
+
+/// The length up to the `}` that closes the `{` at the start of `s` (braces nest), if any.
+fn closing(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in s.bytes().enumerate() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `s` split on the `|` that are not inside braces.
+fn split_top(s: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            b'|' if depth == 0 => {
+                parts.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    parts
 }
 
 /// Inserts `sep` every three digits from the right of a run of ASCII digits.

@@ -1,108 +1,303 @@
-//! Outputs: `summary.json` (the machine-readable contract of spec §9), and the readiness
-//! report: `charts/*.svg`, `report.pdf` and `report.html`, in English or French; for a batch,
-//! `comparison.svg`, `comparison.pdf` and `comparison.html`. Every file is written atomically.
+//! Renders an [`Assessment`]: every file a consultant hands over or scripts against, in English
+//! or French.
 //!
-//! Owns: output shapes and serialisation. **Only `report` knows PDF, HTML and SVG.** Must not
-//! touch: inputs or computation: everything it writes is computed by the earlier stages and
-//! handed over in [`summary::Summary`] and the worklists; the report only selects, words and
-//! lays out, and every list it shows is bounded (top N), so rendering time does not grow with
-//! the directory.
+//! - `assessment.json`: the assessment whole (versioned), from which `hybridready report DIR`
+//!   renders everything again;
+//! - `summary.json`: the figures in the stable shape of spec §9 ([`summary_json`]);
+//! - the worklists: `findings.csv`, `findings.xlsx`, `unsynced-impact.csv`, `checks.csv`,
+//!   `waves.csv` ([`worklist`]);
+//! - the readiness report: `charts/*.svg`, `report.pdf`, `report.html`; for a batch,
+//!   `comparison.json`, `comparison.csv`, `comparison.svg`, `comparison.pdf`, `comparison.html`.
 //!
-//! The flow: [`model::ReportInput`] → [`view::build`] (wording and figures in one language,
-//! the charts) → [`pdf`] (typst template) and [`html`]. The PDF and the HTML lay out the same
-//! view, so they always say the same thing.
+//! Owns: output shapes, serialisation, wording (the en and fr catalogues: [`i18n`], [`words`])
+//! and layout. **Only `report` knows JSON, CSV, XLSX, PDF, HTML and SVG.** Must not touch:
+//! inputs or computation: every figure comes from the assessment, and every list it shows is
+//! bounded (top N), so rendering time does not grow with the directory. Every file is written
+//! atomically.
+//!
+//! The flow: [`Assessment`] → [`view::build`] (wording and figures in one language, the
+//! charts) → [`pdf`] (typst template) and [`html`]. The PDF and the HTML lay out the same view,
+//! so they always say the same thing.
 
 pub mod atomic;
 pub mod charts;
 pub mod csv_out;
+pub mod finding_words;
 pub mod html;
 pub mod i18n;
-pub mod model;
 pub mod pdf;
-
+pub mod summary_json;
 pub mod view;
+pub mod words;
+pub mod worklist;
 
 pub use i18n::Lang;
-pub use model::{
-    FindingRow, FindingsDigest, ReportError, ReportInput, RuleDoc, VariantRow, VariantStep,
-    WavesDigest,
-};
 
+use hybridready_assessment::{Assessment, Comparison, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
 
-/// Writes the readiness report of `input` into `out_dir`: `charts/*.svg`, `report.pdf`,
-/// `report.html`. Returns the files written.
-pub fn render_all(
-    input: &ReportInput,
-    out_dir: &Path,
-    lang: Lang,
-) -> Result<Vec<PathBuf>, ReportError> {
-    let (view, charts) = view::build(input, lang).map_err(ReportError::Render)?;
-    let mut written = Vec::new();
-    let mut files = Vec::new();
-    for c in &charts {
-        let path = out_dir.join("charts").join(c.file);
-        write(&path, c.svg.as_bytes())?;
-        written.push(path);
-        files.push((format!("charts/{}", c.file), c.svg.clone().into_bytes()));
-    }
-    let json = serde_json::to_vec(&view).map_err(|e| ReportError::Render(e.to_string()))?;
-    let pdf = pdf::compile(include_str!("report.typ"), json, files, input.generated_at)
-        .map_err(ReportError::Render)?;
-    let path = out_dir.join("report.pdf");
-    write(&path, &pdf)?;
-    written.push(path);
-    let path = out_dir.join("report.html");
-    write(&path, html::report(&view, &charts).as_bytes())?;
-    written.push(path);
-    Ok(written)
+/// Why outputs could not be written or read back.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not an assessment.json this version can read: {source}", path.display())]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(
+        "{}: written by another version of hybridready (assessment schema {found}, this version reads {SCHEMA_VERSION})",
+        path.display()
+    )]
+    Version { path: PathBuf, found: u64 },
+    #[error("{0}")]
+    Render(String),
 }
 
-/// Re-renders the report of a previous run's folder (its `summary.json` and worklists) into the
-/// same folder, without re-ingesting anything.
-pub fn render_dir(
-    dir: &Path,
-    lang: Lang,
-    rules: Vec<RuleDoc>,
-    customer: Option<String>,
-) -> Result<Vec<PathBuf>, ReportError> {
-    let mut input = ReportInput::load(dir, rules)?;
-    if customer.is_some() {
-        input.customer = customer;
+impl ReportError {
+    pub fn io(path: &Path, source: std::io::Error) -> ReportError {
+        ReportError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
-    render_all(&input, dir, lang)
-}
-
-/// Writes the comparison report of a batch into `out_dir`: `comparison.svg`, `comparison.pdf`,
-/// `comparison.html`. The first row is the base scenario.
-pub fn render_comparison(
-    rows: &[VariantRow],
-    out_dir: &Path,
-    lang: Lang,
-) -> Result<Vec<PathBuf>, ReportError> {
-    let generated_at = i18n::generation_time();
-    let (view, chart) =
-        view::build_comparison(rows, lang, generated_at).map_err(ReportError::Render)?;
-    let mut written = Vec::new();
-    let mut files = Vec::new();
-    if let Some(c) = &chart {
-        let path = out_dir.join(c.file);
-        write(&path, c.svg.as_bytes())?;
-        written.push(path);
-        files.push((c.file.to_string(), c.svg.clone().into_bytes()));
-    }
-    let json = serde_json::to_vec(&view).map_err(|e| ReportError::Render(e.to_string()))?;
-    let pdf = pdf::compile(include_str!("comparison.typ"), json, files, generated_at)
-        .map_err(ReportError::Render)?;
-    let path = out_dir.join("comparison.pdf");
-    write(&path, &pdf)?;
-    written.push(path);
-    let path = out_dir.join("comparison.html");
-    write(&path, html::comparison(&view, chart.as_ref()).as_bytes())?;
-    written.push(path);
-    Ok(written)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     atomic::write(path, bytes).map_err(|e| ReportError::io(path, e))
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, ReportError> {
+    let mut bytes =
+        serde_json::to_vec_pretty(value).map_err(|e| ReportError::Render(e.to_string()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// What to write.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    pub lang: Lang,
+    /// The readiness report (PDF, HTML, SVG) as well as the data and the worklists.
+    pub report: bool,
+}
+
+/// The file names an assessment folder holds.
+pub const ASSESSMENT_JSON: &str = "assessment.json";
+pub const SUMMARY_JSON: &str = "summary.json";
+
+/// Writes every output of `a` into `out`; returns the files written.
+pub fn write_assessment(
+    a: &Assessment,
+    out: &Path,
+    opts: Options,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let lang = opts.lang;
+    let path = |name: &str| out.join(name);
+    // The workbook (compressed) and the assessment's JSON are the largest: made beside the rest.
+    let ((xlsx, whole), rest) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    worklist::findings_xlsx(a, lang)
+                        .map_err(|e| ReportError::Render(format!("findings.xlsx: {e}")))
+                },
+                || serde_json::to_vec(a).map_err(|e| ReportError::Render(e.to_string())),
+            )
+        },
+        || -> Result<Vec<(PathBuf, Vec<u8>)>, ReportError> {
+            let mut files = vec![
+                (path(SUMMARY_JSON), json(&summary_json::summary(a))?),
+                (path("findings.csv"), worklist::findings_csv(a, lang)),
+                (path("unsynced-impact.csv"), worklist::unsynced_csv(a, lang)),
+                (path("checks.csv"), worklist::checks_csv(a, lang)),
+                (path("waves.csv"), worklist::waves_csv(a)),
+            ];
+            if opts.report {
+                files.extend(report_files(a, out, lang)?);
+            }
+            Ok(files)
+        },
+    );
+    let mut files = vec![
+        (path(ASSESSMENT_JSON), whole?),
+        (path("findings.xlsx"), xlsx?),
+    ];
+    files.extend(rest?);
+    for (p, bytes) in &files {
+        write(p, bytes)?;
+    }
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// The readiness report of `a`: `charts/*.svg`, `report.pdf`, `report.html`, as bytes.
+pub fn report_files(
+    a: &Assessment,
+    out: &Path,
+    lang: Lang,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, ReportError> {
+    let (view, charts) = view::build(a, lang).map_err(ReportError::Render)?;
+    let mut written = Vec::new();
+    let mut files = Vec::new();
+    for c in &charts {
+        written.push((out.join("charts").join(c.file), c.svg.clone().into_bytes()));
+        files.push((format!("charts/{}", c.file), c.svg.clone().into_bytes()));
+    }
+    let data = serde_json::to_vec(&view).map_err(|e| ReportError::Render(e.to_string()))?;
+    let pdf = pdf::compile(include_str!("report.typ"), data, files, a.assessed_at)
+        .map_err(ReportError::Render)?;
+    written.push((out.join("report.pdf"), pdf));
+    written.push((
+        out.join("report.html"),
+        html::report(&view, &charts).into_bytes(),
+    ));
+    Ok(written)
+}
+
+/// Reads the `assessment.json` of a folder written by `assess`.
+pub fn read_assessment(dir: &Path) -> Result<Assessment, ReportError> {
+    let path = dir.join(ASSESSMENT_JSON);
+    let bytes = std::fs::read(&path).map_err(|e| ReportError::io(&path, e))?;
+    // The version first, so a file of another version says so rather than failing on a field.
+    #[derive(serde::Deserialize)]
+    struct Head {
+        schema_version: u64,
+    }
+    let head: Head = serde_json::from_slice(&bytes).map_err(|source| ReportError::Json {
+        path: path.clone(),
+        source,
+    })?;
+    if head.schema_version != u64::from(SCHEMA_VERSION) {
+        return Err(ReportError::Version {
+            path,
+            found: head.schema_version,
+        });
+    }
+    serde_json::from_slice(&bytes).map_err(|source| ReportError::Json { path, source })
+}
+
+/// A variant's `summary.json`.
+pub fn write_summary(a: &Assessment, path: &Path) -> Result<(), ReportError> {
+    write(path, &json(&summary_json::summary(a))?)
+}
+
+/// `comparison.json` and `comparison.csv` (the same, flattened: one row per variant), and with
+/// `opts.report` the comparison report: `comparison.svg`, `comparison.pdf`, `comparison.html`.
+pub fn write_comparison(
+    c: &Comparison,
+    out: &Path,
+    opts: Options,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
+        (
+            out.join("comparison.json"),
+            json(&serde_json::json!({
+                "schema_version": summary_json::SUMMARY_VERSION,
+                "variants": c.variants.iter().map(summary_json::comparison_row).collect::<Vec<_>>(),
+            }))?,
+        ),
+        (out.join("comparison.csv"), comparison_csv(c, opts.lang)),
+    ];
+    if opts.report {
+        let (view, chart) = view::build_comparison(&c.variants, opts.lang, c.assessed_at)
+            .map_err(ReportError::Render)?;
+        let mut svgs = Vec::new();
+        if let Some(ch) = &chart {
+            files.push((out.join(ch.file), ch.svg.clone().into_bytes()));
+            svgs.push((ch.file.to_string(), ch.svg.clone().into_bytes()));
+        }
+        let data = serde_json::to_vec(&view).map_err(|e| ReportError::Render(e.to_string()))?;
+        let pdf = pdf::compile(include_str!("comparison.typ"), data, svgs, c.assessed_at)
+            .map_err(ReportError::Render)?;
+        files.push((out.join("comparison.pdf"), pdf));
+        files.push((
+            out.join("comparison.html"),
+            html::comparison(&view, chart.as_ref()).into_bytes(),
+        ));
+    }
+    for (p, b) in &files {
+        write(p, b)?;
+    }
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// `comparison.csv`: one row per variant, its figures and each step's status and blockers.
+fn comparison_csv(c: &Comparison, lang: Lang) -> Vec<u8> {
+    use hybridready_assessment::StepId;
+    use std::borrow::Cow;
+    let mut header: Vec<String> = [
+        "variant",
+        "verdict",
+        "score",
+        "coverage",
+        "sfb_users",
+        "sfb_synced",
+        "sfb_unsynced",
+        "pilot_online_users",
+        "pilot_broken_pairs",
+        "pilot_unsynced_users_breaking",
+        "pilot_online_users_affected",
+        "end_online_users",
+        "end_broken_pairs",
+        "end_unsynced_users_breaking",
+        "end_online_users_affected",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for step in StepId::ALL {
+        header.push(format!("{}_status", step.as_str()));
+        header.push(format!("{}_blockers", step.as_str()));
+    }
+    let body = c.variants.iter().map(|r| {
+        let b = r.breaks;
+        let mut cells: Vec<Cow<'_, str>> = vec![
+            Cow::Owned(r.name.clone()),
+            Cow::Borrowed(r.verdict.as_str()),
+            Cow::Owned(r.score.to_string()),
+            // A decimal as the language's spreadsheets read it.
+            Cow::Owned(match lang {
+                Lang::En => format!("{:.4}", r.sync.coverage),
+                Lang::Fr => format!("{:.4}", r.sync.coverage).replace('.', ","),
+            }),
+            Cow::Owned(r.sync.sfb_users.to_string()),
+            Cow::Owned(r.sync.sfb_synced.to_string()),
+            Cow::Owned(r.sync.sfb_unsynced.to_string()),
+        ];
+        for p in [b.pilot, b.end] {
+            cells.extend(
+                [
+                    p.online_users,
+                    p.broken_pairs,
+                    p.unsynced_users_breaking,
+                    p.online_users_affected,
+                ]
+                .map(|x| Cow::Owned(x.to_string())),
+            );
+        }
+        for step in StepId::ALL {
+            match r.steps.iter().find(|s| s.id == step) {
+                Some(s) => {
+                    cells.push(Cow::Borrowed(s.status.as_str()));
+                    cells.push(Cow::Owned(
+                        s.blockers
+                            .iter()
+                            .map(|c| c.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ));
+                }
+                None => {
+                    cells.push(Cow::Borrowed(""));
+                    cells.push(Cow::Borrowed(""));
+                }
+            }
+        }
+        cells
+    });
+    csv_out::to_bytes(worklist::delimiter(lang), &header, body)
 }

@@ -18,6 +18,7 @@ pub mod catalogue;
 mod eval;
 pub mod namespace;
 pub mod registry;
+pub mod sources;
 pub mod text;
 pub mod tld;
 

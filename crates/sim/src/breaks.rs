@@ -7,7 +7,7 @@
 //! edges and its small groups, deduplicated by an epoch stamp. The cost is bounded by the
 //! unsynchronised users × their groups × `max_group_size`.
 
-use hybridready_assessment::summary::BreakCounts;
+use hybridready_assessment::BreakCounts;
 use hybridready_directory::{Directory, ObjectId, ObjectKind};
 use rayon::prelude::*;
 

@@ -5,6 +5,7 @@
 //! `score`. Must not touch: files other than the scenario and its affinity files, the rule
 //! catalogue (it reads findings), output formats.
 
+pub mod actions;
 pub mod batch;
 pub mod breaks;
 pub mod checks;

@@ -6,10 +6,11 @@ use super::pairs_file::{self, PairFile};
 use super::scope::{
     IdentityIndex, NotSynced, ResolvedSync, ScenarioRefError, SyncFindings, strip_sip,
 };
-use super::{checks, score, waves};
+use super::{actions, checks, score, waves};
 use hybridready_assessment::scenario::Scenario;
-use hybridready_assessment::summary::{
-    Breaks, CoverageRow, StepSummary, SyncSummary, UnsyncedUser,
+use hybridready_assessment::{
+    Action, BreakCounts, Breaks, CheckId, CoverageRow, Home, MoveBlocker, ObjRef, PairFileInfo,
+    ReasonCount, Score, Step, SyncFigures, SyncReason, UnsyncedUser, Verdict, Waves,
 };
 use hybridready_directory::{Attr, Directory, ObjectId, ObjectKind};
 use rayon::prelude::*;
@@ -42,8 +43,10 @@ pub struct Prepared<'d> {
     pub findings: SyncFindings,
     pub ids: IdentityIndex,
     pub sfb: Vec<SfbUser>,
-    /// Users per rule with an `error` finding (for the sync step's error counts).
-    pub errors_by_rule: BTreeMap<&'static str, Vec<ObjectId>>,
+    /// SIP-FOREST findings: resource-forest users whose OriginatorSID matches no account (F05).
+    pub forest_mismatches: u64,
+    /// Objects with a `blocks-sync` finding, per rule.
+    blocking_by_rule: BTreeMap<&'static str, u64>,
     /// Users with duplicate-value findings (U10).
     pub duplicates: Vec<ObjectId>,
     affinity_cache: std::sync::Mutex<HashMap<AffinityKey, std::sync::Arc<PreparedAffinity<'d>>>>,
@@ -69,9 +72,8 @@ pub struct FindingRef {
     pub object: ObjectId,
     pub rule: &'static str,
     pub blocks_sync: bool,
-    /// An Entra Connect out-of-box exclusion (`SKIP-*`).
+    /// An Entra Connect out-of-box exclusion (effect `excluded`).
     pub exclusion: bool,
-    pub error: bool,
     /// A duplicate-value rule (`*-DUP`).
     pub duplicate: bool,
 }
@@ -83,12 +85,9 @@ impl<'d> Prepared<'d> {
             .filter(|f| f.blocks_sync)
             .map(|f| (f.object, f.rule, f.exclusion));
         let sync = SyncFindings::new(dir.len(), blocking);
-        let mut errors_by_rule: BTreeMap<&'static str, Vec<ObjectId>> = BTreeMap::new();
         let mut duplicates = Vec::new();
+        let forest_mismatches = findings.iter().filter(|f| f.rule == "SIP-FOREST").count() as u64;
         for f in findings {
-            if f.error {
-                errors_by_rule.entry(f.rule).or_default().push(f.object);
-            }
             if f.duplicate {
                 duplicates.push(f.object);
             }
@@ -103,13 +102,19 @@ impl<'d> Prepared<'d> {
             .collect();
         Prepared {
             dir,
+            blocking_by_rule: sync.objects_by_rule(),
             findings: sync,
             ids: IdentityIndex::build(dir),
             sfb,
-            errors_by_rule,
+            forest_mismatches,
             duplicates,
             affinity_cache: Default::default(),
         }
+    }
+
+    /// Objects with a `blocks-sync` finding of `rule` (whether in the scope or not).
+    pub fn blocking_objects(&self, rule: &str) -> u64 {
+        self.blocking_by_rule.get(rule).copied().unwrap_or(0)
     }
 
     /// The affinity edges a scenario asks for (cached: variants usually share them).
@@ -190,60 +195,26 @@ pub fn sfb_user(dir: &Directory, o: ObjectId) -> SfbUser {
     }
 }
 
-/// Why an on-premises SfB user cannot move.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum MoveBlocker {
-    /// Does not sync (U01).
-    NotSynced,
-    /// No SIP address (U03).
-    NoSipAddress,
-    /// SIP domain not a verified tenant domain (D01).
-    SipDomainUnverified(String),
-    /// SIP domain disabled online (U07).
-    SipDomainDisabled(String),
-    /// Licences known to be missing (U04).
-    NoLicence,
-    /// Enterprise Voice without Teams Phone (U05).
-    NoPhoneLicence,
-    /// A tenant-level blocker (its check id).
-    Tenant(&'static str),
-}
-
-impl MoveBlocker {
-    pub fn describe(&self) -> String {
-        match self {
-            MoveBlocker::NotSynced => "not synchronised (U01)".into(),
-            MoveBlocker::NoSipAddress => "no SIP address (U03)".into(),
-            MoveBlocker::SipDomainUnverified(d) => {
-                format!("SIP domain {d} not verified in the tenant (D01)")
-            }
-            MoveBlocker::SipDomainDisabled(d) => format!("SIP domain {d} disabled online (U07)"),
-            MoveBlocker::NoLicence => {
-                "no Teams / Skype for Business Online (Plan 2) licence (U04)".into()
-            }
-            MoveBlocker::NoPhoneLicence => {
-                "Enterprise Voice without a Teams Phone licence (U05)".into()
-            }
-            MoveBlocker::Tenant(c) => format!("tenant-level blocker {c}"),
-        }
-    }
-}
-
-/// Everything computed for one scenario.
+/// Everything computed for one scenario: the parts of the assessment that depend on it.
 pub struct Outcome {
     pub scenario: String,
-    pub defaults_used: Vec<String>,
-    pub sync: SyncSummary,
+    pub sync: SyncFigures,
     pub breaks: Breaks,
-    pub steps: Vec<StepSummary>,
-    pub score: u32,
-    /// Every on-premises unsynchronised SfB user, ranked by impact.
+    pub steps: Vec<Step>,
+    pub verdict: Verdict,
+    pub score: Score,
+    /// Every SfB user that would not synchronise (already online first, then by impact).
     pub unsynced: Vec<UnsyncedUser>,
-    /// `(user, partners)` for the unsynced users: their first online partners at the end.
-    pub partners: HashMap<ObjectId, Vec<ObjectId>>,
-    /// Wave 0 is the pilot.
-    pub waves: Vec<Vec<ObjectId>>,
-    pub pair_files: Vec<PairFile>,
+    pub waves: Waves,
+    pub actions: Vec<Action>,
+    pub pair_files: Vec<PairFileInfo>,
+}
+
+/// Why a pilot entry is not an on-premises SfB user (U06).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PilotMisfit {
+    NotSfbUser,
+    AlreadyOnline,
 }
 
 /// The per-object facts of one scenario, for the checks.
@@ -252,13 +223,13 @@ pub struct Evaluated<'p, 'd> {
     pub scenario: &'p Scenario,
     pub sync: Vec<Option<NotSynced>>,
     pub verified: Vec<String>,
-    pub tenant_blockers: Vec<&'static str>,
+    pub tenant_blockers: Vec<CheckId>,
     /// Per object: why it cannot move (empty when movable or not an on-premises SfB user).
     pub blockers: Vec<Vec<MoveBlocker>>,
     pub movable: Vec<bool>,
     pub pilot: Vec<ObjectId>,
     /// Pilot entries that are no SfB user, or already online (U06).
-    pub pilot_not_movable_kind: Vec<(ObjectId, &'static str)>,
+    pub pilot_not_movable_kind: Vec<(ObjectId, PilotMisfit)>,
     pub kept: Vec<bool>,
     pub pilot_breaks: BreakResult,
     pub end_breaks: BreakResult,
@@ -276,25 +247,48 @@ pub fn is_verified(verified: &[String], domain: &str) -> bool {
 /// Evaluates a scenario.
 pub fn simulate(prep: &Prepared, s: &Scenario) -> Result<Outcome, SimError> {
     let e = evaluate(prep, s)?;
-    let sync = sync_summary(&e);
-    let steps = checks::steps(&e, &sync);
-    let score = score::score(&sync, &steps);
+    let sync = sync_figures(&e);
+    let mut steps = checks::steps(&e, &sync);
+    let score = score::score(&mut steps, sync.sfb_users);
+    let verdict = score::verdict(&steps);
     let breaks = Breaks {
         pilot: e.pilot_breaks.counts,
         end: e.end_breaks.counts,
     };
-    let (unsynced, partners) = unsynced_users(&e);
+    let unsynced = unsynced_users(&e);
+    let actions = actions::plan(&e, &sync, &steps);
+    let kept = e.kept.iter().filter(|k| **k).count() as u64;
+    let already_online = prep.sfb.iter().filter(|u| u.enabled && u.online).count() as u64;
     Ok(Outcome {
         scenario: s.name().to_string(),
-        defaults_used: s.defaults_used(),
         sync,
         breaks,
         steps,
+        verdict,
         score,
         unsynced,
-        partners,
-        waves: e.waves.clone(),
-        pair_files: e.affinity.files.clone(),
+        waves: Waves {
+            size: s.waves.size.max(1) as u64,
+            waves: e
+                .waves
+                .iter()
+                .map(|w| w.iter().map(|o| ObjRef(o.0)).collect())
+                .collect(),
+            kept,
+            already_online,
+        },
+        actions,
+        pair_files: e
+            .affinity
+            .files
+            .iter()
+            .map(|f| PairFileInfo {
+                path: f.path.clone(),
+                rows: f.rows,
+                accepted: f.accepted,
+                rejected: f.rejected,
+            })
+            .collect(),
     })
 }
 
@@ -330,10 +324,10 @@ pub fn evaluate<'p, 'd>(
                 None => b.push(MoveBlocker::NoSipAddress),
                 Some(d) => {
                     if !is_verified(&verified, d) {
-                        b.push(MoveBlocker::SipDomainUnverified(d.clone()));
+                        b.push(MoveBlocker::SipDomainUnverified { domain: d.clone() });
                     }
                     if is_verified(&disabled, d) {
-                        b.push(MoveBlocker::SipDomainDisabled(d.clone()));
+                        b.push(MoveBlocker::SipDomainDisabled { domain: d.clone() });
                     }
                 }
             }
@@ -348,7 +342,11 @@ pub fn evaluate<'p, 'd>(
             if u.enterprise_voice && lic.phone_system_assigned == Some(false) {
                 b.push(MoveBlocker::NoPhoneLicence);
             }
-            b.extend(tenant_blockers.iter().map(|c| MoveBlocker::Tenant(c)));
+            b.extend(
+                tenant_blockers
+                    .iter()
+                    .map(|&check| MoveBlocker::Tenant { check }),
+            );
             b
         })
         .collect();
@@ -400,9 +398,9 @@ pub fn evaluate<'p, 'd>(
     for &o in &pilot_set {
         let u = &prep.sfb[o.index()];
         if !u.enabled {
-            pilot_not_movable_kind.push((o, "not a Skype for Business user"));
+            pilot_not_movable_kind.push((o, PilotMisfit::NotSfbUser));
         } else if u.online {
-            pilot_not_movable_kind.push((o, "already online"));
+            pilot_not_movable_kind.push((o, PilotMisfit::AlreadyOnline));
         }
     }
     let mut kept = vec![false; dir.len()];
@@ -485,38 +483,49 @@ pub fn evaluate<'p, 'd>(
     })
 }
 
-const TOP_OUS: usize = 12;
-
-fn sync_summary(e: &Evaluated) -> SyncSummary {
+/// The sync figures of spec §4 and §9, with the tables of reasons and coverage.
+fn sync_figures(e: &Evaluated) -> SyncFigures {
     let dir = e.prep.dir;
-    let mut s = SyncSummary::default();
+    let excluded = e.scenario.sync.exclude_ous.as_deref().unwrap_or_default();
+    let mut s = SyncFigures::default();
     let mut by_domain: BTreeMap<String, CoverageRow> = BTreeMap::new();
     let mut by_ou: HashMap<Option<hybridready_directory::DnId>, CoverageRow> = HashMap::new();
-    let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+    let mut reasons: BTreeMap<NotSynced, (u64, u64)> = BTreeMap::new();
     for o in dir.ids() {
+        s.objects += 1;
         let st = e.sync[o.index()];
+        let sfb = &e.prep.sfb[o.index()];
         match st {
             None => {
                 s.in_scope += 1;
                 s.synced += 1;
             }
-            Some(r) if !r.is_scope() => {
-                s.in_scope += 1;
-                *reasons.entry(r.key()).or_default() += 1;
+            Some(r) => {
+                if !r.is_scope() {
+                    s.in_scope += 1;
+                }
+                let entry = reasons.entry(r).or_default();
+                entry.0 += 1;
+                if sfb.enabled {
+                    entry.1 += 1;
+                }
             }
-            Some(r) => *reasons.entry(r.key()).or_default() += 1,
         }
-        if !e.prep.sfb[o.index()].enabled {
+        if !sfb.enabled {
             continue;
         }
         s.sfb_users += 1;
+        if st.is_none() {
+            s.sfb_synced += 1;
+        } else if sfb.online {
+            s.sfb_unsynced_online += 1;
+        }
         let domain = dir
             .domain_of(o)
-            .map_or_else(|| "(no domain)".to_string(), |d| dir.domain(d).name.clone());
-        let ou = dir.container_of(o);
+            .map_or_else(String::new, |d| dir.domain(d).name.clone());
         for row in [
-            by_domain.entry(domain.clone()).or_default(),
-            by_ou.entry(ou).or_default(),
+            by_domain.entry(domain).or_default(),
+            by_ou.entry(dir.container_of(o)).or_default(),
         ] {
             row.sfb_users += 1;
             match st {
@@ -525,9 +534,6 @@ fn sync_summary(e: &Evaluated) -> SyncSummary {
                 Some(_) => row.blocked += 1,
             }
         }
-        if st.is_none() {
-            s.sfb_synced += 1;
-        }
     }
     s.sfb_unsynced = s.sfb_users - s.sfb_synced;
     s.coverage = if s.sfb_users == 0 {
@@ -535,7 +541,21 @@ fn sync_summary(e: &Evaluated) -> SyncSummary {
     } else {
         s.sfb_synced as f64 / s.sfb_users as f64
     };
-    s.not_synced_by_reason = reasons;
+    let mut not_synced: Vec<ReasonCount> = reasons
+        .into_iter()
+        .map(|(r, (objects, sfb_users))| ReasonCount {
+            reason: r.reason(excluded),
+            objects,
+            sfb_users,
+        })
+        .collect();
+    not_synced.sort_by(|a, b| {
+        b.sfb_users
+            .cmp(&a.sfb_users)
+            .then(b.objects.cmp(&a.objects))
+            .then_with(|| a.reason.cmp(&b.reason))
+    });
+    s.not_synced = not_synced;
     s.by_domain = by_domain
         .into_iter()
         .map(|(name, mut r)| {
@@ -543,13 +563,16 @@ fn sync_summary(e: &Evaluated) -> SyncSummary {
             r
         })
         .collect();
+    s.by_domain
+        .sort_by(|a, b| b.sfb_users.cmp(&a.sfb_users).then(a.name.cmp(&b.name)));
+    s.ous_with_sfb_users = by_ou.len() as u64;
     let mut ous: Vec<CoverageRow> = by_ou
         .into_iter()
         .map(|(dn, mut r)| {
-            r.name = dn.map_or_else(
-                || "(no OU)".to_string(),
-                |d| dir.dns().display(d).to_string(),
-            );
+            if let Some(d) = dn {
+                r.name = dir.dns().display(d).to_string();
+                r.path = Some(hybridready_assessment::dn_path(&r.name));
+            }
             r
         })
         .collect();
@@ -558,31 +581,35 @@ fn sync_summary(e: &Evaluated) -> SyncSummary {
             .cmp(&a.sfb_users)
             .then_with(|| a.name.cmp(&b.name))
     });
-    ous.truncate(TOP_OUS);
+    ous.truncate(hybridready_assessment::sync::TOP_OUS);
     s.by_ou = ous;
     s
 }
 
 /// Every reason an object does not sync: its scope reason, then every blocking rule.
-pub fn reasons_of(e: &Evaluated, o: ObjectId) -> Vec<String> {
+pub fn reasons_of(e: &Evaluated, o: ObjectId) -> Vec<SyncReason> {
+    let excluded = e.scenario.sync.exclude_ous.as_deref().unwrap_or_default();
     let mut r = Vec::new();
-    if let Some(st) = e.sync[o.index()]
-        && st.is_scope()
-    {
-        r.push(st.key());
-    }
-    if e.sync[o.index()].is_some() {
-        r.extend(
-            e.prep
-                .findings
-                .blockers(o)
-                .map(|x| format!("blocked by {x}")),
-        );
+    match e.sync[o.index()] {
+        None => {}
+        Some(st) => {
+            if st.is_scope() {
+                r.push(st.reason(excluded));
+            }
+            r.extend(
+                e.prep
+                    .findings
+                    .blockers(o)
+                    .map(|rule| SyncReason::Blocked { rule: rule.into() }),
+            );
+        }
     }
     r
 }
 
-fn unsynced_users(e: &Evaluated) -> (Vec<UnsyncedUser>, HashMap<ObjectId, Vec<ObjectId>>) {
+/// Every SfB user that would not synchronise: those already online first (each is a blocker of
+/// its own: its cloud account depends on the sync), then the on-premises ones by impact.
+fn unsynced_users(e: &Evaluated) -> Vec<UnsyncedUser> {
     let dir = e.prep.dir;
     let pilot: HashMap<ObjectId, u64> = e
         .pilot_breaks
@@ -596,33 +623,44 @@ fn unsynced_users(e: &Evaluated) -> (Vec<UnsyncedUser>, HashMap<ObjectId, Vec<Ob
         .iter()
         .map(|(o, i, p)| (*o, (*i, p)))
         .collect();
-    let mut out: Vec<(ObjectId, UnsyncedUser)> = dir
+    let mut out: Vec<UnsyncedUser> = dir
         .ids_of(ObjectKind::User)
-        .filter(|o| {
-            let u = &e.prep.sfb[o.index()];
-            u.enabled && !u.online && e.sync[o.index()].is_some()
-        })
+        .filter(|o| e.prep.sfb[o.index()].enabled && e.sync[o.index()].is_some())
         .map(|o| {
-            let label = |a: Attr| dir.value(o, a).unwrap_or_default().to_string();
-            (
-                o,
-                UnsyncedUser {
-                    sip_address: label(Attr::SipAddress),
-                    user_principal_name: label(Attr::UserPrincipalName),
-                    distinguished_name: dir.dn(o).unwrap_or_default().to_string(),
-                    reasons: reasons_of(e, o),
-                    impact: end.get(&o).map_or(0, |x| x.0),
-                    impact_after_pilot: pilot.get(&o).copied().unwrap_or(0),
+            let (impact, partners) = end.get(&o).map_or((0, &[][..]), |x| (x.0, &x.1[..]));
+            UnsyncedUser {
+                user: ObjRef(o.0),
+                home: if e.prep.sfb[o.index()].online {
+                    Home::Online
+                } else {
+                    Home::OnPremises
                 },
-            )
+                reasons: reasons_of(e, o),
+                impact,
+                impact_after_pilot: pilot.get(&o).copied().unwrap_or(0),
+                partners: partners.iter().map(|p| ObjRef(p.0)).collect(),
+            }
         })
         .collect();
-    out.sort_by(|(a, x), (b, y)| {
-        y.impact
-            .cmp(&x.impact)
-            .then(y.impact_after_pilot.cmp(&x.impact_after_pilot))
-            .then(a.cmp(b))
+    out.sort_by(|a, b| {
+        (b.home == Home::Online)
+            .cmp(&(a.home == Home::Online))
+            .then(b.impact.cmp(&a.impact))
+            .then(b.impact_after_pilot.cmp(&a.impact_after_pilot))
+            .then(a.user.cmp(&b.user))
     });
-    let partners = end.iter().map(|(o, (_, p))| (*o, (*p).clone())).collect();
-    (out.into_iter().map(|(_, u)| u).collect(), partners)
+    out
+}
+
+/// The fact of a break check at one point.
+pub fn break_fact(c: BreakCounts) -> hybridready_assessment::Fact {
+    if c.broken_pairs == 0 {
+        hybridready_assessment::Fact::NoBreak
+    } else {
+        hybridready_assessment::Fact::Broken {
+            pairs: c.broken_pairs,
+            unsynced: c.unsynced_users_breaking,
+            online: c.online_users_affected,
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Sync scope (spec §4): whether each object is in Entra Connect's scope and syncs, and why not.
 
+use hybridready_assessment::SyncReason;
 use hybridready_assessment::scenario::Scenario;
 use hybridready_directory::{Attr, Directory, DnId, DomainId, ObjectId, ObjectKind};
 use serde::Serialize;
@@ -41,6 +42,14 @@ impl SyncFindings {
             .take_while(move |&&(x, _)| x == o.0)
             .map(|&(_, r)| r)
     }
+    /// Objects per blocking rule (an object with two findings of a rule counts once).
+    pub fn objects_by_rule(&self) -> std::collections::BTreeMap<&'static str, u64> {
+        let mut m = std::collections::BTreeMap::new();
+        for &(_, rule) in &self.blocked {
+            *m.entry(rule).or_default() += 1;
+        }
+        m
+    }
     pub fn is_blocked(&self, o: ObjectId) -> bool {
         self.blockers(o).next().is_some()
     }
@@ -55,8 +64,8 @@ pub enum NotSynced {
     DomainFilter,
     /// Not under any of `sync.include_ous`.
     NotInIncludedOu,
-    /// Under one of `sync.exclude_ous`.
-    InExcludedOu,
+    /// Under one of `sync.exclude_ous` (its index in that list).
+    InExcludedOu(u32),
     /// Not a direct member of `sync.group`.
     NotInSyncGroup,
     /// Its attribute value is excluded by `sync.attribute_filter`.
@@ -69,16 +78,18 @@ impl NotSynced {
     pub fn is_scope(self) -> bool {
         !matches!(self, NotSynced::Blocked(_))
     }
-    /// A short key for counts (`excluded:SKIP-CRIT`, `domain filter`, `blocked:UPN-CHAR`, …).
-    pub fn key(self) -> String {
+    /// The reason as the assessment states it (`excluded` names the scenario's OU as written).
+    pub fn reason(self, excluded: &[String]) -> SyncReason {
         match self {
-            NotSynced::Excluded(r) => format!("excluded by {r}"),
-            NotSynced::DomainFilter => "domain filter".into(),
-            NotSynced::NotInIncludedOu => "OU filter (not in an included OU)".into(),
-            NotSynced::InExcludedOu => "OU filter (excluded OU)".into(),
-            NotSynced::NotInSyncGroup => "group filter (not a direct member)".into(),
-            NotSynced::AttributeFilter => "attribute filter".into(),
-            NotSynced::Blocked(r) => format!("blocked by {r}"),
+            NotSynced::Excluded(r) => SyncReason::Excluded { rule: r.into() },
+            NotSynced::DomainFilter => SyncReason::DomainFilter,
+            NotSynced::NotInIncludedOu => SyncReason::NotInIncludedOu,
+            NotSynced::InExcludedOu(i) => SyncReason::InExcludedOu {
+                ou: excluded.get(i as usize).cloned().unwrap_or_default(),
+            },
+            NotSynced::NotInSyncGroup => SyncReason::NotInSyncGroup,
+            NotSynced::AttributeFilter => SyncReason::AttributeFilter,
+            NotSynced::Blocked(r) => SyncReason::Blocked { rule: r.into() },
         }
     }
 }
@@ -288,8 +299,8 @@ impl ResolvedSync {
         {
             return Some(NotSynced::NotInIncludedOu);
         }
-        if self.exclude_ous.iter().any(|&c| dir.is_under(o, c)) {
-            return Some(NotSynced::InExcludedOu);
+        if let Some(i) = self.exclude_ous.iter().position(|&c| dir.is_under(o, c)) {
+            return Some(NotSynced::InExcludedOu(i as u32));
         }
         if let Some(g) = self.group
             && !dir.groups_of(o).contains(&g)

@@ -1,35 +1,146 @@
-//! The readiness score, 0–100.
+//! The readiness score, 0–100, and the verdict.
 //!
-//! `score = round(40 × coverage + 60 × checks)`, where `coverage` is the share of Skype for
-//! Business users that synchronise, and `checks` is the weighted mean of the check statuses
-//! (pass = 1, warn = 0.5, fail = 0; a "not provided" check counts as warn), each check weighted by
-//! what a failure costs (3: blocks a step or a move; 2: breaks communication or is unsupported;
-//! 1: a risk).
+//! PingCastle's worst-category model, turned so that higher is better: each step starts at 100
+//! and loses the cost of each of its checks that does not pass; a step with a failing check
+//! scores at most [`BLOCKED_CAP`]; the score is the worst step's. A blocked deployment therefore
+//! never scores above 50, and the report can say what each check costs.
 //!
-//! Communication-break checks (`P*`, `BREAKS`) have weight 0: fixing a blocker moves more users
-//! online, which can reveal more breaks, and the score must never go down when a blocker is
-//! fixed. Every scored check looks at its own condition only (a licence check covers every user a
-//! move is planned for, movable or not), so fixing one blocker never turns another check worse,
-//! and coverage only grows when a blocking finding or a scope exclusion is removed.
+//! What a check costs follows its declared class: a blocker 20 points when it fails, 5 when it
+//! warns (or its input was not provided); an error 10 and 5; a risk 5 and 2; a reported figure
+//! nothing. U01 and U16 also cost half a point per percent of the SfB users they leave
+//! unsynchronised, so coverage weighs in the sync step. The communication-break checks (P01,
+//! BREAKS) cost nothing themselves, but fail their step, which caps it: a break needs an
+//! unsynchronised on-premises user, so U01 already holds the sync step below the cap.
+//!
+//! The score never goes down when a blocker is fixed: every check looks at its own condition
+//! only (a licence check covers every user a move is planned for, movable or not), so fixing one
+//! never turns another worse, but for the break checks, which can start failing when a fix lets
+//! more users move online; and those only cap a step at 50 while the sync step, held below 50 by
+//! U01, stays the worst.
 
-use super::checks::def;
-use hybridready_assessment::summary::{Status, StepSummary, SyncSummary};
+use hybridready_assessment::{CheckId, CheckResult, Class, Fact, Score, Status, Step, Verdict};
 
-pub fn score(sync: &SyncSummary, steps: &[StepSummary]) -> u32 {
-    let mut total = 0.0;
-    let mut weights = 0.0;
-    for c in steps.iter().flat_map(|s| &s.checks) {
-        let w = def(&c.id).map_or(1, |d| d.weight) as f64;
-        let v = match c.status {
-            Status::Pass => 1.0,
-            Status::Warn => 0.5,
-            Status::Fail => 0.0,
-        };
-        total += w * v;
-        weights += w;
+/// The most a step with a failing check scores.
+pub const BLOCKED_CAP: u32 = 50;
+
+/// What a check that does not pass costs its step.
+pub fn cost(c: &CheckResult, sfb_users: u64) -> u32 {
+    let (failing, warning) = match c.id.def().class {
+        Class::Block => (20, 5),
+        Class::Error => (10, 5),
+        Class::Risk => (5, 2),
+        Class::Report => (0, 0),
+    };
+    match c.status {
+        Status::Pass => 0,
+        Status::Warn => warning,
+        Status::Fail => {
+            let unsynced = match (c.id, &c.fact) {
+                (CheckId::U01, Fact::OnPremisesUsersUnsynced { users })
+                | (CheckId::U16, Fact::OnlineUsersUnsynced { users }) => *users,
+                _ => 0,
+            };
+            // Half a point per percent of the SfB users left out, rounded up.
+            let share = (unsynced * 50).div_ceil(sfb_users.max(1)) as u32;
+            failing + share
+        }
     }
-    let checks = if weights == 0.0 { 1.0 } else { total / weights };
-    (40.0 * sync.coverage + 60.0 * checks)
-        .round()
-        .clamp(0.0, 100.0) as u32
+}
+
+/// Sets each check's cost and each step's score, and returns the overall score.
+pub fn score(steps: &mut [Step], sfb_users: u64) -> Score {
+    for step in steps.iter_mut() {
+        let mut lost = 0u32;
+        for c in &mut step.checks {
+            c.cost = cost(c, sfb_users);
+            lost += c.cost;
+        }
+        let mut s = 100u32.saturating_sub(lost);
+        if step.status == Status::Fail {
+            s = s.min(BLOCKED_CAP);
+        }
+        step.score = s;
+    }
+    let worst = steps.iter().min_by_key(|s| s.score);
+    Score {
+        value: worst.map_or(100, |s| s.score),
+        limited_by: worst.filter(|s| s.score < 100).map(|s| s.id),
+        blocked_cap: BLOCKED_CAP,
+    }
+}
+
+/// `blocked` when any step fails, `ready_with_warnings` when any warns, else `ready`.
+pub fn verdict(steps: &[Step]) -> Verdict {
+    match steps.iter().map(|s| s.status).max() {
+        Some(Status::Fail) => Verdict::Blocked,
+        Some(Status::Warn) => Verdict::ReadyWithWarnings,
+        _ => Verdict::Ready,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hybridready_assessment::StepId;
+
+    fn step(id: StepId, checks: Vec<CheckResult>) -> Step {
+        Step {
+            id,
+            status: checks
+                .iter()
+                .map(|c| c.status)
+                .max()
+                .unwrap_or(Status::Pass),
+            score: 100,
+            checks,
+        }
+    }
+
+    #[test]
+    fn a_blocked_deployment_never_scores_above_the_cap() {
+        // One failing risk check alone would cost 5 points: the cap still holds the step.
+        let mut steps = vec![
+            step(
+                StepId::Tenant,
+                vec![CheckResult::new(
+                    CheckId::T01,
+                    Status::Pass,
+                    Fact::OneTenant,
+                )],
+            ),
+            step(
+                StepId::Federation,
+                vec![CheckResult::new(
+                    CheckId::T11,
+                    Status::Fail,
+                    Fact::MoveToolingNotReady,
+                )],
+            ),
+        ];
+        let s = score(&mut steps, 10);
+        assert_eq!(s.value, 50);
+        assert_eq!(s.limited_by, Some(StepId::Federation));
+        assert_eq!(steps[1].checks[0].cost, 5);
+        assert_eq!(verdict(&steps), Verdict::Blocked);
+    }
+
+    #[test]
+    fn unsynchronised_users_cost_with_their_share() {
+        let c = CheckResult::new(
+            CheckId::U01,
+            Status::Fail,
+            Fact::OnPremisesUsersUnsynced { users: 19 },
+        );
+        assert_eq!(cost(&c, 240), 24);
+        let ready = CheckResult::new(
+            CheckId::U01,
+            Status::Pass,
+            Fact::OnPremisesUsersSync { users: 240 },
+        );
+        assert_eq!(cost(&ready, 240), 0);
+        let mut steps = vec![step(StepId::Sync, vec![ready])];
+        let s = score(&mut steps, 240);
+        assert_eq!((s.value, s.limited_by), (100, None));
+        assert_eq!(verdict(&steps), Verdict::Ready);
+    }
 }

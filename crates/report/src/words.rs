@@ -1,0 +1,599 @@
+//! The words for the assessment's vocabulary, from the catalogues: what a check found and why,
+//! why objects do not synchronise or users cannot move, the actions, owners and efforts, the
+//! assumptions, refusals and missing columns.
+//!
+//! Owns: the mapping from each typed value to its catalogue key and arguments. Must not touch:
+//! layout, or any sentence of its own (every word comes from `lang/*.txt`; a test renders every
+//! variant in both languages).
+
+use crate::i18n::{Arg, Catalog};
+use hybridready_assessment::{
+    ActionKind, Assessment, Assumption, Cause, CheckId, CheckResult, Effort, Fact, Input,
+    MoveBlocker, Owner, Reason, Refusal, Status, StepId, SyncReason, Verdict, dn_path,
+};
+
+fn n(v: u64) -> Arg {
+    Arg::N(v)
+}
+fn s(v: &str) -> Arg {
+    Arg::T(v.to_string())
+}
+
+/// A step's title (`Directory synchronisation`).
+pub fn step_title(t: &Catalog, id: StepId) -> String {
+    t.get(&format!("step.{}.title", id.as_str())).to_string()
+}
+
+/// A check's title, which states its requirement.
+pub fn check_title(t: &Catalog, id: CheckId) -> String {
+    t.get(&format!("check.{}", id.as_str())).to_string()
+}
+
+/// `U01 Every Skype for Business user synchronises`.
+pub fn check_name(t: &Catalog, id: CheckId) -> String {
+    format!("{} {}", id.as_str(), check_title(t, id))
+}
+
+/// A step's status as a label (`Blocked`).
+pub fn step_status(t: &Catalog, s: Status) -> String {
+    t.get(&format!("status.{}", s.as_str())).to_string()
+}
+
+/// A check's status as a label (`Failed`).
+pub fn check_status(t: &Catalog, s: Status) -> String {
+    t.get(&format!("check.status.{}", s.as_str())).to_string()
+}
+
+pub fn verdict(t: &Catalog, v: Verdict) -> String {
+    t.get(&format!("verdict.{}", v.as_str())).to_string()
+}
+
+/// An OU or a domain as the report names it: the path a reader says (`contoso.com/Staff`).
+pub fn place(dn: &str) -> String {
+    let p = dn_path(dn);
+    if p.is_empty() { dn.to_string() } else { p }
+}
+
+/// What a check found: its fact, then its causes.
+pub fn check_message(t: &Catalog, c: &CheckResult) -> String {
+    let fact = fact(t, &c.fact);
+    if c.causes.is_empty() {
+        return fact;
+    }
+    t.msg(
+        "check.with_causes",
+        &[
+            ("fact", s(&fact)),
+            ("causes", s(&t.list(c.causes.iter().map(|k| cause(t, k))))),
+        ],
+    )
+}
+
+/// A cause, with its count when it has one.
+pub fn cause(t: &Catalog, c: &Cause) -> String {
+    let r = reason(t, &c.reason);
+    if c.count == 0 {
+        r
+    } else {
+        t.msg("cause.counted", &[("reason", s(&r)), ("count", n(c.count))])
+    }
+}
+
+/// What a check found, with its totals.
+pub fn fact(t: &Catalog, f: &Fact) -> String {
+    use Fact as F;
+    let key = |k: &str| format!("fact.{k}");
+    match f {
+        F::NotProvided { inputs: i } => {
+            t.msg(&key("not_provided"), &[("inputs", s(&inputs(t, i)))])
+        }
+        F::TenantDeclared {
+            name,
+            initial_domain,
+        } => {
+            let parts: Vec<String> = [name, initial_domain]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+            t.msg(&key("tenant_declared"), &[("tenant", s(&parts.join(", ")))])
+        }
+        F::TeamsEnabled => t.msg(&key("teams_enabled"), &[]),
+        F::TeamsDisabled => t.msg(&key("teams_disabled"), &[]),
+        F::OneTenant => t.msg(&key("one_tenant"), &[]),
+        F::TenantsPaired { count } => t.msg(&key("tenants_paired"), &[("count", n(*count))]),
+        F::SipDomainsVerified { domains } => {
+            t.msg(&key("sip_domains_verified"), &[("domains", n(*domains))])
+        }
+        F::SipDomainsUnverified {
+            domains,
+            users,
+            verified_list,
+        } => {
+            let mut m = t.msg(
+                &key("sip_domains_unverified"),
+                &[("domains", n(*domains)), ("users", n(*users))],
+            );
+            if !verified_list {
+                m = t.msg(
+                    "fact.with_note",
+                    &[
+                        ("fact", s(&m)),
+                        ("note", s(t.get("fact.verified_list_missing"))),
+                    ],
+                );
+            }
+            m
+        }
+        F::UpnSuffixesVerified => t.msg(&key("upn_suffixes_verified"), &[]),
+        F::UpnSuffixesUnverified {
+            users,
+            domains,
+            becomes,
+        } => t.msg(
+            &key("upn_suffixes_unverified"),
+            &[
+                ("users", n(*users)),
+                ("domains", n(*domains)),
+                (
+                    "becomes",
+                    s(becomes
+                        .as_deref()
+                        .unwrap_or(t.get("fact.initial_domain_unknown"))),
+                ),
+            ],
+        ),
+        F::SmtpDomainsVerified => t.msg(&key("smtp_domains_verified"), &[]),
+        F::SmtpDomainsUnverified { objects, domains } => t.msg(
+            &key("smtp_domains_unverified"),
+            &[("objects", n(*objects)), ("domains", n(*domains))],
+        ),
+        F::OneSfbForest => t.msg(&key("one_sfb_forest"), &[]),
+        F::SfbForests { count } => t.msg(&key("sfb_forests"), &[("count", n(*count))]),
+        F::NoDisabledDomainWithOnlineUsers => {
+            t.msg(&key("no_disabled_domain_with_online_users"), &[])
+        }
+        F::DisabledDomainsWithOnlineUsers { domains, users } => t.msg(
+            &key("disabled_domains_with_online_users"),
+            &[("domains", n(*domains)), ("users", n(*users))],
+        ),
+        F::OnPremisesUsersSync { users } => {
+            t.msg(&key("on_premises_users_sync"), &[("users", n(*users))])
+        }
+        F::OnPremisesUsersUnsynced { users } => {
+            t.msg(&key("on_premises_users_unsynced"), &[("users", n(*users))])
+        }
+        F::OnlineUsersSynced { users } => {
+            t.msg(&key("online_users_synced"), &[("users", n(*users))])
+        }
+        F::OnlineUsersUnsynced { users } => {
+            t.msg(&key("online_users_unsynced"), &[("users", n(*users))])
+        }
+        F::NoBlockingFinding => t.msg(&key("no_blocking_finding"), &[]),
+        F::ObjectsBlocked { objects } => {
+            t.msg(&key("objects_blocked"), &[("objects", n(*objects))])
+        }
+        F::SfbAttributesPresent => t.msg(&key("sfb_attributes_present"), &[]),
+        F::SfbAttributesMissing { users } => {
+            t.msg(&key("sfb_attributes_missing"), &[("users", n(*users))])
+        }
+        F::NoSharedValues => t.msg(&key("no_shared_values"), &[]),
+        F::SharedValues { users } => t.msg(&key("shared_values"), &[("users", n(*users))]),
+        F::SyncScopeComplete => t.msg(&key("sync_scope_complete"), &[]),
+        F::SyncScopeIncomplete => t.msg(&key("sync_scope_incomplete"), &[]),
+        F::SfbAttributesKept => t.msg(&key("sfb_attributes_kept"), &[]),
+        F::SfbAttributesDropped { attributes } => t.msg(
+            &key("sfb_attributes_dropped"),
+            &[("attributes", s(&t.list(attributes.iter().cloned())))],
+        ),
+        F::DeploymentLocatorSynced => t.msg(&key("deployment_locator_synced"), &[]),
+        F::DeploymentLocatorDropped => t.msg(&key("deployment_locator_dropped"), &[]),
+        F::SingleForest => t.msg(&key("single_forest"), &[]),
+        F::NoResourceForestUser => t.msg(&key("no_resource_forest_user"), &[]),
+        F::ResourceForestUsersMatch { users } => {
+            t.msg(&key("resource_forest_users_match"), &[("users", n(*users))])
+        }
+        F::ResourceForestUsersUnmatched { users } => t.msg(
+            &key("resource_forest_users_unmatched"),
+            &[("users", n(*users))],
+        ),
+        F::SyncDatabaseFits { objects } => {
+            t.msg(&key("sync_database_fits"), &[("objects", n(*objects))])
+        }
+        F::SyncDatabaseTooSmall { objects } => {
+            t.msg(&key("sync_database_too_small"), &[("objects", n(*objects))])
+        }
+        F::TopologySupported { versions } => t.msg(
+            &key("topology_supported"),
+            &[("versions", s(&t.list(versions.iter().cloned())))],
+        ),
+        F::TopologyUnsupported => t.msg(&key("topology_unsupported"), &[]),
+        F::BuildsRecentEnough => t.msg(&key("builds_recent_enough"), &[]),
+        F::BuildsTooOld => t.msg(&key("builds_too_old"), &[]),
+        F::HybridVoiceOn { version } => t.msg(&key("hybrid_voice_on"), &[("version", s(version))]),
+        F::HybridVoiceNotPlanned => t.msg(&key("hybrid_voice_not_planned"), &[]),
+        F::HybridVoiceEdgeTooOld { version } => t.msg(
+            &key("hybrid_voice_edge_too_old"),
+            &[("version", s(version))],
+        ),
+        F::AccessEdgeReady => t.msg(&key("access_edge_ready"), &[]),
+        F::AccessEdgeNotReady => t.msg(&key("access_edge_not_ready"), &[]),
+        F::HostingProviderReady => t.msg(&key("hosting_provider_ready"), &[]),
+        F::HostingProviderNotReady => t.msg(&key("hosting_provider_not_ready"), &[]),
+        F::SharedSipAddressSpaceOn => t.msg(&key("shared_sip_address_space_on"), &[]),
+        F::SharedSipAddressSpaceOff => t.msg(&key("shared_sip_address_space_off"), &[]),
+        F::FederationParity => t.msg(&key("federation_parity"), &[]),
+        F::FederationMismatch => t.msg(&key("federation_mismatch"), &[]),
+        F::OneEdgePool => t.msg(&key("one_edge_pool"), &[]),
+        F::EdgePools { count } => t.msg(&key("edge_pools"), &[("count", n(*count))]),
+        F::DnsReady => t.msg(&key("dns_ready"), &[]),
+        F::DnsNotReady => t.msg(&key("dns_not_ready"), &[]),
+        F::MoveToolingReady => t.msg(&key("move_tooling_ready"), &[]),
+        F::MoveToolingNotReady => t.msg(&key("move_tooling_not_ready"), &[]),
+        F::OneHybridForest => t.msg(&key("one_hybrid_forest"), &[]),
+        F::HybridForests { count } => t.msg(&key("hybrid_forests"), &[("count", n(*count))]),
+        F::NoPilot => t.msg(&key("no_pilot"), &[]),
+        F::PilotMovable { users } => t.msg(&key("pilot_movable"), &[("users", n(*users))]),
+        F::PilotBlocked { users, total } => t.msg(
+            &key("pilot_blocked"),
+            &[("users", n(*users)), ("total", n(*total))],
+        ),
+        F::PilotAllSfbOnPremises => t.msg(&key("pilot_all_sfb_on_premises"), &[]),
+        F::PilotNotSfbOnPremises { users } => {
+            t.msg(&key("pilot_not_sfb_on_premises"), &[("users", n(*users))])
+        }
+        F::LicencesAssigned => t.msg(&key("licences_assigned"), &[]),
+        F::LicencesGivenByScenario => t.msg(&key("licences_given_by_scenario"), &[]),
+        F::UsersUnlicensed { users } => t.msg(&key("users_unlicensed"), &[("users", n(*users))]),
+        F::NoVoiceUserToMove => t.msg(&key("no_voice_user_to_move"), &[]),
+        F::VoiceUsersLicensed { users } => {
+            t.msg(&key("voice_users_licensed"), &[("users", n(*users))])
+        }
+        F::VoiceUsersUnlicensed { users } => {
+            t.msg(&key("voice_users_unlicensed"), &[("users", n(*users))])
+        }
+        F::NoBreak => t.msg(&key("no_break"), &[]),
+        F::Broken {
+            pairs,
+            unsynced,
+            online,
+        } => t.msg(
+            &key("broken"),
+            &[
+                ("pairs", n(*pairs)),
+                ("unsynced", n(*unsynced)),
+                ("online", n(*online)),
+            ],
+        ),
+        F::MovesKeepContacts => t.msg(&key("moves_keep_contacts"), &[]),
+        F::MovesWithForce => t.msg(&key("moves_with_force"), &[]),
+        F::SignInReminder => t.msg(&key("sign_in_reminder"), &[]),
+        F::WavesPlanned {
+            users,
+            waves,
+            size,
+            kept,
+        } => t.msg(
+            &key("waves_planned"),
+            &[
+                ("users", n(*users)),
+                ("waves", n(*waves)),
+                ("size", n(*size)),
+                ("kept", n(*kept)),
+            ],
+        ),
+        F::UsersStranded { users } => t.msg(&key("users_stranded"), &[("users", n(*users))]),
+        F::DelegatesTogether => t.msg(&key("delegates_together"), &[]),
+        F::DelegatesSplit { pairs } => t.msg(&key("delegates_split"), &[("pairs", n(*pairs))]),
+        F::IslandsReachable { mode } => t.msg(&key("islands_reachable"), &[("mode", s(mode))]),
+        F::IslandsMissChats { mode } => t.msg(&key("islands_miss_chats"), &[("mode", s(mode))]),
+        F::NoUnifiedContactStore => t.msg(&key("no_unified_contact_store"), &[]),
+        F::UnifiedContactStore => t.msg(&key("unified_contact_store"), &[]),
+        F::ModesFit => t.msg(&key("modes_fit"), &[]),
+        F::ModesMisfit => t.msg(&key("modes_misfit"), &[]),
+        F::ContactsToTeams => t.msg(&key("contacts_to_teams"), &[]),
+        F::UserModesGiven => t.msg(&key("user_modes_given"), &[]),
+        F::OtherForestsFederate => t.msg(&key("other_forests_federate"), &[]),
+        F::OtherForestsBreak { forests } => {
+            t.msg(&key("other_forests_break"), &[("forests", n(*forests))])
+        }
+    }
+}
+
+/// What a check needed and did not get.
+pub fn input(t: &Catalog, i: &Input) -> String {
+    match i {
+        Input::ScenarioKey(k) => t.msg("input.scenario_key", &[("name", s(k))]),
+        Input::Column(c) => t.msg("input.column", &[("name", s(c))]),
+        Input::Licences => t.msg("input.licences", &[]),
+        Input::BuildsOf(v) => t.msg(
+            "input.builds_of",
+            &[("versions", s(&t.list(v.iter().cloned())))],
+        ),
+        Input::OnlineUsersExport => t.msg("input.online_users_export", &[]),
+        Input::ContactCounts => t.msg("input.contact_counts", &[]),
+        Input::UserModes => t.msg("input.user_modes", &[]),
+    }
+}
+
+pub fn inputs(t: &Catalog, v: &[Input]) -> String {
+    t.list(v.iter().map(|i| input(t, i)))
+}
+
+/// One reason a check's totals hold.
+pub fn reason(t: &Catalog, r: &Reason) -> String {
+    use Reason as R;
+    let key = |k: &str| format!("reason.{k}");
+    match r {
+        R::NotSynced { why } => sync_reason(t, why),
+        R::CannotMove { why } => move_blocker(t, why),
+        R::UnverifiedDomain {
+            domain,
+            non_routable,
+        } => {
+            let k = if *non_routable {
+                "unverified_domain_non_routable"
+            } else {
+                "unverified_domain"
+            };
+            t.msg(&key(k), &[("domain", s(domain))])
+        }
+        R::RuleBlocks { rule } => t.msg(&key("rule_blocks"), &[("rule", s(rule))]),
+        R::MissingAttribute { attribute } => {
+            t.msg(&key("missing_attribute"), &[("attribute", s(attribute))])
+        }
+        R::DomainNotSynced { domain } => t.msg(&key("domain_not_synced"), &[("domain", s(domain))]),
+        R::SyncInstances { count } => t.msg(&key("sync_instances"), &[("count", n(*count))]),
+        R::DisabledDomain { domain } => t.msg(&key("disabled_domain"), &[("domain", s(domain))]),
+        R::Lync2010 => t.msg(&key("lync2010"), &[]),
+        R::TooManyVersions { count } => t.msg(&key("too_many_versions"), &[("count", n(*count))]),
+        R::VersionPair { first, second } => t.msg(
+            &key("version_pair"),
+            &[("first", s(first)), ("second", s(second))],
+        ),
+        R::UnknownVersion { version } => t.msg(&key("unknown_version"), &[("version", s(version))]),
+        R::BuildTooOld { version, minimum } => t.msg(
+            &key("build_too_old"),
+            &[("version", s(version)), ("minimum", s(minimum))],
+        ),
+        R::SettingOff { key: k } => t.msg(&key("setting_off"), &[("key", s(k))]),
+        R::ProxyFqdn { found } => t.msg(&key("proxy_fqdn"), &[("found", s(found))]),
+        R::VerificationLevel { found } => t.msg(&key("verification_level"), &[("found", s(found))]),
+        R::TenantFederationOff => t.msg(&key("tenant_federation_off"), &[]),
+        R::DiscoveryMismatch { discovery, open } => t.msg(
+            &key("discovery_mismatch"),
+            &[
+                (
+                    "discovery",
+                    s(t.get(if *discovery { "word.on" } else { "word.off" })),
+                ),
+                (
+                    "open",
+                    s(t.get(if *open { "word.open" } else { "word.closed" })),
+                ),
+            ],
+        ),
+        R::AllowedDomainsDiffer => t.msg(&key("allowed_domains_differ"), &[]),
+        R::BlockedDomainsDiffer => t.msg(&key("blocked_domains_differ"), &[]),
+        R::SrvMissing { domain } => t.msg(&key("srv_missing"), &[("domain", s(domain))]),
+        R::ExternalRecordsElsewhere { domain } => {
+            t.msg(&key("external_records_elsewhere"), &[("domain", s(domain))])
+        }
+        R::Tls12Off => t.msg(&key("tls12_off"), &[]),
+        R::OauthOff => t.msg(&key("oauth_off"), &[]),
+        R::ModuleTooOld { version } => t.msg(&key("module_too_old"), &[("version", s(version))]),
+        R::ModuleRegression { version } => {
+            t.msg(&key("module_regression"), &[("version", s(version))])
+        }
+        R::NotSfbUser => t.msg(&key("not_sfb_user"), &[]),
+        R::AlreadyOnline => t.msg(&key("already_online"), &[]),
+        R::TenantTeamsOnly => t.msg(&key("tenant_teams_only"), &[]),
+        R::UsersTeamsOnly => t.msg(&key("users_teams_only"), &[]),
+    }
+}
+
+/// Why an object does not synchronise.
+pub fn sync_reason(t: &Catalog, r: &SyncReason) -> String {
+    match r {
+        SyncReason::Excluded { rule } => t.msg("sync_reason.excluded", &[("rule", s(rule))]),
+        SyncReason::DomainFilter => t.msg("sync_reason.domain_filter", &[]),
+        SyncReason::NotInIncludedOu => t.msg("sync_reason.not_in_included_ou", &[]),
+        SyncReason::InExcludedOu { ou } => {
+            t.msg("sync_reason.in_excluded_ou", &[("ou", s(&place(ou)))])
+        }
+        SyncReason::NotInSyncGroup => t.msg("sync_reason.not_in_sync_group", &[]),
+        SyncReason::AttributeFilter => t.msg("sync_reason.attribute_filter", &[]),
+        SyncReason::Blocked { rule } => t.msg("sync_reason.blocked", &[("rule", s(rule))]),
+    }
+}
+
+/// Why a user cannot move.
+pub fn move_blocker(t: &Catalog, b: &MoveBlocker) -> String {
+    match b {
+        MoveBlocker::NotSynced => t.msg("move.not_synced", &[]),
+        MoveBlocker::NoSipAddress => t.msg("move.no_sip_address", &[]),
+        MoveBlocker::SipDomainUnverified { domain } => {
+            t.msg("move.sip_domain_unverified", &[("domain", s(domain))])
+        }
+        MoveBlocker::SipDomainDisabled { domain } => {
+            t.msg("move.sip_domain_disabled", &[("domain", s(domain))])
+        }
+        MoveBlocker::NoLicence => t.msg("move.no_licence", &[]),
+        MoveBlocker::NoPhoneLicence => t.msg("move.no_phone_licence", &[]),
+        MoveBlocker::Tenant { check } => {
+            t.msg("move.tenant", &[("check", s(&check_name(t, *check)))])
+        }
+    }
+}
+
+/// What to do. `a` gives what an action refers to (a rule's summary, a check's inputs).
+pub fn action(t: &Catalog, kind: &ActionKind, a: &Assessment) -> String {
+    use ActionKind as K;
+    match kind {
+        K::IncludeOu { ou } => t.msg("action.include_ou", &[("ou", s(&place(ou)))]),
+        K::WidenIncludedOus => t.msg("action.widen_included_ous", &[]),
+        K::SyncDomain { domain } => t.msg("action.sync_domain", &[("domain", s(domain))]),
+        K::AddToSyncGroup => t.msg("action.add_to_sync_group", &[]),
+        K::ReviewAttributeFilter => t.msg("action.review_attribute_filter", &[]),
+        K::ReviewExclusion { rule } => t.msg("action.review_exclusion", &[("rule", s(rule))]),
+        K::FixAttributes { rule } => {
+            let summary = a
+                .findings
+                .rules
+                .iter()
+                .find(|d| &d.id == rule)
+                .map(|d| rule_text(t, rule, "summary", &d.summary))
+                .unwrap_or_default();
+            t.msg(
+                "action.fix_attributes",
+                &[("rule", s(rule)), ("summary", s(&summary))],
+            )
+        }
+        K::VerifyDomain { domain } => t.msg("action.verify_domain", &[("domain", s(domain))]),
+        K::ReplaceDomain { domain } => t.msg("action.replace_domain", &[("domain", s(domain))]),
+        K::EnableSipDomain { domain } => {
+            t.msg("action.enable_sip_domain", &[("domain", s(domain))])
+        }
+        K::AssignLicences => t.msg("action.assign_licences", &[]),
+        K::AssignPhoneLicences => t.msg("action.assign_phone_licences", &[]),
+        K::CompleteSfbAttributes => t.msg("action.complete_sfb_attributes", &[]),
+        K::ResolveDuplicates => t.msg("action.resolve_duplicates", &[]),
+        K::CleanPilot => t.msg("action.clean_pilot", &[]),
+        K::DefinePilot => t.msg("action.define_pilot", &[]),
+        K::PlanRemainingUsers => t.msg("action.plan_remaining_users", &[]),
+        K::MeetCheck { check } => t.msg(
+            "action.meet_check",
+            &[
+                ("id", s(check.as_str())),
+                ("title", s(&check_title(t, *check))),
+            ],
+        ),
+        K::ProvideInputs { check } => {
+            let needed = match a.check(*check).map(|c| &c.fact) {
+                Some(Fact::NotProvided { inputs: i }) => inputs(t, i),
+                _ => String::new(),
+            };
+            t.msg(
+                "action.provide_inputs",
+                &[("id", s(check.as_str())), ("inputs", s(&needed))],
+            )
+        }
+    }
+}
+
+pub fn owner(t: &Catalog, o: Owner) -> String {
+    t.get(match o {
+        Owner::AdTeam => "owner.ad_team",
+        Owner::SfbTeam => "owner.sfb_team",
+        Owner::M365Admin => "owner.m365_admin",
+    })
+    .to_string()
+}
+
+pub fn effort(t: &Catalog, e: Effort) -> String {
+    t.get(match e {
+        Effort::Low => "effort.low",
+        Effort::Medium => "effort.medium",
+        Effort::High => "effort.high",
+    })
+    .to_string()
+}
+
+pub fn assumption(t: &Catalog, a: Assumption) -> String {
+    t.get(match a {
+        Assumption::EveryDomainSynced => "assumption.every_domain_synced",
+        Assumption::WholeDomains => "assumption.whole_domains",
+        Assumption::NothingVerified => "assumption.nothing_verified",
+        Assumption::NoPilot => "assumption.no_pilot",
+    })
+    .to_string()
+}
+
+fn refusal_key(r: &Refusal) -> &'static str {
+    match r {
+        Refusal::Unreadable { .. } => "refusal.unreadable",
+        Refusal::Empty => "refusal.empty",
+        Refusal::Binary => "refusal.binary",
+        Refusal::NoHeader => "refusal.no_header",
+        Refusal::Hashtables => "refusal.hashtables",
+        Refusal::NoMemberColumn => "refusal.no_member_column",
+        Refusal::NoIdentityColumn { .. } => "refusal.no_identity_column",
+        Refusal::Workbook { .. } => "refusal.workbook",
+    }
+}
+
+/// Why a file could not be read.
+pub fn refusal(t: &Catalog, r: &Refusal) -> String {
+    let args = match r {
+        Refusal::Unreadable { error } | Refusal::Workbook { error } => vec![("error", s(error))],
+        Refusal::NoIdentityColumn { found } => {
+            vec![("found", s(&t.list(found.iter().cloned())))]
+        }
+        _ => Vec::new(),
+    };
+    t.msg(refusal_key(r), &args)
+}
+
+/// What to do about a refused file.
+pub fn refusal_hint(t: &Catalog, r: &Refusal) -> String {
+    t.msg(&format!("{}.hint", refusal_key(r)), &[])
+}
+
+/// What a missing column leaves unchecked: its uses, then the rules that read it.
+pub fn leaves_unchecked(t: &Catalog, column: &str, rules: &[String]) -> String {
+    let uses = t.opt(&format!("column.{column}")).map(str::to_string);
+    let rules = (!rules.is_empty()).then(|| {
+        t.msg(
+            "column.rules",
+            &[("rules", s(&t.list(rules.iter().cloned())))],
+        )
+    });
+    match (uses, rules) {
+        (Some(u), Some(r)) => format!("{u}; {r}"),
+        (Some(u), None) => u,
+        (None, Some(r)) => r,
+        (None, None) => t.get("column.nothing").to_string(),
+    }
+}
+
+/// A rule's summary, explanation or fix in the report's language: the catalogue's
+/// `rule.<ID>.<field>` (other languages), else the declaration's English.
+pub fn rule_text(t: &Catalog, id: &str, field: &str, english: &str) -> String {
+    plain(t.opt(&format!("rule.{id}.{field}")).unwrap_or(english))
+}
+
+/// Rule documentation is written for the terminal and markdown (`hybridready explain`, `rules
+/// --format markdown`): its code spans lose their backticks here, keeping what they quote
+/// (a span opened by two backticks may quote a backtick itself).
+pub fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('`') {
+        out.push_str(&rest[..start]);
+        let run = rest[start..].bytes().take_while(|&b| b == b'`').count();
+        let fence = &rest[start..start + run];
+        let after = &rest[start + run..];
+        // The closing run has exactly the opening's length.
+        let close = after.match_indices(fence).find(|&(i, _)| {
+            !after[i + run..].starts_with('`') && (i == 0 || !after[..i].ends_with('`'))
+        });
+        match close {
+            Some((i, _)) => {
+                let inner = &after[..i];
+                let inner = if inner.len() > 2 && inner.starts_with(' ') && inner.ends_with(' ') {
+                    &inner[1..inner.len() - 1]
+                } else {
+                    inner
+                };
+                out.push_str(inner);
+                rest = &after[i + run..];
+            }
+            None => {
+                out.push_str(fence);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
