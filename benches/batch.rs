@@ -11,7 +11,6 @@ use hybridready::assessment::scenario::Scenario;
 use hybridready::ingest::IngestOptions;
 use hybridready::pipeline;
 use hybridready::sim::batch::Variant;
-use rayon::prelude::*;
 use std::time::Duration;
 
 /// A scenario like the sample's, for the generated directory.
@@ -44,6 +43,12 @@ fn variants() -> Vec<Variant> {
         .collect()
 }
 
+/// The data, the worklists and the readiness report, as `assess` writes them by default.
+const OPTIONS: hybridready::report::Options = hybridready::report::Options {
+    lang: hybridready::report::Lang::En,
+    report: true,
+};
+
 fn bench(c: &mut Criterion) {
     let users = common::users().min(100_000);
     let dir = common::dataset("ps7", users);
@@ -62,9 +67,18 @@ fn bench(c: &mut Criterion) {
                 IngestOptions::default(),
             )
             .expect("load");
-            let outcome = pipeline::run(&loaded, &base).expect("run");
-            let summary = pipeline::summary(&loaded, &base, None, &outcome);
-            pipeline::write_assessment(out.path(), &loaded, &summary, &outcome).expect("write");
+            pipeline::assess_into(
+                &loaded,
+                pipeline::Context {
+                    scenario: &base,
+                    scenario_file: None,
+                    customer: None,
+                    assessed_at: 0,
+                },
+                out.path(),
+                OPTIONS,
+            )
+            .expect("assess");
         })
     });
     g.bench_function("batch_64", |b| {
@@ -76,26 +90,7 @@ fn bench(c: &mut Criterion) {
                 IngestOptions::default(),
             )
             .expect("load");
-            let prep = pipeline::prepare(&loaded);
-            let outcomes: Vec<_> = vs
-                .par_iter()
-                .map(|v| hybridready::sim::run::simulate(&prep, &v.scenario).expect("simulate"))
-                .collect();
-            let rows: Vec<_> = vs
-                .iter()
-                .zip(&outcomes)
-                .map(|(v, o)| pipeline::comparison_row(&v.name, o))
-                .collect();
-            for (i, (v, o)) in vs.iter().zip(&outcomes).enumerate() {
-                let s = pipeline::summary(&loaded, &v.scenario, None, o);
-                let p = out
-                    .path()
-                    .join("variants")
-                    .join(format!("{i:03}"))
-                    .join("summary.json");
-                pipeline::write_json(&p, &s).expect("write");
-            }
-            pipeline::write_comparison(out.path(), &rows).expect("write");
+            pipeline::batch_into(&loaded, &vs, None, out.path(), OPTIONS).expect("batch");
         })
     });
     g.finish();

@@ -7,8 +7,13 @@ mod common;
 
 use hybridready::ingest::IngestOptions;
 use hybridready::pipeline;
-use rayon::prelude::*;
 use std::time::Instant;
+
+/// The data, the worklists and the readiness report, as `assess` writes them by default.
+const OPTIONS: hybridready::report::Options = hybridready::report::Options {
+    lang: hybridready::report::Lang::En,
+    report: true,
+};
 
 fn main() {
     let users = std::env::args()
@@ -34,13 +39,22 @@ fn main() {
     )
     .expect("load");
     let t_load = t.elapsed().as_secs_f64();
-    let outcome = pipeline::run(&loaded, &base).expect("run");
+    pipeline::assess_into(
+        &loaded,
+        pipeline::Context {
+            scenario: &base,
+            scenario_file: None,
+            customer: None,
+            assessed_at: 0,
+        },
+        out.path(),
+        OPTIONS,
+    )
+    .expect("assess");
     let t_sim = t.elapsed().as_secs_f64() - t_load;
-    let summary = pipeline::summary(&loaded, &base, None, &outcome);
-    pipeline::write_assessment(out.path(), &loaded, &summary, &outcome).expect("write");
     let assess = t.elapsed().as_secs_f64();
     println!(
-        "assess: {assess:.2} s wall ({t_load:.2} load, {t_sim:.2} simulate, rest outputs), {:.2} s CPU",
+        "assess: {assess:.2} s wall ({t_load:.2} load, {t_sim:.2} simulate and write), {:.2} s CPU",
         common::cpu_s() - c
     );
     let variants = common::variants_64(&base);
@@ -53,21 +67,11 @@ fn main() {
         IngestOptions::default(),
     )
     .expect("load");
-    let prep = pipeline::prepare(&loaded);
-    let outcomes: Vec<_> = variants
-        .par_iter()
-        .map(|(_, s)| hybridready::sim::run::simulate(&prep, s).expect("simulate"))
+    let vs: Vec<hybridready::sim::batch::Variant> = variants
+        .into_iter()
+        .map(|(name, scenario)| hybridready::sim::batch::Variant { name, scenario })
         .collect();
-    let rows: Vec<_> = variants
-        .iter()
-        .zip(&outcomes)
-        .map(|((n, _), o)| pipeline::comparison_row(n, o))
-        .collect();
-    for (i, ((_, s), o)) in variants.iter().zip(&outcomes).enumerate() {
-        let sum = pipeline::summary(&loaded, s, None, o);
-        pipeline::write_json(&out.path().join(format!("v{i}/summary.json")), &sum).expect("write");
-    }
-    pipeline::write_comparison(out.path(), &rows).expect("write");
+    pipeline::batch_into(&loaded, &vs, None, out.path(), OPTIONS).expect("batch");
     let batch = t.elapsed().as_secs_f64();
     println!(
         "batch of 64: {batch:.2} s wall = {:.2}× one assess, {:.2} s CPU",

@@ -23,6 +23,8 @@ pub enum PipelineError {
     Ingest(#[from] IngestError),
     #[error("{0}")]
     Sim(#[from] SimError),
+    #[error("cannot write the outputs: {0}")]
+    Output(#[from] crate::report::ReportError),
 }
 
 /// The inputs read once: what every scenario variant is evaluated on.
@@ -407,4 +409,60 @@ fn effect(e: rules::Effect) -> a::Effect {
         rules::Effect::AltersValue => a::Effect::AltersValue,
         rules::Effect::Advisory => a::Effect::Advisory,
     }
+}
+
+/// What `assess` does once the inputs are loaded: evaluates the scenario, builds the assessment
+/// and writes every output into `out`.
+pub fn assess_into(
+    loaded: &Loaded,
+    cx: Context,
+    out: &Path,
+    opts: crate::report::Options,
+) -> Result<Assessment, PipelineError> {
+    let outcome = run(loaded, cx.scenario)?;
+    let a = assessment(loaded, cx, outcome);
+    crate::report::write_assessment(&a, out, opts)?;
+    Ok(a)
+}
+
+/// What `batch` does once the inputs are loaded: evaluates every variant in parallel, writes
+/// each one's `summary.json` under `out/variants/`, then the comparison.
+pub fn batch_into(
+    loaded: &Loaded,
+    variants: &[crate::sim::batch::Variant],
+    batch_file: Option<&Path>,
+    out: &Path,
+    opts: crate::report::Options,
+) -> Result<Comparison, PipelineError> {
+    use rayon::prelude::*;
+    let prep = prepare(loaded);
+    let assessed_at = assessment_time();
+    // The findings are the same for every variant: counted once, without their rows.
+    let counted = findings(&loaded.findings, false);
+    let rows: Vec<Variant> = variants
+        .par_iter()
+        .enumerate()
+        .map(|(i, v)| -> Result<Variant, PipelineError> {
+            let o = simulate(&prep, &v.scenario)?;
+            let a = assessment_with(
+                loaded,
+                Context {
+                    scenario: &v.scenario,
+                    scenario_file: batch_file,
+                    customer: None,
+                    assessed_at,
+                },
+                o,
+                counted.clone(),
+            );
+            let folder = out
+                .join("variants")
+                .join(crate::sim::batch::slug(&v.name, i));
+            crate::report::write_summary(&a, &folder.join("summary.json"))?;
+            Ok(Variant::of(&v.name, &a))
+        })
+        .collect::<Result<_, _>>()?;
+    let c = comparison(rows, assessed_at);
+    crate::report::write_comparison(&c, out, opts)?;
+    Ok(c)
 }

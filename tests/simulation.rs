@@ -2,7 +2,7 @@
 //! against values computed here independently, by brute force over all pairs of users.
 
 use hybridready::assessment::scenario::Scenario;
-use hybridready::assessment::summary::Status;
+use hybridready::assessment::{Assessment, CheckId, CheckResult, Class, Home, Status, StepId};
 use hybridready::directory::{Attr, Directory, ObjectId, ObjectKind};
 use hybridready::ingest::IngestOptions;
 use hybridready::pipeline::{self, Loaded};
@@ -201,7 +201,7 @@ fn every_figure_of_the_sample_matches_brute_force() {
     let l = load(&s);
     let dir = &l.ingested.directory;
     let outcome = pipeline::run(&l, &s).unwrap();
-    let summary = pipeline::summary(&l, &s, None, &outcome);
+    let summary = assess(&l, &s, outcome);
     let b = brute_scope(&l, &s);
 
     // Directory counts, from the generator's ground truth.
@@ -209,7 +209,7 @@ fn every_figure_of_the_sample_matches_brute_force() {
         &std::fs::read_to_string(sample().join("ps51/manifest.json")).unwrap(),
     )
     .unwrap();
-    let d = &summary.directory.counts;
+    let d = &summary.directory;
     for (field, got) in [
         ("users", d.users),
         ("groups", d.groups),
@@ -223,7 +223,7 @@ fn every_figure_of_the_sample_matches_brute_force() {
     }
 
     // Sync.
-    let sync = summary.sync.as_ref().unwrap();
+    let sync = &summary.sync;
     let count = |v: &[bool]| v.iter().filter(|x| **x).count() as u64;
     assert_eq!(sync.in_scope, count(&b.in_scope));
     assert_eq!(sync.synced, count(&b.syncs));
@@ -255,7 +255,7 @@ fn every_figure_of_the_sample_matches_brute_force() {
         .filter(|o| b.sfb[o.index()])
         .collect();
     let pairs = dependent_pairs(dir, &s, &users);
-    let breaks = summary.breaks.unwrap();
+    let breaks = summary.breaks;
     for (point, online, got) in [
         ("pilot", &at_pilot, breaks.pilot),
         ("end", &at_end, breaks.end),
@@ -274,30 +274,51 @@ fn every_figure_of_the_sample_matches_brute_force() {
     }
     assert!(breaks.end.broken_pairs > breaks.pilot.broken_pairs);
 
-    // Per unsynced user: its impact after the pilot and at the end.
+    // Per unsynced user: its home, its impact after the pilot and at the end; every SfB user
+    // that does not sync is listed once, those already online first.
     let (_, _, _, end_impact) = brute_breaks(&pairs, &at_end, &unsynced);
     let (_, _, _, pilot_impact) = brute_breaks(&pairs, &at_pilot, &unsynced);
-    assert_eq!(outcome.unsynced.len() as u64, count(&unsynced));
-    for u in &outcome.unsynced {
-        let o = dir.object_by_dn(&u.distinguished_name).unwrap();
-        assert_eq!(
-            u.impact,
-            end_impact.get(&o).copied().unwrap_or(0),
-            "{}",
-            u.distinguished_name
-        );
+    let online_unsynced = (0..dir.len())
+        .filter(|&i| b.sfb[i] && b.online[i] && !b.syncs[i])
+        .count() as u64;
+    assert!(
+        online_unsynced > 0,
+        "the sample has a user online that stops syncing"
+    );
+    assert_eq!(
+        summary.unsynced.len() as u64,
+        count(&unsynced) + online_unsynced
+    );
+    assert_eq!(summary.unsynced.len() as u64, sync.sfb_unsynced);
+    assert_eq!(sync.sfb_unsynced_online, online_unsynced);
+    for u in &summary.unsynced {
+        let o = ObjectId(u.user.0);
+        let dn = dir.dn(o).unwrap_or_default();
+        assert_eq!(u.home == Home::Online, b.online[o.index()], "{dn}");
+        assert_eq!(u.impact, end_impact.get(&o).copied().unwrap_or(0), "{dn}");
         assert_eq!(
             u.impact_after_pilot,
             pilot_impact.get(&o).copied().unwrap_or(0)
         );
     }
     assert!(
-        outcome
-            .unsynced
-            .windows(2)
-            .all(|w| w[0].impact >= w[1].impact),
-        "ranked by impact"
+        summary.unsynced.windows(2).all(|w| {
+            (w[0].home == Home::Online && w[1].home == Home::OnPremises)
+                || (w[0].home == w[1].home && w[0].impact >= w[1].impact)
+        }),
+        "online first, then ranked by impact"
     );
+    // U01 counts the on-premises ones, U16 the online one: each user once.
+    let u01 = summary.check(CheckId::U01).unwrap();
+    let u16 = summary.check(CheckId::U16).unwrap();
+    assert_eq!(u01.object_count, count(&unsynced));
+    assert_eq!(u16.object_count, online_unsynced);
+    for c in [u01, u16] {
+        assert_eq!(
+            c.causes.iter().map(|k| k.count).sum::<u64>(),
+            c.object_count
+        );
+    }
 
     // Waves: the movable pilot first, then every other movable user, each once.
     let wave0: HashSet<ObjectId> = pilot
@@ -305,39 +326,92 @@ fn every_figure_of_the_sample_matches_brute_force() {
         .copied()
         .filter(|p| b.movable[p.index()])
         .collect();
+    let waves = &summary.waves.waves;
     assert_eq!(
-        outcome.waves[0].iter().copied().collect::<HashSet<_>>(),
+        waves[0]
+            .iter()
+            .map(|o| ObjectId(o.0))
+            .collect::<HashSet<_>>(),
         wave0
     );
-    let all: Vec<ObjectId> = outcome.waves.iter().flatten().copied().collect();
+    let all: Vec<_> = waves.iter().flatten().collect();
     assert_eq!(all.len() as u64, count(&b.movable));
-    assert!(outcome.waves[1..].iter().all(|w| w.len() <= s.waves.size));
+    assert!(waves[1..].iter().all(|w| w.len() <= s.waves.size));
+    assert_eq!(summary.waves.already_online, count(&b.online));
 
-    // The score follows its documented formula from the step statuses and coverage.
-    let (mut total, mut weights) = (0.0, 0.0);
-    for c in summary
-        .steps
-        .as_ref()
-        .unwrap()
-        .iter()
-        .flat_map(|s| &s.checks)
-    {
-        let w = hybridready::sim::checks::def(&c.id).unwrap().weight as f64;
-        total += w * match c.status {
-            Status::Pass => 1.0,
-            Status::Warn => 0.5,
-            Status::Fail => 0.0,
-        };
-        weights += w;
-    }
-    let expected = (40.0 * sync.coverage + 60.0 * total / weights).round() as u32;
-    assert_eq!(summary.score, Some(expected));
+    // The table of reasons sums to the objects that do not sync, and to the SfB users.
+    let objects: u64 = sync.not_synced.iter().map(|r| r.objects).sum();
+    let sfb: u64 = sync.not_synced.iter().map(|r| r.sfb_users).sum();
+    assert_eq!(objects, sync.objects - sync.synced);
+    assert_eq!(sfb, sync.sfb_unsynced);
+
+    // The verdict and the score follow their documented formulas.
+    check_score(&summary);
 }
 
-fn check<'a>(
-    o: &'a hybridready::sim::run::Outcome,
-    id: &str,
-) -> &'a hybridready::assessment::summary::CheckResult {
+/// Recomputes each check's cost, each step's score, the score and the verdict from the
+/// documented formula (`sim::score`'s doc and the report's method).
+fn check_score(a: &Assessment) {
+    let sfb_users = a.sync.sfb_users;
+    let mut worst = 100;
+    for st in &a.steps {
+        let mut lost = 0;
+        for c in &st.checks {
+            let (fail, warn) = match c.id.def().class {
+                Class::Block => (20, 5),
+                Class::Error => (10, 5),
+                Class::Risk => (5, 2),
+                Class::Report => (0, 0),
+            };
+            let share = match (c.id, c.status) {
+                (CheckId::U01 | CheckId::U16, Status::Fail) => {
+                    (c.object_count * 50).div_ceil(sfb_users.max(1)) as u32
+                }
+                _ => 0,
+            };
+            let cost = match c.status {
+                Status::Pass => 0,
+                Status::Warn => warn,
+                Status::Fail => fail + share,
+            };
+            assert_eq!(c.cost, cost, "{:?}", c.id);
+            lost += cost;
+        }
+        let mut score = 100u32.saturating_sub(lost);
+        if st.status == Status::Fail {
+            score = score.min(50);
+        }
+        assert_eq!(st.score, score, "{:?}", st.id);
+        worst = worst.min(score);
+    }
+    assert_eq!(a.score.value, worst);
+    let blocked = a.steps.iter().any(|s| s.status == Status::Fail);
+    assert_eq!(
+        a.verdict == hybridready::assessment::Verdict::Blocked,
+        blocked
+    );
+    if blocked {
+        assert!(
+            a.score.value <= 50,
+            "a blocked deployment scores at most 50"
+        );
+    }
+}
+
+fn assess(l: &Loaded, s: &Scenario, outcome: hybridready::sim::run::Outcome) -> Assessment {
+    pipeline::assessment(
+        l,
+        pipeline::Context {
+            scenario: s,
+            scenario_file: None,
+            customer: None,
+            assessed_at: 0,
+        },
+        outcome,
+    )
+}
+
+fn check(o: &hybridready::sim::run::Outcome, id: CheckId) -> &CheckResult {
     o.steps
         .iter()
         .flat_map(|s| &s.checks)
@@ -345,7 +419,7 @@ fn check<'a>(
         .unwrap()
 }
 
-fn step(o: &hybridready::sim::run::Outcome, id: &str) -> Status {
+fn step(o: &hybridready::sim::run::Outcome, id: StepId) -> Status {
     o.steps.iter().find(|s| s.id == id).unwrap().status
 }
 
@@ -359,7 +433,7 @@ fn excluding_an_ou_with_sfb_users_fails_sync_and_lists_exactly_them() {
     let ou = "OU=Sales,OU=Staff,DC=fabrikam,DC=com";
     s.sync.exclude_ous = Some(vec![ou.to_string()]);
     let after = pipeline::run(&l, &s).unwrap();
-    assert_eq!(step(&after, "sync"), Status::Fail);
+    assert_eq!(step(&after, StepId::Sync), Status::Fail);
     // The users the exclusion adds to U01 are exactly the on-premises SfB users of the OU.
     let b = brute_scope(&l, &s);
     let in_ou: HashSet<String> = dir
@@ -372,7 +446,8 @@ fn excluding_an_ou_with_sfb_users_fails_sync_and_lists_exactly_them() {
     let unsynced = |o: &hybridready::sim::run::Outcome| -> HashSet<String> {
         o.unsynced
             .iter()
-            .map(|u| u.distinguished_name.clone())
+            .filter(|u| u.home == Home::OnPremises)
+            .map(|u| dir.dn(ObjectId(u.user.0)).unwrap().to_string())
             .collect()
     };
     let added: HashSet<String> = unsynced(&after)
@@ -381,16 +456,19 @@ fn excluding_an_ou_with_sfb_users_fails_sync_and_lists_exactly_them() {
         .collect();
     let newly_out: HashSet<String> = in_ou.difference(&unsynced(&before)).cloned().collect();
     assert_eq!(added, newly_out);
-    let u01 = check(&after, "U01");
+    let u01 = check(&after, CheckId::U01);
     assert_eq!(u01.status, Status::Fail);
     assert_eq!(u01.object_count, unsynced(&after).len() as u64);
     for u in after
         .unsynced
         .iter()
-        .filter(|u| in_ou.contains(&u.distinguished_name))
+        .filter(|u| in_ou.contains(dir.dn(ObjectId(u.user.0)).unwrap()))
     {
         assert!(
-            u.reasons.iter().any(|r| r.contains("excluded OU")),
+            u.reasons.iter().any(|r| matches!(
+                r,
+                hybridready::assessment::SyncReason::InExcludedOu { ou } if ou == "OU=Sales,OU=Staff,DC=fabrikam,DC=com"
+            )),
             "{:?}",
             u.reasons
         );
@@ -419,14 +497,15 @@ fn verifying_the_missing_sip_domain_passes_domains_and_makes_its_users_movable()
     let l = load(&s);
     let dir = &l.ingested.directory;
     let before = pipeline::run(&l, &s).unwrap();
-    assert_eq!(check(&before, "D01").status, Status::Fail);
-    assert_eq!(step(&before, "domains"), Status::Fail);
+    assert_eq!(check(&before, CheckId::D01).status, Status::Fail);
+    assert_eq!(step(&before, StepId::Domains), Status::Fail);
     let partners = |o: &hybridready::sim::run::Outcome| -> usize {
         o.waves
+            .waves
             .iter()
             .flatten()
             .filter(|u| {
-                dir.value(**u, Attr::SipAddress)
+                dir.value(ObjectId(u.0), Attr::SipAddress)
                     .is_some_and(|s| s.ends_with("@contoso-partners.com"))
             })
             .count()
@@ -438,8 +517,8 @@ fn verifying_the_missing_sip_domain_passes_domains_and_makes_its_users_movable()
         .unwrap()
         .push("contoso-partners.com".into());
     let after = pipeline::run(&l, &s).unwrap();
-    assert_eq!(check(&after, "D01").status, Status::Pass);
-    assert_eq!(step(&after, "domains"), Status::Pass);
+    assert_eq!(check(&after, CheckId::D01).status, Status::Pass);
+    assert_eq!(step(&after, StepId::Domains), Status::Pass);
     // Every synced SfB user of that SIP domain is now in a wave.
     let b = brute_scope(&l, &s);
     let expected = dir
@@ -453,7 +532,7 @@ fn verifying_the_missing_sip_domain_passes_domains_and_makes_its_users_movable()
     assert!(expected > 0);
     assert_eq!(partners(&after), expected);
     assert!(
-        after.score >= before.score,
+        after.score.value >= before.score.value,
         "fixing a blocker never lowers the score"
     );
 }

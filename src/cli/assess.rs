@@ -72,8 +72,7 @@ pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
     };
     let loaded = pipeline::load(&a.inputs, &[&scenario], opts).map_err(super::pipeline_error)?;
     bar.finish();
-    let outcome = pipeline::run(&loaded, &scenario).map_err(super::pipeline_error)?;
-    let assessment = pipeline::assessment(
+    let assessment = pipeline::assess_into(
         &loaded,
         pipeline::Context {
             scenario: &scenario,
@@ -81,17 +80,13 @@ pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
             customer: a.customer.clone(),
             assessed_at: pipeline::assessment_time(),
         },
-        outcome,
-    );
-    crate::report::write_assessment(
-        &assessment,
         &a.out,
         crate::report::Options {
             lang: a.lang,
             report: !a.no_report,
         },
     )
-    .map_err(super::output_error)?;
+    .map_err(super::pipeline_error)?;
     super::report_refused(&loaded.ingested);
     // Input errors (2) win over the gate (1), so a pipeline can tell them apart.
     let refused = loaded.ingested.refused().next().is_some();

@@ -2,12 +2,10 @@
 //! parallel on inputs read once.
 
 use super::{CliError, column_map, progress::Bar};
-use crate::assessment::Variant;
 use crate::ingest::IngestOptions;
 use crate::pipeline;
 use crate::sim::batch;
 use clap::Args;
-use rayon::prelude::*;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -43,42 +41,17 @@ pub fn run(a: BatchArgs) -> Result<u8, CliError> {
     let scenarios: Vec<_> = variants.iter().map(|v| &v.scenario).collect();
     let loaded = pipeline::load(&a.inputs, &scenarios, opts).map_err(super::pipeline_error)?;
     bar.finish();
-    let prep = pipeline::prepare(&loaded);
-    let assessed_at = pipeline::assessment_time();
-    // The findings are the same for every variant: counted once.
-    let findings = pipeline::findings(&loaded.findings, false);
-    let rows: Vec<Variant> = variants
-        .par_iter()
-        .enumerate()
-        .map(|(i, v)| -> Result<Variant, CliError> {
-            let o = crate::sim::run::simulate(&prep, &v.scenario)
-                .map_err(|e| super::pipeline_error(e.into()))?;
-            let assessment = pipeline::assessment_with(
-                &loaded,
-                pipeline::Context {
-                    scenario: &v.scenario,
-                    scenario_file: Some(&a.batch),
-                    customer: None,
-                    assessed_at,
-                },
-                o,
-                findings.clone(),
-            );
-            let folder = a.out.join("variants").join(batch::slug(&v.name, i));
-            crate::report::write_summary(&assessment, &folder.join("summary.json"))
-                .map_err(super::output_error)?;
-            Ok(Variant::of(&v.name, &assessment))
-        })
-        .collect::<Result<_, _>>()?;
-    crate::report::write_comparison(
-        &pipeline::comparison(rows, assessed_at),
+    pipeline::batch_into(
+        &loaded,
+        &variants,
+        Some(&a.batch),
         &a.out,
         crate::report::Options {
             lang: a.lang,
             report: !a.no_report,
         },
     )
-    .map_err(super::output_error)?;
+    .map_err(super::pipeline_error)?;
     super::report_refused(&loaded.ingested);
     Ok(if loaded.ingested.refused().next().is_some() {
         2

@@ -148,6 +148,7 @@ fn pipeline_error(e: crate::pipeline::PipelineError) -> CliError {
             format!("scenario: {s}"),
             "scenario values must name domains, OUs, groups and users of the inputs",
         ),
+        P::Output(o) => output_error(o),
     }
 }
 

@@ -1,2 +1,2 @@
+pub mod assess;
 pub mod pdf_text;
-pub mod report_fixture;

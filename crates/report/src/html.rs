@@ -77,6 +77,7 @@ th{{background:var(--navy);color:#fff;text-align:left;padding:6px 8px;font-weigh
 td{{padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}}
 tbody tr:nth-child(even){{background:var(--zebra)}}
 td.n,th.n{{text-align:right;white-space:nowrap}}
+tfoot td{{font-weight:bold;border-top:2px solid var(--navy)}}
 table.data th{{cursor:pointer;user-select:none}}
 table.data th[aria-sort=ascending]::after{{content:" ▲";font-size:10px}}
 table.data th[aria-sort=descending]::after{{content:" ▼";font-size:10px}}
@@ -136,6 +137,8 @@ struct Table<'a> {
     t: &'a View,
     head: Vec<(String, bool)>,
     rows: Vec<Vec<Cell>>,
+    /// A total row, kept below the rows whatever their order.
+    foot: Option<Vec<Cell>>,
 }
 
 enum Cell {
@@ -159,6 +162,7 @@ impl<'a> Table<'a> {
                 .map(|(k, n)| (t.t.get(*k).cloned().unwrap_or_default(), *n))
                 .collect(),
             rows: Vec::new(),
+            foot: None,
         }
     }
 
@@ -197,6 +201,23 @@ impl<'a> Table<'a> {
         out.push_str("</tr></thead><tbody>");
         for r in &self.rows {
             out.push_str("<tr>");
+            cells(out, r);
+            out.push_str("</tr>");
+        }
+        out.push_str("</tbody>");
+        if let Some(f) = &self.foot {
+            out.push_str("<tfoot><tr>");
+            cells(out, f);
+            out.push_str("</tr></tfoot>");
+        }
+        out.push_str("</table>");
+    }
+}
+
+/// A row's cells.
+fn cells(out: &mut String, r: &[Cell]) {
+    {
+        {
             for c in r {
                 match c {
                     Cell::Data(s) => {
@@ -213,9 +234,7 @@ impl<'a> Table<'a> {
                     }
                 }
             }
-            out.push_str("</tr>");
         }
-        out.push_str("</tbody></table>");
     }
 }
 
@@ -988,15 +1007,13 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
                 Cell::Num(r.sfb_users.clone(), num_of(&r.sfb_users)),
             ]);
         }
-        tb.render(o, false);
         let t = &s.reasons_total;
-        let _ = write!(
-            o,
-            r#"<p><strong>{}</strong>: {} · {}</p>"#,
-            escape(&t.reason),
-            escape(&t.objects),
-            escape(&t.sfb_users)
-        );
+        tb.foot = Some(vec![
+            Cell::Html(format!("<strong>{}</strong>", escape(&t.reason))),
+            Cell::Num(t.objects.clone(), num_of(&t.objects)),
+            Cell::Num(t.sfb_users.clone(), num_of(&t.sfb_users)),
+        ]);
+        tb.render(o, false);
     }
     // Attribute findings.
     let f = &v.findings;

@@ -345,6 +345,12 @@ pub fn severity_label(t: &Catalog, s: Severity) -> String {
     t.get(&format!("severity.{}", s.as_str())).to_string()
 }
 
+/// A dialect as the report names it (`PowerShell Export-Csv`); an id the catalogue does not know
+/// as it is.
+fn format_label(t: &Catalog, id: &str) -> String {
+    t.opt(&format!("format.{id}")).unwrap_or(id).to_string()
+}
+
 fn verdict_status(v: Verdict) -> &'static str {
     match v {
         Verdict::Ready => "pass",
@@ -479,7 +485,10 @@ pub fn build(a: &Assessment, lang: Lang) -> Result<(View, Vec<Chart>), String> {
             name: name.clone(),
             detail: t.msg(
                 "cover.input_detail",
-                &[("format", s(&i.format)), ("rows", n(i.rows))],
+                &[
+                    ("format", s(&format_label(t, &i.format))),
+                    ("rows", n(i.rows)),
+                ],
             ),
             sha256: i.sha256.clone().unwrap_or_default(),
         })
@@ -1200,10 +1209,7 @@ fn quality_view(t: &Catalog, a: &Assessment, names: &[String]) -> QualityView {
                 name: name.clone(),
                 status_label: t.get(&format!("input.status.{status}")).to_string(),
                 status: status.into(),
-                format: t
-                    .opt(&format!("format.{}", i.format))
-                    .unwrap_or(&i.format)
-                    .to_string(),
+                format: format_label(t, &i.format),
                 encoding: opt(&i.encoding),
                 delimiter: match i.delimiter.as_deref() {
                     Some(",") => t.get("delim.comma").into(),

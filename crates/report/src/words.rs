@@ -597,3 +597,706 @@ pub fn plain(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use hybridready_assessment::{ObjRef, Scenario};
+
+    /// Every variant of `Fact`, and its ordinal by a match the compiler checks: a new variant
+    /// fails to compile here until it is added to the examples.
+    fn facts() -> Vec<Fact> {
+        use Fact as F;
+        let v = vec![
+            F::NotProvided {
+                inputs: vec![Input::ScenarioKey("federation.tls12".into())],
+            },
+            F::TenantDeclared {
+                name: Some("Contoso".into()),
+                initial_domain: Some("contoso.onmicrosoft.com".into()),
+            },
+            F::TeamsEnabled,
+            F::TeamsDisabled,
+            F::OneTenant,
+            F::TenantsPaired { count: 2 },
+            F::SipDomainsVerified { domains: 3 },
+            F::SipDomainsUnverified {
+                domains: 1,
+                users: 12,
+                verified_list: false,
+            },
+            F::UpnSuffixesVerified,
+            F::UpnSuffixesUnverified {
+                users: 2,
+                domains: 1,
+                becomes: None,
+            },
+            F::SmtpDomainsVerified,
+            F::SmtpDomainsUnverified {
+                objects: 5,
+                domains: 2,
+            },
+            F::OneSfbForest,
+            F::SfbForests { count: 2 },
+            F::NoDisabledDomainWithOnlineUsers,
+            F::DisabledDomainsWithOnlineUsers {
+                domains: 1,
+                users: 4,
+            },
+            F::OnPremisesUsersSync { users: 240 },
+            F::OnPremisesUsersUnsynced { users: 19 },
+            F::OnlineUsersSynced { users: 0 },
+            F::OnlineUsersUnsynced { users: 1 },
+            F::NoBlockingFinding,
+            F::ObjectsBlocked { objects: 15 },
+            F::SfbAttributesPresent,
+            F::SfbAttributesMissing { users: 1 },
+            F::NoSharedValues,
+            F::SharedValues { users: 10 },
+            F::SyncScopeComplete,
+            F::SyncScopeIncomplete,
+            F::SfbAttributesKept,
+            F::SfbAttributesDropped {
+                attributes: vec!["msRTCSIP-Line".into()],
+            },
+            F::DeploymentLocatorSynced,
+            F::DeploymentLocatorDropped,
+            F::SingleForest,
+            F::NoResourceForestUser,
+            F::ResourceForestUsersMatch { users: 3 },
+            F::ResourceForestUsersUnmatched { users: 2 },
+            F::SyncDatabaseFits { objects: 1200 },
+            F::SyncDatabaseTooSmall { objects: 150_000 },
+            F::TopologySupported {
+                versions: vec!["SfB2019 7.0.2046.385".into()],
+            },
+            F::TopologyUnsupported,
+            F::BuildsRecentEnough,
+            F::BuildsTooOld,
+            F::HybridVoiceOn {
+                version: "SfB2019".into(),
+            },
+            F::HybridVoiceNotPlanned,
+            F::HybridVoiceEdgeTooOld {
+                version: "Lync2013".into(),
+            },
+            F::AccessEdgeReady,
+            F::AccessEdgeNotReady,
+            F::HostingProviderReady,
+            F::HostingProviderNotReady,
+            F::SharedSipAddressSpaceOn,
+            F::SharedSipAddressSpaceOff,
+            F::FederationParity,
+            F::FederationMismatch,
+            F::OneEdgePool,
+            F::EdgePools { count: 2 },
+            F::DnsReady,
+            F::DnsNotReady,
+            F::MoveToolingReady,
+            F::MoveToolingNotReady,
+            F::OneHybridForest,
+            F::HybridForests { count: 2 },
+            F::NoPilot,
+            F::PilotMovable { users: 1 },
+            F::PilotBlocked {
+                users: 3,
+                total: 40,
+            },
+            F::PilotAllSfbOnPremises,
+            F::PilotNotSfbOnPremises { users: 2 },
+            F::LicencesAssigned,
+            F::LicencesGivenByScenario,
+            F::UsersUnlicensed { users: 7 },
+            F::NoVoiceUserToMove,
+            F::VoiceUsersLicensed { users: 2 },
+            F::VoiceUsersUnlicensed { users: 1 },
+            F::NoBreak,
+            F::Broken {
+                pairs: 129,
+                unsynced: 12,
+                online: 40,
+            },
+            F::MovesKeepContacts,
+            F::MovesWithForce,
+            F::SignInReminder,
+            F::WavesPlanned {
+                users: 207,
+                waves: 6,
+                size: 50,
+                kept: 0,
+            },
+            F::UsersStranded { users: 20 },
+            F::DelegatesTogether,
+            F::DelegatesSplit { pairs: 3 },
+            F::IslandsReachable {
+                mode: "SfBWithTeamsCollab".into(),
+            },
+            F::IslandsMissChats {
+                mode: "Islands".into(),
+            },
+            F::NoUnifiedContactStore,
+            F::UnifiedContactStore,
+            F::ModesFit,
+            F::ModesMisfit,
+            F::ContactsToTeams,
+            F::UserModesGiven,
+            F::OtherForestsFederate,
+            F::OtherForestsBreak { forests: 2 },
+        ];
+        let ordinal = |f: &Fact| -> usize {
+            match f {
+                F::NotProvided { .. } => 0,
+                F::TenantDeclared { .. } => 1,
+                F::TeamsEnabled => 2,
+                F::TeamsDisabled => 3,
+                F::OneTenant => 4,
+                F::TenantsPaired { .. } => 5,
+                F::SipDomainsVerified { .. } => 6,
+                F::SipDomainsUnverified { .. } => 7,
+                F::UpnSuffixesVerified => 8,
+                F::UpnSuffixesUnverified { .. } => 9,
+                F::SmtpDomainsVerified => 10,
+                F::SmtpDomainsUnverified { .. } => 11,
+                F::OneSfbForest => 12,
+                F::SfbForests { .. } => 13,
+                F::NoDisabledDomainWithOnlineUsers => 14,
+                F::DisabledDomainsWithOnlineUsers { .. } => 15,
+                F::OnPremisesUsersSync { .. } => 16,
+                F::OnPremisesUsersUnsynced { .. } => 17,
+                F::OnlineUsersSynced { .. } => 18,
+                F::OnlineUsersUnsynced { .. } => 19,
+                F::NoBlockingFinding => 20,
+                F::ObjectsBlocked { .. } => 21,
+                F::SfbAttributesPresent => 22,
+                F::SfbAttributesMissing { .. } => 23,
+                F::NoSharedValues => 24,
+                F::SharedValues { .. } => 25,
+                F::SyncScopeComplete => 26,
+                F::SyncScopeIncomplete => 27,
+                F::SfbAttributesKept => 28,
+                F::SfbAttributesDropped { .. } => 29,
+                F::DeploymentLocatorSynced => 30,
+                F::DeploymentLocatorDropped => 31,
+                F::SingleForest => 32,
+                F::NoResourceForestUser => 33,
+                F::ResourceForestUsersMatch { .. } => 34,
+                F::ResourceForestUsersUnmatched { .. } => 35,
+                F::SyncDatabaseFits { .. } => 36,
+                F::SyncDatabaseTooSmall { .. } => 37,
+                F::TopologySupported { .. } => 38,
+                F::TopologyUnsupported => 39,
+                F::BuildsRecentEnough => 40,
+                F::BuildsTooOld => 41,
+                F::HybridVoiceOn { .. } => 42,
+                F::HybridVoiceNotPlanned => 43,
+                F::HybridVoiceEdgeTooOld { .. } => 44,
+                F::AccessEdgeReady => 45,
+                F::AccessEdgeNotReady => 46,
+                F::HostingProviderReady => 47,
+                F::HostingProviderNotReady => 48,
+                F::SharedSipAddressSpaceOn => 49,
+                F::SharedSipAddressSpaceOff => 50,
+                F::FederationParity => 51,
+                F::FederationMismatch => 52,
+                F::OneEdgePool => 53,
+                F::EdgePools { .. } => 54,
+                F::DnsReady => 55,
+                F::DnsNotReady => 56,
+                F::MoveToolingReady => 57,
+                F::MoveToolingNotReady => 58,
+                F::OneHybridForest => 59,
+                F::HybridForests { .. } => 60,
+                F::NoPilot => 61,
+                F::PilotMovable { .. } => 62,
+                F::PilotBlocked { .. } => 63,
+                F::PilotAllSfbOnPremises => 64,
+                F::PilotNotSfbOnPremises { .. } => 65,
+                F::LicencesAssigned => 66,
+                F::LicencesGivenByScenario => 67,
+                F::UsersUnlicensed { .. } => 68,
+                F::NoVoiceUserToMove => 69,
+                F::VoiceUsersLicensed { .. } => 70,
+                F::VoiceUsersUnlicensed { .. } => 71,
+                F::NoBreak => 72,
+                F::Broken { .. } => 73,
+                F::MovesKeepContacts => 74,
+                F::MovesWithForce => 75,
+                F::SignInReminder => 76,
+                F::WavesPlanned { .. } => 77,
+                F::UsersStranded { .. } => 78,
+                F::DelegatesTogether => 79,
+                F::DelegatesSplit { .. } => 80,
+                F::IslandsReachable { .. } => 81,
+                F::IslandsMissChats { .. } => 82,
+                F::NoUnifiedContactStore => 83,
+                F::UnifiedContactStore => 84,
+                F::ModesFit => 85,
+                F::ModesMisfit => 86,
+                F::ContactsToTeams => 87,
+                F::UserModesGiven => 88,
+                F::OtherForestsFederate => 89,
+                F::OtherForestsBreak { .. } => 90,
+            }
+        };
+        let mut seen: Vec<usize> = v.iter().map(ordinal).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen, (0..=90).collect::<Vec<_>>(), "a Fact has no example");
+        v
+    }
+
+    fn reasons() -> Vec<Reason> {
+        use Reason as R;
+        let v = vec![
+            R::NotSynced {
+                why: SyncReason::Blocked {
+                    rule: "UPN-CHAR".into(),
+                },
+            },
+            R::CannotMove {
+                why: MoveBlocker::NoLicence,
+            },
+            R::UnverifiedDomain {
+                domain: "contoso.local".into(),
+                non_routable: true,
+            },
+            R::UnverifiedDomain {
+                domain: "fabrikam.com".into(),
+                non_routable: false,
+            },
+            R::RuleBlocks {
+                rule: "NICK-DUP".into(),
+            },
+            R::MissingAttribute {
+                attribute: "msRTCSIP-DeploymentLocator".into(),
+            },
+            R::DomainNotSynced {
+                domain: "fabrikam.com".into(),
+            },
+            R::SyncInstances { count: 2 },
+            R::DisabledDomain {
+                domain: "contoso.com".into(),
+            },
+            R::Lync2010,
+            R::TooManyVersions { count: 3 },
+            R::VersionPair {
+                first: "Lync Server 2010".into(),
+                second: "Skype for Business Server 2019".into(),
+            },
+            R::UnknownVersion {
+                version: "OCS 2007".into(),
+            },
+            R::BuildTooOld {
+                version: "SfB2015 6.0.9319.0".into(),
+                minimum: "6.0.9319.619".into(),
+            },
+            R::SettingOff {
+                key: "federation.allow_federated_users".into(),
+            },
+            R::ProxyFqdn {
+                found: "sipfed.example.com".into(),
+            },
+            R::VerificationLevel {
+                found: "AlwaysVerifiable".into(),
+            },
+            R::TenantFederationOff,
+            R::DiscoveryMismatch {
+                discovery: true,
+                open: false,
+            },
+            R::AllowedDomainsDiffer,
+            R::BlockedDomainsDiffer,
+            R::SrvMissing {
+                domain: "contoso.com".into(),
+            },
+            R::ExternalRecordsElsewhere {
+                domain: "contoso.com".into(),
+            },
+            R::Tls12Off,
+            R::OauthOff,
+            R::ModuleTooOld {
+                version: "5.0.0".into(),
+            },
+            R::ModuleRegression {
+                version: "7.2.0".into(),
+            },
+            R::NotSfbUser,
+            R::AlreadyOnline,
+            R::TenantTeamsOnly,
+            R::UsersTeamsOnly,
+        ];
+        let ordinal = |r: &Reason| -> usize {
+            match r {
+                R::NotSynced { .. } => 0,
+                R::CannotMove { .. } => 1,
+                R::UnverifiedDomain { .. } => 2,
+                R::RuleBlocks { .. } => 3,
+                R::MissingAttribute { .. } => 4,
+                R::DomainNotSynced { .. } => 5,
+                R::SyncInstances { .. } => 6,
+                R::DisabledDomain { .. } => 7,
+                R::Lync2010 => 8,
+                R::TooManyVersions { .. } => 9,
+                R::VersionPair { .. } => 10,
+                R::UnknownVersion { .. } => 11,
+                R::BuildTooOld { .. } => 12,
+                R::SettingOff { .. } => 13,
+                R::ProxyFqdn { .. } => 14,
+                R::VerificationLevel { .. } => 15,
+                R::TenantFederationOff => 16,
+                R::DiscoveryMismatch { .. } => 17,
+                R::AllowedDomainsDiffer => 18,
+                R::BlockedDomainsDiffer => 19,
+                R::SrvMissing { .. } => 20,
+                R::ExternalRecordsElsewhere { .. } => 21,
+                R::Tls12Off => 22,
+                R::OauthOff => 23,
+                R::ModuleTooOld { .. } => 24,
+                R::ModuleRegression { .. } => 25,
+                R::NotSfbUser => 26,
+                R::AlreadyOnline => 27,
+                R::TenantTeamsOnly => 28,
+                R::UsersTeamsOnly => 29,
+            }
+        };
+        let mut seen: Vec<usize> = v.iter().map(ordinal).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(
+            seen,
+            (0..=29).collect::<Vec<_>>(),
+            "a Reason has no example"
+        );
+        v
+    }
+
+    fn sync_reasons() -> Vec<SyncReason> {
+        let v = vec![
+            SyncReason::Excluded {
+                rule: "SKIP-CRIT".into(),
+            },
+            SyncReason::DomainFilter,
+            SyncReason::NotInIncludedOu,
+            SyncReason::InExcludedOu {
+                ou: "OU=Contractors,OU=Staff,DC=contoso,DC=com".into(),
+            },
+            SyncReason::NotInSyncGroup,
+            SyncReason::AttributeFilter,
+            SyncReason::Blocked {
+                rule: "UPN-CHAR".into(),
+            },
+        ];
+        for r in &v {
+            match r {
+                SyncReason::Excluded { .. }
+                | SyncReason::DomainFilter
+                | SyncReason::NotInIncludedOu
+                | SyncReason::InExcludedOu { .. }
+                | SyncReason::NotInSyncGroup
+                | SyncReason::AttributeFilter
+                | SyncReason::Blocked { .. } => {}
+            }
+        }
+        v
+    }
+
+    fn move_blockers() -> Vec<MoveBlocker> {
+        let v = vec![
+            MoveBlocker::NotSynced,
+            MoveBlocker::NoSipAddress,
+            MoveBlocker::SipDomainUnverified {
+                domain: "contoso-partners.com".into(),
+            },
+            MoveBlocker::SipDomainDisabled {
+                domain: "contoso.com".into(),
+            },
+            MoveBlocker::NoLicence,
+            MoveBlocker::NoPhoneLicence,
+            MoveBlocker::Tenant {
+                check: CheckId::T07,
+            },
+        ];
+        for b in &v {
+            match b {
+                MoveBlocker::NotSynced
+                | MoveBlocker::NoSipAddress
+                | MoveBlocker::SipDomainUnverified { .. }
+                | MoveBlocker::SipDomainDisabled { .. }
+                | MoveBlocker::NoLicence
+                | MoveBlocker::NoPhoneLicence
+                | MoveBlocker::Tenant { .. } => {}
+            }
+        }
+        v
+    }
+
+    fn inputs_all() -> Vec<Input> {
+        let v = vec![
+            Input::ScenarioKey("tenant.tenants".into()),
+            Input::Column("userPrincipalName".into()),
+            Input::Licences,
+            Input::BuildsOf(vec!["SfB2019".into()]),
+            Input::OnlineUsersExport,
+            Input::ContactCounts,
+            Input::UserModes,
+        ];
+        for i in &v {
+            match i {
+                Input::ScenarioKey(_)
+                | Input::Column(_)
+                | Input::Licences
+                | Input::BuildsOf(_)
+                | Input::OnlineUsersExport
+                | Input::ContactCounts
+                | Input::UserModes => {}
+            }
+        }
+        v
+    }
+
+    fn actions() -> Vec<ActionKind> {
+        use ActionKind as K;
+        let v = vec![
+            K::IncludeOu {
+                ou: "OU=Contractors,OU=Staff,DC=contoso,DC=com".into(),
+            },
+            K::WidenIncludedOus,
+            K::SyncDomain {
+                domain: "fabrikam.com".into(),
+            },
+            K::AddToSyncGroup,
+            K::ReviewAttributeFilter,
+            K::ReviewExclusion {
+                rule: "SKIP-SVC".into(),
+            },
+            K::FixAttributes {
+                rule: "NICK-DUP".into(),
+            },
+            K::VerifyDomain {
+                domain: "contoso-partners.com".into(),
+            },
+            K::ReplaceDomain {
+                domain: "corp.contoso.local".into(),
+            },
+            K::EnableSipDomain {
+                domain: "contoso.com".into(),
+            },
+            K::AssignLicences,
+            K::AssignPhoneLicences,
+            K::CompleteSfbAttributes,
+            K::ResolveDuplicates,
+            K::CleanPilot,
+            K::DefinePilot,
+            K::PlanRemainingUsers,
+            K::MeetCheck {
+                check: CheckId::T07,
+            },
+            K::ProvideInputs {
+                check: CheckId::T05,
+            },
+        ];
+        for k in &v {
+            match k {
+                K::IncludeOu { .. }
+                | K::WidenIncludedOus
+                | K::SyncDomain { .. }
+                | K::AddToSyncGroup
+                | K::ReviewAttributeFilter
+                | K::ReviewExclusion { .. }
+                | K::FixAttributes { .. }
+                | K::VerifyDomain { .. }
+                | K::ReplaceDomain { .. }
+                | K::EnableSipDomain { .. }
+                | K::AssignLicences
+                | K::AssignPhoneLicences
+                | K::CompleteSfbAttributes
+                | K::ResolveDuplicates
+                | K::CleanPilot
+                | K::DefinePilot
+                | K::PlanRemainingUsers
+                | K::MeetCheck { .. }
+                | K::ProvideInputs { .. } => {}
+            }
+        }
+        v
+    }
+
+    fn refusals() -> Vec<Refusal> {
+        let v = vec![
+            Refusal::Unreadable {
+                error: "Permission denied (os error 13)".into(),
+            },
+            Refusal::Empty,
+            Refusal::Binary,
+            Refusal::NoHeader,
+            Refusal::Hashtables,
+            Refusal::NoMemberColumn,
+            Refusal::NoIdentityColumn {
+                found: vec!["Office".into(), "Shoe Size".into()],
+            },
+            Refusal::Workbook {
+                error: "invalid zip".into(),
+            },
+        ];
+        for r in &v {
+            match r {
+                Refusal::Unreadable { .. }
+                | Refusal::Empty
+                | Refusal::Binary
+                | Refusal::NoHeader
+                | Refusal::Hashtables
+                | Refusal::NoMemberColumn
+                | Refusal::NoIdentityColumn { .. }
+                | Refusal::Workbook { .. } => {}
+            }
+        }
+        v
+    }
+
+    /// An assessment to word actions against (a rule's summary, a check's inputs).
+    fn assessment() -> Assessment {
+        let mut a: Assessment = serde_json::from_value(serde_json::json!({
+            "schema_version": hybridready_assessment::SCHEMA_VERSION,
+            "tool": {"name": "hybridready", "version": "0"},
+            "assessed_at": 0,
+            "customer": null,
+            "scenario": {"name": "s", "file": null, "assumptions": [], "resolved": Scenario::default()},
+            "inputs": [],
+            "directory": {"users": 0, "groups": 0, "contacts": 0, "domains": 0, "ous": 0,
+                "memberships": 0, "sfb_users": 0, "sfb_online": 0, "trusts": 0,
+                "nesting_cycles": [], "unresolved_references": 0, "conflicts": 0},
+            "sync": {"objects": 0, "in_scope": 0, "synced": 0, "sfb_users": 0, "sfb_synced": 0,
+                "sfb_unsynced": 0, "sfb_unsynced_online": 0, "coverage": 1.0, "not_synced": [],
+                "by_domain": [], "by_ou": [], "ous_with_sfb_users": 0},
+            "findings": {"total": 0, "objects": 0, "objects_with_errors": 0, "errors": 0,
+                "warnings": 0, "infos": 0, "by_rule": [], "rules": [], "rows": []},
+            "breaks": {"pilot": {"online_users": 0, "broken_pairs": 0, "unsynced_users_breaking": 0, "online_users_affected": 0},
+                       "end": {"online_users": 0, "broken_pairs": 0, "unsynced_users_breaking": 0, "online_users_affected": 0}},
+            "steps": [{"id": "federation", "status": "warn", "score": 100, "checks": [
+                {"id": "T05", "status": "warn", "fact": {"kind": "not_provided", "inputs": [
+                    {"kind": "scenario_key", "name": "federation.allow_federated_users"}]}}]}],
+            "unsynced": [],
+            "waves": {"size": 50, "waves": [], "kept": 0, "already_online": 0},
+            "pair_files": [],
+            "verdict": "ready_with_warnings",
+            "score": {"value": 95, "limited_by": "federation", "blocked_cap": 50},
+            "actions": [],
+            "objects": []
+        }))
+        .unwrap();
+        a.objects = hybridready_assessment::Objects::new(vec![]);
+        let _ = ObjRef(0);
+        a
+    }
+
+    /// A placeholder left as written: `{name}` or `{name|…`, not a literal brace of the text.
+    fn has_hole(s: &str) -> bool {
+        s.match_indices('{').any(|(i, _)| {
+            let rest = &s[i + 1..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            !name.is_empty() && rest[name.len()..].starts_with(['}', '|'])
+        })
+    }
+
+    #[test]
+    fn every_variant_is_worded_in_both_languages() {
+        let a = assessment();
+        let mut texts: Vec<(String, String, String)> = Vec::new();
+        let mut both = |what: String, f: &dyn Fn(&Catalog) -> String| {
+            let en = f(Lang::En.catalog());
+            let fr = f(Lang::Fr.catalog());
+            texts.push((what, en, fr));
+        };
+        for x in facts() {
+            both(format!("{x:?}"), &|t| fact(t, &x));
+        }
+        for x in reasons() {
+            both(format!("{x:?}"), &|t| reason(t, &x));
+        }
+        for x in sync_reasons() {
+            both(format!("{x:?}"), &|t| sync_reason(t, &x));
+        }
+        for x in move_blockers() {
+            both(format!("{x:?}"), &|t| move_blocker(t, &x));
+        }
+        for x in inputs_all() {
+            both(format!("{x:?}"), &|t| input(t, &x));
+        }
+        for x in actions() {
+            both(format!("{x:?}"), &|t| action(t, &x, &a));
+        }
+        for x in refusals() {
+            both(format!("{x:?}"), &|t| refusal(t, &x));
+            both(format!("{x:?} hint"), &|t| refusal_hint(t, &x));
+        }
+        for x in [Owner::AdTeam, Owner::SfbTeam, Owner::M365Admin] {
+            both(format!("{x:?}"), &|t| owner(t, x));
+        }
+        for x in [Effort::Low, Effort::Medium, Effort::High] {
+            both(format!("{x:?}"), &|t| effort(t, x));
+        }
+        for x in [
+            Assumption::EveryDomainSynced,
+            Assumption::WholeDomains,
+            Assumption::NothingVerified,
+            Assumption::NoPilot,
+        ] {
+            both(format!("{x:?}"), &|t| assumption(t, x));
+        }
+        for x in [Verdict::Ready, Verdict::ReadyWithWarnings, Verdict::Blocked] {
+            both(format!("{x:?}"), &|t| verdict(t, x));
+        }
+        for x in [Status::Pass, Status::Warn, Status::Fail] {
+            both(format!("{x:?}"), &|t| step_status(t, x));
+            both(format!("{x:?}"), &|t| check_status(t, x));
+        }
+        for x in StepId::ALL {
+            both(format!("{x:?}"), &|t| step_title(t, x));
+        }
+        for x in CheckId::ALL {
+            both(format!("{x:?}"), &|t| check_title(t, *x));
+        }
+        for (what, en, fr) in &texts {
+            assert!(!en.is_empty() && !fr.is_empty(), "{what} is empty");
+            assert!(!has_hole(en), "{what}: a placeholder is left in {en:?}");
+            assert!(!has_hole(fr), "{what}: a placeholder is left in {fr:?}");
+            // A sentence with words reads differently in French (names and ids aside; "Tenant"
+            // is the word French consultants use too).
+            let words = en.split_whitespace().count() > 2 && !what.starts_with("TenantDeclared");
+            assert!(
+                !words || en != fr,
+                "{what} is the same in both languages: {en:?}"
+            );
+        }
+        for lang in Lang::ALL {
+            assert!(
+                lang.catalog().missing().is_empty(),
+                "{lang}: missing {:?}",
+                lang.catalog().missing()
+            );
+        }
+    }
+
+    #[test]
+    fn plural_forms_follow_each_language() {
+        let en = Lang::En.catalog();
+        let fr = Lang::Fr.catalog();
+        let m = |t: &Catalog, n: u64| t.render("{n|zero|one|other {n}}", &[("n", Arg::N(n))]);
+        assert_eq!(m(en, 0), "zero");
+        assert_eq!(m(en, 1), "one");
+        assert_eq!(m(en, 1234), "other 1,234");
+        let p = |t: &Catalog, n: u64| t.render("{n} {n|user|users}", &[("n", Arg::N(n))]);
+        assert_eq!(p(en, 0), "0 users");
+        assert_eq!(p(fr, 0), "0 user", "French takes the singular for 0");
+        assert_eq!(p(fr, 2), "2 users");
+        assert_eq!(
+            en.render("{{ a }} {x}", &[("x", Arg::T("b".into()))]),
+            "{ a } b"
+        );
+        assert_eq!(en.render("{missing}", &[]), "{missing}");
+    }
+}
