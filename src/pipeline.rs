@@ -58,8 +58,10 @@ pub fn finding_ref(f: &Finding) -> FindingRef {
     FindingRef {
         object: f.object,
         rule: id,
-        blocks_sync: f.effect == Effect::BlocksSync,
-        exclusion: id.starts_with("SKIP-"),
+        // An out-of-box exclusion keeps the object out of sync too; the simulation tells it
+        // apart (out of scope rather than blocked).
+        blocks_sync: matches!(f.effect, Effect::BlocksSync | Effect::Excluded),
+        exclusion: f.effect == Effect::Excluded,
         error: f.severity == Severity::Error,
         duplicate: id.ends_with("-DUP"),
     }

@@ -6,8 +6,10 @@
 //! spreadsheet. The CSV starts with a UTF-8 byte-order mark so Excel reads it as UTF-8.
 
 use crate::directory::{Attr, Directory};
+use crate::report::Lang;
 use crate::report::atomic;
 use crate::report::csv_out::{self, neutralise};
+use crate::report::finding_words::finding_message;
 use crate::rules::{Finding, Severity, registry};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::borrow::Cow;
@@ -29,23 +31,29 @@ pub const COLUMNS: [&str; 12] = [
     "message",
 ];
 
-/// The cells of a finding's row, before neutralisation.
-fn row<'a>(dir: &'a Directory, f: &'a Finding) -> [&'a str; 12] {
+/// The cells of a finding's row, before neutralisation. The message is worded in English (the
+/// worklists are not language-aware yet).
+fn row<'a>(dir: &'a Directory, f: &'a Finding) -> [Cow<'a, str>; 12] {
+    let cell = Cow::Borrowed;
     [
-        f.rule.id,
-        f.severity.as_str(),
-        f.effect.as_str(),
-        f.kind.as_str(),
-        dir.dn(f.object).unwrap_or_default(),
-        dir.value(f.object, Attr::SamAccountName)
-            .unwrap_or_default(),
-        dir.value(f.object, Attr::UserPrincipalName)
-            .unwrap_or_default(),
-        f.field.name(),
-        &f.value,
-        f.fix.action(),
-        f.fix.value().unwrap_or_default(),
-        &f.message,
+        cell(f.rule.id),
+        cell(f.severity.as_str()),
+        cell(f.effect.as_str()),
+        cell(f.kind.as_str()),
+        cell(dir.dn(f.object).unwrap_or_default()),
+        cell(
+            dir.value(f.object, Attr::SamAccountName)
+                .unwrap_or_default(),
+        ),
+        cell(
+            dir.value(f.object, Attr::UserPrincipalName)
+                .unwrap_or_default(),
+        ),
+        cell(f.field.name()),
+        cell(&f.value),
+        cell(f.fix.action()),
+        cell(f.fix.value().unwrap_or_default()),
+        Cow::Owned(finding_message(Lang::En.catalog(), &f.message)),
     ]
 }
 
@@ -53,7 +61,7 @@ fn row<'a>(dir: &'a Directory, f: &'a Finding) -> [&'a str; 12] {
 pub fn csv_bytes(dir: &Directory, findings: &[Finding]) -> std::io::Result<Vec<u8>> {
     Ok(csv_out::to_bytes(
         &COLUMNS,
-        findings.iter().map(|f| row(dir, f).map(Cow::Borrowed)),
+        findings.iter().map(|f| row(dir, f)),
     ))
 }
 

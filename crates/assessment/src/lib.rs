@@ -1,4 +1,5 @@
 //! The assessment as data: the typed value every output of hybridready renders.
 
+pub mod finding;
 pub mod scenario;
 pub mod summary;

@@ -47,12 +47,19 @@ impl Lang {
 
     fn source(self) -> &'static str {
         match self {
-            Lang::En => include_str!("lang/en.txt"),
+            // Finding messages (`finding_words`) live in files of their own.
+            Lang::En => concat!(
+                include_str!("lang/en.txt"),
+                "\n",
+                include_str!("lang/findings.en.txt")
+            ),
             // The rule documentation is long enough to live in its own file.
             Lang::Fr => concat!(
                 include_str!("lang/fr.txt"),
                 "\n",
-                include_str!("lang/rules.fr.txt")
+                include_str!("lang/rules.fr.txt"),
+                "\n",
+                include_str!("lang/findings.fr.txt")
             ),
         }
     }

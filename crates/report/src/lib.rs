@@ -10,11 +10,13 @@
 //!
 //! The flow: [`model::ReportInput`] → [`view::build`] (wording and figures in one language,
 //! the charts) → [`pdf`] (typst template) and [`html`]. The PDF and the HTML lay out the same
-//! view, so they always say the same thing.
+//! view, so they always say the same thing. [`finding_words`] words the rules' typed finding
+//! messages in either language.
 
 pub mod atomic;
 pub mod charts;
 pub mod csv_out;
+pub mod finding_words;
 pub mod html;
 pub mod i18n;
 pub mod model;
