@@ -54,9 +54,10 @@ pub fn finding_ref(f: &Finding) -> FindingRef {
     FindingRef {
         object: f.object,
         rule: f.rule.id,
-        blocks_sync: f.effect == Effect::BlocksSync,
-        // TEMP until the typed-findings merge: exclusions get an effect of their own.
-        exclusion: f.rule.id.starts_with("SKIP-"),
+        // An out-of-box exclusion keeps the object out of sync too; the simulation tells it
+        // apart (out of scope rather than blocked).
+        blocks_sync: matches!(f.effect, Effect::BlocksSync | Effect::Excluded),
+        exclusion: f.effect == Effect::Excluded,
         duplicate: f.rule.id.ends_with("-DUP"),
     }
 }
@@ -269,7 +270,7 @@ pub fn findings(findings: &[Finding], rows: bool) -> Findings {
         e.0 += 1;
         e.1.push(f.object.0);
         objects.push(f.object.0);
-        match severity(f.severity) {
+        match f.severity {
             a::Severity::Error => {
                 errors += 1;
                 with_errors.push(f.object.0);
@@ -289,8 +290,8 @@ pub fn findings(findings: &[Finding], rows: bool) -> Findings {
             let (n, objs) = per_rule.remove(r.id).unwrap_or_default();
             RuleCount {
                 rule: r.id.to_string(),
-                severity: severity(r.severity),
-                effect: effect(r.effect),
+                severity: r.severity,
+                effect: r.effect,
                 findings: n,
                 objects: distinct(objs),
             }
@@ -301,8 +302,8 @@ pub fn findings(findings: &[Finding], rows: bool) -> Findings {
         .filter(|r| by_rule.iter().any(|c| c.rule == r.id && c.findings > 0))
         .map(|r| RuleDoc {
             id: r.id.to_string(),
-            severity: severity(r.severity),
-            effect: effect(r.effect),
+            severity: r.severity,
+            effect: r.effect,
             summary: r.summary.to_string(),
             explanation: r.explanation.to_string(),
             fix: r.fix.to_string(),
@@ -314,8 +315,8 @@ pub fn findings(findings: &[Finding], rows: bool) -> Findings {
         .filter(|_| rows)
         .map(|f| FindingRow {
             rule: f.rule.id.to_string(),
-            severity: severity(f.severity),
-            effect: effect(f.effect),
+            severity: f.severity,
+            effect: f.effect,
             object: ObjRef(f.object.0),
             attribute: f.field.name().to_string(),
             value: f.value.clone(),
@@ -325,7 +326,7 @@ pub fn findings(findings: &[Finding], rows: bool) -> Findings {
                 rules::Fix::Remove => a::Fix::Remove,
                 rules::Fix::Add(v) => a::Fix::Add(v.clone()),
             },
-            message: a::Message(f.message.clone()),
+            message: f.message.clone(),
         })
         .collect();
     Findings {
@@ -392,22 +393,6 @@ pub fn comparison(rows: Vec<Variant>, assessed_at: i64) -> Comparison {
         tool: a::Tool::default(),
         assessed_at,
         variants: rows,
-    }
-}
-
-// TEMP until the typed-findings merge moves Severity and Effect into the assessment crate.
-fn severity(s: rules::Severity) -> a::Severity {
-    match s {
-        rules::Severity::Error => a::Severity::Error,
-        rules::Severity::Warning => a::Severity::Warning,
-        rules::Severity::Info => a::Severity::Info,
-    }
-}
-fn effect(e: rules::Effect) -> a::Effect {
-    match e {
-        rules::Effect::BlocksSync => a::Effect::BlocksSync,
-        rules::Effect::AltersValue => a::Effect::AltersValue,
-        rules::Effect::Advisory => a::Effect::Advisory,
     }
 }
 

@@ -86,7 +86,7 @@ fn write_inputs(dir: &Path) {
             false,
         );
     }
-    // Invalid UPNs (error findings) in the excluded OU: unsynchronised either way.
+    // Invalid UPNs (UPN-CHAR findings) in the excluded OU: unsynchronised either way.
     user(
         r"CN=\<script\>alert(1)\</script\>,OU=Excluded,DC=contoso,DC=com",
         "script",
@@ -156,7 +156,8 @@ fn assess(input: &Path, out: &Path, lang: &str) {
         .arg(out)
         .args(["--lang", lang])
         .assert()
-        .code(1);
+        // No error finding: an invalid UPN alters the value (a warning), it does not block sync.
+        .code(0);
 }
 
 /// Every CSV cell of a worklist: none may start like a formula.
@@ -267,7 +268,8 @@ fn hostile_names_stay_inert_and_readable_through_assess_report_and_batch() {
     let html = assert_html_inert(&out.join("report.html"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("Contoso &lt;b&gt;bold&lt;/b&gt;"));
-    assert!(html.contains("O&#39;Brien") || html.contains("O'Brien"));
+    // The quote survives escaped, in the user's UPN (`o'brien@contoso.com`).
+    assert!(html.to_lowercase().contains("o&#39;brien"));
     assert!(html.contains(HEBREW) || html.contains("hebrew@contoso.com"));
 
     // Charts parse as XML (nothing broke out of a text node).
@@ -276,9 +278,12 @@ fn hostile_names_stay_inert_and_readable_through_assess_report_and_batch() {
 
     // The PDF shows the names as text, not as markup.
     let pdf = pdf_text(&out.join("report.pdf"));
-    assert!(pdf.contains(CUSTOMER), "customer on the cover");
-    assert!(pdf.contains("alert(1)"), "markup shown as text");
-    assert!(pdf.contains("HYPERLINK("));
+    assert!(
+        pdf.contains(CUSTOMER),
+        "customer on the cover, its markup shown as text"
+    );
+    // The users are named by their SIP addresses there; their markup-laden UPNs and display
+    // names are in the worklists, checked above.
 
     // `report DIR --lang fr` re-renders from the files, in French, just as inert.
     let before_summary = std::fs::read(out.join("summary.json")).unwrap();

@@ -97,11 +97,12 @@ fn assess_writes_neutralised_worklists_and_exits_1_on_errors() {
     write_users(
         &input,
         &[
-            // A displayName that is a formula, a UPN with a space, and a mail held by another
-            // user's proxy.
-            r#""CN=Eve,OU=Staff,DC=contoso,DC=com",00000000-0000-0000-0000-000000000001,eve,eve smith@contoso.com,"=HYPERLINK(""http://evil.example"",""x"")  ",Eve,eve@contoso.com,eve,SMTP:eve@contoso.com"#,
+            // A displayName that is a formula, a UPN with a space, a mail held by another
+            // user's proxy, and a givenName too long to sync (an error).
+            r#""CN=Eve,OU=Staff,DC=contoso,DC=com",00000000-0000-0000-0000-000000000001,eve,eve smith@contoso.com,"=HYPERLINK(""http://evil.example"",""x"")  ",EveEveEveEveEveEveEveEveEveEveEveEveEveEveEveEveEveEveEveEveEveEve,eve@contoso.com,eve,SMTP:eve@contoso.com"#,
             r#""CN=Bob,OU=Staff,DC=contoso,DC=com",00000000-0000-0000-0000-000000000002,bob,bob@contoso.com,Bob,Bob,bob@contoso.com,bob,SMTP:bob@contoso.com;smtp:eve@contoso.com"#,
-            r#""CN=Dash,OU=Staff,DC=contoso,DC=com",00000000-0000-0000-0000-000000000003,+dash,dash@contoso.com,@dash ,Dash,dash@contoso.com,-dash,SMTP:dash@contoso.com"#,
+            // Formula starts, and a mailNickname ending in a period (an error).
+            r#""CN=Dash,OU=Staff,DC=contoso,DC=com",00000000-0000-0000-0000-000000000003,+dash,dash@contoso.com,@dash ,Dash,dash@contoso.com,-dash.,SMTP:dash@contoso.com"#,
         ],
     );
     let out = tmp.path().join("out");
@@ -151,6 +152,7 @@ fn assess_writes_neutralised_worklists_and_exits_1_on_errors() {
     );
     assert!(cells.iter().any(|c| c == "'@dash "), "{cells:?}");
     assert!(cells.iter().any(|c| c == "'+dash"), "{cells:?}");
+    assert!(cells.iter().any(|c| c == "'-dash."), "{cells:?}");
     let rule_of = |r: &csv::StringRecord| r.get(0).unwrap().to_string();
     let dn_of = |r: &csv::StringRecord| r.get(4).unwrap().to_string();
     let pairs: Vec<(String, String)> = rows.iter().map(|r| (rule_of(r), dn_of(r))).collect();
@@ -161,6 +163,11 @@ fn assess_writes_neutralised_worklists_and_exits_1_on_errors() {
     assert!(pairs.contains(&("PA-DUP".into(), "CN=Eve,OU=Staff,DC=contoso,DC=com".into())));
     assert!(pairs.contains(&("PA-DUP".into(), "CN=Bob,OU=Staff,DC=contoso,DC=com".into())));
     assert!(pairs.contains(&("DN-WS".into(), "CN=Eve,OU=Staff,DC=contoso,DC=com".into())));
+    assert!(pairs.contains(&("GN-LEN".into(), "CN=Eve,OU=Staff,DC=contoso,DC=com".into())));
+    assert!(pairs.contains(&(
+        "NICK-DOT".into(),
+        "CN=Dash,OU=Staff,DC=contoso,DC=com".into()
+    )));
     // Sorted by rule id.
     let ids: Vec<String> = rows.iter().map(rule_of).collect();
     let mut sorted = ids.clone();

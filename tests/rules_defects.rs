@@ -87,15 +87,18 @@ fn every_injected_defect_is_found_and_clean_objects_have_no_errors() {
         .map(|d| object(&d.dn))
         .chain(m.system_accounts.iter().map(|a| object(&a.dn)))
         .collect();
-    let mut unexpected: BTreeMap<&str, u64> = BTreeMap::new();
-    for f in &findings {
-        if f.severity == Severity::Error && !defect_objects.contains(&f.object) {
-            *unexpected.entry(f.rule.id).or_default() += 1;
-        }
-    }
     let mut systemic: BTreeMap<&str, u64> = BTreeMap::new();
     for s in &m.systemic {
         *systemic.entry(s.rule.as_str()).or_default() += s.count as u64;
+    }
+    // The systemic conditions are counted whatever their severity (UPN-TLD, which alters the
+    // value, is a warning), so the manifest's counts are held to account.
+    let mut unexpected: BTreeMap<&str, u64> = BTreeMap::new();
+    for f in &findings {
+        let counted = f.severity == Severity::Error || systemic.contains_key(f.rule.id);
+        if counted && !defect_objects.contains(&f.object) {
+            *unexpected.entry(f.rule.id).or_default() += 1;
+        }
     }
     // A systemic condition can also hold on an object that carries an injected defect (a `.local`
     // user with a bad UPN character): those are counted among the defect objects instead.
@@ -109,7 +112,7 @@ fn every_injected_defect_is_found_and_clean_objects_have_no_errors() {
             .len() as u64;
         assert!(
             *n <= expected && *n + on_defect_objects >= expected,
-            "{n} {rule} error finding(s) on objects without an injected defect; the manifest \
+            "{n} {rule} finding(s) on objects without an injected defect; the manifest \
              counts {expected} directory-wide"
         );
     }

@@ -45,12 +45,10 @@ fn brute_scope(l: &Loaded, s: &Scenario) -> Brute {
     let mut excluded = vec![false; n];
     let mut blocked = vec![false; n];
     for f in &l.findings {
-        if f.effect == Effect::BlocksSync {
-            if f.rule.id.starts_with("SKIP-") {
-                excluded[f.object.index()] = true;
-            } else {
-                blocked[f.object.index()] = true;
-            }
+        match f.effect {
+            Effect::Excluded => excluded[f.object.index()] = true,
+            Effect::BlocksSync => blocked[f.object.index()] = true,
+            Effect::AltersValue | Effect::Advisory => {}
         }
     }
     let excluded_ous = s.sync.exclude_ous.clone().unwrap_or_default();

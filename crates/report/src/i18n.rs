@@ -47,12 +47,19 @@ impl Lang {
 
     fn source(self) -> &'static str {
         match self {
-            Lang::En => include_str!("lang/en.txt"),
+            // Finding messages (`finding_words`) live in files of their own.
+            Lang::En => concat!(
+                include_str!("lang/en.txt"),
+                "\n",
+                include_str!("lang/findings.en.txt")
+            ),
             // The rule documentation is long enough to live in its own file.
             Lang::Fr => concat!(
                 include_str!("lang/fr.txt"),
                 "\n",
-                include_str!("lang/rules.fr.txt")
+                include_str!("lang/rules.fr.txt"),
+                "\n",
+                include_str!("lang/findings.fr.txt")
             ),
         }
     }
@@ -501,6 +508,22 @@ mod tests {
                     french.matches('`').count(),
                     "code spans differ in {key}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn no_key_is_defined_twice() {
+        for lang in Lang::ALL {
+            let mut seen = std::collections::BTreeSet::new();
+            for line in lang.source().lines() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                if let Some((k, _)) = line.split_once(" = ") {
+                    assert!(seen.insert(k.trim()), "{lang}: {k} is defined twice");
+                }
             }
         }
     }

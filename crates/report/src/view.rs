@@ -28,7 +28,7 @@ pub const TOP_UNSYNCED: usize = 200;
 /// Unsynchronised users the PDF lists.
 pub const PDF_UNSYNCED: usize = 20;
 /// Actions on the executive page (the others follow the steps).
-pub const EXEC_ACTIONS: usize = 8;
+pub const EXEC_ACTIONS: usize = 6;
 
 /// The worklist that holds every object behind a check.
 pub const CHECKS_CSV: &str = "checks.csv";

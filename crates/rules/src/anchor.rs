@@ -2,7 +2,7 @@
 
 use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
-use super::{Effect, Field, Fix, Severity};
+use super::{Effect, Field, Fix, Message, Severity};
 use hybridready_directory::{Attr, ObjectKind};
 
 const ALL_KINDS: &[ObjectKind] = &[ObjectKind::User, ObjectKind::Group, ObjectKind::Contact];
@@ -65,20 +65,16 @@ pub(crate) fn check(out: &mut Out) {
     if let Some(cg) = out.value(Attr::ConsistencyGuid) {
         let own = out.value(Attr::ObjectGuid);
         let message = match own {
-            Some(g) if g.eq_ignore_ascii_case(cg) => {
-                "populated with the object's own objectGUID (a previous sync?)"
-            }
-            Some(_) => {
-                "populated with a value other than the object's objectGUID (copied or migrated)"
-            }
-            None => "populated",
+            Some(g) if g.eq_ignore_ascii_case(cg) => Message::ConsistencyGuidIsObjectGuid,
+            Some(_) => Message::ConsistencyGuidDiffers,
+            None => Message::ConsistencyGuidPopulated,
         };
         out.emit(
             &ANCHOR_CG,
             Field::Attr(Attr::ConsistencyGuid),
             cg,
             Fix::None,
-            message.into(),
+            message,
         );
     }
     if matches!(out.kind, ObjectKind::User | ObjectKind::Contact) {
@@ -90,10 +86,11 @@ pub(crate) fn check(out: &mut Out) {
                     Field::Attr(attr),
                     &n.to_string(),
                     Fix::None,
-                    format!(
-                        "{n} values in {}; at most {MAX_CERTIFICATES}",
-                        attr.ldap_name()
-                    ),
+                    Message::TooManyValues {
+                        count: n as u64,
+                        attribute: attr.ldap_name().to_string(),
+                        max: MAX_CERTIFICATES as u64,
+                    },
                 );
             }
         }

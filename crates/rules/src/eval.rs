@@ -3,7 +3,7 @@
 
 use super::namespace::{Class, Holdings, Index, key_hash};
 use super::text::{is_smtp, numbered};
-use super::{Field, Finding, Fix, RuleContext, Severity};
+use super::{Field, Finding, Fix, Message, RuleContext};
 use super::{anchor, mail, names, nick, proxy, sam, scope, sip, target, upn};
 use crate::Rule;
 use hashbrown::{HashMap, HashSet};
@@ -89,8 +89,8 @@ fn check_object<'a>(
     if scope::check(&mut out) {
         return true;
     }
-    let upn_valid = upn::check(&mut out);
-    sam::check(&mut out, upn_valid);
+    upn::check(&mut out);
+    sam::check(&mut out);
     names::check(&mut out);
     mail::check(&mut out);
     nick::check(&mut out);
@@ -280,22 +280,11 @@ impl<'a> Out<'_, 'a> {
         field: Field,
         value: &str,
         fix: Fix,
-        message: String,
-    ) {
-        self.emit_with(rule, rule.severity, field, value, fix, message);
-    }
-    pub fn emit_with(
-        &mut self,
-        rule: &'static Rule,
-        severity: Severity,
-        field: Field,
-        value: &str,
-        fix: Fix,
-        message: String,
+        message: Message,
     ) {
         self.findings.push(Finding {
             rule,
-            severity,
+            severity: rule.severity,
             effect: rule.effect,
             object: self.id,
             kind: self.kind,
@@ -315,7 +304,7 @@ pub(crate) fn finding(
     field: Field,
     value: &str,
     fix: Fix,
-    message: String,
+    message: Message,
 ) -> Finding {
     Finding {
         rule,

@@ -34,55 +34,12 @@ mod target;
 mod upn;
 
 use hybridready_directory::{Attr, Directory, ObjectId, ObjectKind};
-use serde::Serialize;
 
 pub use eval::evaluate;
+/// Severity and effect are the assessment's own data (the report reads them from it); the
+/// message is a typed value that the report words in each language.
+pub use hybridready_assessment::finding::{Effect, Message, Severity};
 pub use registry::Rule;
-
-/// How bad a finding is.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Sync fails, the object is not created, or its value is replaced.
-    Error,
-    /// It syncs, degraded or changed.
-    Warning,
-    /// Advisory.
-    Info,
-}
-
-impl Severity {
-    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
-
-/// What a finding does to the object's synchronisation (spec §4).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Effect {
-    /// The object is not created in Entra ID, or fails export.
-    BlocksSync,
-    /// The object syncs with a changed value (e.g. a UPN becomes `…@<tenant>.onmicrosoft.com`).
-    AltersValue,
-    /// Nothing changes in sync; worth knowing.
-    Advisory,
-}
-
-impl Effect {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Effect::BlocksSync => "blocks-sync",
-            Effect::AltersValue => "alters-value",
-            Effect::Advisory => "advisory",
-        }
-    }
-}
 
 /// What a rule reads: a stored attribute, or one of the two things the directory keeps outside
 /// its attribute columns.
@@ -164,7 +121,7 @@ impl Fix {
 #[derive(Clone, Debug)]
 pub struct Finding {
     pub rule: &'static Rule,
-    /// Usually the rule's severity; SAM-LEN and SAM-CHAR drop to `warning` when the UPN is valid.
+    /// The rule's severity.
     pub severity: Severity,
     pub effect: Effect,
     pub object: ObjectId,
@@ -174,8 +131,9 @@ pub struct Finding {
     /// The offending value as stored (one value of a multi-valued attribute), `""` when absent.
     pub value: String,
     pub fix: Fix,
-    /// One line for the worklist; duplicate findings name the other holders.
-    pub message: String,
+    /// One line for the worklist, typed (the report words it); duplicate findings name the
+    /// other holders.
+    pub message: Message,
 }
 
 impl Finding {
@@ -185,6 +143,14 @@ impl Finding {
     /// The object's distinguished name, for matching findings with `(rule, DN)` pairs.
     pub fn dn<'d>(&self, dir: &'d Directory) -> Option<&'d str> {
         dir.dn(self.object)
+    }
+}
+
+/// The message of a value of `length` characters, longer than its limit of `max`.
+pub(crate) fn too_long(length: usize, max: usize) -> Message {
+    Message::TooLong {
+        length: length as u64,
+        max: max as u64,
     }
 }
 

@@ -4,11 +4,12 @@
 use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{
-    Classes, address_shape_ok, ascii_fold, atext, class, describe_chars, domain_problem, is_space,
+    Classes, address_shape_ok, ascii_fold, atext, class, domain_problem, is_space,
     local_part_problem, offending, repaired_domain, strip, tidy_dots,
 };
 use super::tld::{routability, tld_list_date};
-use super::{Effect, Field, Fix, Severity};
+use super::{Effect, Field, Fix, Message, Severity, too_long};
+use hybridready_assessment::finding::AddressProblem;
 use hybridready_directory::{Attr, ObjectKind};
 
 const ALL_KINDS: &[ObjectKind] = &[ObjectKind::User, ObjectKind::Group, ObjectKind::Contact];
@@ -74,13 +75,7 @@ pub(crate) fn check(out: &mut Out) {
     let classes = Classes::of(mail);
     let len = classes.char_len(mail);
     if len > MAX_MAIL {
-        out.emit(
-            &MAIL_LEN,
-            MAIL,
-            mail,
-            Fix::None,
-            format!("{len} characters; at most {MAX_MAIL}"),
-        );
+        out.emit(&MAIL_LEN, MAIL, mail, Fix::None, too_long(len, MAX_MAIL));
     }
     if out.valid_address == Some(mail)
         || (!classes.any(class::NOT_ADDRESS | class::NON_ASCII) && address_ok(mail))
@@ -90,27 +85,21 @@ pub(crate) fn check(out: &mut Out) {
         }
         return;
     }
-    let mut problems = Vec::new();
-    let spaces = offending(mail, is_space);
-    if !spaces.is_empty() {
-        problems.push(format!("whitespace: {}", describe_chars(&spaces)));
-    }
-    let foreign = offending(mail, |c| !c.is_ascii());
-    if !foreign.is_empty() {
-        problems.push(format!(
-            "non-ASCII character(s): {}",
-            describe_chars(&foreign)
-        ));
-    }
-    let rest = if problems.is_empty() {
+    let whitespace = offending(mail, is_space);
+    let non_ascii = offending(mail, |c| !c.is_ascii());
+    let problem = if whitespace.is_empty() && non_ascii.is_empty() {
         address_problem(mail)
     } else {
         address_problem(&strip(mail, |c| is_space(c) || !c.is_ascii()))
     };
-    problems.extend(rest);
-    if !problems.is_empty() {
+    if !whitespace.is_empty() || !non_ascii.is_empty() || problem.is_some() {
         let fix = repaired_address(mail).map_or(Fix::None, Fix::Edit);
-        out.emit(&MAIL_FORMAT, MAIL, mail, fix, problems.join("; "));
+        let message = Message::MailFormat {
+            whitespace,
+            non_ascii,
+            problem,
+        };
+        out.emit(&MAIL_FORMAT, MAIL, mail, fix, message);
     }
 }
 
@@ -125,33 +114,37 @@ pub(crate) fn address_ok(addr: &str) -> bool {
 
 /// What is wrong with an email address (RFC 2822 dot-atom syntax and a routable domain), or
 /// `None`. Whitespace and non-ASCII letters are judged by the callers' character rules.
-pub(crate) fn address_problem(addr: &str) -> Option<String> {
+pub(crate) fn address_problem(addr: &str) -> Option<AddressProblem> {
     let ats = addr.matches('@').count();
     if ats != 1 {
         return Some(if ats == 0 {
-            "no '@'".into()
+            AddressProblem::NoAt
         } else {
-            format!("{ats} '@' signs")
+            AddressProblem::SeveralAts { count: ats as u64 }
         });
     }
     if address_ok(addr) && !Classes::of(addr).any(class::NOT_ADDRESS | class::NON_ASCII) {
         return None;
     }
     let (local, domain) = addr.split_once('@')?;
+    local_or_domain_problem(local, domain).or_else(|| {
+        routability(domain)
+            .err()
+            .map(|why| why.address_problem(domain))
+    })
+}
+
+/// What is wrong with the parts of an address split at its `@` (the local part's structure and
+/// characters, the domain's syntax), its domain's routability aside.
+pub(crate) fn local_or_domain_problem(local: &str, domain: &str) -> Option<AddressProblem> {
     if let Some(p) = local_part_problem(local) {
-        return Some(p.into());
+        return Some(p);
     }
     let bad = offending(local, |c| !(atext(c) || c == '.'));
     if !bad.is_empty() {
-        return Some(format!(
-            "the part before '@' holds {}",
-            describe_chars(&bad)
-        ));
+        return Some(AddressProblem::LocalChars { chars: bad });
     }
-    if let Some(p) = domain_problem(domain) {
-        return Some(p);
-    }
-    routability(domain).err().map(|why| why.describe(domain))
+    domain_problem(domain).map(|problem| AddressProblem::Domain { problem })
 }
 
 /// The address with whitespace and invalid characters removed and letters folded to ASCII, when

@@ -3,7 +3,7 @@
 use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{char_len, truncate_chars};
-use super::{Effect, Field, Fix, Severity};
+use super::{Effect, Field, Fix, Message, Severity, too_long};
 use hybridready_directory::{Attr, ObjectKind, dn};
 
 const ALL_KINDS: &[ObjectKind] = &[ObjectKind::User, ObjectKind::Group, ObjectKind::Contact];
@@ -80,13 +80,7 @@ pub(crate) fn check(out: &mut Out) {
         let len = char_len(given);
         if len > MAX_GIVEN_NAME {
             let fix = Fix::Edit(truncate_chars(given, MAX_GIVEN_NAME).trim_end().to_string());
-            out.emit(
-                &GN_LEN,
-                GIVEN,
-                given,
-                fix,
-                format!("{len} characters; at most {MAX_GIVEN_NAME}"),
-            );
+            out.emit(&GN_LEN, GIVEN, given, fix, too_long(len, MAX_GIVEN_NAME));
         }
     }
 }
@@ -102,11 +96,11 @@ fn display_name(out: &mut Out, name: &str) {
             }
         });
         let what = if name.is_empty() {
-            "no displayName"
+            Message::NoDisplayName
         } else {
-            "displayName is only whitespace"
+            Message::BlankDisplayName
         };
-        out.emit(&DN_BLANK, DISPLAY, name, fix, what.into());
+        out.emit(&DN_BLANK, DISPLAY, name, fix, what);
         return;
     }
     let repaired = || {
@@ -121,7 +115,7 @@ fn display_name(out: &mut Out, name: &str) {
             DISPLAY,
             name,
             Fix::Edit(repaired()),
-            format!("{len} characters; at most {MAX_DISPLAY_NAME}"),
+            too_long(len, MAX_DISPLAY_NAME),
         );
     }
     if trimmed.len() != name.len() {
@@ -130,7 +124,7 @@ fn display_name(out: &mut Out, name: &str) {
             DISPLAY,
             name,
             Fix::Edit(repaired()),
-            "leading or trailing whitespace".into(),
+            Message::LeadingOrTrailingWhitespace,
         );
     }
 }

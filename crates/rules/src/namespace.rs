@@ -13,7 +13,8 @@
 
 use super::eval::{Ctx, finding};
 use super::text::is_smtp;
-use super::{Field, Finding, Fix, anchor, mail, nick, proxy, sam, sip, target, upn};
+use super::{Field, Finding, Fix, Message, anchor, mail, nick, proxy, sam, sip, target, upn};
+use hybridready_assessment::finding::{DuplicateOf, Holder, ObjectClass};
 use hybridready_directory::fold::{ci_eq, ci_eq_known, fold, swar_lower};
 use hybridready_directory::{Attr, Directory, ObjectId, ObjectKind};
 use rayon::prelude::*;
@@ -347,10 +348,15 @@ impl<'a> Index<'a> {
             let has = |s: Src| h & s.bit() != 0;
             let others = |s: Src| counts[s as usize] > u32::from(has(s));
             let value_of = |s: Src| held.iter().find(|(x, _)| *x == s).map(|(_, w)| *w);
-            let others_named = describe_others(obj, &named, holders.len());
-            let mut emit = |rule, src: Src, fix: Fix, what: &str| {
+            let (others_named, more) = other_holders(obj, &named, holders.len());
+            let mut emit = |rule, src: Src, fix: Fix, what: DuplicateOf| {
                 let value = value_of(src).unwrap_or(key);
-                let message = format!("{what} '{value}' is also held by {others_named}");
+                let message = Message::Duplicate {
+                    attribute: what,
+                    value: value.to_string(),
+                    others: others_named.clone(),
+                    more,
+                };
                 out.push(finding(
                     dir,
                     rule,
@@ -366,17 +372,17 @@ impl<'a> Index<'a> {
                     let (u, m, p, t) = (Src::Upn, Src::Mail, Src::Proxy, Src::Target);
                     if has(u) && (others(u) || h == u.bit()) {
                         let what = if others(u) {
-                            "userPrincipalName"
+                            DuplicateOf::Upn
                         } else {
-                            "userPrincipalName (a soft-match collision with an address)"
+                            DuplicateOf::UpnSoftMatch
                         };
                         emit(&upn::UPN_DUP, u, Fix::None, what);
                     }
                     if has(m) && others(m) {
-                        emit(&mail::MAIL_DUP, m, Fix::None, "mail");
+                        emit(&mail::MAIL_DUP, m, Fix::None, DuplicateOf::Mail);
                     }
                     if has(t) && others(t) {
-                        emit(&target::TA_DUP, t, Fix::None, "targetAddress");
+                        emit(&target::TA_DUP, t, Fix::None, DuplicateOf::TargetAddress);
                     }
                     let holds_address = has(m) || has(p) || has(t);
                     let cross = has(p)
@@ -397,29 +403,44 @@ impl<'a> Index<'a> {
                         } else {
                             Fix::None
                         };
-                        emit(&proxy::PA_DUP, src, fix, "address");
+                        emit(&proxy::PA_DUP, src, fix, DuplicateOf::Address);
                     }
                 }
                 Class::Other => {
                     let (po, to) = (Src::ProxyOther, Src::TargetOther);
                     if has(to) && others(to) {
-                        emit(&target::TA_DUP, to, Fix::None, "targetAddress");
+                        emit(&target::TA_DUP, to, Fix::None, DuplicateOf::TargetAddress);
                     }
                     if has(po) || others(po) {
                         let src = if has(po) { po } else { to };
-                        emit(&proxy::PA_DUP, src, Fix::None, "address");
+                        emit(&proxy::PA_DUP, src, Fix::None, DuplicateOf::Address);
                     }
                 }
-                Class::Nick => emit(&nick::NICK_DUP, Src::Nick, Fix::None, "mailNickname"),
-                Class::Sam => emit(&sam::SAM_DUP, Src::Sam, Fix::None, "sAMAccountName"),
-                Class::Sip => emit(&sip::SIP_DUP, Src::Sip, Fix::None, "SIP address"),
+                Class::Nick => emit(
+                    &nick::NICK_DUP,
+                    Src::Nick,
+                    Fix::None,
+                    DuplicateOf::MailNickname,
+                ),
+                Class::Sam => emit(
+                    &sam::SAM_DUP,
+                    Src::Sam,
+                    Fix::None,
+                    DuplicateOf::SamAccountName,
+                ),
+                Class::Sip => emit(&sip::SIP_DUP, Src::Sip, Fix::None, DuplicateOf::SipAddress),
                 Class::Anchor => {
                     let src = if has(Src::ConsistencyGuid) {
                         Src::ConsistencyGuid
                     } else {
                         Src::Guid
                     };
-                    emit(&anchor::ANCHOR_DUP, src, Fix::None, "sourceAnchor value");
+                    emit(
+                        &anchor::ANCHOR_DUP,
+                        src,
+                        Fix::None,
+                        DuplicateOf::SourceAnchor,
+                    );
                 }
             }
         }
@@ -462,40 +483,44 @@ const MAX_NAMED: usize = 10;
 fn named_holders(
     dir: &Directory,
     holders: &BTreeMap<ObjectId, Vec<(Src, &str)>>,
-) -> Vec<(ObjectId, String)> {
+) -> Vec<(ObjectId, Holder)> {
     holders
         .iter()
         .take(MAX_NAMED + 1)
         .map(|(&o, held)| {
-            let mut attrs: Vec<&str> = held.iter().map(|(s, _)| s.attr().ldap_name()).collect();
-            attrs.dedup();
+            let mut attributes: Vec<String> = held
+                .iter()
+                .map(|(s, _)| s.attr().ldap_name().to_string())
+                .collect();
+            attributes.dedup();
+            let class = match dir.kind(o) {
+                ObjectKind::User => ObjectClass::User,
+                ObjectKind::Group => ObjectClass::Group,
+                ObjectKind::Contact => ObjectClass::Contact,
+            };
+            let name = object_name(dir, o);
             (
                 o,
-                format!(
-                    "{} ({} {})",
-                    object_name(dir, o),
-                    dir.kind(o).as_str(),
-                    attrs.join(", ")
-                ),
+                Holder {
+                    name,
+                    class,
+                    attributes,
+                },
             )
         })
         .collect()
 }
 
-/// The other holders of a value, for the message of `me`'s finding.
-fn describe_others(me: ObjectId, named: &[(ObjectId, String)], holders: usize) -> String {
-    let shown: Vec<&str> = named
+/// The other holders of a value a message of `me`'s finding names, and how many more there are.
+fn other_holders(me: ObjectId, named: &[(ObjectId, Holder)], holders: usize) -> (Vec<Holder>, u64) {
+    let shown: Vec<Holder> = named
         .iter()
         .filter(|(o, _)| *o != me)
         .take(MAX_NAMED)
-        .map(|(_, s)| s.as_str())
+        .map(|(_, h)| h.clone())
         .collect();
-    let mut s = shown.join("; ");
-    let more = holders.saturating_sub(1 + shown.len());
-    if more > 0 {
-        s.push_str(&format!("; and {more} more"));
-    }
-    s
+    let more = holders.saturating_sub(1 + shown.len()) as u64;
+    (shown, more)
 }
 
 /// How findings name an object: its DN, else its label.

@@ -3,10 +3,9 @@
 use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{
-    Classes, ascii_fold, class, describe_chars, nick_invalid, offending, strip, tidy_dots,
-    truncate_chars,
+    Classes, ascii_fold, class, nick_invalid, offending, strip, tidy_dots, truncate_chars,
 };
-use super::{Effect, Field, Fix, Severity};
+use super::{Effect, Field, Fix, Message, Severity, too_long};
 use hybridready_directory::{Attr, ObjectKind};
 
 const ALL_KINDS: &[ObjectKind] = &[ObjectKind::User, ObjectKind::Group, ObjectKind::Contact];
@@ -83,7 +82,7 @@ pub(crate) fn check(out: &mut Out) {
     let bad = if classes.any(class::NICK_BAD | class::NON_ASCII) {
         offending(nick, nick_invalid)
     } else {
-        Vec::new()
+        String::new()
     };
     if len <= MAX_NICK && !dots && bad.is_empty() {
         return;
@@ -98,13 +97,7 @@ pub(crate) fn check(out: &mut Out) {
         Fix::Edit(repaired.into_owned())
     };
     if len > MAX_NICK {
-        out.emit(
-            &NICK_LEN,
-            NICK,
-            nick,
-            fix.clone(),
-            format!("{len} characters; at most {MAX_NICK}"),
-        );
+        out.emit(&NICK_LEN, NICK, nick, fix.clone(), too_long(len, MAX_NICK));
     }
     if dots {
         out.emit(
@@ -112,7 +105,7 @@ pub(crate) fn check(out: &mut Out) {
             NICK,
             nick,
             fix.clone(),
-            "starts or ends with '.'".into(),
+            Message::StartsOrEndsWithDot,
         );
     }
     if !bad.is_empty() {
@@ -121,10 +114,7 @@ pub(crate) fn check(out: &mut Out) {
             NICK,
             nick,
             fix,
-            format!(
-                "character(s) the cloud replaces with '_': {}",
-                describe_chars(&bad)
-            ),
+            Message::ReplacedWithUnderscore { chars: bad },
         );
     }
 }

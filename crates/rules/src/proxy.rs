@@ -5,11 +5,11 @@ use super::eval::Out;
 use super::mail::{address_ok, address_problem, repaired_address};
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{
-    Classes, class, describe_chars, is_smtp, is_x400_or_x500, offending, other_proxy_invalid,
-    smtp_proxy_invalid, split_prefix, strip, x500_invalid,
+    Classes, class, is_smtp, is_x400_or_x500, offending, other_proxy_invalid, smtp_proxy_invalid,
+    split_prefix, strip, x500_invalid,
 };
 use super::tld::tld_list_date;
-use super::{Effect, Field, Fix, Severity};
+use super::{Effect, Field, Fix, Message, Rule, Severity, too_long};
 use hybridready_directory::fold::{ci_eq, ci_eq_known};
 use hybridready_directory::{Attr, ObjectKind};
 
@@ -111,7 +111,7 @@ declare_rules! {
     };
     pub static PA_DUP = super::Rule {
         id: "PA-DUP",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         effect: Effect::AltersValue,
         kinds: ALL_KINDS,
         reads: &[PROXY, Field::Attr(Attr::Mail), Field::Attr(Attr::TargetAddress), Field::Attr(Attr::UserPrincipalName)],
@@ -145,7 +145,7 @@ declare_rules! {
     };
     pub static PA_PRIMARY = super::Rule {
         id: "PA-PRIMARY",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         effect: Effect::Advisory,
         kinds: ALL_KINDS,
         reads: &[PROXY, Field::Attr(Attr::Mail), Field::Attr(Attr::MailNickname)],
@@ -164,7 +164,7 @@ declare_rules! {
     };
     pub static PA_COUNT = super::Rule {
         id: "PA-COUNT",
-        severity: Severity::Warning,
+        severity: Severity::Error,
         effect: Effect::BlocksSync,
         kinds: ALL_KINDS,
         reads: &[PROXY],
@@ -189,10 +189,10 @@ pub(crate) fn check(out: &mut Out) {
             PROXY,
             &values.len().to_string(),
             Fix::None,
-            format!(
-                "{} proxy addresses; about {MAX_PROXY_COUNT} fit",
-                values.len()
-            ),
+            Message::TooManyProxyAddresses {
+                count: values.len() as u64,
+                max: MAX_PROXY_COUNT as u64,
+            },
         );
     }
     for &v in values {
@@ -209,13 +209,7 @@ fn check_value(out: &mut Out, v: &str) {
     let classes = Classes::of(v);
     let len = classes.char_len(v);
     if len > MAX_PROXY {
-        out.emit(
-            &PA_LEN,
-            PROXY,
-            v,
-            Fix::None,
-            format!("{len} characters; at most {MAX_PROXY}"),
-        );
+        out.emit(&PA_LEN, PROXY, v, Fix::None, too_long(len, MAX_PROXY));
     }
     let Some((prefix, addr)) = split_prefix(v) else {
         return;
@@ -242,26 +236,15 @@ fn check_value(out: &mut Out, v: &str) {
         let format = address_problem(&structural);
         let fix =
             repaired_address(&structural).map_or(Fix::None, |a| Fix::Edit(format!("{prefix}:{a}")));
-        if colon {
+        colon_and_chars(out, PROXY, v, fix.clone(), colon, &PA_SMTP_CHAR, bad);
+        if let Some(problem) = format {
             out.emit(
-                &PA_COLON,
+                &PA_SMTP_FORMAT,
                 PROXY,
                 v,
-                fix.clone(),
-                "':' after the type prefix".into(),
+                fix,
+                Message::AddressFormat { problem },
             );
-        }
-        if !bad.is_empty() {
-            out.emit(
-                &PA_SMTP_CHAR,
-                PROXY,
-                v,
-                fix.clone(),
-                format!("invalid character(s): {}", describe_chars(&bad)),
-            );
-        }
-        if let Some(p) = format {
-            out.emit(&PA_SMTP_FORMAT, PROXY, v, fix, p);
         }
         return;
     }
@@ -278,28 +261,35 @@ fn check_value(out: &mut Out, v: &str) {
         return;
     }
     let repaired = strip(addr, |c| invalid(c) || (colon && c == ':'));
-    let fix = if repaired.is_empty() {
+    let fix = prefixed_fix(prefix, &repaired);
+    colon_and_chars(out, PROXY, v, fix, colon, rule, bad);
+}
+
+/// The fix that writes `repaired` back after its type prefix (none when nothing is left).
+pub(crate) fn prefixed_fix(prefix: &str, repaired: &str) -> Fix {
+    if repaired.is_empty() {
         Fix::None
     } else {
         Fix::Edit(format!("{prefix}:{repaired}"))
-    };
+    }
+}
+
+/// The findings on a proxy or target address `v`: PA-COLON when it has a `:` after its type
+/// prefix, and `rule`'s on the characters `bad` when there are any, both with `fix`.
+pub(crate) fn colon_and_chars(
+    out: &mut Out,
+    field: Field,
+    v: &str,
+    fix: Fix,
+    colon: bool,
+    rule: &'static Rule,
+    bad: String,
+) {
     if colon {
-        out.emit(
-            &PA_COLON,
-            PROXY,
-            v,
-            fix.clone(),
-            "':' after the type prefix".into(),
-        );
+        out.emit(&PA_COLON, field, v, fix.clone(), Message::ColonAfterPrefix);
     }
     if !bad.is_empty() {
-        out.emit(
-            rule,
-            PROXY,
-            v,
-            fix,
-            format!("invalid character(s): {}", describe_chars(&bad)),
-        );
+        out.emit(rule, field, v, fix, Message::InvalidChars { chars: bad });
     }
 }
 
@@ -372,7 +362,9 @@ fn self_duplicates(out: &mut Out, values: &[&str]) {
                 PROXY,
                 values[i],
                 Fix::Remove,
-                format!("the same address as '{}' on this object", values[keep]),
+                Message::SameAddressTwice {
+                    kept: values[keep].to_string(),
+                },
             );
         }
     }
@@ -399,10 +391,10 @@ fn primary(out: &mut Out, values: &[&str]) {
                 PROXY,
                 p,
                 Fix::Edit(format!("smtp:{}", &p[5..])),
-                format!(
-                    "{} primary SMTP: addresses; '{keep}' stays primary",
-                    primaries.len()
-                ),
+                Message::SeveralPrimaries {
+                    count: primaries.len() as u64,
+                    kept: keep.to_string(),
+                },
             );
         }
         return;
@@ -422,7 +414,7 @@ fn primary(out: &mut Out, values: &[&str]) {
             PROXY,
             chosen,
             Fix::Edit(format!("SMTP:{}", &chosen[5..])),
-            "no primary SMTP: address among the smtp: addresses".into(),
+            Message::NoPrimaryAmongSecondaries,
         );
     } else if let (Some(m), Some(_)) = (mail, out.value(Attr::MailNickname)) {
         out.emit(
@@ -430,7 +422,7 @@ fn primary(out: &mut Out, values: &[&str]) {
             PROXY,
             "",
             Fix::Add(format!("SMTP:{m}")),
-            "Exchange recipient with mail but no SMTP: proxy address".into(),
+            Message::NoSmtpProxy,
         );
     }
 }

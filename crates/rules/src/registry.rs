@@ -14,8 +14,8 @@ use std::sync::LazyLock;
 pub struct Rule {
     /// The id of `idfix-entra.md` §5, e.g. `UPN-CHAR`.
     pub id: &'static str,
-    /// The severity of its findings (SAM-LEN and SAM-CHAR lower it to `warning` when the UPN is
-    /// valid, as documented).
+    /// The severity of its findings, which follows the effect: `blocks-sync` rules are errors,
+    /// the others warnings or information.
     pub severity: Severity,
     pub effect: Effect,
     pub kinds: &'static [ObjectKind],
@@ -189,6 +189,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Severity;
     use std::collections::BTreeSet;
 
     /// The rule ids of `idfix-entra.md` §5, as the issue lists them.
@@ -302,12 +303,56 @@ mod tests {
             if r.id.starts_with("SKIP-") {
                 assert_eq!(
                     r.effect,
-                    Effect::BlocksSync,
-                    "{}: exclusions block sync",
+                    Effect::Excluded,
+                    "{}: exclusions take the object out of scope",
                     r.id
                 );
             }
         }
+    }
+
+    /// One policy: severity follows effect. A finding that blocks sync is an error, and only
+    /// those are; one that alters a value is a warning; advisories and out-of-box exclusions are
+    /// warnings or information.
+    #[test]
+    fn severity_follows_effect() {
+        for r in all() {
+            let allowed: &[Severity] = match r.effect {
+                Effect::BlocksSync => &[Severity::Error],
+                Effect::AltersValue => &[Severity::Warning],
+                Effect::Advisory | Effect::Excluded => &[Severity::Warning, Severity::Info],
+            };
+            assert!(
+                allowed.contains(&r.severity),
+                "{}: {} with effect {}",
+                r.id,
+                r.severity.as_str(),
+                r.effect.as_str()
+            );
+            assert_eq!(
+                r.severity == Severity::Error,
+                r.effect == Effect::BlocksSync,
+                "{}: every error blocks sync, and every blocking finding is an error",
+                r.id
+            );
+        }
+        // Entra Connect's out-of-box exclusions (spec: the default sync scope), and only them.
+        let excluded: BTreeSet<&str> = all()
+            .iter()
+            .filter(|r| r.effect == Effect::Excluded)
+            .map(|r| r.id)
+            .collect();
+        let expected = BTreeSet::from([
+            "CONTACT-MAIL",
+            "DL-MAIL",
+            "GRP-SIZE",
+            "SKIP-CNF",
+            "SKIP-CRIT",
+            "SKIP-EXCH",
+            "SKIP-NOSAM",
+            "SKIP-SVC",
+        ]);
+        assert_eq!(excluded, expected);
     }
 
     #[test]

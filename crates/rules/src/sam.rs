@@ -3,8 +3,8 @@
 
 use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
-use super::text::{Classes, class, describe_chars, offending, sam_invalid, strip, truncate_chars};
-use super::{Effect, Field, Fix, Severity};
+use super::text::{Classes, class, offending, sam_invalid, strip, truncate_chars};
+use super::{Effect, Field, Fix, Message, Severity, too_long};
 use hybridready_directory::{Attr, ObjectKind};
 
 const KINDS: &[ObjectKind] = &[ObjectKind::User, ObjectKind::Group];
@@ -13,15 +13,14 @@ const SAM: Field = Field::Attr(Attr::SamAccountName);
 declare_rules! {
     pub static SAM_LEN = super::Rule {
         id: "SAM-LEN",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         effect: Effect::Advisory,
         kinds: KINDS,
         reads: &[SAM, Field::Attr(Attr::UserPrincipalName)],
         summary: "sAMAccountName longer than 20 characters (users) or 256 (groups)",
         explanation: "A user's sAMAccountName is limited to 20 characters, other objects' to \
-            256. If the sAMAccountName is invalid but the UPN is valid, the account is still \
-            created, so the finding is a warning then; without a valid UPN it is an error, \
-            because sync falls back on the sAMAccountName.",
+            256. The account is still created, so this is a warning; but when the UPN is missing \
+            or invalid, sync falls back on the sAMAccountName, so fix both.",
         fix: "Shorten the name; the suggested value cuts it to the limit, numbered if the result \
             is already taken in the domain.",
         source: concat!(src!(m365_prepare), "; ", src!(idfix_mt), " (SamAccountNameMaxLengthRule)"),
@@ -29,15 +28,15 @@ declare_rules! {
     };
     pub static SAM_CHAR = super::Rule {
         id: "SAM-CHAR",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         effect: Effect::Advisory,
         kinds: KINDS,
         reads: &[SAM, Field::Attr(Attr::UserPrincipalName)],
         summary: "sAMAccountName holds an invalid character",
         explanation: "`[ ] \\ \" | , / : < > + = ; ? * '` are invalid in sAMAccountName. The \
-            apostrophe is in the documented list, and IdFix does not check it. If the UPN is \
-            valid the account is still created (warning); if both are invalid, the UPN must \
-            be fixed (error).",
+            apostrophe is in the documented list, and IdFix does not check it. The account is \
+            still created, so this is a warning; but when the UPN is missing or invalid, sync \
+            falls back on the sAMAccountName, so fix both.",
         fix: "Remove the invalid characters; the suggested value does, numbered if the result \
             is already taken in the domain.",
         source: concat!(src!(m365_prepare), "; ", src!(idfix_mt), " (misses the apostrophe)"),
@@ -62,19 +61,13 @@ declare_rules! {
     };
 }
 
-/// Checks the sAMAccountName; `upn_valid` is what the UPN check found (`None`: not a user, or
-/// the UPN is unknown).
-pub(crate) fn check(out: &mut Out, upn_valid: Option<bool>) {
+/// Checks the sAMAccountName.
+pub(crate) fn check(out: &mut Out) {
     if !KINDS.contains(&out.kind) {
         return;
     }
     let Some(sam) = out.value(Attr::SamAccountName) else {
         return;
-    };
-    let severity = if upn_valid == Some(true) {
-        Severity::Warning
-    } else {
-        Severity::Error
     };
     let max = if out.kind == ObjectKind::User {
         20
@@ -85,7 +78,7 @@ pub(crate) fn check(out: &mut Out, upn_valid: Option<bool>) {
     let bad = if classes.any(class::SAM_BAD) {
         offending(sam, sam_invalid)
     } else {
-        Vec::new()
+        String::new()
     };
     let len = classes.char_len(sam);
     if bad.is_empty() && len <= max {
@@ -99,23 +92,15 @@ pub(crate) fn check(out: &mut Out, upn_valid: Option<bool>) {
         Fix::Edit(repaired.to_string())
     };
     if len > max {
-        out.emit_with(
-            &SAM_LEN,
-            severity,
-            SAM,
-            sam,
-            fix.clone(),
-            format!("{len} characters; at most {max}"),
-        );
+        out.emit(&SAM_LEN, SAM, sam, fix.clone(), too_long(len, max));
     }
     if !bad.is_empty() {
-        out.emit_with(
+        out.emit(
             &SAM_CHAR,
-            severity,
             SAM,
             sam,
             fix,
-            format!("invalid character(s): {}", describe_chars(&bad)),
+            Message::InvalidChars { chars: bad },
         );
     }
 }

@@ -6,7 +6,8 @@
 use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::is_smtp;
-use super::{Effect, Field, Fix, Severity};
+use super::{Effect, Field, Fix, Message, Severity};
+use hybridready_assessment::finding::Exclusion;
 use hybridready_directory::{Attr, ObjectKind};
 
 const ALL_KINDS: &[ObjectKind] = &[ObjectKind::User, ObjectKind::Group, ObjectKind::Contact];
@@ -15,7 +16,7 @@ declare_rules! {
     pub static SKIP_CRIT = super::Rule {
         id: "SKIP-CRIT",
         severity: Severity::Info,
-        effect: Effect::BlocksSync,
+        effect: Effect::Excluded,
         kinds: ALL_KINDS,
         reads: &[Field::Attr(Attr::IsCriticalSystemObject)],
         summary: "critical system object: will not sync (excluded by isCriticalSystemObject)",
@@ -32,7 +33,7 @@ declare_rules! {
     pub static SKIP_CNF = super::Rule {
         id: "SKIP-CNF",
         severity: Severity::Info,
-        effect: Effect::BlocksSync,
+        effect: Effect::Excluded,
         kinds: ALL_KINDS,
         reads: &[Field::Dn, Field::Attr(Attr::Cn)],
         summary: "replication-conflict (CNF) object: will not sync (excluded by its \\0ACNF: name)",
@@ -48,7 +49,7 @@ declare_rules! {
     pub static SKIP_SVC = super::Rule {
         id: "SKIP-SVC",
         severity: Severity::Info,
-        effect: Effect::BlocksSync,
+        effect: Effect::Excluded,
         kinds: ALL_KINDS,
         reads: &[
             Field::Attr(Attr::SamAccountName),
@@ -75,7 +76,7 @@ declare_rules! {
     pub static SKIP_EXCH = super::Rule {
         id: "SKIP-EXCH",
         severity: Severity::Info,
-        effect: Effect::BlocksSync,
+        effect: Effect::Excluded,
         kinds: &[ObjectKind::User, ObjectKind::Group],
         reads: &[Field::Attr(Attr::MsExchRecipientTypeDetails)],
         summary: "Exchange system mailbox or role group: will not sync (excluded by msExchRecipientTypeDetails)",
@@ -91,7 +92,7 @@ declare_rules! {
     pub static SKIP_NOSAM = super::Rule {
         id: "SKIP-NOSAM",
         severity: Severity::Warning,
-        effect: Effect::BlocksSync,
+        effect: Effect::Excluded,
         kinds: &[ObjectKind::User],
         reads: &[Field::Attr(Attr::SamAccountName)],
         summary: "user without sAMAccountName: will not sync (excluded by the sAMAccountName presence rule)",
@@ -106,7 +107,7 @@ declare_rules! {
     pub static CONTACT_MAIL = super::Rule {
         id: "CONTACT-MAIL",
         severity: Severity::Warning,
-        effect: Effect::BlocksSync,
+        effect: Effect::Excluded,
         kinds: &[ObjectKind::Contact],
         reads: &[Field::Attr(Attr::Mail), Field::Attr(Attr::ProxyAddresses)],
         summary: "contact not mail-enabled: will not sync (excluded by the contact mail rule)",
@@ -122,7 +123,7 @@ declare_rules! {
     pub static DL_MAIL = super::Rule {
         id: "DL-MAIL",
         severity: Severity::Warning,
-        effect: Effect::BlocksSync,
+        effect: Effect::Excluded,
         kinds: &[ObjectKind::Group],
         reads: &[
             Field::Attr(Attr::GroupType),
@@ -142,8 +143,8 @@ declare_rules! {
     };
     pub static GRP_SIZE = super::Rule {
         id: "GRP-SIZE",
-        severity: Severity::Error,
-        effect: Effect::BlocksSync,
+        severity: Severity::Warning,
+        effect: Effect::Excluded,
         kinds: &[ObjectKind::Group],
         reads: &[Field::Members, Field::Attr(Attr::Sid), Field::Attr(Attr::PrimaryGroupId)],
         summary: "group with too many direct members to sync (250,000; 50,000 on Connect's V1.6 endpoint)",
@@ -171,7 +172,7 @@ pub(crate) fn check(out: &mut Out) -> bool {
             Field::Attr(Attr::IsCriticalSystemObject),
             "True",
             Fix::None,
-            "will not sync: excluded by the out-of-box rule on isCriticalSystemObject".into(),
+            excluded(Exclusion::CriticalSystemObject),
         );
     }
     if let Some((field, v)) = conflict_marker(out) {
@@ -180,32 +181,19 @@ pub(crate) fn check(out: &mut Out) -> bool {
             field,
             &v,
             Fix::None,
-            "will not sync: excluded by the out-of-box rule on replication-conflict (CNF) objects"
-                .into(),
+            excluded(Exclusion::ReplicationConflict),
         );
     }
     if let Some((attr, v, why)) = service_account(out) {
-        out.emit(
-            &SKIP_SVC,
-            Field::Attr(attr),
-            v,
-            Fix::None,
-            format!("will not sync: excluded by the out-of-box rule on {why}"),
-        );
+        out.emit(&SKIP_SVC, Field::Attr(attr), v, Fix::None, excluded(why));
     }
     if kind != ObjectKind::Contact
         && let Some(v) = dir.int_attr(id, Attr::MsExchRecipientTypeDetails)
     {
         let (mask, what) = if kind == ObjectKind::User {
-            (
-                0x21C0_7000i64,
-                "Exchange system mailboxes (msExchRecipientTypeDetails & 0x21C07000)",
-            )
+            (0x21C0_7000i64, Exclusion::ExchangeSystemMailbox)
         } else {
-            (
-                0x4000_0000i64,
-                "Exchange role groups (msExchRecipientTypeDetails & 0x40000000)",
-            )
+            (0x4000_0000i64, Exclusion::ExchangeRoleGroup)
         };
         if v & mask != 0 {
             out.emit(
@@ -213,7 +201,7 @@ pub(crate) fn check(out: &mut Out) -> bool {
                 Field::Attr(Attr::MsExchRecipientTypeDetails),
                 &v.to_string(),
                 Fix::None,
-                format!("will not sync: excluded by the out-of-box rule on {what}"),
+                excluded(what),
             );
         }
     }
@@ -223,7 +211,7 @@ pub(crate) fn check(out: &mut Out) -> bool {
             Field::Attr(Attr::SamAccountName),
             "",
             Fix::None,
-            "will not sync: excluded by the out-of-box rule requiring sAMAccountName".into(),
+            excluded(Exclusion::NoSamAccountName),
         );
     }
     if kind == ObjectKind::Contact {
@@ -234,6 +222,10 @@ pub(crate) fn check(out: &mut Out) -> bool {
         group_size(out);
     }
     out_len(out) > before
+}
+
+fn excluded(by: Exclusion) -> Message {
+    Message::Excluded { by }
 }
 
 fn out_len(out: &Out) -> usize {
@@ -266,8 +258,8 @@ fn conflict_marker(out: &Out) -> Option<(Field, String)> {
     has_marker(cn).then(|| (Field::Attr(Attr::Cn), cn.to_string()))
 }
 
-/// The service-account name rule an object matches: `(attribute, value, rule text)`.
-fn service_account<'a>(out: &Out<'_, 'a>) -> Option<(Attr, &'a str, String)> {
+/// The service-account name rule an object matches: `(attribute, value, rule)`.
+fn service_account<'a>(out: &Out<'_, 'a>) -> Option<(Attr, &'a str, Exclusion)> {
     let sam = out.value(Attr::SamAccountName);
     let nick = out.value(Attr::MailNickname);
     let cas = |v: &str| v.starts_with("CAS_") && v.contains('}');
@@ -275,87 +267,46 @@ fn service_account<'a>(out: &Out<'_, 'a>) -> Option<(Attr, &'a str, String)> {
         ObjectKind::User => {
             if let Some(s) = sam {
                 if s.starts_with("AAD_") || s.starts_with("MSOL_") {
-                    return Some((
-                        Attr::SamAccountName,
-                        s,
-                        "sAMAccountName starting AAD_ or MSOL_ (sync service accounts)".into(),
-                    ));
+                    return Some((Attr::SamAccountName, s, Exclusion::SyncServiceAccount));
                 }
                 if s == "SUPPORT_388945a0" {
-                    return Some((
-                        Attr::SamAccountName,
-                        s,
-                        "sAMAccountName SUPPORT_388945a0".into(),
-                    ));
+                    return Some((Attr::SamAccountName, s, Exclusion::SupportAccount));
                 }
                 if cas(s) {
-                    return Some((
-                        Attr::SamAccountName,
-                        s,
-                        "sAMAccountName starting CAS_ and containing }".into(),
-                    ));
+                    return Some((Attr::SamAccountName, s, Exclusion::CasSamAccountName));
                 }
                 if s.ends_with('$') {
-                    return Some((
-                        Attr::SamAccountName,
-                        s,
-                        "sAMAccountName ending in $ (machine or managed service account)".into(),
-                    ));
+                    return Some((Attr::SamAccountName, s, Exclusion::MachineSamAccountName));
                 }
             }
             if let Some(n) = nick {
                 if n.starts_with("SystemMailbox{") {
-                    return Some((
-                        Attr::MailNickname,
-                        n,
-                        "mailNickname starting SystemMailbox{".into(),
-                    ));
+                    return Some((Attr::MailNickname, n, Exclusion::SystemMailboxNickname));
                 }
                 if cas(n) {
-                    return Some((
-                        Attr::MailNickname,
-                        n,
-                        "mailNickname starting CAS_ and containing }".into(),
-                    ));
+                    return Some((Attr::MailNickname, n, Exclusion::CasMailNickname));
                 }
             }
             let cn = out.value(Attr::Cn)?;
-            cn.ends_with('$').then(|| {
-                (
-                    Attr::Cn,
-                    cn,
-                    "cn ending in $ (machine or managed service account)".into(),
-                )
-            })
+            cn.ends_with('$')
+                .then_some((Attr::Cn, cn, Exclusion::MachineCn))
         }
         ObjectKind::Contact => {
             if let Some(n) = nick.filter(|n| cas(n)) {
-                return Some((
-                    Attr::MailNickname,
-                    n,
-                    "mailNickname starting CAS_ and containing }".into(),
-                ));
+                return Some((Attr::MailNickname, n, Exclusion::CasMailNickname));
             }
             let dn = out.value(Attr::DisplayName)?;
             (dn.contains("(MSOL)")
                 && out.dir.bool_attr(out.id, Attr::MsExchHideFromAddressLists) == Some(true))
-            .then(|| {
-                (
-                    Attr::DisplayName,
-                    dn,
-                    "contacts named (MSOL) and hidden from address lists".into(),
-                )
-            })
+            .then_some((Attr::DisplayName, dn, Exclusion::MsolContact))
         }
         ObjectKind::Group => {
             let s = sam?;
-            (s == "MSOL_AD_Sync_RichCoexistence").then(|| {
-                (
-                    Attr::SamAccountName,
-                    s,
-                    "the group MSOL_AD_Sync_RichCoexistence".into(),
-                )
-            })
+            (s == "MSOL_AD_Sync_RichCoexistence").then_some((
+                Attr::SamAccountName,
+                s,
+                Exclusion::RichCoexistenceGroup,
+            ))
         }
     }
 }
@@ -383,9 +334,9 @@ fn mail_enabled(out: &Out) -> Option<bool> {
 fn contact_mail(out: &mut Out) {
     let mail = out.attr(Attr::Mail);
     let why = if mail == Some("") {
-        "it has no mail"
+        Exclusion::ContactWithoutMail
     } else if mail_enabled(out) == Some(false) {
-        "it is not mail-enabled (no proxyAddresses with an SMTP address, or no '@')"
+        Exclusion::ContactNotMailEnabled
     } else {
         return;
     };
@@ -394,7 +345,7 @@ fn contact_mail(out: &mut Out) {
         Field::Attr(Attr::Mail),
         mail.unwrap_or_default(),
         Fix::None,
-        format!("will not sync: excluded by the out-of-box contact rule: {why}"),
+        excluded(why),
     );
 }
 
@@ -414,7 +365,7 @@ fn distribution_mail(out: &mut Out) {
         Field::Attr(Attr::Mail),
         mail,
         Fix::None,
-        "will not sync: excluded by the out-of-box rule for distribution groups that are not mail-enabled".into(),
+        excluded(Exclusion::DistributionGroupNotMailEnabled),
     );
 }
 
@@ -437,8 +388,9 @@ fn group_size(out: &mut Out) {
         Field::Members,
         &direct.to_string(),
         Fix::None,
-        format!(
-            "will not sync: {direct} direct members; a synced group must have fewer than {limit}"
-        ),
+        Message::TooManyMembers {
+            members: direct,
+            limit,
+        },
     );
 }

@@ -1,13 +1,12 @@
 //! Skype for Business attributes of SfB-enabled users: what hybrid needs synced, and consistent.
 
 use super::eval::Out;
+use super::mail::local_or_domain_problem;
 use super::registry::{V0_1_0, declare_rules, src};
-use super::text::{
-    Classes, address_shape_ok, atext, class, describe_chars, domain_problem,
-    has_prefix_ignore_case, is_space, local_part_problem, offending,
-};
+use super::text::{Classes, address_shape_ok, class, has_prefix_ignore_case, is_space, offending};
 use super::tld::routability;
-use super::{Effect, Field, Fix, Severity};
+use super::{Effect, Field, Fix, Message, Severity};
+use hybridready_assessment::finding::SipProblem;
 use hybridready_directory::fold::ci_eq;
 use hybridready_directory::{Attr, ObjectKind};
 
@@ -17,7 +16,7 @@ const SIP: Field = Field::Attr(Attr::SipAddress);
 declare_rules! {
     pub static SIP_PRESENT = super::Rule {
         id: "SIP-PRESENT",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         effect: Effect::Advisory,
         kinds: USER,
         reads: &[SIP, Field::Attr(Attr::HostingProvider), Field::Attr(Attr::SfbEnabled)],
@@ -49,7 +48,7 @@ declare_rules! {
     };
     pub static SIP_FORMAT = super::Rule {
         id: "SIP-FORMAT",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         effect: Effect::Advisory,
         kinds: USER,
         reads: &[SIP, Field::Attr(Attr::SfbEnabled)],
@@ -65,7 +64,7 @@ declare_rules! {
     };
     pub static SIP_DUP = super::Rule {
         id: "SIP-DUP",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         effect: Effect::Advisory,
         kinds: USER,
         reads: &[SIP, Field::Attr(Attr::SfbEnabled)],
@@ -110,7 +109,7 @@ declare_rules! {
     };
     pub static SIP_FOREST = super::Rule {
         id: "SIP-FOREST",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         effect: Effect::Advisory,
         kinds: USER,
         reads: &[Field::Attr(Attr::OriginatorSid), Field::Attr(Attr::Sid), Field::Attr(Attr::Enabled), Field::Attr(Attr::UserAccountControl)],
@@ -147,10 +146,10 @@ pub(crate) fn check(out: &mut Out) {
     }
     let sip = out.attr(Attr::SipAddress);
     let locator = out.attr(Attr::HostingProvider);
-    let missing: Vec<&str> = [(sip, Attr::SipAddress), (locator, Attr::HostingProvider)]
+    let missing: Vec<String> = [(sip, Attr::SipAddress), (locator, Attr::HostingProvider)]
         .into_iter()
         .filter(|(v, _)| *v == Some(""))
-        .map(|(_, a)| a.ldap_name())
+        .map(|(_, a)| a.ldap_name().to_string())
         .collect();
     if !missing.is_empty() {
         let field = if sip == Some("") {
@@ -163,7 +162,9 @@ pub(crate) fn check(out: &mut Out) {
             field,
             "",
             Fix::None,
-            format!("SfB-enabled, but no {}", missing.join(" and no ")),
+            Message::SfbAttributesMissing {
+                attributes: missing,
+            },
         );
     }
     voice(out);
@@ -178,7 +179,7 @@ pub(crate) fn check(out: &mut Out) {
         } else {
             Fix::None
         };
-        out.emit(&SIP_FORMAT, SIP, sip, fix, problem);
+        out.emit(&SIP_FORMAT, SIP, sip, fix, Message::SipFormat { problem });
     }
     let address = strip_sip(sip);
     if let Some(upn) = out.value(Attr::UserPrincipalName)
@@ -189,14 +190,10 @@ pub(crate) fn check(out: &mut Out) {
             SIP,
             sip,
             Fix::None,
-            [
-                "SIP address '",
-                address,
-                "' differs from the UPN '",
-                upn,
-                "'",
-            ]
-            .concat(),
+            Message::SipDiffersFromUpn {
+                sip: address.to_string(),
+                upn: upn.to_string(),
+            },
         );
     }
     let proxies = out.proxies;
@@ -225,7 +222,9 @@ pub(crate) fn check(out: &mut Out) {
             Field::Attr(Attr::ProxyAddresses),
             p,
             fix,
-            format!("differs from msRTCSIP-PrimaryUserAddress '{sip}'"),
+            Message::StaleSipProxy {
+                primary: sip.to_string(),
+            },
         );
     }
 }
@@ -250,15 +249,15 @@ fn voice(out: &mut Out) {
             field,
             value,
             Fix::None,
-            "Enterprise Voice enabled, but msRTCSIP-Line is empty".into(),
+            Message::VoiceWithoutLine,
         );
     }
 }
 
 /// What is wrong with a SIP URI, or `None`.
-fn sip_problem(out: &Out, sip: &str) -> Option<String> {
+fn sip_problem(out: &Out, sip: &str) -> Option<SipProblem> {
     if !has_prefix_ignore_case(sip, b"sip:") {
-        return Some("does not start with 'sip:'".into());
+        return Some(SipProblem::NoScheme);
     }
     let address = &sip[4..];
     // The same text as the UPN or mail already found valid (most SIP addresses are `sip:` and
@@ -283,29 +282,23 @@ fn sip_problem(out: &Out, sip: &str) -> Option<String> {
     }
     let spaces = offending(address, |c| is_space(c) || !c.is_ascii());
     if !spaces.is_empty() {
-        return Some(format!("holds {}", describe_chars(&spaces)));
+        return Some(SipProblem::Chars { chars: spaces });
     }
     let (local, domain) = match address.split_once('@') {
         Some((l, d)) if !d.contains('@') => (l, d),
-        _ => return Some("not of the form sip:name@domain".into()),
+        _ => return Some(SipProblem::NotNameAtDomain),
     };
-    if let Some(p) = local_part_problem(local) {
-        return Some(p.into());
-    }
-    let bad = offending(local, |c| !(atext(c) || c == '.'));
-    if !bad.is_empty() {
-        return Some(format!(
-            "the part before '@' holds {}",
-            describe_chars(&bad)
-        ));
-    }
-    if let Some(p) = domain_problem(domain) {
-        return Some(p);
+    if let Some(problem) = local_or_domain_problem(local, domain) {
+        return Some(SipProblem::Address { problem });
     }
     match (out.ctx.is_verified(domain), routability(domain)) {
         (Some(true), _) => None,
-        (_, Err(why)) => Some(why.describe(domain)),
-        (Some(false), Ok(())) => Some(format!("SIP domain '{domain}' is not a verified domain")),
+        (_, Err(why)) => Some(SipProblem::Address {
+            problem: why.address_problem(domain),
+        }),
+        (Some(false), Ok(())) => Some(SipProblem::Unverified {
+            domain: domain.to_string(),
+        }),
         (None, Ok(())) => None,
     }
 }
@@ -339,6 +332,9 @@ fn forest(out: &mut Out) {
         Field::Attr(Attr::OriginatorSid),
         origin,
         Fix::None,
-        format!("no user of the account domain {domain_sid} has objectSid {origin}"),
+        Message::OriginatorSidUnmatched {
+            domain_sid: domain_sid.to_string(),
+            sid: origin.to_string(),
+        },
     );
 }

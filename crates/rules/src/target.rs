@@ -1,13 +1,12 @@
 //! targetAddress: where mail for a mail user or contact (or a remote mailbox) is delivered.
 
 use super::eval::Out;
-use super::proxy::PA_COLON;
+use super::proxy::{colon_and_chars, prefixed_fix};
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{
-    Classes, char_len, class, describe_chars, is_smtp, offending, split_prefix, strip,
-    target_invalid,
+    Classes, char_len, class, is_smtp, offending, split_prefix, strip, target_invalid,
 };
-use super::{Effect, Field, Fix, Severity};
+use super::{Effect, Field, Fix, Severity, too_long};
 use hybridready_directory::{Attr, ObjectKind};
 
 const ALL_KINDS: &[ObjectKind] = &[ObjectKind::User, ObjectKind::Group, ObjectKind::Contact];
@@ -66,13 +65,7 @@ pub(crate) fn check(out: &mut Out) {
     };
     let len = char_len(v);
     if len > MAX_TARGET {
-        out.emit(
-            &TA_LEN,
-            TARGET,
-            v,
-            Fix::None,
-            format!("{len} characters; at most {MAX_TARGET}"),
-        );
+        out.emit(&TA_LEN, TARGET, v, Fix::None, too_long(len, MAX_TARGET));
     }
     let Some((prefix, addr)) = split_prefix(v) else {
         return;
@@ -92,27 +85,6 @@ pub(crate) fn check(out: &mut Out) {
         return;
     }
     let repaired = strip(addr, |c| target_invalid(c, smtp) || c == ':');
-    let fix = if repaired.is_empty() {
-        Fix::None
-    } else {
-        Fix::Edit(format!("{prefix}:{repaired}"))
-    };
-    if colon {
-        out.emit(
-            &PA_COLON,
-            TARGET,
-            v,
-            fix.clone(),
-            "':' after the type prefix".into(),
-        );
-    }
-    if !bad.is_empty() {
-        out.emit(
-            &TA_CHAR,
-            TARGET,
-            v,
-            fix,
-            format!("invalid character(s): {}", describe_chars(&bad)),
-        );
-    }
+    let fix = prefixed_fix(prefix, &repaired);
+    colon_and_chars(out, TARGET, v, fix, colon, &TA_CHAR, bad);
 }

@@ -2,7 +2,8 @@
 //! per rule, clean objects, the differences from IdFix, unknown versus empty, and suggestions.
 
 use super::registry::all;
-use super::{Field, Finding, Fix, RuleContext, Severity, evaluate};
+use super::{Field, Finding, Fix, Message, RuleContext, Severity, evaluate};
+use hybridready_assessment::finding::{DuplicateOf, NotRoutable};
 use hybridready_directory::{
     Attr, Directory, DirectoryBuilder, FileId, ObjectKind, RecordBatch, RefKind, RowWhat,
 };
@@ -660,7 +661,7 @@ fn every_rule_finds_its_defect_and_clean_objects_get_no_error() {
     let stray: Vec<String> = findings
         .iter()
         .filter(|f| !defective.contains(&dn_of(&dir, f)))
-        .map(|f| format!("{} {}: {}", f.rule.id, dn_of(&dir, f), f.message))
+        .map(|f| format!("{} {}: {:?}", f.rule.id, dn_of(&dir, f), f.message))
         .collect();
     assert!(stray.is_empty(), "findings on clean objects: {stray:#?}");
 }
@@ -700,6 +701,24 @@ fn users(list: &[(&str, &[(Attr, &str)])]) -> Directory {
         fx.add(ObjectKind::User, dn, &vals, &[]);
     }
     fx.finish()
+}
+
+/// What a duplicate finding's message says: the attribute, the other holders it names, and how
+/// many more it counts.
+fn others_named(f: &Finding) -> (DuplicateOf, Vec<&str>, u64) {
+    match &f.message {
+        Message::Duplicate {
+            attribute,
+            others,
+            more,
+            ..
+        } => (
+            *attribute,
+            others.iter().map(|h| h.name.as_str()).collect(),
+            *more,
+        ),
+        other => panic!("{} is not a duplicate message: {other:?}", f.rule.id),
+    }
 }
 
 fn rules_on(findings: &[Finding], dir: &Directory, dn: &str) -> Vec<&'static str> {
@@ -751,7 +770,12 @@ fn differences_from_idfix_are_pinned() {
     assert_eq!(
         sam.severity,
         Severity::Warning,
-        "the UPN is valid, so the account is created"
+        "the account is created with an invalid sAMAccountName"
+    );
+    assert_eq!(
+        sam.message,
+        Message::InvalidChars { chars: "'".into() },
+        "the apostrophe, and only it"
     );
     assert_eq!(sam.fix, Fix::Edit("oneil".into()));
     let on_long = rules_on(&f, &dir, long);
@@ -772,15 +796,25 @@ fn differences_from_idfix_are_pinned() {
 
 #[test]
 fn non_routable_suffixes_are_named() {
+    let reserved = |suffix: &str| NotRoutable::Reserved {
+        suffix: suffix.into(),
+    };
     let cases = [
-        ("CN=A,DC=c,DC=com", "a@contoso.local", ".local"),
-        ("CN=B,DC=c,DC=com", "b@corp.contoso.lan", ".lan"),
-        ("CN=C,DC=c,DC=com", "c@contoso.internal", ".internal"),
-        ("CN=D,DC=c,DC=com", "d@contoso", "single-label"),
+        ("CN=A,DC=c,DC=com", "a@contoso.local", reserved("local")),
+        ("CN=B,DC=c,DC=com", "b@corp.contoso.lan", reserved("lan")),
+        (
+            "CN=C,DC=c,DC=com",
+            "c@contoso.internal",
+            reserved("internal"),
+        ),
+        ("CN=D,DC=c,DC=com", "d@contoso", NotRoutable::SingleLabel),
         (
             "CN=E,DC=c,DC=com",
             "e@contoso.notatld",
-            "not a top-level domain",
+            NotRoutable::UnknownTld {
+                tld: "notatld".into(),
+                list_date: crate::tld::TLD_LIST_DATE.into(),
+            },
         ),
     ];
     let list: Vec<(&str, Vec<(Attr, &str)>)> = cases
@@ -790,12 +824,13 @@ fn non_routable_suffixes_are_named() {
     let refs: Vec<(&str, &[(Attr, &str)])> = list.iter().map(|(d, v)| (*d, v.as_slice())).collect();
     let dir = users(&refs);
     let f = evaluate(&dir, &RuleContext::default());
-    for (dn, _, why) in cases {
+    for (dn, upn, why) in cases {
         let hit = f
             .iter()
             .find(|x| x.rule.id == "UPN-TLD" && dir.dn(x.object) == Some(dn))
             .unwrap_or_else(|| panic!("{dn} not flagged"));
-        assert!(hit.message.contains(why), "{}", hit.message);
+        let domain = upn.split_once('@').unwrap().1.to_string();
+        assert_eq!(hit.message, Message::DomainNotRoutable { domain, why });
         // The suggestion moves the UPN to the user's (routable) mail domain.
         assert!(
             matches!(&hit.fix, Fix::Edit(v) if v.ends_with("@contoso.com")),
@@ -837,8 +872,8 @@ fn a_mail_duplicated_by_another_objects_proxy_names_both() {
     assert_eq!(dups.len(), 2, "one finding per holder: {dups:#?}");
     let on_ann = dups.iter().find(|x| dir.dn(x.object) == Some(ann)).unwrap();
     let on_grp = dups.iter().find(|x| dir.dn(x.object) == Some(grp)).unwrap();
-    assert!(on_ann.message.contains(grp), "{}", on_ann.message);
-    assert!(on_grp.message.contains(ann), "{}", on_grp.message);
+    assert_eq!(others_named(on_ann), (DuplicateOf::Address, vec![grp], 0));
+    assert_eq!(others_named(on_grp), (DuplicateOf::Address, vec![ann], 0));
     assert_eq!(on_grp.value, "smtp:SALES@contoso.com");
     // The group holds it as a secondary address the user owns: drop it there.
     assert_eq!(on_grp.fix, Fix::Remove);
@@ -860,12 +895,18 @@ fn a_upn_equal_to_another_objects_address_is_a_soft_match_collision() {
         ),
     ]);
     let f = evaluate(&dir, &RuleContext::default());
-    assert!(f.iter().any(|x| x.rule.id == "UPN-DUP"
-        && dir.dn(x.object) == Some(ann)
-        && x.message.contains(bob)));
-    assert!(f.iter().any(|x| x.rule.id == "PA-DUP"
-        && dir.dn(x.object) == Some(bob)
-        && x.message.contains(ann)));
+    let on = |rule: &str, dn: &str| {
+        let hit = f
+            .iter()
+            .find(|x| x.rule.id == rule && dir.dn(x.object) == Some(dn))
+            .unwrap_or_else(|| panic!("no {rule} on {dn}"));
+        others_named(hit)
+    };
+    assert_eq!(
+        on("UPN-DUP", ann),
+        (DuplicateOf::UpnSoftMatch, vec![bob], 0)
+    );
+    assert_eq!(on("PA-DUP", bob), (DuplicateOf::Address, vec![ann], 0));
 }
 
 #[test]
@@ -1101,10 +1142,12 @@ fn a_value_held_by_thousands_is_grouped_not_compared_pairwise() {
     let f = evaluate(&dir, &RuleContext::default());
     let dups: Vec<&Finding> = f.iter().filter(|x| x.rule.id == "MAIL-DUP").collect();
     assert_eq!(dups.len(), n as usize);
-    assert!(
-        dups[0].message.contains("and 2989 more"),
-        "{}",
-        dups[0].message
+    let (what, named, more) = others_named(dups[0]);
+    assert_eq!(what, DuplicateOf::Mail);
+    assert_eq!(
+        (named.len(), more),
+        (10, 2989),
+        "ten others named, the rest counted"
     );
     assert!(start.elapsed().as_secs() < 10);
 }

@@ -3,8 +3,8 @@
 //! Hand-written rather than regexes: each class is a documented character list, checked byte by
 //! byte on the ASCII fast path, and the same list both finds the problem and repairs it.
 
+use hybridready_assessment::finding::{AddressProblem, DomainProblem};
 use std::borrow::Cow;
-use std::fmt::Write;
 
 /// Length in characters (what the documented limits count), not bytes.
 #[inline]
@@ -331,38 +331,14 @@ pub fn address_shape_ok(addr: &str) -> bool {
 }
 
 /// The distinct characters of `s` that `bad` rejects, in order of appearance.
-pub fn offending(s: &str, bad: impl Fn(char) -> bool) -> Vec<char> {
-    let mut found: Vec<char> = Vec::new();
+pub fn offending(s: &str, bad: impl Fn(char) -> bool) -> String {
+    let mut found = String::new();
     for c in s.chars() {
-        if bad(c) && !found.contains(&c) {
+        if bad(c) && !found.contains(c) {
             found.push(c);
         }
     }
     found
-}
-
-/// `' ' (space), '&'`: characters as a message shows them.
-pub fn describe_chars(chars: &[char]) -> String {
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        match c {
-            ' ' => out.push_str("' ' (space)"),
-            '\t' => out.push_str("tab"),
-            '\n' => out.push_str("line feed"),
-            '\r' => out.push_str("carriage return"),
-            '\u{a0}' => out.push_str("no-break space"),
-            c if c.is_control() || c.is_whitespace() => {
-                let _ = write!(out, "U+{:04X}", c as u32);
-            }
-            c => {
-                let _ = write!(out, "'{c}'");
-            }
-        }
-    }
-    out
 }
 
 /// `s` without the characters `bad` rejects (borrowed when it has none: a suggestion is built
@@ -477,43 +453,54 @@ pub fn is_x400_or_x500(v: &str) -> bool {
 
 /// What is wrong with the structure of a dot-atom local part, given that its characters are
 /// judged elsewhere.
-pub fn local_part_problem(local: &str) -> Option<&'static str> {
+pub fn local_part_problem(local: &str) -> Option<AddressProblem> {
     if local.is_empty() {
-        Some("nothing before '@'")
+        Some(AddressProblem::NothingBeforeAt)
     } else if local.starts_with('.') {
-        Some("the part before '@' starts with '.'")
+        Some(AddressProblem::LocalStartsWithDot)
     } else if local.ends_with('.') {
-        Some("the part before '@' ends with '.'")
+        Some(AddressProblem::LocalEndsWithDot)
     } else if local.contains("..") {
-        Some("the part before '@' has two dots in a row")
+        Some(AddressProblem::LocalDoubleDot)
     } else {
         None
     }
 }
 
+/// The longest label of a domain name.
+pub const MAX_LABEL: usize = 63;
+
 /// What is wrong with the syntax of a domain name (letters, digits and hyphens in dot-separated
 /// labels of at most 63, no label starting or ending with `-`), or `None`.
-pub fn domain_problem(domain: &str) -> Option<String> {
+pub fn domain_problem(domain: &str) -> Option<DomainProblem> {
     if domain.is_empty() {
-        return Some("nothing after '@'".into());
+        return Some(DomainProblem::Empty);
     }
     if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
-        return Some(format!("domain '{domain}' has an empty label"));
+        return Some(DomainProblem::EmptyLabel {
+            domain: domain.to_string(),
+        });
     }
     for label in domain.split('.') {
-        if label.len() > 63 {
-            return Some(format!(
-                "domain label '{label}' is longer than 63 characters"
-            ));
+        if label.len() > MAX_LABEL {
+            return Some(DomainProblem::LabelTooLong {
+                label: label.to_string(),
+                max: MAX_LABEL as u64,
+            });
         }
         if let Some(c) = label
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
         {
-            return Some(format!("domain '{domain}' holds {}", describe_chars(&[c])));
+            return Some(DomainProblem::Character {
+                domain: domain.to_string(),
+                character: c,
+            });
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Some(format!("domain label '{label}' starts or ends with '-'"));
+            return Some(DomainProblem::LabelHyphen {
+                label: label.to_string(),
+            });
         }
     }
     None

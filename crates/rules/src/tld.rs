@@ -9,6 +9,7 @@
 
 use super::text::domain_problem;
 use hashbrown::HashSet;
+use hybridready_assessment::finding::{self, AddressProblem};
 use std::sync::LazyLock;
 
 /// The list's date, spelled once as a literal so rule texts can `concat!` it.
@@ -63,24 +64,25 @@ pub enum NotRoutable {
 }
 
 impl NotRoutable {
-    pub fn describe(&self, domain: &str) -> String {
+    /// Why, as a finding's message carries it.
+    pub fn typed(&self) -> finding::NotRoutable {
         match self {
-            // Joined rather than formatted: a directory with a `.local` forest has this message
-            // on every other user.
-            NotRoutable::Reserved(s) => [
-                "'",
-                domain,
-                "' ends in .",
-                s,
-                ", a non-routable suffix that cannot be verified",
-            ]
-            .concat(),
-            NotRoutable::SingleLabel => {
-                format!("'{domain}' is a single-label domain, which cannot be verified")
-            }
-            NotRoutable::UnknownTld(t) => {
-                format!("'.{t}' is not a top-level domain (Public Suffix List of {TLD_LIST_DATE})")
-            }
+            NotRoutable::Reserved(s) => finding::NotRoutable::Reserved {
+                suffix: (*s).to_string(),
+            },
+            NotRoutable::SingleLabel => finding::NotRoutable::SingleLabel,
+            NotRoutable::UnknownTld(t) => finding::NotRoutable::UnknownTld {
+                tld: t.clone(),
+                list_date: TLD_LIST_DATE.to_string(),
+            },
+        }
+    }
+
+    /// The address problem of an address at `domain`.
+    pub fn address_problem(&self, domain: &str) -> AddressProblem {
+        AddressProblem::NotRoutable {
+            domain: domain.to_string(),
+            why: self.typed(),
         }
     }
 }

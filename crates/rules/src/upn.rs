@@ -4,12 +4,13 @@
 use super::eval::Out;
 use super::registry::{V0_1_0, declare_rules, src};
 use super::text::{
-    Classes, address_shape_ok, ascii_fold, char_len, class, describe_chars, domain_problem,
-    local_part_problem, offending, repaired_domain, split_address, strip, tidy_dots,
-    truncate_chars, upn_allowed, upn_invalid,
+    Classes, address_shape_ok, ascii_fold, char_len, class, domain_problem, local_part_problem,
+    offending, repaired_domain, split_address, strip, tidy_dots, truncate_chars, upn_allowed,
+    upn_invalid,
 };
 use super::tld::{is_usable_domain, routability, tld_list_date};
-use super::{Effect, Field, Fix, Severity};
+use super::{Effect, Field, Fix, Message, Severity, too_long};
+use hybridready_assessment::finding::AddressProblem;
 use hybridready_directory::{Attr, ObjectKind};
 
 const USER: &[ObjectKind] = &[ObjectKind::User];
@@ -82,7 +83,7 @@ declare_rules! {
     };
     pub static UPN_CHAR = super::Rule {
         id: "UPN-CHAR",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         effect: Effect::AltersValue,
         kinds: USER,
         reads: &[UPN],
@@ -100,7 +101,7 @@ declare_rules! {
     };
     pub static UPN_NONASCII = super::Rule {
         id: "UPN-NONASCII",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         effect: Effect::AltersValue,
         kinds: USER,
         reads: &[UPN],
@@ -114,7 +115,7 @@ declare_rules! {
     };
     pub static UPN_FORMAT = super::Rule {
         id: "UPN-FORMAT",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         effect: Effect::AltersValue,
         kinds: USER,
         reads: &[UPN],
@@ -131,7 +132,7 @@ declare_rules! {
     };
     pub static UPN_TLD = super::Rule {
         id: "UPN-TLD",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         effect: Effect::AltersValue,
         kinds: USER,
         reads: &[UPN],
@@ -168,7 +169,7 @@ declare_rules! {
     };
     pub static UPN_DUP = super::Rule {
         id: "UPN-DUP",
-        severity: Severity::Error,
+        severity: Severity::Warning,
         effect: Effect::AltersValue,
         kinds: USER,
         reads: &[UPN],
@@ -198,23 +199,18 @@ declare_rules! {
     };
 }
 
-/// Checks the UPN of a user. Returns `Some(true)` when it is present and valid, `Some(false)`
-/// when absent or invalid, `None` when the object is not a user or the UPN is unknown.
-pub(crate) fn check(out: &mut Out) -> Option<bool> {
+/// Checks the UPN of a user.
+pub(crate) fn check(out: &mut Out) {
     if out.kind != ObjectKind::User {
-        return None;
+        return;
     }
-    let upn = out.attr(Attr::UserPrincipalName)?;
+    let Some(upn) = out.attr(Attr::UserPrincipalName) else {
+        return;
+    };
     if upn.is_empty() {
         let fix = blank_suggestion(out).map_or(Fix::None, Fix::Add);
-        out.emit(
-            &UPN_BLANK,
-            UPN,
-            "",
-            fix,
-            "no userPrincipalName: sync builds one from sAMAccountName".into(),
-        );
-        return Some(false);
+        out.emit(&UPN_BLANK, UPN, "", fix, Message::NoUpn);
+        return;
     }
     let before = out.emitted();
     // One repaired value serves every finding on the UPN; computed only when one fires.
@@ -229,13 +225,7 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
     let parts = upn.rsplit_once('@');
     let len = classes.char_len(upn);
     if len > MAX_UPN {
-        out.emit(
-            &UPN_LEN,
-            UPN,
-            upn,
-            repaired(out),
-            format!("{len} characters; at most {MAX_UPN}"),
-        );
+        out.emit(&UPN_LEN, UPN, upn, repaired(out), too_long(len, MAX_UPN));
     }
     if let Some((local, domain)) = parts {
         let (l, d) = (classes.char_len(local), classes.char_len(domain));
@@ -245,7 +235,10 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
                 UPN,
                 upn,
                 repaired(out),
-                format!("{l} characters before '@'; at most {MAX_LOCAL}"),
+                Message::LocalPartTooLong {
+                    length: l as u64,
+                    max: MAX_LOCAL as u64,
+                },
             );
         }
         if d > MAX_DOMAIN {
@@ -254,14 +247,17 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
                 UPN,
                 upn,
                 Fix::None,
-                format!("{d} characters after '@'; at most {MAX_DOMAIN}"),
+                Message::DomainTooLong {
+                    length: d as u64,
+                    max: MAX_DOMAIN as u64,
+                },
             );
         }
     }
     let bad = if classes.any(class::UPN_BAD) {
         offending(upn, upn_invalid)
     } else {
-        Vec::new()
+        String::new()
     };
     if !bad.is_empty() {
         out.emit(
@@ -269,13 +265,13 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
             UPN,
             upn,
             repaired(out),
-            format!("invalid character(s): {}", describe_chars(&bad)),
+            Message::InvalidChars { chars: bad.clone() },
         );
     }
     let foreign = if classes.any(class::NON_ASCII) {
         offending(upn, |c| !c.is_ascii())
     } else {
-        Vec::new()
+        String::new()
     };
     if !foreign.is_empty() {
         out.emit(
@@ -283,7 +279,9 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
             UPN,
             upn,
             repaired(out),
-            format!("non-ASCII character(s): {}", describe_chars(&foreign)),
+            Message::NonAsciiChars {
+                chars: foreign.clone(),
+            },
         );
     }
     // The structure, once the characters judged above are set aside.
@@ -295,13 +293,28 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
     if !address_shape_ok(&structural)
         && let Some(problem) = format_problem(&structural)
     {
-        out.emit(&UPN_FORMAT, UPN, upn, repaired(out), problem);
+        out.emit(
+            &UPN_FORMAT,
+            UPN,
+            upn,
+            repaired(out),
+            Message::AddressFormat { problem },
+        );
     }
     if let Some((_, domain)) = parts
         && !domain.is_empty()
         && let Err(why) = routability(domain)
     {
-        out.emit(&UPN_TLD, UPN, upn, repaired(out), why.describe(domain));
+        out.emit(
+            &UPN_TLD,
+            UPN,
+            upn,
+            repaired(out),
+            Message::DomainNotRoutable {
+                domain: domain.to_string(),
+                why: why.typed(),
+            },
+        );
     }
     let valid = out.emitted() == before;
     // A valid UPN is a valid mail and smtp: address too (its characters, shape, domain and length
@@ -314,19 +327,19 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
             let (fix, becomes) = match (&out.ctx.rc.initial_domain, moera_name(out, local)) {
                 (Some(initial), Some(name)) => {
                     let v = format!("{name}@{}", initial.trim());
-                    (Fix::Edit(v.clone()), v)
+                    (Fix::Edit(v.clone()), Some(v))
                 }
-                _ => (
-                    Fix::None,
-                    "<mailNickname>@<tenant>.onmicrosoft.com".to_string(),
-                ),
+                _ => (Fix::None, None),
             };
             out.emit(
                 &UPN_UNVERIFIED,
                 UPN,
                 upn,
                 fix,
-                format!("suffix '{domain}' is not a verified domain: the UPN becomes {becomes}"),
+                Message::UnverifiedSuffix {
+                    domain: domain.to_string(),
+                    becomes,
+                },
             );
         }
         if char_len(local) == 1 {
@@ -335,30 +348,26 @@ pub(crate) fn check(out: &mut Out) -> Option<bool> {
                 UPN,
                 upn,
                 Fix::None,
-                "one character before '@'".into(),
+                Message::OneCharacterBeforeAt,
             );
         }
     }
-    Some(valid)
 }
 
 /// What is wrong with the structure of a UPN whose characters are all allowed.
-fn format_problem(upn: &str) -> Option<String> {
+fn format_problem(upn: &str) -> Option<AddressProblem> {
     let ats = upn.matches('@').count();
     if ats == 0 {
-        return Some("no '@'".into());
+        return Some(AddressProblem::NoAt);
     }
     if ats > 1 {
-        return Some(format!("{ats} '@' signs; exactly one is allowed"));
+        return Some(AddressProblem::SeveralAts { count: ats as u64 });
     }
     let (local, domain) = split_address(upn)?;
-    if local.is_empty() {
-        return Some("'@' is the first character".into());
-    }
     if let Some(p) = local_part_problem(local) {
-        return Some(p.into());
+        return Some(p);
     }
-    domain_problem(domain)
+    domain_problem(domain).map(|problem| AddressProblem::Domain { problem })
 }
 
 /// The UPN with everything mechanical repaired: letters folded to ASCII, invalid characters

@@ -72,7 +72,8 @@ pub struct FindingRef {
     pub object: ObjectId,
     pub rule: &'static str,
     pub blocks_sync: bool,
-    /// An Entra Connect out-of-box exclusion (effect `excluded`).
+    /// An Entra Connect out-of-box exclusion (effect `excluded`: SKIP-*, CONTACT-MAIL, DL-MAIL,
+    /// GRP-SIZE): the object is out of sync scope.
     pub exclusion: bool,
     /// A duplicate-value rule (`*-DUP`).
     pub duplicate: bool,

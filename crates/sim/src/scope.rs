@@ -17,7 +17,7 @@ pub struct SyncFindings {
 
 impl SyncFindings {
     /// `items`: `(object, rule id, is an out-of-box exclusion)` for every finding whose effect
-    /// is `blocks-sync`.
+    /// is `blocks-sync` or `excluded`.
     pub fn new(n: usize, items: impl IntoIterator<Item = (ObjectId, &'static str, bool)>) -> Self {
         let mut excluded = vec![None; n];
         let mut blocked = Vec::new();
