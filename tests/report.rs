@@ -197,8 +197,10 @@ fn hostile_names_stay_inert_and_readable_everywhere() {
     );
     assert!(html.contains("=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)"));
     assert!(html.contains("o&#39;brien &quot;the boss&quot;"));
+    // Table cells may hold <wbr> line-break opportunities inside addresses.
     assert!(
-        html.contains("<bdi>משתמש.עברי@fabrikam.com</bdi>"),
+        html.replace("<wbr>", "")
+            .contains("<bdi>משתמש.עברי@fabrikam.com</bdi>"),
         "RTL text isolated"
     );
     assert!(html.contains("مستخدم.عربي"));
