@@ -202,6 +202,7 @@ body{{background:#fff}} .page{{box-shadow:none;max-width:none;padding:0}} header
 .filter,nav.toc{{display:none}} h2{{break-after:avoid}} tr{{break-inside:avoid}}
 table{{font-size:10px}} th,td,table.matrix td:first-child{{padding:3px 4px}} .pill,table.matrix .pill{{font-size:10px;padding:0 5px}}
 header.cover,th,.pill{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+th button{{display:contents}} /* Chromium paints no button in a header repeated on the next page */
 }}
 "#
     )
