@@ -179,8 +179,10 @@ fn assert_csv_inert(path: &Path) -> Vec<String> {
     cells
 }
 
+/// The page's text checked inert, without the `<wbr>` line-break opportunities that table
+/// cells put inside long tokens (so a name reads as one string).
 fn assert_html_inert(path: &Path) -> String {
-    let html = std::fs::read_to_string(path).unwrap();
+    let html = std::fs::read_to_string(path).unwrap().replace("<wbr>", "");
     let lower = html.to_ascii_lowercase();
     assert!(
         lower.matches("<script").count() <= 1,

@@ -90,7 +90,7 @@ fn write_users(dir: &Path, rows: &[&str]) {
 }
 
 #[test]
-fn assess_writes_neutralised_worklists_and_exits_1_on_errors() {
+fn assess_writes_neutralised_worklists_and_fails_on_errors_when_asked() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in");
     std::fs::create_dir(&input).unwrap();
@@ -111,6 +111,8 @@ fn assess_writes_neutralised_worklists_and_exits_1_on_errors() {
         .arg(&input)
         .arg("--out")
         .arg(&out)
+        .arg("--fail-on")
+        .arg("error")
         .assert()
         .code(1);
 

@@ -36,7 +36,7 @@ pub fn assess(inputs: &[PathBuf], scenario: &Path) -> Assessment {
 /// The bundled sample, assessed with its scenario.
 pub fn sample() -> Assessment {
     let dir = sample_dir();
-    assess(&[dir.clone()], &dir.join("scenario.toml"))
+    assess(std::slice::from_ref(&dir), &dir.join("scenario.toml"))
 }
 
 /// A generated directory (PowerShell 7 exports, with its delegates and interactions files) and

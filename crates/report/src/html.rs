@@ -7,6 +7,12 @@
 //! Every string that comes from the customer's directory goes through [`escape`] and sits in a
 //! `<bdi>` so a right-to-left name cannot reorder the text around it. The script reads cells with
 //! `textContent` and never writes markup, so nothing in the data can become code.
+//!
+//! The page fits a 1280 px window and an A4 page with no horizontal overflow: table cells wrap
+//! customer data at its punctuation ([`data_cell`]) and never inside a word, the comparison's
+//! many columns have their headers on their side, and print shrinks type and padding. Sortable
+//! headers are buttons carrying `aria-sort`; statuses sort by rank; all text meets WCAG AA
+//! contrast. `tests/html_browser.rs` checks all of this in Chromium.
 
 use super::charts::{Chart, palette};
 use super::view::{CheckView, ComparisonView, EXEC_ACTIONS, View};
@@ -16,23 +22,117 @@ use std::fmt::Write;
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters mean nothing in a report and are not allowed in XML.
-            c if c.is_control() && !matches!(c, '\n' | '\t') => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
+        push_escaped(&mut out, c);
     }
     out
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        // Control characters mean nothing in a report and are not allowed in XML.
+        c if c.is_control() && !matches!(c, '\n' | '\t') => out.push('\u{fffd}'),
+        c => out.push(c),
+    }
 }
 
 /// Customer data: escaped, isolated for bidirectional text.
 fn data(s: &str) -> String {
     format!("<bdi>{}</bdi>", escape(s))
+}
+
+/// Customer data in a table cell: as [`data`], with line-break opportunities (`<wbr>`, which
+/// copied text does not contain) inside long tokens, so that a table fits its page without
+/// breaking a word between two letters: before `@` `.` `(` `[` `{` and after `,` `;` `/` `\`
+/// `|` `-` `_` `:` inside a token (a distinguished name, an address, a path), then between the
+/// words of a camel-case name longer than [`CAMEL_RUN`] characters (`Primary|User|Address`),
+/// and last into equal parts a run longer than [`MAX_RUN`] (a 47-letter local part, a digest).
+fn data_cell(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let solid = |i: usize| chars.get(i).is_some_and(|c| !c.is_whitespace());
+    let mut cuts = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if i == 0 || !solid(i - 1) || !solid(i + 1) {
+            continue;
+        }
+        if matches!(c, '@' | '.' | '(' | '[' | '{') {
+            cuts.push(i);
+        } else if matches!(c, ',' | ';' | '/' | '\\' | '|' | '-' | '_' | ':') {
+            cuts.push(i + 1);
+        }
+    }
+    // The runs between two opportunities (a space or a cut so far, in order): cut those that
+    // are still too long.
+    let mut more = Vec::new();
+    let mut run = 0;
+    for i in 0..=chars.len() {
+        let space = chars.get(i).is_some_and(|c| c.is_whitespace());
+        if i == chars.len() || space || cuts.binary_search(&i).is_ok() {
+            more.extend(long_run_cuts(&chars[run..i], run));
+            run = if space { i + 1 } else { i };
+        }
+    }
+    cuts.extend(more);
+    cuts.sort_unstable();
+    cuts.dedup();
+    format!("<bdi>{}</bdi>", escape_with_breaks(&chars, &cuts))
+}
+
+/// The characters, escaped, with a `<wbr>` before each of the sorted `cuts`.
+fn escape_with_breaks(chars: &[char], cuts: &[usize]) -> String {
+    let mut out = String::with_capacity(chars.len() + 8 + cuts.len() * 5);
+    for (i, &c) in chars.iter().enumerate() {
+        if cuts.binary_search(&i).is_ok() {
+            out.push_str("<wbr>");
+        }
+        push_escaped(&mut out, c);
+    }
+    out
+}
+
+/// The longest run of characters that a table cell keeps unbroken: longer than any ordinary
+/// English or French word.
+const MAX_RUN: usize = 20;
+
+/// The longest camel-case name that a table cell keeps unbroken (`userCertificate`).
+const CAMEL_RUN: usize = 16;
+
+/// Where to cut a run with no break opportunity (its characters, at `offset` in the text): at
+/// its camel-case boundaries when it is longer than [`CAMEL_RUN`], then into equal parts what
+/// is longer than [`MAX_RUN`].
+fn long_run_cuts(run: &[char], offset: usize) -> Vec<usize> {
+    if run.len() <= CAMEL_RUN {
+        return Vec::new();
+    }
+    let mut bounds = vec![0];
+    bounds.extend((1..run.len()).filter(|&i| run[i - 1].is_lowercase() && run[i].is_uppercase()));
+    bounds.push(run.len());
+    let mut cuts = Vec::new();
+    for w in bounds.windows(2) {
+        if w[0] > 0 {
+            cuts.push(offset + w[0]);
+        }
+        cuts.extend(equal_cuts(w[1] - w[0], MAX_RUN).map(|k| offset + w[0] + k));
+    }
+    cuts
+}
+
+/// The inner cuts that divide `len` characters into the fewest equal parts of at most `max`.
+fn equal_cuts(len: usize, max: usize) -> impl Iterator<Item = usize> {
+    let parts = len.div_ceil(max).max(1);
+    let size = len.div_ceil(parts);
+    (1..parts).map(move |k| k * size)
+}
+
+/// A fingerprint in groups of eight digits that may wrap between them.
+fn fingerprint(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let cuts: Vec<usize> = equal_cuts(chars.len(), 8).collect();
+    escape_with_breaks(&chars, &cuts)
 }
 
 fn style() -> String {
@@ -42,11 +142,18 @@ fn style() -> String {
     let red = palette::hex(palette::RED);
     let ink = palette::hex(palette::INK);
     let muted = palette::hex(palette::MUTED);
+    let dark_labels = chart_dark_labels();
+    // Amber is the one status colour light enough for dark text to read better than white.
+    let amber_text = if contrast(palette::AMBER, (255, 255, 255)) >= 4.5 {
+        "#fff"
+    } else {
+        "var(--ink)"
+    };
     format!(
         r#"
 :root{{--navy:{navy};--green:{green};--amber:{amber};--red:{red};--ink:{ink};--muted:{muted};--line:#dde3e9;--zebra:#f3f6f9}}
 *{{box-sizing:border-box}}
-body{{margin:0;font-family:"DejaVu Sans",Verdana,"Segoe UI",Arial,sans-serif;font-size:14px;line-height:1.5;color:var(--ink);background:#eef1f4}}
+body{{margin:0;font-family:"DejaVu Sans",Verdana,"Segoe UI",Arial,sans-serif;font-size:14px;line-height:1.5;color:var(--ink);background:#eef1f4;overflow-wrap:break-word}}
 .page{{max-width:1040px;margin:0 auto;background:#fff;padding:0 40px 48px;box-shadow:0 0 12px rgba(0,0,0,.08)}}
 header.cover{{background:var(--navy);color:#fff;margin:0 -40px 24px;padding:32px 40px 28px}}
 header.cover .kind{{text-transform:uppercase;letter-spacing:.12em;font-size:12px;opacity:.8}}
@@ -62,7 +169,7 @@ h4{{font-size:14px;margin:16px 0 6px}}
 p.lead{{font-size:15px}}
 .muted{{color:var(--muted)}}
 .pill{{display:inline-block;border-radius:10px;padding:1px 9px;font-size:12px;font-weight:bold;color:#fff;white-space:nowrap}}
-.pill.pass{{background:var(--green)}} .pill.warn{{background:var(--amber)}} .pill.fail{{background:var(--red)}} .pill.none{{background:var(--muted)}}
+.pill.pass{{background:var(--green)}} .pill.warn{{background:var(--amber);color:{amber_text}}} .pill.fail{{background:var(--red)}} .pill.none{{background:var(--muted)}}
 .verdict{{display:flex;gap:20px;align-items:center;border:1px solid var(--line);border-left:8px solid var(--muted);padding:14px 18px;margin:12px 0}}
 .verdict.pass{{border-left-color:var(--green)}} .verdict.warn{{border-left-color:var(--amber)}} .verdict.fail{{border-left-color:var(--red)}}
 .verdict .score{{font-size:30px;font-weight:bold;color:var(--navy);white-space:nowrap}}
@@ -73,48 +180,109 @@ p.lead{{font-size:15px}}
 .tile.good{{border-top-color:var(--green)}} .tile.bad{{border-top-color:var(--red)}} .tile.warn{{border-top-color:var(--amber)}}
 .tile.good .v{{color:var(--green)}} .tile.bad .v{{color:var(--red)}}
 table{{border-collapse:collapse;width:100%;margin:8px 0 4px;font-size:13px}}
-th{{background:var(--navy);color:#fff;text-align:left;padding:6px 8px;font-weight:bold;vertical-align:bottom}}
-td{{padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}}
+th{{background:var(--navy);color:#fff;text-align:left;padding:6px 6px;font-weight:bold;vertical-align:bottom}}
+td{{padding:5px 6px;border-bottom:1px solid var(--line);vertical-align:top}}
 tbody tr:nth-child(even){{background:var(--zebra)}}
-td.n,th.n{{text-align:right;white-space:nowrap}}
+td.n,th.n{{text-align:right}} td.n{{white-space:nowrap}}
 tfoot td{{font-weight:bold;border-top:2px solid var(--navy)}}
-table.data th{{cursor:pointer;user-select:none}}
-table.data th[aria-sort=ascending]::after{{content:" ▲";font-size:10px}}
-table.data th[aria-sort=descending]::after{{content:" ▼";font-size:10px}}
+th button{{display:block;width:100%;font:inherit;color:inherit;text-align:inherit;background:none;border:0;margin:0;padding:0;cursor:pointer}}
+th button:focus-visible{{outline:2px solid #fff;outline-offset:2px}}
+th[aria-sort=ascending] button::after{{content:" ▲";font-size:10px}}
+th[aria-sort=descending] button::after{{content:" ▼";font-size:10px}}
+table.matrix th:not(:first-child){{padding:6px 4px;text-align:left}}
+table.matrix th .v{{display:inline-block;writing-mode:vertical-rl;transform:rotate(180deg);max-height:12em}}
+table.matrix td{{padding:5px 4px}} table.matrix td:first-child{{padding-left:6px}}
+table.matrix .pill{{display:block;white-space:normal;text-align:center;border-radius:4px;padding:1px 4px}}
 .filter{{display:flex;gap:12px;align-items:center;margin:10px 0 0;font-size:12px;color:var(--muted)}}
 .filter input{{font:inherit;font-size:13px;padding:4px 8px;border:1px solid #b8c2cc;border-radius:4px;min-width:240px}}
 figure{{margin:14px 0}} figure svg{{width:100%;max-width:900px;height:auto;display:block}}
+{dark_labels}{{fill:var(--ink)}}
 ul.objects{{margin:4px 0 8px;padding-left:20px;font-size:12px}}
 .check{{border-left:3px solid var(--line);padding:2px 0 2px 12px;margin:10px 0}}
 .check.fail{{border-left-color:var(--red)}} .check.warn{{border-left-color:var(--amber)}}
-.mono{{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:11px;overflow-wrap:anywhere}}
+.mono{{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:11px}}
 .rule{{border:1px solid var(--line);padding:8px 14px;margin:10px 0}}
 ul.causes{{margin:4px 0 6px;padding-left:20px}}
 dl.scope{{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}} dl.scope dt{{color:var(--muted)}} dl.scope dd{{margin:0}}
 .bar{{display:inline-block;width:4px;height:1em;vertical-align:middle;margin-right:6px;background:var(--muted)}} .bar.fail{{background:var(--red)}} .bar.warn{{background:var(--amber)}}
 .rule h4{{margin:4px 0}}
 footer{{margin-top:40px;border-top:1px solid var(--line);padding-top:10px;font-size:12px;color:var(--muted)}}
-@media print{{body{{background:#fff}} .page{{box-shadow:none;max-width:none}} .filter,nav.toc{{display:none}} h2{{break-after:avoid}}}}
+@media print{{
+body{{background:#fff}} .page{{box-shadow:none;max-width:none;padding:0}} header.cover{{margin:0 0 20px;padding:20px 24px}}
+.filter,nav.toc{{display:none}} h2{{break-after:avoid}} tr{{break-inside:avoid}}
+table{{font-size:10px}} th,td,table.matrix td:first-child{{padding:3px 4px}} .pill,table.matrix .pill{{font-size:10px;padding:0 5px}}
+header.cover,th,.pill{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+th button{{display:contents}} /* Chromium paints no button in a header repeated on the next page */
+}}
 "#
     )
 }
 
+/// The selector of the charts' white figures that sit on a bar too light for white text (the
+/// charts are shared with the PDF, so the page darkens them rather than the chart).
+fn chart_dark_labels() -> String {
+    use palette::*;
+    [
+        NAVY, GREEN, AMBER, RED, MUTED, GREY, BLUE, LIGHT_BLUE, TEAL, HOUSING, DIM, GRID,
+    ]
+    .iter()
+    .filter(|c| contrast(**c, (255, 255, 255)) < 4.5)
+    .map(|c| {
+        format!(
+            r##"figure svg rect[fill="{}" i]+text[fill="#ffffff" i]"##,
+            hex(*c)
+        )
+    })
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+/// WCAG's contrast ratio of two sRGB colours.
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let lum = |c: (u8, u8, u8)| {
+        let ch = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.04045 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * ch(c.0) + 0.7152 * ch(c.1) + 0.0722 * ch(c.2)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
 /// Sorting and filtering. Reads cells with textContent only: never parses or writes markup.
+///
+/// Each header holds a `<button>` (focusable; Enter and Space click it) and carries `aria-sort`:
+/// `none`, or `ascending`/`descending` on the column the rows are sorted by. A cell's `data-v`
+/// (a number, or the rank of a status: fail 3, warn 2, info 1, pass 0) sorts before its text; a
+/// status column sorts the worst first on its first click.
 const SCRIPT: &str = r#"
 (function(){
-  function val(td){var v=td.getAttribute('data-v');return v!==null?parseFloat(v):td.textContent.trim().toLowerCase();}
+  var lang=document.documentElement.lang||undefined;
+  function val(td){var v=td?td.getAttribute('data-v'):null;return v!==null?parseFloat(v):(td?td.textContent.trim():'');}
+  function cmp(x,y){
+    if(typeof x==='number'&&typeof y==='number')return x-y;
+    return String(x).localeCompare(String(y),lang,{numeric:true,sensitivity:'base'});
+  }
   document.querySelectorAll('table.data').forEach(function(tb){
     if(!tb.tHead||!tb.tBodies.length)return;
-    Array.prototype.forEach.call(tb.tHead.rows[0].cells,function(th,i){
-      th.addEventListener('click',function(){
-        var asc=th.getAttribute('aria-sort')!=='ascending';
-        Array.prototype.forEach.call(tb.tHead.rows[0].cells,function(o){o.removeAttribute('aria-sort');});
-        var rows=Array.prototype.slice.call(tb.tBodies[0].rows);
-        rows.sort(function(a,b){var x=val(a.cells[i]),y=val(b.cells[i]);
-          if(typeof x==='number'&&typeof y==='number')return asc?x-y:y-x;
-          return asc?String(x).localeCompare(String(y)):String(y).localeCompare(String(x));});
-        rows.forEach(function(r){tb.tBodies[0].appendChild(r);});
-        th.setAttribute('aria-sort',asc?'ascending':'descending');
+    var heads=Array.prototype.slice.call(tb.tHead.rows[0].cells);
+    heads.forEach(function(th,i){
+      var b=th.querySelector('button');
+      if(!b)return;
+      b.addEventListener('click',function(){
+        var body=tb.tBodies[0],rows=Array.prototype.slice.call(body.rows);
+        var first=rows.length&&rows[0].cells[i]&&rows[0].cells[i].querySelector('.pill')?'descending':'ascending';
+        var cur=th.getAttribute('aria-sort');
+        var dir=cur==='ascending'?'descending':cur==='descending'?'ascending':first;
+        var sign=dir==='ascending'?1:-1;
+        rows.sort(function(a,c){return sign*cmp(val(a.cells[i]),val(c.cells[i]));});
+        rows.forEach(function(r){body.appendChild(r);});
+        heads.forEach(function(o){o.setAttribute('aria-sort',o===th?dir:'none');});
       });
     });
   });
@@ -130,6 +298,47 @@ const SCRIPT: &str = r#"
   });
 })();
 "#;
+
+/// A sortable header cell: its label in a `<button>`, `aria-sort="none"` until the script sorts
+/// by it. `class` is the cell's class (`n` for figures); `vertical` sets the label on its side,
+/// for a table of many narrow columns.
+fn sort_header(out: &mut String, label: &str, class: &str, vertical: bool) {
+    let class = if class.is_empty() {
+        String::new()
+    } else {
+        format!(r#" class="{class}""#)
+    };
+    let label = if vertical {
+        format!(r#"<span class="v">{}</span>"#, escape(label))
+    } else {
+        escape(label)
+    };
+    let _ = write!(
+        out,
+        r#"<th scope="col" aria-sort="none"{class}><button type="button">{label}</button></th>"#
+    );
+}
+
+/// A status or severity as a table cell: its pill, and its rank for sorting.
+fn status_cell(out: &mut String, status: &str, label: &str) {
+    let _ = write!(
+        out,
+        r#"<td data-v="{}">{}</td>"#,
+        rank(status),
+        pill(status, label)
+    );
+}
+
+/// How bad a status or severity is: fail or error 3, warn or warning 2, info (or none) 1,
+/// pass 0.
+fn rank(status: &str) -> u8 {
+    match pill_class(status) {
+        "fail" => 3,
+        "warn" => 2,
+        "pass" => 0,
+        _ => 1,
+    }
+}
 
 /// A sortable, filterable table.
 struct Table<'a> {
@@ -148,8 +357,11 @@ enum Cell {
     Text(String),
     /// A number: shown formatted, sorted by value.
     Num(String, f64),
-    /// Trusted markup built here (status pills).
+    /// Trusted markup built here (links, lists of examples).
     Html(String),
+    /// A status or severity (`pass`, `warn`, `fail`, `error`, `warning`, `info`…) and its
+    /// label: shown as a pill, sorted by rank.
+    Status(String, String),
 }
 
 impl<'a> Table<'a> {
@@ -191,12 +403,7 @@ impl<'a> Table<'a> {
             escape(&self.id)
         );
         for (h, n) in &self.head {
-            let _ = write!(
-                out,
-                "<th{}>{}</th>",
-                if *n { r#" class="n""# } else { "" },
-                escape(h)
-            );
+            sort_header(out, h, if *n { "n" } else { "" }, false);
         }
         out.push_str("</tr></thead><tbody>");
         for r in &self.rows {
@@ -221,7 +428,7 @@ fn cells(out: &mut String, r: &[Cell]) {
             for c in r {
                 match c {
                     Cell::Data(s) => {
-                        let _ = write!(out, r#"<td dir="auto">{}</td>"#, data(s));
+                        let _ = write!(out, r#"<td dir="auto">{}</td>"#, data_cell(s));
                     }
                     Cell::Text(s) => {
                         let _ = write!(out, "<td>{}</td>", escape(s));
@@ -232,20 +439,28 @@ fn cells(out: &mut String, r: &[Cell]) {
                     Cell::Html(s) => {
                         let _ = write!(out, "<td>{s}</td>");
                     }
+                    Cell::Status(st, label) => status_cell(out, st, label),
                 }
             }
         }
     }
 }
 
-fn pill(status: &str, label: &str) -> String {
-    let class = match status {
+fn pill_class(status: &str) -> &str {
+    match status {
         "pass" | "warn" | "fail" => status,
         "error" => "fail",
         "warning" => "warn",
         _ => "none",
-    };
-    format!(r#"<span class="pill {class}">{}</span>"#, escape(label))
+    }
+}
+
+fn pill(status: &str, label: &str) -> String {
+    format!(
+        r#"<span class="pill {}">{}</span>"#,
+        pill_class(status),
+        escape(label)
+    )
 }
 
 /// The number behind a formatted figure (for sorting): its digits.
@@ -362,7 +577,8 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
         escape(msg(v, "html.contents"))
     );
     for (id, label) in &toc {
-        let _ = write!(o, r##"<a href="#{id}">{}</a>"##, escape(label));
+        // The space lets the line wrap between two entries, never inside one.
+        let _ = write!(o, r##"<a href="#{id}">{}</a> "##, escape(label));
     }
     let _ = write!(
         o,
@@ -401,20 +617,6 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
         );
     }
     o.push_str("</div>");
-    let _ = write!(
-        o,
-        "<h3>{}</h3><p>{}</p>",
-        escape(msg(v, "exec.actions")),
-        escape(msg(v, "exec.actions_intro"))
-    );
-    actions_html(&mut o, v, EXEC_ACTIONS, "t-actions-exec");
-    if let Some(m) = &v.actions_more {
-        let _ = write!(
-            o,
-            r##"<p class="muted"><a href="#plan">{}</a></p>"##,
-            escape(m)
-        );
-    }
     let _ = write!(o, "<h3>{}</h3>", escape(msg(v, "exec.steps")));
     let mut tb = Table::new(
         "t-steps",
@@ -434,12 +636,26 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
                 s.n,
                 escape(&s.title)
             )),
-            Cell::Html(pill(&s.status, &s.status_label)),
+            Cell::Status(s.status.clone(), s.status_label.clone()),
             Cell::Num(s.score.clone(), num_of(&s.score)),
             Cell::Text(s.line.clone()),
         ]);
     }
     tb.render(&mut o, false);
+    let _ = write!(
+        o,
+        "<h3>{}</h3><p>{}</p>",
+        escape(msg(v, "exec.actions")),
+        escape(msg(v, "exec.actions_intro"))
+    );
+    actions_html(&mut o, v, EXEC_ACTIONS, "t-actions-exec");
+    if let Some(m) = &v.actions_more {
+        let _ = write!(
+            o,
+            r##"<p class="muted"><a href="#plan">{}</a></p>"##,
+            escape(m)
+        );
+    }
     let _ = write!(
         o,
         "<h3>{}</h3><dl class=\"scope\">",
@@ -611,12 +827,12 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
         ],
     );
     for i in &q.inputs {
-        let mut name = data(&i.name);
+        let mut name = data_cell(&i.name);
         if let Some(r) = &i.refusal {
             let _ = write!(
                 name,
                 r#"<br><span class="muted" dir="auto">{}</span>"#,
-                data(r)
+                data_cell(r)
             );
         }
         let enc = [i.encoding.as_str(), i.delimiter.as_str()]
@@ -626,14 +842,15 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
             .join(" · ");
         tb.rows.push(vec![
             Cell::Html(format!(r#"<span dir="auto">{name}</span>"#)),
-            Cell::Html(pill(
+            Cell::Status(
                 match i.status.as_str() {
                     "read" => "pass",
                     "refused" => "fail",
                     _ => "none",
-                },
-                &i.status_label,
-            )),
+                }
+                .into(),
+                i.status_label.clone(),
+            ),
             Cell::Html(format!(
                 r#"{}<br><span class="muted">{}</span>"#,
                 escape(&i.format),
@@ -646,7 +863,7 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
             Cell::Num(i.value_errors.clone(), num_of(&i.value_errors)),
             Cell::Html(format!(
                 r#"<span class="mono">{}</span>"#,
-                escape(&i.sha256)
+                fingerprint(&i.sha256)
             )),
         ]);
     }
@@ -747,7 +964,7 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
             tb.rows.push(vec![
                 Cell::Text(c.step.clone()),
                 Cell::Text(c.check.clone()),
-                Cell::Html(pill(&c.status, &c.status_label)),
+                Cell::Status(c.status.clone(), c.status_label.clone()),
                 Cell::Num(c.points.clone(), num_of(&c.points)),
             ]);
         }
@@ -875,8 +1092,9 @@ fn actions_html(o: &mut String, v: &View, max: usize, id: &str) {
 fn source_html(s: &str) -> String {
     if s.starts_with("https://") && !s.contains(char::is_whitespace) {
         format!(
-            r#"<a href="{0}" rel="noopener noreferrer">{0}</a>"#,
-            escape(s)
+            r#"<a href="{}" rel="noopener noreferrer">{}</a>"#,
+            escape(s),
+            data_cell(s)
         )
     } else {
         escape(s)
@@ -1052,7 +1270,7 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
         let mut ex = r
             .examples
             .iter()
-            .map(|e| data(e))
+            .map(|e| data_cell(e))
             .collect::<Vec<_>>()
             .join("<br>");
         if let Some(m) = &r.more {
@@ -1060,7 +1278,7 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
         }
         tb.rows.push(vec![
             Cell::Html(format!(r##"<a href="#rule-{0}">{0}</a>"##, escape(&r.id))),
-            Cell::Html(pill(&r.severity, &r.severity_label)),
+            Cell::Status(r.severity.clone(), r.severity_label.clone()),
             Cell::Text(r.effect_label.clone()),
             Cell::Num(r.count.clone(), r.count_n as f64),
             Cell::Num(r.objects.clone(), num_of(&r.objects)),
@@ -1086,7 +1304,7 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
     for r in &f.sample {
         tb.rows.push(vec![
             Cell::Text(r.rule.clone()),
-            Cell::Html(pill(&r.severity, &r.severity_label)),
+            Cell::Status(r.severity.clone(), r.severity_label.clone()),
             Cell::Data(r.object.clone()),
             Cell::Data(r.attribute.clone()),
             Cell::Data(r.value.clone()),
@@ -1151,14 +1369,15 @@ pub fn comparison(v: &ComparisonView, chart: Option<&Chart>) -> String {
     if let Some(c) = chart {
         o.push_str(&inline_svg(c));
     }
-    // The measures, then the steps: two tables, each of which fits the page.
+    // The measures, then the steps: two tables, each of which fits the page; the steps'
+    // headers stand on their side.
     let _ = write!(
         o,
-        r#"<h2>{}</h2><table class="data" id="t-variants"><thead><tr><th>{}</th><th>{}</th>"#,
+        r#"<h2>{}</h2><table class="data" id="t-variants"><thead><tr>"#,
         escape(t("cmp.measures")),
-        escape(t("col.variant")),
-        escape(t("col.verdict"))
     );
+    sort_header(&mut o, t("col.variant"), "", false);
+    sort_header(&mut o, t("col.verdict"), "", false);
     for k in [
         "cmp.coverage",
         "cmp.sfb_unsynced",
@@ -1167,16 +1386,12 @@ pub fn comparison(v: &ComparisonView, chart: Option<&Chart>) -> String {
         "cmp.blockers",
         "cmp.score",
     ] {
-        let _ = write!(o, r#"<th class="n">{}</th>"#, escape(t(k)));
+        sort_header(&mut o, t(k), "n", true);
     }
     o.push_str("</tr></thead><tbody>");
     for r in &v.rows {
-        let _ = write!(
-            o,
-            r#"<tr><td dir="auto">{}</td><td>{}</td>"#,
-            data(&r.name),
-            pill(&r.verdict_status, &r.verdict)
-        );
+        let _ = write!(o, r#"<tr><td dir="auto">{}</td>"#, data_cell(&r.name));
+        status_cell(&mut o, &r.verdict_status, &r.verdict);
         for (k, val) in [
             &r.coverage,
             &r.sfb_unsynced,
@@ -1202,18 +1417,18 @@ pub fn comparison(v: &ComparisonView, chart: Option<&Chart>) -> String {
     }
     let _ = write!(
         o,
-        r#"</tbody></table><h2>{}</h2><table class="data" id="t-variant-steps"><thead><tr><th>{}</th>"#,
+        r#"</tbody></table><h2>{}</h2><table class="data matrix" id="t-variant-steps"><thead><tr>"#,
         escape(t("cmp.steps")),
-        escape(t("col.variant"))
     );
+    sort_header(&mut o, t("col.variant"), "", false);
     for s in &v.step_titles {
-        let _ = write!(o, "<th>{}</th>", escape(s));
+        sort_header(&mut o, s, "", true);
     }
     o.push_str("</tr></thead><tbody>");
     for r in &v.rows {
-        let _ = write!(o, r#"<tr><td dir="auto">{}</td>"#, data(&r.name));
+        let _ = write!(o, r#"<tr><td dir="auto">{}</td>"#, data_cell(&r.name));
         for (st, label) in &r.steps {
-            let _ = write!(o, "<td>{}</td>", pill(st, label));
+            status_cell(&mut o, st, label);
         }
         o.push_str("</tr>");
     }
@@ -1238,6 +1453,64 @@ mod tests {
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
         );
         assert_eq!(escape("a\u{0}b"), "a\u{fffd}b");
+    }
+
+    #[test]
+    fn cells_wrap_long_tokens_at_punctuation_never_inside_a_word() {
+        assert_eq!(
+            data_cell("CN=Jane Doe,OU=Staff,DC=contoso,DC=com"),
+            "<bdi>CN=Jane Doe,<wbr>OU=Staff,<wbr>DC=contoso,<wbr>DC=com</bdi>"
+        );
+        assert_eq!(
+            data_cell("jane.doe@contoso.com"),
+            "<bdi>jane<wbr>.doe<wbr>@contoso<wbr>.com</bdi>"
+        );
+        // Ordinary words, a leading or trailing sign, and short camel case stay whole.
+        for s in [
+            "Directory synchronisation",
+            "Synchronisation de l’annuaire",
+            ".william collins.",
+            "userCertificate",
+        ] {
+            assert_eq!(data_cell(s), data(s), "{s}");
+        }
+        assert_eq!(
+            data_cell("msExchRecipientTypeDetails"),
+            "<bdi>ms<wbr>Exch<wbr>Recipient<wbr>Type<wbr>Details</bdi>"
+        );
+        // A run with no opportunity at all is cut into equal parts of at most MAX_RUN.
+        let long = "longlocalpart".repeat(4);
+        let cell = data_cell(&format!("a.{long}@x.com"));
+        let parts: Vec<&str> = cell
+            .trim_start_matches("<bdi>")
+            .trim_end_matches("</bdi>")
+            .split("<wbr>")
+            .collect();
+        assert!(
+            parts.iter().all(|p| p.chars().count() <= MAX_RUN),
+            "{parts:?}"
+        );
+        assert_eq!(parts.concat(), format!("a.{long}@x.com"));
+        // Escaped as ever: without its breaks, a cell is the data's escaped text.
+        let hostile = r#"<script>alert("x")</script>,o'brien@x.com"#;
+        assert_eq!(
+            data_cell(hostile).replace("<wbr>", ""),
+            data(hostile),
+            "{hostile}"
+        );
+    }
+
+    #[test]
+    fn fingerprints_wrap_in_groups_of_eight() {
+        let sha = "0123456789abcdef".repeat(4);
+        assert_eq!(fingerprint(&sha).split("<wbr>").count(), 8);
+        assert_eq!(fingerprint(&sha).replace("<wbr>", ""), sha);
+    }
+
+    #[test]
+    fn statuses_rank_worst_highest() {
+        assert!(rank("fail") > rank("warn") && rank("warn") > rank("pass"));
+        assert!(rank("error") > rank("warning") && rank("warning") > rank("info"));
     }
 
     #[test]
