@@ -69,18 +69,6 @@ fn pair(files: &[PathBuf], dir: &Path, floor_first: bool) -> (f64, f64) {
     }
 }
 
-/// The median of `v` (not empty).
-fn median(v: &[f64]) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    let n = s.len();
-    if n % 2 == 1 {
-        s[n / 2]
-    } else {
-        (s[n / 2 - 1] + s[n / 2]) / 2.0
-    }
-}
-
 fn pairs() {
     let n: usize = std::env::var("HYBRIDREADY_BENCH_PAIRS")
         .ok()
@@ -112,8 +100,11 @@ fn pairs() {
     }
     let max = ratios.iter().copied().fold(f64::MIN, f64::max);
     let min = ratios.iter().copied().fold(f64::MAX, f64::min);
-    let (median_ratio, median_floor, median_ingest) =
-        (median(&ratios), median(&floors), median(&ingests));
+    let (median_ratio, median_floor, median_ingest) = (
+        common::median(&ratios),
+        common::median(&floors),
+        common::median(&ingests),
+    );
     println!(
         "  median ratio {median_ratio:.2}× (min {min:.2}×, max {max:.2}×); median floor {median_floor:.3} s, median ingest {median_ingest:.3} s"
     );
@@ -129,18 +120,7 @@ fn pairs() {
         "median_floor_s": median_floor,
         "median_ingest_s": median_ingest,
     });
-    let out = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/criterion")
-        .join(format!("ps7-{users}"));
-    let written = std::fs::create_dir_all(&out).and_then(|()| {
-        std::fs::write(
-            out.join("pairs.json"),
-            serde_json::to_string_pretty(&json).unwrap_or_default(),
-        )
-    });
-    if let Err(e) = written {
-        eprintln!("cannot write {}: {e}", out.join("pairs.json").display());
-    }
+    common::write_results(&format!("ps7-{users}"), "pairs.json", &json);
 }
 
 criterion_group!(benches, bench);

@@ -111,3 +111,32 @@ pub fn variants_64(
         })
         .collect()
 }
+
+/// Writes a bench's measurements as `target/criterion/<dir>/<file>`, for the closing notes; a
+/// bench that cannot write them still prints them.
+pub fn write_results(dir: &str, file: &str, results: &serde_json::Value) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/criterion")
+        .join(dir);
+    let written = std::fs::create_dir_all(&dir).and_then(|()| {
+        std::fs::write(
+            dir.join(file),
+            serde_json::to_string_pretty(results).unwrap_or_default(),
+        )
+    });
+    if let Err(e) = written {
+        eprintln!("cannot write {}: {e}", dir.join(file).display());
+    }
+}
+
+/// The median of `v` (not empty).
+pub fn median(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    }
+}

@@ -71,7 +71,7 @@ pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
         ..Default::default()
     };
     let loaded = pipeline::load(&a.inputs, &[&scenario], opts).map_err(super::pipeline_error)?;
-    bar.finish();
+    bar.stage("simulating the deployment and writing the outputs");
     let assessment = pipeline::assess_into(
         &loaded,
         pipeline::Context {
@@ -86,8 +86,14 @@ pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
             report: !a.no_report,
         },
     )
-    .map_err(super::pipeline_error)?;
+    .map_err(super::pipeline_error);
+    bar.finish();
+    let assessment = assessment?;
     super::report_refused(&loaded.ingested);
+    print!(
+        "{}",
+        crate::report::console::summary(&assessment, a.lang, &a.out, !a.no_report)
+    );
     // Input errors (2) win over the gate (1), so a pipeline can tell them apart.
     let refused = loaded.ingested.refused().next().is_some();
     let gate = a.fail_on.is_some_and(|g| trips(&assessment, g));

@@ -40,8 +40,8 @@ pub fn run(a: BatchArgs) -> Result<u8, CliError> {
     };
     let scenarios: Vec<_> = variants.iter().map(|v| &v.scenario).collect();
     let loaded = pipeline::load(&a.inputs, &scenarios, opts).map_err(super::pipeline_error)?;
-    bar.finish();
-    pipeline::batch_into(
+    bar.stage("simulating the variants and writing the comparison");
+    let comparison = pipeline::batch_into(
         &loaded,
         &variants,
         Some(&a.batch),
@@ -51,8 +51,14 @@ pub fn run(a: BatchArgs) -> Result<u8, CliError> {
             report: !a.no_report,
         },
     )
-    .map_err(super::pipeline_error)?;
+    .map_err(super::pipeline_error);
+    bar.finish();
+    let comparison = comparison?;
     super::report_refused(&loaded.ingested);
+    print!(
+        "{}",
+        crate::report::console::comparison(&comparison, a.lang, &a.out, !a.no_report)
+    );
     Ok(if loaded.ingested.refused().next().is_some() {
         2
     } else {

@@ -41,6 +41,20 @@ impl Bar {
             Progress::Advance(n) => self.bar.inc(n),
         }
     }
+    /// After the reading: a spinner with what is being done, on the same line, when the bar
+    /// was drawn (the inputs were large enough for the rest to take a while too).
+    pub fn stage(&self, what: &str) {
+        if self.bar.is_hidden() {
+            return;
+        }
+        self.bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        self.bar.set_message(what.to_string());
+        self.bar
+            .enable_steady_tick(std::time::Duration::from_millis(120));
+    }
     pub fn finish(&self) {
         self.bar.finish_and_clear();
     }

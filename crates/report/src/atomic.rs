@@ -5,12 +5,22 @@ use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_with(path, |w| w.write_all(bytes))
+}
+
+/// Like [`write`], for a writer that produces the content: it is streamed to the temporary
+/// file, so a large output (the assessment's JSON) is never held whole in memory.
+pub fn write_with(
+    path: &Path,
+    produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let tmp = temp_name(path);
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        produce(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
@@ -18,16 +28,6 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
-}
-
-/// Like [`write`], for a writer that produces the content.
-pub fn write_with(
-    path: &Path,
-    produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let mut buf = Vec::new();
-    produce(&mut buf)?;
-    write(path, &buf)
 }
 
 pub fn temp_name(path: &Path) -> PathBuf {

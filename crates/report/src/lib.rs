@@ -21,6 +21,7 @@
 
 pub mod atomic;
 pub mod charts;
+pub mod console;
 pub mod csv_out;
 pub mod finding_words;
 pub mod html;
@@ -90,6 +91,9 @@ pub struct Options {
 pub const ASSESSMENT_JSON: &str = "assessment.json";
 pub const SUMMARY_JSON: &str = "summary.json";
 
+/// Makes one output file's bytes.
+type MakeFile<'a> = dyn Fn() -> Result<Vec<u8>, ReportError> + 'a;
+
 /// Writes every output of `a` into `out`; returns the files written.
 pub fn write_assessment(
     a: &Assessment,
@@ -98,40 +102,57 @@ pub fn write_assessment(
 ) -> Result<Vec<PathBuf>, ReportError> {
     let lang = opts.lang;
     let path = |name: &str| out.join(name);
-    // The workbook (compressed) and the assessment's JSON are the largest: made beside the rest.
+    // Each file is written as soon as it is made and its bytes dropped, so that the outputs of
+    // a million-user directory are never all in memory at once. The workbook (compressed) and
+    // the assessment's JSON take longest: they are made beside the rest.
     let ((xlsx, whole), rest) = rayon::join(
         || {
             rayon::join(
                 || {
-                    worklist::findings_xlsx(a, lang)
-                        .map_err(|e| ReportError::Render(format!("findings.xlsx: {e}")))
+                    let p = path("findings.xlsx");
+                    let bytes = worklist::findings_xlsx(a, lang)
+                        .map_err(|e| ReportError::Render(format!("findings.xlsx: {e}")))?;
+                    write(&p, &bytes).map(|()| p)
                 },
-                || serde_json::to_vec(a).map_err(|e| ReportError::Render(e.to_string())),
+                || {
+                    let p = path(ASSESSMENT_JSON);
+                    atomic::write_with(&p, |w| {
+                        serde_json::to_writer(&mut *w, a).map_err(std::io::Error::other)?;
+                        w.write_all(b"\n")
+                    })
+                    .map_err(|e| ReportError::io(&p, e))
+                    .map(|()| p)
+                },
             )
         },
-        || -> Result<Vec<(PathBuf, Vec<u8>)>, ReportError> {
-            let mut files = vec![
-                (path(SUMMARY_JSON), json(&summary_json::summary(a))?),
-                (path("findings.csv"), worklist::findings_csv(a, lang)),
-                (path("unsynced-impact.csv"), worklist::unsynced_csv(a, lang)),
-                (path("checks.csv"), worklist::checks_csv(a, lang)),
-                (path("waves.csv"), worklist::waves_csv(a)),
+        || -> Result<Vec<PathBuf>, ReportError> {
+            let made: [(&str, &MakeFile); 5] = [
+                (SUMMARY_JSON, &|| json(&summary_json::summary(a))),
+                ("findings.csv", &|| Ok(worklist::findings_csv(a, lang))),
+                ("unsynced-impact.csv", &|| {
+                    Ok(worklist::unsynced_csv(a, lang))
+                }),
+                ("checks.csv", &|| Ok(worklist::checks_csv(a, lang))),
+                ("waves.csv", &|| Ok(worklist::waves_csv(a))),
             ];
-            if opts.report {
-                files.extend(report_files(a, out, lang)?);
+            let mut written = Vec::new();
+            for (name, make) in made {
+                let p = path(name);
+                write(&p, &make()?)?;
+                written.push(p);
             }
-            Ok(files)
+            if opts.report {
+                for (p, bytes) in report_files(a, out, lang)? {
+                    write(&p, &bytes)?;
+                    written.push(p);
+                }
+            }
+            Ok(written)
         },
     );
-    let mut files = vec![
-        (path(ASSESSMENT_JSON), whole?),
-        (path("findings.xlsx"), xlsx?),
-    ];
-    files.extend(rest?);
-    for (p, bytes) in &files {
-        write(p, bytes)?;
-    }
-    Ok(files.into_iter().map(|(p, _)| p).collect())
+    let mut written = vec![whole?, xlsx?];
+    written.extend(rest?);
+    Ok(written)
 }
 
 /// The readiness report of `a`: `charts/*.svg`, `report.pdf`, `report.html`, as bytes.

@@ -593,7 +593,7 @@ pub fn build(a: &Assessment, lang: Lang) -> Result<(View, Vec<Chart>), String> {
 }
 
 /// The verdict in one sentence: how many steps are blocked or at risk, and the first thing to do.
-fn verdict_sentence(t: &Catalog, a: &Assessment) -> String {
+pub(crate) fn verdict_sentence(t: &Catalog, a: &Assessment) -> String {
     let count = |st: Status| a.steps.iter().filter(|s| s.status == st).count() as u64;
     let total = n(a.steps.len() as u64);
     match a.verdict {
@@ -609,7 +609,7 @@ fn verdict_sentence(t: &Catalog, a: &Assessment) -> String {
     }
 }
 
-fn score_view(t: &Catalog, a: &Assessment) -> ScoreView {
+pub(crate) fn score_view(t: &Catalog, a: &Assessment) -> ScoreView {
     let costs = a
         .steps
         .iter()
@@ -752,7 +752,7 @@ fn scope(t: &Catalog, a: &Assessment) -> Vec<Para> {
     ]
 }
 
-fn key_figures(t: &Catalog, a: &Assessment) -> Vec<Figure> {
+pub(crate) fn key_figures(t: &Catalog, a: &Assessment) -> Vec<Figure> {
     let fig = |label: &str, value: String, tone: &str, note: Option<String>| Figure {
         label: t.get(label).to_string(),
         value,

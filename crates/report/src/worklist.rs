@@ -199,7 +199,9 @@ pub fn findings_xlsx(a: &Assessment, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             rows.chunks(MAX_ROWS).collect()
         };
         for (part, chunk) in chunks.into_iter().enumerate() {
-            let sheet = book.add_worksheet();
+            // Written row by row with inline strings: a finding sheet has hundreds of thousands
+            // of mostly distinct values, which a shared-string table would only slow down.
+            let sheet = book.add_worksheet_with_constant_memory()?;
             let name = if part == 0 {
                 t.get(title).to_string()
             } else {
@@ -217,6 +219,8 @@ pub fn findings_xlsx(a: &Assessment, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             sheet.autofilter(0, 0, chunk.len() as u32, cols.len() as u16 - 1)?;
         }
     }
+    // Excel's own level: a third faster than the default for a file about 5% larger.
+    book.set_zip_compression_level(3);
     book.save_to_buffer()
 }
 

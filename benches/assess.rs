@@ -1,0 +1,185 @@
+//! `hybridready assess` as a user runs it (the binary, every output: assessment.json,
+//! summary.json, the worklists, the readiness report) on a generated directory (default:
+//! 1,000,000 users, PowerShell 7 dialect), against the floor of the csv crate parsing the same
+//! files.
+//!
+//!     cargo bench --bench assess
+//!     HYBRIDREADY_BENCH_USERS=100000 HYBRIDREADY_BENCH_PAIRS=3 cargo bench --bench assess
+//!     HYBRIDREADY_BENCH_BASELINE=/path/to/older/hybridready cargo bench --bench assess
+//!
+//! A run takes tens of seconds, so the bench does not go through criterion's sampling: it times
+//! the floor and the command side by side in rounds (`HYBRIDREADY_BENCH_PAIRS`, default 5), in
+//! alternating order, and prints each round's ratio and their median, which the drift of a
+//! shared machine moves least (see `benches/ingest.rs`). With `HYBRIDREADY_BENCH_BASELINE`, an
+//! older build of the binary runs in the same rounds, so "no slower than before" is one
+//! measurement. The peak memory of each run is read with GNU time when it is installed. The
+//! figures are written to `target/criterion/assess-ps7-N/rounds.json`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// The sample's scenario without its affinity files, which belong to the sample's users.
+fn scenario(dir: &Path) -> PathBuf {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso/scenario.toml");
+    let text = std::fs::read_to_string(&sample).expect("samples/contoso/scenario.toml");
+    let kept: Vec<&str> = text.lines().filter(|l| !l.contains("affinity/")).collect();
+    let path = dir.join("scenario.toml");
+    std::fs::write(&path, kept.join("\n")).expect("write the scenario");
+    path
+}
+
+/// One run of `bin assess`: seconds and, with GNU time, peak resident kilobytes.
+fn assess(bin: &Path, data: &Path, scenario: &Path, out: &Path) -> (f64, Option<u64>) {
+    let _ = std::fs::remove_dir_all(out);
+    let gnu_time = Path::new("/usr/bin/time");
+    let report = out.with_extension("time");
+    let mut cmd = if gnu_time.is_file() {
+        let mut c = Command::new(gnu_time);
+        c.arg("-f").arg("%M").arg("-o").arg(&report).arg(bin);
+        c
+    } else {
+        Command::new(bin)
+    };
+    cmd.arg("assess")
+        .arg(data)
+        .arg("--scenario")
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .env("SOURCE_DATE_EPOCH", "1790000000");
+    let t = Instant::now();
+    let result = cmd.output().expect("run hybridready");
+    let secs = t.elapsed().as_secs_f64();
+    // Builds before issue 20 exit 1 when the assessment has errors, once it is written.
+    assert!(
+        matches!(result.status.code(), Some(0 | 1)),
+        "{} assess failed: {}",
+        bin.display(),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let peak = std::fs::read_to_string(&report)
+        .ok()
+        .and_then(|s| s.trim().lines().last()?.trim().parse().ok());
+    (secs, peak)
+}
+
+fn gb(kb: Option<u64>) -> String {
+    kb.map_or("–".into(), |k| format!("{:.2} GB", k as f64 / 1e6))
+}
+
+struct Run {
+    label: &'static str,
+    bin: PathBuf,
+    secs: Vec<f64>,
+    peaks: Vec<Option<u64>>,
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter that is not `assess` asks for other benches.
+    if std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .is_some_and(|f| f != "assess")
+    {
+        return;
+    }
+    let rounds: usize = std::env::var("HYBRIDREADY_BENCH_PAIRS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5)
+        .max(1);
+    let users = common::users();
+    let data = common::dataset("ps7", users);
+    let files = common::csv_files(&data);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let scenario = scenario(tmp.path());
+    let mut runs = vec![Run {
+        label: "assess",
+        bin: PathBuf::from(env!("CARGO_BIN_EXE_hybridready")),
+        secs: Vec::new(),
+        peaks: Vec::new(),
+    }];
+    if let Some(b) = std::env::var_os("HYBRIDREADY_BENCH_BASELINE") {
+        runs.push(Run {
+            label: "baseline",
+            bin: PathBuf::from(b),
+            secs: Vec::new(),
+            peaks: Vec::new(),
+        });
+    }
+    // One unmeasured run of each, so that no measured one pays for cold caches alone.
+    common::csv_floor(&files);
+    for r in &runs {
+        assess(&r.bin, &data, &scenario, &tmp.path().join("warm"));
+    }
+    println!(
+        "assess-ps7-{users}: the floor and `hybridready assess` side by side, {rounds} rounds"
+    );
+    let mut floors = Vec::new();
+    for i in 0..rounds {
+        // Alternate the order, so that neither always runs on a machine warmed by the other.
+        let floor_first = i % 2 == 0;
+        let time_floor = || {
+            let t = Instant::now();
+            std::hint::black_box(common::csv_floor(&files));
+            t.elapsed().as_secs_f64()
+        };
+        if floor_first {
+            floors.push(time_floor());
+        }
+        let order: Vec<usize> = if floor_first {
+            (0..runs.len()).collect()
+        } else {
+            (0..runs.len()).rev().collect()
+        };
+        for k in order {
+            let out = tmp.path().join(format!("out-{k}"));
+            let (s, p) = assess(&runs[k].bin, &data, &scenario, &out);
+            runs[k].secs.push(s);
+            runs[k].peaks.push(p);
+        }
+        if !floor_first {
+            floors.push(time_floor());
+        }
+        let mut line = format!("  round {:>2}: floor {:.3} s", i + 1, floors[i]);
+        for r in &runs {
+            line.push_str(&format!(
+                ", {} {:.2} s ({:.2}×, peak {})",
+                r.label,
+                r.secs[i],
+                r.secs[i] / floors[i],
+                gb(r.peaks[i])
+            ));
+        }
+        println!("{line}");
+    }
+    let floor = common::median(&floors);
+    let mut summary = serde_json::json!({
+        "users": users,
+        "rounds": rounds,
+        "floor_s": floors,
+        "median_floor_s": floor,
+    });
+    for r in &runs {
+        let ratios: Vec<f64> = r.secs.iter().zip(&floors).map(|(s, f)| s / f).collect();
+        let peak = r.peaks.iter().flatten().max().copied();
+        println!(
+            "  {}: median {:.2} s, median ratio {:.2}× the floor, peak {}",
+            r.label,
+            common::median(&r.secs),
+            common::median(&ratios),
+            gb(peak)
+        );
+        summary[r.label] = serde_json::json!({
+            "binary": r.bin.display().to_string(),
+            "secs": r.secs,
+            "median_s": common::median(&r.secs),
+            "median_ratio": common::median(&ratios),
+            "peak_kb": peak,
+        });
+    }
+    common::write_results(&format!("assess-ps7-{users}"), "rounds.json", &summary);
+}

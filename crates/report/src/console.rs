@@ -1,0 +1,110 @@
+//! What `assess` prints once it has written the assessment: the verdict, the score and the key
+//! figures of the executive page, and where the files are, in the report's language. The
+//! consultant sees at once whether the deployment is ready without opening a file.
+
+use crate::i18n::Lang;
+use crate::view;
+use crate::words;
+use hybridready_assessment::{Assessment, Comparison};
+use std::fmt::Write;
+use std::path::Path;
+
+/// The summary as lines of text (no colour, no terminal codes: it may go to a log).
+pub fn summary(a: &Assessment, lang: Lang, out: &Path, report: bool) -> String {
+    let t = lang.catalog();
+    let score = view::score_view(t, a);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} · {} {}",
+        words::verdict(t, a.verdict),
+        t.get("cover.score"),
+        score.text
+    );
+    let _ = writeln!(s, "{}", view::verdict_sentence(t, a));
+    let _ = writeln!(s, "{}", score.note);
+    let figures = view::key_figures(t, a);
+    let width = figures
+        .iter()
+        .map(|f| f.value.chars().count())
+        .max()
+        .unwrap_or(0);
+    for f in &figures {
+        let pad = width - f.value.chars().count();
+        let _ = write!(s, "  {}{}  {}", " ".repeat(pad), f.value, f.label);
+        if let Some(n) = &f.note {
+            let _ = write!(s, " ({n})");
+        }
+        s.push('\n');
+    }
+    let key = if report {
+        "console.written"
+    } else {
+        "console.written_no_report"
+    };
+    let _ = writeln!(
+        s,
+        "{}",
+        t.msg(key, &[("dir", out.display().to_string().into())])
+    );
+    s
+}
+
+/// What `batch` prints once it has written the comparison: one line per variant with its
+/// verdict, score and the figures the variants are compared on.
+pub fn comparison(c: &Comparison, lang: Lang, out: &Path, report: bool) -> String {
+    let t = lang.catalog();
+    let head = [
+        t.get("col.variant").to_string(),
+        t.get("col.verdict").to_string(),
+        t.get("cmp.score").to_string(),
+        t.get("cmp.coverage").to_string(),
+        t.get("cmp.sfb_unsynced").to_string(),
+        t.get("cmp.broken_end").to_string(),
+    ];
+    let rows: Vec<[String; 6]> = c
+        .variants
+        .iter()
+        .map(|v| {
+            [
+                v.name.clone(),
+                words::verdict(t, v.verdict),
+                t.int(u64::from(v.score)),
+                t.pct(v.sync.coverage),
+                t.int(v.sync.sfb_unsynced),
+                t.int(v.breaks.end.broken_pairs),
+            ]
+        })
+        .collect();
+    let mut width = head.clone().map(|h| h.chars().count());
+    for r in &rows {
+        for (w, cell) in width.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut s = String::new();
+    for r in std::iter::once(&head).chain(&rows) {
+        let mut line = String::new();
+        for (i, (cell, w)) in r.iter().zip(width).enumerate() {
+            let pad = " ".repeat(w - cell.chars().count());
+            // Names and verdicts to the left, figures to the right.
+            if i < 2 {
+                let _ = write!(line, "{cell}{pad}  ");
+            } else {
+                let _ = write!(line, "{pad}{cell}  ");
+            }
+        }
+        let _ = writeln!(s, "{}", line.trim_end());
+    }
+    let key = if report {
+        "console.compared"
+    } else {
+        "console.compared_no_report"
+    };
+    let _ = writeln!(
+        s,
+        "{}",
+        t.msg(key, &[("dir", out.display().to_string().into())])
+    );
+    s
+}
