@@ -350,7 +350,16 @@ fn objects(dir: &Directory, x: &Assessment) -> Objects {
         ids.push(u.user.0);
         ids.extend(u.partners.iter().map(|p| p.0));
     }
-    ids.extend(x.waves.waves.iter().flatten().map(|o| o.0));
+    for u in x.waves.waves.iter().flat_map(|w| &w.users) {
+        ids.push(u.user.0);
+        ids.extend(u.elsewhere_first.iter().map(|e| e.user.0));
+        if let hybridready_assessment::WaveReason::DelegateOf { user } = u.reason {
+            ids.push(user.0);
+        }
+    }
+    for c in &x.waves.split_clusters {
+        ids.push(c.example.0);
+    }
     for c in x.steps.iter().flat_map(|s| &s.checks) {
         ids.extend(c.objects.iter().map(|o| o.0));
         ids.extend(c.causes.iter().flat_map(|k| &k.objects).map(|o| o.0));

@@ -229,7 +229,7 @@ fn check(out: &Path, lang: Lang) {
         unsynced.iter().filter(|r| r[4] == online_word).count() as u64,
         n(&y["sfb_unsynced_online"])
     );
-    let waves = csv_rows(&out.join("waves.csv"), b',');
+    let waves = csv_rows(&out.join("waves.csv"), d);
     assert_eq!(
         waves.len() as u64 + n(&s["directory"]["sfb_online"]),
         n(&b["end"]["online_users"]),

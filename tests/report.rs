@@ -198,9 +198,14 @@ fn french_report_and_worklists_are_french() {
     assert!(csv.contains(";erreur;") || csv.contains(";avertissement;"));
     let unsynced = std::fs::read_to_string(dir.path().join("unsynced-impact.csv")).unwrap();
     assert!(unsynced.lines().next().unwrap().contains("Hébergement"));
-    // waves.csv stays a PowerShell input.
+    // waves.csv is a French worklist too (the scripts under waves/ are the PowerShell input).
     let waves = std::fs::read_to_string(dir.path().join("waves.csv")).unwrap();
-    assert!(waves.starts_with("\u{feff}wave,Identity,SipAddress"));
+    assert!(
+        waves.starts_with("\u{feff}vague;"),
+        "{}",
+        &waves[..80.min(waves.len())]
+    );
+    assert!(waves.contains("le [pilot] du scénario"));
 }
 
 #[test]

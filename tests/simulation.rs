@@ -327,14 +327,24 @@ fn every_figure_of_the_sample_matches_brute_force() {
     let waves = &summary.waves.waves;
     assert_eq!(
         waves[0]
+            .users
             .iter()
-            .map(|o| ObjectId(o.0))
+            .map(|u| ObjectId(u.user.0))
             .collect::<HashSet<_>>(),
         wave0
     );
-    let all: Vec<_> = waves.iter().flatten().collect();
+    let all: HashSet<u32> = waves
+        .iter()
+        .flat_map(|w| &w.users)
+        .map(|u| u.user.0)
+        .collect();
+    assert_eq!(
+        all.len() as u64,
+        summary.waves.users(),
+        "each user in one wave"
+    );
     assert_eq!(all.len() as u64, count(&b.movable));
-    assert!(waves[1..].iter().all(|w| w.len() <= s.waves.size));
+    assert!(waves[1..].iter().all(|w| w.users.len() <= s.waves.size));
     assert_eq!(summary.waves.already_online, count(&b.online));
 
     // The table of reasons sums to the objects that do not sync, and to the SfB users.
@@ -501,9 +511,9 @@ fn verifying_the_missing_sip_domain_passes_domains_and_makes_its_users_movable()
         o.waves
             .waves
             .iter()
-            .flatten()
+            .flat_map(|w| &w.users)
             .filter(|u| {
-                dir.value(ObjectId(u.0), Attr::SipAddress)
+                dir.value(ObjectId(u.user.0), Attr::SipAddress)
                     .is_some_and(|s| s.ends_with("@contoso-partners.com"))
             })
             .count()

@@ -13,9 +13,23 @@ pub fn users() -> usize {
 
 /// The folder of a generated directory in `dialect`, generating it on first use.
 pub fn dataset(dialect: &str, users: usize) -> PathBuf {
+    generated(dialect, users, false)
+}
+
+/// The same with `delegates.csv` and `interactions.csv` beside it.
+pub fn dataset_with_affinity(dialect: &str, users: usize) -> PathBuf {
+    generated(dialect, users, true)
+}
+
+fn generated(dialect: &str, users: usize, affinity: bool) -> PathBuf {
+    let name = if affinity {
+        format!("{dialect}-affinity-{users}")
+    } else {
+        format!("{dialect}-{users}")
+    };
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target/bench-data")
-        .join(format!("{dialect}-{users}"));
+        .join(name);
     if !dir.join("manifest.json").exists() {
         eprintln!(
             "generating {users} users ({dialect}) into {}",
@@ -27,7 +41,7 @@ pub fn dataset(dialect: &str, users: usize) -> PathBuf {
             dialect: dialect.parse().expect("dialect"),
             out: dir.clone(),
             with_defects: true,
-            affinity: false,
+            affinity,
         };
         hybridready::generate::generate(&opts).expect("generate");
     }

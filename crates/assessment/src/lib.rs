@@ -19,6 +19,7 @@ pub mod findings;
 pub mod scenario;
 pub mod score;
 pub mod sync;
+pub mod waves;
 
 pub use action::{Action, ActionKind, Effort};
 pub use check::{
@@ -29,12 +30,16 @@ pub use findings::{FindingRow, Findings, Fix, RuleCount, RuleDoc};
 pub use scenario::{Assumption, Scenario};
 pub use score::{Score, Verdict};
 pub use sync::{CoverageRow, MoveBlocker, ReasonCount, SyncFigures, SyncReason};
+pub use waves::{
+    Dependencies, Dependency, Elsewhere, MoveSettings, SplitCluster, Wave, WaveOrder, WaveReason,
+    WaveUser, Waves,
+};
 
 use serde::{Deserialize, Serialize};
 
 /// The version of `assessment.json`'s shape. A file of another version is refused, never
 /// half-read.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Everything one assessment found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -252,26 +257,6 @@ pub struct UnsyncedUser {
     pub impact_after_pilot: u64,
     /// Its first online partners at the end.
     pub partners: Vec<ObjRef>,
-}
-
-/// The move plan.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Waves {
-    /// Users per wave after the pilot.
-    pub size: u64,
-    /// Wave 0 is the pilot (possibly empty).
-    pub waves: Vec<Vec<ObjRef>>,
-    /// SfB users kept on-premises on purpose.
-    pub kept: u64,
-    /// SfB users already homed online before any move.
-    pub already_online: u64,
-}
-
-impl Waves {
-    /// Users in all waves.
-    pub fn users(&self) -> u64 {
-        self.waves.iter().map(|w| w.len() as u64).sum()
-    }
 }
 
 /// A delegates or interactions file, and what became of its rows.

@@ -179,10 +179,44 @@ pub struct Pilot {
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Waves {
+    /// Users per wave after the pilot (at most; at least 1).
     #[serde(default = "default_wave_size")]
     pub size: usize,
-    /// Users kept on-premises on purpose (any identity form).
+    /// Users kept on-premises on purpose: users (any identity form), groups (their direct user
+    /// members) or OUs (every user under them).
     pub keep_on_premises: Option<Vec<String>>,
+    /// Users, OUs or groups forced into a wave.
+    pub pin: Option<Vec<Pin>>,
+    /// `"fewest-dependencies"` (the default: the wave with the fewest dependencies on other
+    /// waves first) or `"departments"` (by the department most of a wave belongs to, in the
+    /// order of `departments`).
+    pub order: Option<String>,
+    pub departments: Option<Vec<String>>,
+    /// Waves moved per week, and the Monday of the first week (`YYYY-MM-DD`): a calendar.
+    pub per_week: Option<u32>,
+    pub start: Option<String>,
+    /// Moves run at once and retries per failed move in the wave scripts (BatchMoveToTeams'
+    /// defaults: 25 and 3).
+    pub parallel: Option<u32>,
+    pub retries: Option<u32>,
+    /// `Move-CsUser -HostedMigrationOverrideUrl`: current modules do not need it.
+    pub hosted_migration_override_url: Option<String>,
+    /// The on-premises registrar pool FQDN the rollback scripts move users back to, when the
+    /// exports do not say (a Get-CsUser export's RegistrarPool column does).
+    pub registrar_pool: Option<String>,
+    /// Seed of the partitioner: the same seed, the same waves.
+    pub seed: Option<u64>,
+}
+
+/// Users forced into a wave.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Pin {
+    /// The wave (1 or more: wave 0 is the pilot).
+    pub wave: u32,
+    pub users: Option<Vec<String>>,
+    pub ous: Option<Vec<String>>,
+    pub groups: Option<Vec<String>>,
 }
 
 fn default_wave_size() -> usize {
@@ -194,6 +228,16 @@ impl Default for Waves {
         Waves {
             size: default_wave_size(),
             keep_on_premises: None,
+            pin: None,
+            order: None,
+            departments: None,
+            per_week: None,
+            start: None,
+            parallel: None,
+            retries: None,
+            hosted_migration_override_url: None,
+            registrar_pool: None,
+            seed: None,
         }
     }
 }

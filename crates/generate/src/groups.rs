@@ -342,8 +342,11 @@ impl Directory {
             }
         }
 
-        // Project groups: 5–40 members drawn from one domain's enabled staff, until the average
-        // user is in four or five of them (about ten groups in all, counting the primary group).
+        // Project groups: 5–40 members, until the average user is in four or five of them (about
+        // ten groups in all, counting the primary group). A project is run by one department: most
+        // of its members come from that department of the domain, a few from anywhere in it, as
+        // in a real company (a project drawn from the whole domain would tie everyone to
+        // everyone, which no real directory does).
         let mut prng = Rng::new(self.seed, stream::PROJECTS);
         let mut project_no = 0usize;
         let mut first_project = NONE;
@@ -351,14 +354,33 @@ impl Directory {
             if pool.is_empty() {
                 continue;
             }
+            let mut by_dept: HashMap<u8, Vec<u32>> = HashMap::new();
+            for &m in pool {
+                if let Some(u) = self.users.get(m as usize) {
+                    by_dept.entry(u.dept).or_default().push(m);
+                }
+            }
             let target = pool.len() * 9 / 2;
             let mut assigned = 0;
             let mut members: Vec<u32> = Vec::with_capacity(40);
             while assigned < target {
+                let lead = pool[prng.below_usize(pool.len())];
+                let home = self
+                    .users
+                    .get(lead as usize)
+                    .and_then(|u| by_dept.get(&u.dept))
+                    .unwrap_or(pool);
                 let size = (prng.range(5, 40) as usize).min(pool.len());
                 members.clear();
+                let mut tries = 0usize;
                 while members.len() < size {
-                    let m = pool[prng.below_usize(pool.len())];
+                    tries += 1;
+                    let from = if prng.below(100) < 85 && tries < 40 * size {
+                        home
+                    } else {
+                        pool
+                    };
+                    let m = from[prng.below_usize(from.len())];
                     if !members.contains(&m) {
                         members.push(m);
                     }

@@ -3,13 +3,21 @@
 //! be cyclic in real AD: cycles are found as strongly connected components and reported, and every
 //! traversal here terminates on them.
 //!
-//! Owns: node numbering, edge kinds, nesting analysis, transitive membership. Must not touch:
-//! inputs, rules, scenarios. Reads the directory, never changes it.
+//! It also holds the dependency graph between users ([`dependency`]), which the communication
+//! breaks and the wave planner read, and the bounded graph partitioner the planner uses
+//! ([`partition`]).
+//!
+//! Owns: node numbering, edge kinds, nesting analysis, transitive membership, dependency
+//! weights, partitioning. Must not touch: inputs, rules, scenarios, words. Reads the directory,
+//! never changes it.
 
 use hybridready_directory::{Directory, DomainId, ObjectId, ObjectKind};
 mod csr;
+pub mod dependency;
+pub mod partition;
 
 pub use csr::{EdgeReference, Edges, ObjectGraph, RowSource};
+pub use dependency::{DependencyGraph, GroupRule};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef};
 use serde::Serialize;

@@ -1326,10 +1326,28 @@ fn waves_html(o: &mut String, v: &View) {
     if w.rows.is_empty() {
         return;
     }
-    let mut tb = Table::new("t-waves", v, &[("col.wave", false), ("col.users", true)]);
-    for (k, n) in &w.rows {
-        tb.rows
-            .push(vec![Cell::Text(k.clone()), Cell::Num(n.clone(), num_of(n))]);
+    if let Some(split) = &w.split {
+        let _ = write!(o, "<p>{}</p>", escape(split));
+    }
+    let mut cols = vec![("col.wave", false)];
+    if w.weeks {
+        cols.push(("col.week", true));
+    }
+    cols.extend([
+        ("col.users", true),
+        ("col.pairs_across", true),
+        ("col.broken_unsynced", true),
+    ]);
+    let mut tb = Table::new("t-waves", v, &cols);
+    for r in &w.rows {
+        let mut row = vec![Cell::Text(r.wave.clone())];
+        if w.weeks {
+            row.push(Cell::Num(r.week.clone(), num_of(&r.week)));
+        }
+        for x in [&r.users, &r.across, &r.broken] {
+            row.push(Cell::Num(x.clone(), num_of(x)));
+        }
+        tb.rows.push(row);
     }
     tb.render(o, true);
 }

@@ -133,7 +133,7 @@ pub fn write_assessment(
                     Ok(worklist::unsynced_csv(a, lang))
                 }),
                 ("checks.csv", &|| Ok(worklist::checks_csv(a, lang))),
-                ("waves.csv", &|| Ok(worklist::waves_csv(a))),
+                ("waves.csv", &|| Ok(worklist::waves_csv(a, lang))),
             ];
             let mut written = Vec::new();
             for (name, make) in made {

@@ -269,8 +269,23 @@ pub struct UnsyncedRow {
 #[derive(Clone, Debug, Serialize)]
 pub struct WavesView {
     pub sentence: String,
-    pub rows: Vec<(String, String)>,
+    /// How many dependent pairs the waves split.
+    pub split: Option<String>,
+    /// Whether the rows have a calendar week.
+    pub weeks: bool,
+    pub rows: Vec<WaveRow>,
     pub more_pdf: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WaveRow {
+    pub wave: String,
+    pub week: String,
+    pub users: String,
+    /// Dependent pairs with the other user in another wave.
+    pub across: String,
+    /// Dependent pairs broken by unsynchronised users once this wave is online.
+    pub broken: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -1165,20 +1180,32 @@ fn waves_view(t: &Catalog, a: &Assessment) -> WavesView {
                 ("kept", n(w.kept)),
             ],
         ),
+        split: (w.pairs > 0).then(|| {
+            t.msg(
+                "waves.split",
+                &[
+                    ("pairs", n(w.pairs)),
+                    ("split", n(w.pairs_split)),
+                    ("pct", s(&t.pct(w.pairs_split as f64 / w.pairs as f64))),
+                    ("delegates", n(w.delegate_pairs_split)),
+                ],
+            )
+        }),
+        weeks: w.per_week.is_some(),
         rows: w
             .waves
             .iter()
-            .enumerate()
             .take(1000)
-            .map(|(i, users)| {
-                (
-                    if i == 0 {
-                        t.get("waves.pilot").to_string()
-                    } else {
-                        t.int(i as u64)
-                    },
-                    t.int(users.len() as u64),
-                )
+            .map(|wave| WaveRow {
+                wave: if wave.number == 0 {
+                    t.get("waves.pilot").to_string()
+                } else {
+                    t.int(wave.number as u64)
+                },
+                week: wave.week.map(|k| t.int(k as u64)).unwrap_or_default(),
+                users: t.int(wave.users.len() as u64),
+                across: t.int(wave.pairs_across),
+                broken: t.int(wave.broken_by_unsynced),
             })
             .collect(),
         more_pdf: (w.waves.len() > PDF_WAVES).then(|| {

@@ -9,7 +9,7 @@
 use crate::i18n::{Arg, Catalog};
 use hybridready_assessment::{
     ActionKind, Assessment, Assumption, Cause, CheckId, CheckResult, Effort, Fact, Input,
-    MoveBlocker, Owner, Reason, Refusal, Status, StepId, SyncReason, Verdict, dn_path,
+    MoveBlocker, Owner, Reason, Refusal, Status, StepId, SyncReason, Verdict, WaveReason, dn_path,
 };
 
 fn n(v: u64) -> Arg {
@@ -389,6 +389,30 @@ pub fn reason(t: &Catalog, r: &Reason) -> String {
         R::AlreadyOnline => t.msg(&key("already_online"), &[]),
         R::TenantTeamsOnly => t.msg(&key("tenant_teams_only"), &[]),
         R::UsersTeamsOnly => t.msg(&key("users_teams_only"), &[]),
+    }
+}
+
+/// Why a user is in its wave.
+pub fn wave_reason(t: &Catalog, a: &Assessment, r: &WaveReason) -> String {
+    match r {
+        WaveReason::Pilot => t.msg("wave_reason.pilot", &[]),
+        WaveReason::Pinned { pin } => t.msg("wave_reason.pinned", &[("pin", n(*pin as u64 + 1))]),
+        WaveReason::DelegateOf { user } => t.msg(
+            "wave_reason.delegate",
+            &[("user", s(&a.objects.label(*user)))],
+        ),
+        WaveReason::Dependents { here, dependents } => t.msg(
+            if here * 2 > *dependents {
+                "wave_reason.team"
+            } else {
+                "wave_reason.some"
+            },
+            &[
+                ("here", n(*here as u64)),
+                ("dependents", n(*dependents as u64)),
+            ],
+        ),
+        WaveReason::NoDependents => t.msg("wave_reason.none", &[]),
     }
 }
 
@@ -1177,7 +1201,12 @@ mod tests {
                 {"id": "T05", "status": "warn", "fact": {"kind": "not_provided", "inputs": [
                     {"kind": "scenario_key", "name": "federation.allow_federated_users"}]}}]}],
             "unsynced": [],
-            "waves": {"size": 50, "waves": [], "kept": 0, "already_online": 0},
+            "waves": {"size": 50, "waves": [], "kept": 0, "already_online": 0,
+                "order": "fewest_dependencies", "per_week": null, "start": null, "pairs": 0,
+                "pairs_split": 0, "weight": 0, "weight_split": 0, "delegate_pairs_split": 0,
+                "split_clusters": [], "moves": {"target": "sipfed.online.lync.com",
+                "use_oauth": false, "override_url": null, "parallel": 25, "retries": 3,
+                "registrar_pool": null}},
             "pair_files": [],
             "verdict": "ready_with_warnings",
             "score": {"value": 95, "limited_by": "federation", "blocked_cap": 50},
@@ -1235,6 +1264,22 @@ mod tests {
         }
         for x in [Owner::AdTeam, Owner::SfbTeam, Owner::M365Admin] {
             both(format!("{x:?}"), &|t| owner(t, x));
+        }
+        for x in [
+            WaveReason::Pilot,
+            WaveReason::Pinned { pin: 0 },
+            WaveReason::DelegateOf { user: ObjRef(0) },
+            WaveReason::Dependents {
+                here: 3,
+                dependents: 4,
+            },
+            WaveReason::Dependents {
+                here: 1,
+                dependents: 4,
+            },
+            WaveReason::NoDependents,
+        ] {
+            both(format!("{x:?}"), &|t| wave_reason(t, &a, &x));
         }
         for x in [Effort::Low, Effort::Medium, Effort::High] {
             both(format!("{x:?}"), &|t| effort(t, x));

@@ -339,41 +339,39 @@ pub fn checks_csv(a: &Assessment, lang: Lang) -> Vec<u8> {
     )
 }
 
-/// `waves.csv`: one row per user to move, wave 0 being the pilot; usable as a Move-CsUser list
-/// (`Import-Csv waves.csv | Where-Object wave -eq 1`). The same in every language.
-pub fn waves_csv(a: &Assessment) -> Vec<u8> {
-    let head: Vec<String> = [
-        "wave",
-        "Identity",
-        "SipAddress",
-        "UserPrincipalName",
-        "DistinguishedName",
-    ]
-    .map(String::from)
-    .to_vec();
-    let rows = a.waves.waves.iter().enumerate().flat_map(|(w, users)| {
-        users.iter().map(move |&o| {
-            let info = a.objects.get(o);
-            let sip = info.map(|i| i.sip.clone()).unwrap_or_default();
-            let identity = if sip.is_empty() {
-                info.map(|i| i.dn.clone()).unwrap_or_default()
-            } else if sip.to_ascii_lowercase().starts_with("sip:") {
-                sip.clone()
-            } else {
-                format!("sip:{sip}")
-            };
+/// `waves.csv`: one row per user to move, in wave order: its wave, its names, why it is in
+/// that wave, and how many of its dependents move with it.
+pub fn waves_csv(a: &Assessment, lang: Lang) -> Vec<u8> {
+    let t = lang.catalog();
+    let head = headers(
+        t,
+        &[
+            "wl.wave",
+            "wl.sip_address",
+            "wl.user_principal_name",
+            "wl.distinguished_name",
+            "wl.wave_reason",
+            "wl.dependents",
+            "wl.dependents_elsewhere",
+        ],
+    );
+    let rows = a.waves.waves.iter().flat_map(|wave| {
+        wave.users.iter().map(move |u| {
+            let [sip, upn, dn] = names(a, u.user);
             vec![
-                w.to_string(),
-                identity,
+                wave.number.to_string(),
                 sip,
-                info.map(|i| i.upn.clone()).unwrap_or_default(),
-                info.map(|i| i.dn.clone()).unwrap_or_default(),
+                upn,
+                dn,
+                words::wave_reason(t, a, &u.reason),
+                u.dependents.to_string(),
+                u.elsewhere.to_string(),
             ]
             .into_iter()
             .map(Cow::Owned)
         })
     });
-    csv_out::to_bytes(b',', &head, rows)
+    csv_out::to_bytes(delimiter(lang), &head, rows)
 }
 
 #[cfg(test)]

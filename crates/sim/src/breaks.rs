@@ -1,14 +1,16 @@
-//! Communication affinity and breaks (spec §6).
+//! Communication breaks (spec §6).
 //!
-//! Two users depend on each other through a manager edge, a small shared group, a delegate pair or
-//! an interaction pair. A dependent pair is broken when one is online and the other on-premises
-//! and unsynchronised. The figures are exact, and computing them never enumerates the pairs of a
-//! group: for each unsynchronised user, its online partners are visited once through its own
-//! edges and its small groups, deduplicated by an epoch stamp. The cost is bounded by the
-//! unsynchronised users × their groups × `max_group_size`.
+//! Two users depend on each other as the dependency graph says (`hybridready_graph::dependency`:
+//! a manager edge, a small shared group, a delegate pair or an interaction pair). A dependent
+//! pair is broken when one is online and the other on-premises and unsynchronised. The figures
+//! are exact, and computing them never enumerates the pairs of a group: for each unsynchronised
+//! user, its online partners are visited once through its own edges and its small groups,
+//! deduplicated by an epoch stamp. The cost is bounded by the unsynchronised users × their
+//! groups × `max_group_size`.
 
 use hybridready_assessment::BreakCounts;
-use hybridready_directory::{Directory, ObjectId, ObjectKind};
+use hybridready_directory::ObjectId;
+use hybridready_graph::DependencyGraph;
 use rayon::prelude::*;
 
 /// Where a Skype for Business user is at one point of the simulation.
@@ -20,80 +22,6 @@ pub enum SfbState {
     Online,
     OnpremSynced,
     OnpremUnsynced,
-}
-
-/// Symmetric user–user dependencies other than groups: manager, delegate, interaction edges.
-#[derive(Clone, Debug, Default)]
-pub struct PairEdges {
-    offsets: Vec<u32>,
-    targets: Vec<u32>,
-}
-
-impl PairEdges {
-    /// From undirected pairs over `n` objects; duplicates and self-pairs are dropped.
-    pub fn new(n: usize, pairs: impl IntoIterator<Item = (ObjectId, ObjectId)>) -> Self {
-        let mut all: Vec<u64> = Vec::new();
-        for (a, b) in pairs {
-            if a != b {
-                all.push(((a.0 as u64) << 32) | b.0 as u64);
-                all.push(((b.0 as u64) << 32) | a.0 as u64);
-            }
-        }
-        all.par_sort_unstable();
-        all.dedup();
-        let mut offsets = vec![0u32; n + 1];
-        for &e in &all {
-            offsets[(e >> 32) as usize + 1] += 1;
-        }
-        for i in 1..=n {
-            offsets[i] += offsets[i - 1];
-        }
-        let targets = all.iter().map(|&e| e as u32).collect();
-        PairEdges { offsets, targets }
-    }
-    pub fn of(&self, o: ObjectId) -> &[u32] {
-        match (self.offsets.get(o.index()), self.offsets.get(o.index() + 1)) {
-            (Some(&a), Some(&b)) => &self.targets[a as usize..b as usize],
-            _ => &[],
-        }
-    }
-    pub fn len(&self) -> usize {
-        self.targets.len() / 2
-    }
-    pub fn is_empty(&self) -> bool {
-        self.targets.is_empty()
-    }
-}
-
-/// Everything the break computation needs that does not change between scenario variants.
-pub struct Affinity<'d> {
-    pub dir: &'d Directory,
-    pub pairs: PairEdges,
-    /// Direct user members of each group (0 for non-groups).
-    pub group_users: Vec<u32>,
-}
-
-impl<'d> Affinity<'d> {
-    pub fn new(dir: &'d Directory, pairs: PairEdges) -> Self {
-        let group_users = dir
-            .ids()
-            .map(|g| {
-                if dir.kind(g) == ObjectKind::Group {
-                    dir.members_of(g)
-                        .iter()
-                        .filter(|&&m| dir.kind(m) == ObjectKind::User)
-                        .count() as u32
-                } else {
-                    0
-                }
-            })
-            .collect();
-        Affinity {
-            dir,
-            pairs,
-            group_users,
-        }
-    }
 }
 
 /// The break figures of one point, with each unsynchronised user's impact.
@@ -110,14 +38,9 @@ pub type Impact = (ObjectId, u64, Vec<ObjectId>);
 /// How many partners to keep per unsynchronised user (the CSV shows "the first few").
 pub const PARTNERS_KEPT: usize = 5;
 
-/// Computes the breaks of one point. `groups`: whether group co-membership counts.
-pub fn compute(
-    aff: &Affinity,
-    state: &[SfbState],
-    max_group_size: usize,
-    groups: bool,
-) -> BreakResult {
-    let dir = aff.dir;
+/// Computes the breaks of one point.
+pub fn compute(graph: &DependencyGraph, state: &[SfbState]) -> BreakResult {
+    let dir = graph.directory();
     let n = dir.len();
     let unsynced: Vec<u32> = (0..n as u32)
         .filter(|&i| state[i as usize] == SfbState::OnpremUnsynced)
@@ -145,17 +68,13 @@ pub fn compute(
                         }
                     }
                 };
-                for &w in aff.pairs.of(ObjectId(v)) {
-                    visit(w);
+                for (w, _) in graph.pairs_of(ObjectId(v)) {
+                    visit(w.0);
                 }
-                if groups {
-                    for &g in dir.groups_of(ObjectId(v)) {
-                        if aff.group_users[g.index()] as usize <= max_group_size {
-                            for &w in dir.members_of(g) {
-                                if w.0 != v {
-                                    visit(w.0);
-                                }
-                            }
+                for g in graph.groups_of(ObjectId(v)) {
+                    for &w in graph.members_of(g) {
+                        if w.0 != v {
+                            visit(w.0);
                         }
                     }
                 }
@@ -186,7 +105,11 @@ pub fn compute(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hybridready_directory::{Attr, DirectoryBuilder, FileId, RecordBatch, RefKind, RowWhat};
+    use hybridready_assessment::Dependency;
+    use hybridready_directory::{
+        Attr, Directory, DirectoryBuilder, FileId, ObjectKind, RecordBatch, RefKind, RowWhat,
+    };
+    use hybridready_graph::GroupRule;
     use proptest::prelude::*;
     use std::collections::HashSet;
 
@@ -326,10 +249,12 @@ mod tests {
                 .collect();
             let pairs = dir
                 .ids()
-                .filter_map(|o| dir.manager_of(o).map(|m| (o, m)))
-                .chain(extra.iter().map(|&(a, b)| (ObjectId(a as u32), ObjectId(b as u32))));
-            let aff = Affinity::new(&dir, PairEdges::new(dir.len(), pairs));
-            let fast = compute(&aff, &state, max, true);
+                .filter_map(|o| dir.manager_of(o).map(|m| (o, m, Dependency::Manager)))
+                .chain(extra.iter().map(|&(a, b)| {
+                    (ObjectId(a as u32), ObjectId(b as u32), Dependency::Interaction)
+                }));
+            let graph = DependencyGraph::new(&dir, pairs, GroupRule { enabled: true, max_users: max });
+            let fast = compute(&graph, &state);
             let (slow, impact) = brute_force(&dir, &state, max, &extra);
             prop_assert_eq!(fast.counts, slow);
             for (u, i, partners) in &fast.impacts {

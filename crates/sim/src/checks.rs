@@ -829,6 +829,15 @@ fn federation(e: &Evaluated) -> Vec<CheckResult> {
     vec![t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, f01]
 }
 
+/// Whether moves need `Move-CsUser -UseOAuth`: Skype for Business Server 2015 CU8 to CU11
+/// (builds below CU12's, which uses OAuth on its own).
+pub fn needs_oauth(versions: &[String]) -> bool {
+    versions
+        .iter()
+        .filter_map(|v| parse_version(v))
+        .any(|(name, _, build)| name == "sfb2015" && build.is_some_and(|b| b < [6, 0, 9319, 619]))
+}
+
 /// T02 (a supported topology) and T03 (builds recent enough for moves).
 fn server_versions(vs: &[String]) -> (CheckResult, CheckResult) {
     let parsed: Vec<(&String, Option<Version>)> =
@@ -1103,7 +1112,7 @@ fn manage(e: &Evaluated) -> Vec<CheckResult> {
         })
         .collect();
     let in_waves: usize = e.waves.iter().map(Vec::len).sum();
-    let kept = e.kept.iter().filter(|k| **k).count() as u64;
+    let kept = e.plan.kept;
     let waves = if stranded.is_empty() {
         pass(
             CheckId::Waves,

@@ -1,7 +1,7 @@
 //! One scenario evaluated on a prepared directory: sync scope, SfB states, movability, the pilot
 //! and end points with their breaks, the steps, the waves and the score.
 
-use super::breaks::{self, Affinity, BreakResult, PairEdges, SfbState};
+use super::breaks::{self, BreakResult, SfbState};
 use super::pairs_file::{self, PairFile};
 use super::scope::{
     IdentityIndex, NotSynced, ResolvedSync, ScenarioRefError, SyncFindings, strip_sip,
@@ -9,8 +9,8 @@ use super::scope::{
 use super::{actions, checks, score, waves};
 use hybridready_assessment::scenario::Scenario;
 use hybridready_assessment::{
-    Action, BreakCounts, Breaks, CheckId, CoverageRow, Home, MoveBlocker, ObjRef, PairFileInfo,
-    ReasonCount, Score, Step, SyncFigures, SyncReason, UnsyncedUser, Verdict, Waves,
+    Action, BreakCounts, Breaks, CheckId, CoverageRow, Dependency, Home, MoveBlocker, ObjRef,
+    PairFileInfo, ReasonCount, Score, Step, SyncFigures, SyncReason, UnsyncedUser, Verdict, Waves,
 };
 use hybridready_directory::{Attr, Directory, ObjectId, ObjectKind};
 use rayon::prelude::*;
@@ -55,12 +55,15 @@ pub struct Prepared<'d> {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct AffinityKey {
     manager: bool,
+    groups: bool,
+    max_group_size: usize,
     delegates: Option<PathBuf>,
     interactions: Option<PathBuf>,
 }
 
 pub struct PreparedAffinity<'d> {
-    pub affinity: Affinity<'d>,
+    /// Who depends on whom: the breaks and the waves read it.
+    pub graph: hybridready_graph::DependencyGraph<'d>,
     pub files: Vec<PairFile>,
     /// Delegate pairs, for the cross-wave check (P04).
     pub delegates: Vec<(ObjectId, ObjectId)>,
@@ -122,6 +125,8 @@ impl<'d> Prepared<'d> {
     pub fn affinity(&self, s: &Scenario) -> Result<std::sync::Arc<PreparedAffinity<'d>>, SimError> {
         let key = AffinityKey {
             manager: s.affinity.manager,
+            groups: s.affinity.groups,
+            max_group_size: s.affinity.max_group_size,
             delegates: s.affinity.delegates.clone(),
             interactions: s.affinity.interactions.clone(),
         };
@@ -135,27 +140,34 @@ impl<'d> Prepared<'d> {
         }
         let dir = self.dir;
         let mut files = Vec::new();
-        let mut pairs: Vec<(ObjectId, ObjectId)> = Vec::new();
+        let mut pairs: Vec<(ObjectId, ObjectId, Dependency)> = Vec::new();
         let mut delegates = Vec::new();
         if key.manager {
             pairs.extend(
                 dir.ids_of(ObjectKind::User)
-                    .filter_map(|o| dir.manager_of(o).map(|m| (o, m)))
-                    .filter(|&(_, m)| dir.kind(m) == ObjectKind::User),
+                    .filter_map(|o| dir.manager_of(o).map(|m| (o, m, Dependency::Manager)))
+                    .filter(|&(_, m, _)| dir.kind(m) == ObjectKind::User),
             );
         }
-        for (path, is_delegates) in [(&key.delegates, true), (&key.interactions, false)] {
+        for (path, kind) in [
+            (&key.delegates, Dependency::Delegate),
+            (&key.interactions, Dependency::Interaction),
+        ] {
             if let Some(p) = path {
                 let f = pairs_file::load(p, dir, &self.ids)?;
-                pairs.extend(f.pairs.iter().map(|&(a, b, _)| (a, b)));
-                if is_delegates {
+                pairs.extend(f.pairs.iter().map(|&(a, b, _)| (a, b, kind)));
+                if kind == Dependency::Delegate {
                     delegates.extend(f.pairs.iter().map(|&(a, b, _)| (a, b)));
                 }
                 files.push(f);
             }
         }
+        let groups = hybridready_graph::GroupRule {
+            enabled: key.groups,
+            max_users: key.max_group_size,
+        };
         let a = std::sync::Arc::new(PreparedAffinity {
-            affinity: Affinity::new(dir, PairEdges::new(dir.len(), pairs)),
+            graph: hybridready_graph::DependencyGraph::new(dir, pairs, groups),
             files,
             delegates,
         });
@@ -235,7 +247,11 @@ pub struct Evaluated<'p, 'd> {
     pub pilot_breaks: BreakResult,
     pub end_breaks: BreakResult,
     pub affinity: std::sync::Arc<PreparedAffinity<'d>>,
+    /// Where each object stands before any move.
+    pub state: Vec<SfbState>,
+    /// The users of each wave, in wave order (the pilot first).
     pub waves: Vec<Vec<ObjectId>>,
+    pub plan: Waves,
 }
 
 pub fn is_verified(verified: &[String], domain: &str) -> bool {
@@ -258,8 +274,6 @@ pub fn simulate(prep: &Prepared, s: &Scenario) -> Result<Outcome, SimError> {
     };
     let unsynced = unsynced_users(&e);
     let actions = actions::plan(&e, &sync, &steps);
-    let kept = e.kept.iter().filter(|k| **k).count() as u64;
-    let already_online = prep.sfb.iter().filter(|u| u.enabled && u.online).count() as u64;
     Ok(Outcome {
         scenario: s.name().to_string(),
         sync,
@@ -268,16 +282,7 @@ pub fn simulate(prep: &Prepared, s: &Scenario) -> Result<Outcome, SimError> {
         verdict,
         score,
         unsynced,
-        waves: Waves {
-            size: s.waves.size.max(1) as u64,
-            waves: e
-                .waves
-                .iter()
-                .map(|w| w.iter().map(|o| ObjRef(o.0)).collect())
-                .collect(),
-            kept,
-            already_online,
-        },
+        waves: e.plan.clone(),
         actions,
         pair_files: e
             .affinity
@@ -298,6 +303,7 @@ pub fn evaluate<'p, 'd>(
     s: &'p Scenario,
 ) -> Result<Evaluated<'p, 'd>, SimError> {
     let dir = prep.dir;
+    waves::check_settings(s)?;
     let resolved = ResolvedSync::resolve(dir, &prep.ids, s)?;
     let affinity = prep.affinity(s)?;
     let ids: Vec<ObjectId> = dir.ids().collect();
@@ -406,13 +412,28 @@ pub fn evaluate<'p, 'd>(
     }
     let mut kept = vec![false; dir.len()];
     for k in s.waves.keep_on_premises.iter().flatten() {
-        let o =
-            super::scope::resolve_identity(dir, &prep.ids, k).ok_or_else(|| ScenarioRefError {
-                key: "waves.keep_on_premises".into(),
-                value: k.clone(),
-                problem: "no user of the inputs has this identity".into(),
-            })?;
-        kept[o.index()] = true;
+        match super::scope::resolve_identity(dir, &prep.ids, k) {
+            Some(g) if dir.kind(g) == ObjectKind::Group => {
+                for &m in dir.members_of(g) {
+                    kept[m.index()] = true;
+                }
+            }
+            Some(o) => kept[o.index()] = true,
+            None => {
+                let c = super::scope::resolve_container(dir, "waves.keep_on_premises", k).map_err(
+                    |_| ScenarioRefError {
+                        key: "waves.keep_on_premises".into(),
+                        value: k.clone(),
+                        problem: "no user, group or OU of the inputs has this identity".into(),
+                    },
+                )?;
+                for o in dir.ids_of(ObjectKind::User) {
+                    if dir.is_under(o, c) {
+                        kept[o.index()] = true;
+                    }
+                }
+            }
+        }
     }
 
     let base: Vec<SfbState> = ids
@@ -430,6 +451,7 @@ pub fn evaluate<'p, 'd>(
             }
         })
         .collect();
+    let base_state = base.clone();
     let mut at_pilot = base.clone();
     for &o in &pilot_set {
         if movable[o.index()] {
@@ -447,11 +469,9 @@ pub fn evaluate<'p, 'd>(
             at_end[o.index()] = SfbState::Online;
         }
     }
-    let max = s.affinity.max_group_size;
-    let groups = s.affinity.groups;
     let (pilot_breaks, end_breaks) = rayon::join(
-        || breaks::compute(&affinity.affinity, &at_pilot, max, groups),
-        || breaks::compute(&affinity.affinity, &at_end, max, groups),
+        || breaks::compute(&affinity.graph, &at_pilot),
+        || breaks::compute(&affinity.graph, &at_end),
     );
     let pilot_movable: Vec<ObjectId> = pilot_set
         .iter()
@@ -465,7 +485,30 @@ pub fn evaluate<'p, 'd>(
             movable[o.index()] && !kept[o.index()] && pilot_movable.binary_search(o).is_err()
         })
         .collect();
-    let waves = waves::plan(dir, pilot_movable, rest, s.waves.size.max(1));
+    let already_online = prep.sfb.iter().filter(|u| u.enabled && u.online).count() as u64;
+    let kept_count = ids
+        .iter()
+        .filter(|o| kept[o.index()] && prep.sfb[o.index()].enabled)
+        .count() as u64;
+    let plan = waves::plan(
+        waves::PlanInput {
+            dir,
+            ids: &prep.ids,
+            graph: &affinity.graph,
+            delegates: &affinity.delegates,
+            pilot: pilot_movable,
+            to_move: rest,
+            state: &base_state,
+            kept: kept_count,
+            already_online,
+            needs_oauth: s
+                .federation
+                .server_versions
+                .as_deref()
+                .is_some_and(checks::needs_oauth),
+        },
+        s,
+    )?;
     Ok(Evaluated {
         prep,
         scenario: s,
@@ -480,7 +523,9 @@ pub fn evaluate<'p, 'd>(
         pilot_breaks,
         end_breaks,
         affinity,
-        waves,
+        waves: plan.members,
+        plan: plan.waves,
+        state: base_state,
     })
 }
 

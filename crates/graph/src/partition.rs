@@ -1,0 +1,691 @@
+//! Bounded partitioning: nodes with weights (users per node) into parts of at most `cap`,
+//! cutting as little edge weight as it can. The wave planner's engine.
+//!
+//! A multilevel scheme in the manner of KaHIP's fast modes (Meyerhenke, Sanders, Schulz,
+//! "Partitioning complex networks via size-constrained clustering", 2014):
+//! 1. **Coarsening** by size-constrained label propagation: each node joins the cluster it is
+//!    most connected to while the cluster stays under a quarter of `cap`; clusters become the
+//!    nodes of the next level, until a level stops shrinking.
+//! 2. **Initial partition** of the coarsest level by greedy growing: a part takes the node most
+//!    connected to it while it fits, then the heaviest node that still fits.
+//! 3. **Refinement** at every level, coarsest first: label propagation over parts, moving a
+//!    node to the part it is most connected to when that part has room.
+//!
+//! Pairs are weighted edges. Groups are hyperedges whose pairs are never enumerated: a node's
+//! connection to a part through a hyperedge is the hyperedge's pair weight times the members
+//! it has there. Fixed nodes (pinned users) never move; others may join their part. Every step
+//! checks `cap`, so no part ever exceeds it unless a single node does. The order of visits comes
+//! from `seed`: the same seed, the same parts.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// A node that may go to any part.
+pub const FREE: u32 = u32::MAX;
+
+/// A graph to partition.
+#[derive(Clone, Debug, Default)]
+pub struct Hypergraph {
+    node_weight: Vec<u32>,
+    /// The part of each fixed node (`0..fixed_parts`), or [`FREE`].
+    fixed: Vec<u32>,
+    adj_start: Vec<u32>,
+    /// `(neighbour, weight)`, both directions.
+    adj: Vec<(u32, u32)>,
+    he_start: Vec<u32>,
+    /// `(node, multiplicity)`: how many of the hyperedge's members a node stands for.
+    pins: Vec<(u32, u32)>,
+    /// Weight of one pair of members.
+    he_weight: Vec<u32>,
+    inc_start: Vec<u32>,
+    /// `(hyperedge, multiplicity of the node in it)`.
+    inc: Vec<(u32, u32)>,
+}
+
+impl Hypergraph {
+    /// `pairs`: `(a, b, weight)`, any order, duplicates summed, self-pairs ignored.
+    /// `hyperedges`: members (a node may repeat: its multiplicity) and the weight of one pair.
+    pub fn new(
+        node_weight: Vec<u32>,
+        fixed: Vec<u32>,
+        pairs: impl IntoIterator<Item = (u32, u32, u32)>,
+        hyperedges: impl IntoIterator<Item = (Vec<u32>, u32)>,
+    ) -> Hypergraph {
+        let n = node_weight.len();
+        let mut directed: Vec<(u32, u32, u32)> = Vec::new();
+        for (a, b, w) in pairs {
+            if a != b {
+                directed.push((a, b, w));
+                directed.push((b, a, w));
+            }
+        }
+        let (adj_start, adj) = csr_summed(n, directed);
+        let mut he_start = vec![0u32];
+        let mut pins: Vec<(u32, u32)> = Vec::new();
+        let mut he_weight = Vec::new();
+        for (mut members, w) in hyperedges {
+            members.sort_unstable();
+            let start = pins.len();
+            for m in members {
+                push_pin(&mut pins, start, m, 1);
+            }
+            if pins.len() - start < 2 {
+                pins.truncate(start);
+                continue;
+            }
+            he_weight.push(w);
+            he_start.push(pins.len() as u32);
+        }
+        let inc = incidence(n, &he_start, &pins);
+        Hypergraph {
+            node_weight,
+            fixed,
+            adj_start,
+            adj,
+            he_start,
+            pins,
+            he_weight,
+            inc_start: inc.0,
+            inc: inc.1,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.node_weight.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.node_weight.is_empty()
+    }
+    pub fn weight(&self, v: u32) -> u32 {
+        self.node_weight[v as usize]
+    }
+
+    fn neighbours(&self, v: u32) -> &[(u32, u32)] {
+        let v = v as usize;
+        &self.adj[self.adj_start[v] as usize..self.adj_start[v + 1] as usize]
+    }
+    fn incident(&self, v: u32) -> &[(u32, u32)] {
+        let v = v as usize;
+        &self.inc[self.inc_start[v] as usize..self.inc_start[v + 1] as usize]
+    }
+    fn pins_of(&self, h: u32) -> &[(u32, u32)] {
+        let h = h as usize;
+        &self.pins[self.he_start[h] as usize..self.he_start[h + 1] as usize]
+    }
+
+    /// Adds `v`'s connection to each label of its neighbours into `conn`, noting touched labels.
+    fn connect(&self, v: u32, label: &[u32], conn: &mut Conn) {
+        for &(u, w) in self.neighbours(v) {
+            conn.add(label[u as usize], w as u64);
+        }
+        for &(h, mv) in self.incident(v) {
+            let wh = self.he_weight[h as usize] as u64 * mv as u64;
+            for &(u, mu) in self.pins_of(h) {
+                if u != v {
+                    conn.add(label[u as usize], wh * mu as u64);
+                }
+            }
+        }
+    }
+
+    /// The weight of what `part` cuts: pairs across parts, and for each hyperedge the pairs of
+    /// members in different parts.
+    pub fn cut(&self, part: &[u32]) -> u64 {
+        let mut cut = 0u64;
+        for v in 0..self.len() as u32 {
+            for &(u, w) in self.neighbours(v) {
+                if u > v && part[u as usize] != part[v as usize] {
+                    cut += w as u64;
+                }
+            }
+        }
+        let mut per_part: Vec<(u32, u64)> = Vec::new();
+        for h in 0..self.he_weight.len() as u32 {
+            per_part.clear();
+            let mut total = 0u64;
+            for &(u, m) in self.pins_of(h) {
+                total += m as u64;
+                let p = part[u as usize];
+                match per_part.iter_mut().find(|x| x.0 == p) {
+                    Some(x) => x.1 += m as u64,
+                    None => per_part.push((p, m as u64)),
+                }
+            }
+            let same: u64 = per_part.iter().map(|&(_, c)| c * (c - 1) / 2).sum();
+            let all = total * (total - 1) / 2;
+            cut += (all - same) * self.he_weight[h as usize] as u64;
+        }
+        cut
+    }
+
+    /// The coarser graph whose node `c` is the cluster `cluster[v] == c` (`0..clusters`).
+    fn contract(&self, cluster: &[u32], clusters: usize) -> Hypergraph {
+        let mut node_weight = vec![0u32; clusters];
+        let mut fixed = vec![FREE; clusters];
+        for (v, &c) in cluster.iter().enumerate() {
+            let c = c as usize;
+            node_weight[c] += self.node_weight[v];
+            if self.fixed[v] != FREE {
+                fixed[c] = self.fixed[v];
+            }
+        }
+        let mut directed = Vec::new();
+        for v in 0..self.len() as u32 {
+            let cv = cluster[v as usize];
+            for &(u, w) in self.neighbours(v) {
+                let cu = cluster[u as usize];
+                if cu != cv {
+                    directed.push((cv, cu, w));
+                }
+            }
+        }
+        let (adj_start, adj) = csr_summed(clusters, directed);
+        let mut he_start = vec![0u32];
+        let mut pins: Vec<(u32, u32)> = Vec::new();
+        let mut he_weight = Vec::new();
+        let mut members: Vec<(u32, u32)> = Vec::new();
+        for h in 0..self.he_weight.len() as u32 {
+            members.clear();
+            members.extend(
+                self.pins_of(h)
+                    .iter()
+                    .map(|&(u, m)| (cluster[u as usize], m)),
+            );
+            members.sort_unstable();
+            let start = pins.len();
+            for &(c, m) in &members {
+                push_pin(&mut pins, start, c, m);
+            }
+            if pins.len() - start < 2 {
+                pins.truncate(start);
+                continue;
+            }
+            he_weight.push(self.he_weight[h as usize]);
+            he_start.push(pins.len() as u32);
+        }
+        let (inc_start, inc) = incidence(clusters, &he_start, &pins);
+        Hypergraph {
+            node_weight,
+            fixed,
+            adj_start,
+            adj,
+            he_start,
+            pins,
+            he_weight,
+            inc_start,
+            inc,
+        }
+    }
+}
+
+/// Appends a member to the hyperedge starting at `start`, adding to the last one when it is
+/// the same node (members come sorted).
+fn push_pin(pins: &mut Vec<(u32, u32)>, start: usize, node: u32, mult: u32) {
+    if pins.len() > start
+        && let Some(last) = pins.last_mut()
+        && last.0 == node
+    {
+        last.1 += mult;
+        return;
+    }
+    pins.push((node, mult));
+}
+
+/// A CSR of `(from, to, weight)` with the weights of repeated edges summed.
+fn csr_summed(n: usize, mut directed: Vec<(u32, u32, u32)>) -> (Vec<u32>, Vec<(u32, u32)>) {
+    directed.sort_unstable_by_key(|&(a, b, _)| (a, b));
+    let mut start = vec![0u32; n + 1];
+    let mut adj: Vec<(u32, u32)> = Vec::with_capacity(directed.len());
+    let mut last: Option<(u32, u32)> = None;
+    for (a, b, w) in directed {
+        if last == Some((a, b)) {
+            if let Some(e) = adj.last_mut() {
+                e.1 = e.1.saturating_add(w);
+            }
+            continue;
+        }
+        last = Some((a, b));
+        adj.push((b, w));
+        start[a as usize + 1] += 1;
+    }
+    for i in 1..=n {
+        start[i] += start[i - 1];
+    }
+    (start, adj)
+}
+
+/// Node → `(hyperedge, multiplicity)`.
+fn incidence(n: usize, he_start: &[u32], pins: &[(u32, u32)]) -> (Vec<u32>, Vec<(u32, u32)>) {
+    let mut start = vec![0u32; n + 1];
+    for &(u, _) in pins {
+        start[u as usize + 1] += 1;
+    }
+    for i in 1..=n {
+        start[i] += start[i - 1];
+    }
+    let mut fill = start.clone();
+    let mut inc = vec![(0u32, 0u32); pins.len()];
+    for h in 0..he_start.len().saturating_sub(1) {
+        for &(u, m) in &pins[he_start[h] as usize..he_start[h + 1] as usize] {
+            let slot = &mut fill[u as usize];
+            inc[*slot as usize] = (h as u32, m);
+            *slot += 1;
+        }
+    }
+    (start, inc)
+}
+
+/// Connection weights per label, reset in time proportional to the labels touched.
+struct Conn {
+    weight: Vec<u64>,
+    touched: Vec<u32>,
+}
+
+impl Conn {
+    fn new(labels: usize) -> Conn {
+        Conn {
+            weight: vec![0; labels],
+            touched: Vec::new(),
+        }
+    }
+    fn add(&mut self, label: u32, w: u64) {
+        let slot = &mut self.weight[label as usize];
+        if *slot == 0 {
+            self.touched.push(label);
+        }
+        *slot += w;
+    }
+    fn get(&self, label: u32) -> u64 {
+        self.weight[label as usize]
+    }
+    fn clear(&mut self) {
+        for &l in &self.touched {
+            self.weight[l as usize] = 0;
+        }
+        self.touched.clear();
+    }
+}
+
+/// SplitMix64: a small, well-mixed generator, so that a seed fixes the result on every
+/// platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn shuffled(&mut self, n: usize) -> Vec<u32> {
+        let mut v: Vec<u32> = (0..n as u32).collect();
+        for i in (1..n).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+        v
+    }
+}
+
+/// What to partition into.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// The most weight a part may hold.
+    pub cap: u32,
+    pub seed: u64,
+}
+
+/// The part of every node: fixed parts keep their numbers (`0..`), the others follow, numbered
+/// from the highest fixed part + 1 in order of their lowest node; no part is empty.
+pub fn partition(g: &Hypergraph, opts: Options) -> Vec<u32> {
+    let cap = opts.cap.max(1);
+    let mut rng = Rng(opts.seed);
+    // Clusters stay well under a part so the coarsest level still packs parts nearly full.
+    let bound = (cap / 4).max(1);
+    let mut levels: Vec<(Hypergraph, Vec<u32>)> = Vec::new();
+    loop {
+        let cur = levels.last().map_or(g, |l| &l.0);
+        if cur.len() < 64 {
+            break;
+        }
+        let (cluster, clusters) = cluster(cur, bound, &mut rng);
+        if clusters as f64 > cur.len() as f64 * 0.95 {
+            break;
+        }
+        let coarse = cur.contract(&cluster, clusters);
+        levels.push((coarse, cluster));
+    }
+    let coarsest = levels.last().map_or(g, |l| &l.0);
+    let mut part = grow(coarsest, cap, &mut rng);
+    refine(coarsest, &mut part, cap, &mut rng);
+    for i in (0..levels.len()).rev() {
+        let finer = if i == 0 { g } else { &levels[i - 1].0 };
+        let map = &levels[i].1;
+        part = map.iter().map(|&c| part[c as usize]).collect();
+        refine(finer, &mut part, cap, &mut rng);
+    }
+    renumber(g, part)
+}
+
+/// Label propagation: each free node, in `order`, moves to the label `choose` picks among the
+/// labels it is connected to (given its own label, its weight and the connections), for at most
+/// `sweeps` sweeps or until at most `still` nodes moved in one.
+#[allow(clippy::too_many_arguments)]
+fn propagate(
+    g: &Hypergraph,
+    label: &mut [u32],
+    load: &mut [u32],
+    order: &[u32],
+    conn: &mut Conn,
+    sweeps: usize,
+    still: usize,
+    choose: impl Fn(u32, u32, &Conn, &[u32]) -> u32,
+) {
+    for _ in 0..sweeps {
+        let mut moved = 0usize;
+        for &v in order {
+            if g.fixed[v as usize] != FREE {
+                continue;
+            }
+            let own = label[v as usize];
+            let w = g.node_weight[v as usize];
+            g.connect(v, label, conn);
+            let best = choose(own, w, conn, load);
+            conn.clear();
+            if best != own {
+                load[own as usize] -= w;
+                load[best as usize] += w;
+                label[v as usize] = best;
+                moved += 1;
+            }
+        }
+        if moved <= still {
+            break;
+        }
+    }
+}
+
+/// Size-constrained label propagation: returns each node's cluster (`0..clusters`).
+fn cluster(g: &Hypergraph, bound: u32, rng: &mut Rng) -> (Vec<u32>, usize) {
+    let n = g.len();
+    let mut label: Vec<u32> = (0..n as u32).collect();
+    let mut size: Vec<u32> = g.node_weight.clone();
+    let order = rng.shuffled(n);
+    let mut conn = Conn::new(n);
+    // The most connected cluster with room; among equals, the smallest.
+    let choose = |own: u32, w: u32, conn: &Conn, size: &[u32]| {
+        let mut best = own;
+        let mut best_conn = conn.get(own);
+        for &l in &conn.touched {
+            if l == own || size[l as usize] + w > bound {
+                continue;
+            }
+            let c = conn.get(l);
+            if c > best_conn
+                || (c == best_conn && best != own && size[l as usize] < size[best as usize])
+            {
+                best = l;
+                best_conn = c;
+            }
+        }
+        best
+    };
+    propagate(
+        g,
+        &mut label,
+        &mut size,
+        &order,
+        &mut conn,
+        3,
+        n / 100,
+        choose,
+    );
+    // Dense cluster numbers in order of first node.
+    let mut number = vec![FREE; n];
+    let mut clusters = 0u32;
+    for l in label.iter_mut() {
+        let slot = &mut number[*l as usize];
+        if *slot == FREE {
+            *slot = clusters;
+            clusters += 1;
+        }
+        *l = *slot;
+    }
+    (label, clusters as usize)
+}
+
+/// The initial partition: fixed parts first, then new parts grown one after the other.
+fn grow(g: &Hypergraph, cap: u32, rng: &mut Rng) -> Vec<u32> {
+    let n = g.len();
+    let mut part = vec![FREE; n];
+    let mut weight: Vec<u32> = Vec::new();
+    let fixed_parts = g
+        .fixed
+        .iter()
+        .filter(|&&f| f != FREE)
+        .map(|&f| f + 1)
+        .max()
+        .unwrap_or(0);
+    weight.resize(fixed_parts as usize, 0);
+    for (v, &f) in g.fixed.iter().enumerate() {
+        if f != FREE {
+            part[v] = f;
+            weight[f as usize] += g.node_weight[v];
+        }
+    }
+    // Seeds: the heaviest nodes first, ties in a seeded order.
+    let tie = rng.shuffled(n);
+    let mut by_weight: Vec<u32> = (0..n as u32).collect();
+    by_weight.sort_by_key(|&v| (Reverse(g.node_weight[v as usize]), tie[v as usize]));
+    let mut next_seed = 0usize;
+    let mut conn = Conn::new(n);
+    let mut heap: BinaryHeap<(u64, Reverse<u32>, u32)> = BinaryHeap::new();
+    let mut p = 0u32;
+    loop {
+        if p as usize >= weight.len() {
+            while next_seed < n && part[by_weight[next_seed] as usize] != FREE {
+                next_seed += 1;
+            }
+            if next_seed == n {
+                break;
+            }
+            weight.push(0);
+        }
+        let members: Vec<u32> = if (p as usize) < fixed_parts as usize {
+            (0..n as u32).filter(|&v| part[v as usize] == p).collect()
+        } else {
+            Vec::new()
+        };
+        let add = |v: u32,
+                   part: &mut Vec<u32>,
+                   weight: &mut Vec<u32>,
+                   conn: &mut Conn,
+                   heap: &mut BinaryHeap<(u64, Reverse<u32>, u32)>| {
+            part[v as usize] = p;
+            if g.fixed[v as usize] == FREE {
+                weight[p as usize] += g.node_weight[v as usize];
+            }
+            for &(u, w) in g.neighbours(v) {
+                if part[u as usize] == FREE {
+                    conn.add(u, w as u64);
+                    heap.push((conn.get(u), Reverse(tie[u as usize]), u));
+                }
+            }
+            for &(h, mv) in g.incident(v) {
+                let wh = g.he_weight[h as usize] as u64 * mv as u64;
+                for &(u, mu) in g.pins_of(h) {
+                    if part[u as usize] == FREE {
+                        conn.add(u, wh * mu as u64);
+                        heap.push((conn.get(u), Reverse(tie[u as usize]), u));
+                    }
+                }
+            }
+        };
+        for v in members {
+            add(v, &mut part, &mut weight, &mut conn, &mut heap);
+        }
+        loop {
+            let next = match heap.pop() {
+                Some((c, _, u)) => {
+                    if part[u as usize] != FREE || c != conn.get(u) {
+                        continue;
+                    }
+                    if weight[p as usize] + g.node_weight[u as usize] > cap {
+                        continue;
+                    }
+                    u
+                }
+                None => {
+                    // Nothing connected fits: the heaviest node that still fits.
+                    let room = cap.saturating_sub(weight[p as usize]);
+                    match (next_seed..n)
+                        .map(|i| by_weight[i])
+                        .find(|&v| part[v as usize] == FREE && g.node_weight[v as usize] <= room)
+                    {
+                        Some(v) => v,
+                        None => break,
+                    }
+                }
+            };
+            add(next, &mut part, &mut weight, &mut conn, &mut heap);
+        }
+        heap.clear();
+        conn.clear();
+        p += 1;
+    }
+    part
+}
+
+/// Label propagation over parts under `cap`: a node moves only to a part it is more connected
+/// to than its own.
+fn refine(g: &Hypergraph, part: &mut [u32], cap: u32, rng: &mut Rng) {
+    let n = g.len();
+    let parts = part.iter().map(|&p| p as usize + 1).max().unwrap_or(0);
+    let mut weight = vec![0u32; parts];
+    for (v, &p) in part.iter().enumerate() {
+        weight[p as usize] += g.node_weight[v];
+    }
+    let order = rng.shuffled(n);
+    let mut conn = Conn::new(parts);
+    let choose = |own: u32, w: u32, conn: &Conn, weight: &[u32]| {
+        let mut best = own;
+        let mut best_conn = conn.get(own);
+        for &p in &conn.touched {
+            if p != own && weight[p as usize] + w <= cap && conn.get(p) > best_conn {
+                best = p;
+                best_conn = conn.get(p);
+            }
+        }
+        best
+    };
+    propagate(g, part, &mut weight, &order, &mut conn, 8, 0, choose);
+}
+
+/// Fixed parts keep their numbers; the other non-empty parts follow in order of first node.
+fn renumber(g: &Hypergraph, part: Vec<u32>) -> Vec<u32> {
+    let fixed_parts = g
+        .fixed
+        .iter()
+        .filter(|&&f| f != FREE)
+        .map(|&f| f + 1)
+        .max()
+        .unwrap_or(0);
+    let top = part.iter().map(|&p| p as usize + 1).max().unwrap_or(0);
+    let mut number = vec![FREE; top];
+    for p in 0..fixed_parts.min(top as u32) {
+        number[p as usize] = p;
+    }
+    let mut next = fixed_parts;
+    part.into_iter()
+        .map(|p| {
+            let slot = &mut number[p as usize];
+            if *slot == FREE {
+                *slot = next;
+                next += 1;
+            }
+            *slot
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Two cliques of four joined by one light edge: cut there.
+    #[test]
+    fn two_teams_stay_whole() {
+        let mut pairs = Vec::new();
+        for team in [0u32, 4] {
+            for a in team..team + 4 {
+                for b in a + 1..team + 4 {
+                    pairs.push((a, b, 10));
+                }
+            }
+        }
+        pairs.push((3, 4, 1));
+        let g = Hypergraph::new(vec![1; 8], vec![FREE; 8], pairs, Vec::new());
+        let part = partition(&g, Options { cap: 4, seed: 7 });
+        assert_eq!(g.cut(&part), 1);
+        assert!(part[..4].iter().all(|&p| p == part[0]));
+        assert!(part[4..].iter().all(|&p| p == part[4]));
+    }
+
+    /// A hyperedge counts the pairs it loses: a group of six split 3 + 3 loses 9 pairs.
+    #[test]
+    fn hyperedge_cut_counts_member_pairs() {
+        let g = Hypergraph::new(
+            vec![1; 6],
+            vec![FREE; 6],
+            Vec::new(),
+            vec![((0..6).collect(), 2)],
+        );
+        assert_eq!(g.cut(&[0, 0, 0, 1, 1, 1]), 18);
+        assert_eq!(g.cut(&[0; 6]), 0);
+    }
+
+    #[test]
+    fn fixed_nodes_keep_their_part() {
+        let pairs = vec![(0, 1, 5), (1, 2, 5), (2, 3, 5)];
+        let g = Hypergraph::new(vec![1; 4], vec![FREE, FREE, FREE, 0], pairs, Vec::new());
+        let part = partition(&g, Options { cap: 2, seed: 1 });
+        assert_eq!(part[3], 0);
+        assert_eq!(part[2], 0, "the free neighbour joins the fixed part");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Whatever the graph: every node has a part, no part exceeds the cap, fixed nodes stay,
+        /// the same seed gives the same parts, and parts are numbered without gaps.
+        #[test]
+        fn parts_respect_the_cap(
+            weights in proptest::collection::vec(1u32..4, 1..200),
+            pairs in proptest::collection::vec((0u32..200, 0u32..200, 1u32..50), 0..400),
+            groups in proptest::collection::vec(proptest::collection::vec(0u32..200, 2..20), 0..20),
+            cap in 4u32..40,
+            seed in 0u64..1000,
+        ) {
+            let n = weights.len() as u32;
+            let pairs: Vec<_> = pairs.into_iter().filter(|&(a, b, _)| a < n && b < n).collect();
+            let groups: Vec<_> = groups
+                .into_iter()
+                .map(|g| (g.into_iter().filter(|&v| v < n).collect::<Vec<_>>(), 3))
+                .collect();
+            let mut fixed = vec![FREE; n as usize];
+            fixed[0] = 0;
+            let g = Hypergraph::new(weights.clone(), fixed, pairs, groups);
+            let part = partition(&g, Options { cap, seed });
+            prop_assert_eq!(part[0], 0);
+            let parts = part.iter().map(|&p| p as usize + 1).max().unwrap_or(0);
+            let mut load = vec![0u32; parts];
+            for (v, &p) in part.iter().enumerate() {
+                load[p as usize] += weights[v];
+            }
+            prop_assert!(load.iter().skip(1).all(|&l| l > 0 && l <= cap));
+            prop_assert!(load[0] <= cap.max(weights[0]));
+            prop_assert_eq!(part, partition(&g, Options { cap, seed }));
+        }
+    }
+}
