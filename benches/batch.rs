@@ -15,25 +15,7 @@ use std::time::Duration;
 
 /// A scenario like the sample's, for the generated directory.
 fn base() -> Scenario {
-    let mut s = Scenario::parse(
-        r#"
-name = "baseline"
-[tenant]
-initial_domain = "contoso.onmicrosoft.com"
-verified_domains = ["contoso.com", "fabrikam.com"]
-shared_sip_address_space = true
-[sync]
-exclude_ous = ["OU=Contractors,OU=Staff,DC=contoso,DC=com"]
-[pilot]
-group = "CN=SfB-Pilot,OU=Groups,DC=contoso,DC=com"
-[waves]
-size = 500
-"#,
-        "bench",
-    )
-    .expect("scenario");
-    s.affinity.max_group_size = 100;
-    s
+    common::scenario("baseline", 500)
 }
 
 fn variants() -> Vec<Variant> {

@@ -23,27 +23,7 @@ use std::time::Instant;
 const WAVE: usize = 150;
 
 fn scenario(dir: &Path) -> Scenario {
-    let mut s = Scenario::parse(
-        &format!(
-            r#"
-name = "waves"
-[tenant]
-initial_domain = "contoso.onmicrosoft.com"
-verified_domains = ["contoso.com", "fabrikam.com"]
-shared_sip_address_space = true
-[sync]
-exclude_ous = ["OU=Contractors,OU=Staff,DC=contoso,DC=com"]
-[pilot]
-group = "CN=SfB-Pilot,OU=Groups,DC=contoso,DC=com"
-[affinity]
-max_group_size = 100
-[waves]
-size = {WAVE}
-"#
-        ),
-        "bench",
-    )
-    .expect("scenario");
+    let mut s = common::scenario("waves", WAVE);
     s.affinity.delegates = Some(dir.join("delegates.csv"));
     s.affinity.interactions = Some(dir.join("interactions.csv"));
     s

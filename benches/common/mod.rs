@@ -154,3 +154,28 @@ pub fn median(v: &[f64]) -> f64 {
         (s[n / 2 - 1] + s[n / 2]) / 2.0
     }
 }
+
+/// A scenario like the sample's, for a generated directory, with waves of `wave_size`.
+pub fn scenario(name: &str, wave_size: usize) -> hybridready::assessment::scenario::Scenario {
+    let mut s = hybridready::assessment::scenario::Scenario::parse(
+        &format!(
+            r#"
+name = "{name}"
+[tenant]
+initial_domain = "contoso.onmicrosoft.com"
+verified_domains = ["contoso.com", "fabrikam.com"]
+shared_sip_address_space = true
+[sync]
+exclude_ous = ["OU=Contractors,OU=Staff,DC=contoso,DC=com"]
+[pilot]
+group = "CN=SfB-Pilot,OU=Groups,DC=contoso,DC=com"
+[waves]
+size = {wave_size}
+"#
+        ),
+        "bench",
+    )
+    .expect("scenario");
+    s.affinity.max_group_size = 100;
+    s
+}

@@ -231,6 +231,20 @@ pub struct Step {
 }
 
 impl Step {
+    /// A step of these checks: its status is the worst of theirs, its score 100 until scored.
+    pub fn from_checks(id: StepId, checks: Vec<CheckResult>) -> Step {
+        Step {
+            id,
+            status: checks
+                .iter()
+                .map(|c| c.status)
+                .max()
+                .unwrap_or(Status::Pass),
+            score: 100,
+            checks,
+        }
+    }
+
     /// The checks that fail: what blocks the step.
     pub fn blockers(&self) -> impl Iterator<Item = &CheckResult> {
         self.checks.iter().filter(|c| c.status == Status::Fail)

@@ -51,7 +51,6 @@ impl Hypergraph {
         pairs: impl IntoIterator<Item = (u32, u32, u32)>,
         hyperedges: impl IntoIterator<Item = (Vec<u32>, u32)>,
     ) -> Hypergraph {
-        let n = node_weight.len();
         let mut directed: Vec<(u32, u32, u32)> = Vec::new();
         for (a, b, w) in pairs {
             if a != b {
@@ -59,6 +58,22 @@ impl Hypergraph {
                 directed.push((b, a, w));
             }
         }
+        let hyperedges = hyperedges
+            .into_iter()
+            .map(|(members, w)| (members.into_iter().map(|m| (m, 1)).collect(), w));
+        Hypergraph::assemble(node_weight, fixed, directed, hyperedges)
+    }
+
+    /// The graph of directed edges (both directions given, repeats summed) and hyperedges
+    /// given as `(node, multiplicity)` in any order; a hyperedge left with fewer than two
+    /// distinct nodes ties nothing and is dropped.
+    fn assemble(
+        node_weight: Vec<u32>,
+        fixed: Vec<u32>,
+        directed: Vec<(u32, u32, u32)>,
+        hyperedges: impl IntoIterator<Item = (Vec<(u32, u32)>, u32)>,
+    ) -> Hypergraph {
+        let n = node_weight.len();
         let (adj_start, adj) = csr_summed(n, directed);
         let mut he_start = vec![0u32];
         let mut pins: Vec<(u32, u32)> = Vec::new();
@@ -66,8 +81,15 @@ impl Hypergraph {
         for (mut members, w) in hyperedges {
             members.sort_unstable();
             let start = pins.len();
-            for m in members {
-                push_pin(&mut pins, start, m, 1);
+            for (node, mult) in members {
+                if pins.len() > start
+                    && let Some(last) = pins.last_mut()
+                    && last.0 == node
+                {
+                    last.1 += mult;
+                } else {
+                    pins.push((node, mult));
+                }
             }
             if pins.len() - start < 2 {
                 pins.truncate(start);
@@ -76,7 +98,7 @@ impl Hypergraph {
             he_weight.push(w);
             he_start.push(pins.len() as u32);
         }
-        let inc = incidence(n, &he_start, &pins);
+        let (inc_start, inc) = incidence(n, &he_start, &pins);
         Hypergraph {
             node_weight,
             fixed,
@@ -85,8 +107,8 @@ impl Hypergraph {
             he_start,
             pins,
             he_weight,
-            inc_start: inc.0,
-            inc: inc.1,
+            inc_start,
+            inc,
         }
     }
 
@@ -179,56 +201,16 @@ impl Hypergraph {
                 }
             }
         }
-        let (adj_start, adj) = csr_summed(clusters, directed);
-        let mut he_start = vec![0u32];
-        let mut pins: Vec<(u32, u32)> = Vec::new();
-        let mut he_weight = Vec::new();
-        let mut members: Vec<(u32, u32)> = Vec::new();
-        for h in 0..self.he_weight.len() as u32 {
-            members.clear();
-            members.extend(
-                self.pins_of(h)
-                    .iter()
-                    .map(|&(u, m)| (cluster[u as usize], m)),
-            );
-            members.sort_unstable();
-            let start = pins.len();
-            for &(c, m) in &members {
-                push_pin(&mut pins, start, c, m);
-            }
-            if pins.len() - start < 2 {
-                pins.truncate(start);
-                continue;
-            }
-            he_weight.push(self.he_weight[h as usize]);
-            he_start.push(pins.len() as u32);
-        }
-        let (inc_start, inc) = incidence(clusters, &he_start, &pins);
-        Hypergraph {
-            node_weight,
-            fixed,
-            adj_start,
-            adj,
-            he_start,
-            pins,
-            he_weight,
-            inc_start,
-            inc,
-        }
+        let hyperedges = (0..self.he_weight.len() as u32).map(|h| {
+            let members = self
+                .pins_of(h)
+                .iter()
+                .map(|&(u, m)| (cluster[u as usize], m))
+                .collect();
+            (members, self.he_weight[h as usize])
+        });
+        Hypergraph::assemble(node_weight, fixed, directed, hyperedges)
     }
-}
-
-/// Appends a member to the hyperedge starting at `start`, adding to the last one when it is
-/// the same node (members come sorted).
-fn push_pin(pins: &mut Vec<(u32, u32)>, start: usize, node: u32, mult: u32) {
-    if pins.len() > start
-        && let Some(last) = pins.last_mut()
-        && last.0 == node
-    {
-        last.1 += mult;
-        return;
-    }
-    pins.push((node, mult));
 }
 
 /// A CSR of `(from, to, weight)` with the weights of repeated edges summed.

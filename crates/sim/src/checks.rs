@@ -188,16 +188,7 @@ pub fn steps(e: &Evaluated, sync: &SyncFigures) -> Vec<Step> {
                 .filter(|c| c.id.step() == step)
                 .cloned()
                 .collect();
-            Step {
-                id: step,
-                status: checks
-                    .iter()
-                    .map(|c| c.status)
-                    .max()
-                    .unwrap_or(Status::Pass),
-                score: 100,
-                checks,
-            }
+            Step::from_checks(step, checks)
         })
         .collect()
 }
@@ -1139,22 +1130,7 @@ fn manage(e: &Evaluated) -> Vec<CheckResult> {
     let p04 = if s.affinity.delegates.is_none() {
         missing(CheckId::P04, vec![key("affinity.delegates")])
     } else {
-        let mut wave_of = vec![usize::MAX; dir.len()];
-        for (i, w) in e.waves.iter().enumerate() {
-            for o in w {
-                wave_of[o.index()] = i;
-            }
-        }
-        let split: Vec<(ObjectId, ObjectId)> = e
-            .affinity
-            .delegates
-            .iter()
-            .copied()
-            .filter(|(a, b)| {
-                let (x, y) = (wave_of[a.index()], wave_of[b.index()]);
-                x != usize::MAX && y != usize::MAX && x != y
-            })
-            .collect();
+        let split = &e.split_delegates;
         if split.is_empty() {
             pass(CheckId::P04, Fact::DelegatesTogether)
         } else {

@@ -252,6 +252,8 @@ pub struct Evaluated<'p, 'd> {
     /// The users of each wave, in wave order (the pilot first).
     pub waves: Vec<Vec<ObjectId>>,
     pub plan: Waves,
+    /// Delegate pairs whose users move in different waves.
+    pub split_delegates: Vec<(ObjectId, ObjectId)>,
 }
 
 pub fn is_verified(verified: &[String], domain: &str) -> bool {
@@ -525,6 +527,7 @@ pub fn evaluate<'p, 'd>(
         affinity,
         waves: plan.members,
         plan: plan.waves,
+        split_delegates: plan.split_delegates,
         state: base_state,
     })
 }

@@ -84,16 +84,7 @@ mod tests {
     use hybridready_assessment::StepId;
 
     fn step(id: StepId, checks: Vec<CheckResult>) -> Step {
-        Step {
-            id,
-            status: checks
-                .iter()
-                .map(|c| c.status)
-                .max()
-                .unwrap_or(Status::Pass),
-            score: 100,
-            checks,
-        }
+        Step::from_checks(id, checks)
     }
 
     #[test]

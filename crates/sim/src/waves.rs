@@ -48,9 +48,13 @@ pub struct PlanInput<'a, 'd> {
 pub struct Plan {
     pub waves: Waves,
     pub members: Vec<Vec<ObjectId>>,
+    /// The delegate pairs whose users move in different waves (P04).
+    pub split_delegates: Vec<(ObjectId, ObjectId)>,
 }
 
 const NONE: u32 = u32::MAX;
+/// The label of the pilot's users while waves are still parts.
+const PILOT: u32 = u32::MAX - 1;
 
 /// Plans the waves.
 pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
@@ -152,16 +156,16 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
         }
     }
     let order = wave_order(s);
-    let free_parts: Vec<u32> = (pin_waves.len() as u32..parts as u32).collect();
-    // Part-level weight across, from a first pass with parts as labels.
+    // Each planned user's label: its part, or the pilot's. A part is one wave, so the counts
+    // by label are the counts by wave; only the wave numbers named are mapped, below.
     let mut label = vec![NONE; n];
     for &p in &input.pilot {
-        label[p.index()] = NONE - 1;
+        label[p.index()] = PILOT;
     }
     for (i, &u) in users.iter().enumerate() {
         label[u.index()] = user_part[i];
     }
-    let stats = user_stats(&input, &label);
+    let mut stats = user_stats(&input, &label);
     let mut part_weight_across = vec![0u64; parts];
     let mut part_size = vec![0u64; parts];
     for (i, &u) in users.iter().enumerate() {
@@ -169,7 +173,7 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
         part_weight_across[p] += stats[&u].weight_elsewhere;
         part_size[p] += 1;
     }
-    let mut ordered = free_parts.clone();
+    let mut ordered: Vec<u32> = (pin_waves.len() as u32..parts as u32).collect();
     let department_rank = |p: u32| -> usize {
         match &order {
             WaveOrder::FewestDependencies => 0,
@@ -193,6 +197,18 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
         }
         wave_of_part[p as usize] = next;
         next += 1;
+    }
+    let wave_of_label = |l: u32| {
+        if l == PILOT {
+            0
+        } else {
+            wave_of_part[l as usize]
+        }
+    };
+    for st in stats.values_mut() {
+        for e in &mut st.first {
+            e.wave = wave_of_label(e.wave);
+        }
     }
 
     // Waves in number order, users by SIP address.
@@ -218,13 +234,6 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
     }
     let wave_numbers: Vec<u32> = std::iter::once(0).chain(numbers.iter().copied()).collect();
 
-    // The final pass: dependents here and elsewhere, by wave number.
-    for (idx, m) in members.iter().enumerate() {
-        for &u in m {
-            label[u.index()] = wave_numbers[idx];
-        }
-    }
-    let stats = user_stats(&input, &label);
     let delegate_partner = delegate_partners(&input, &label);
     let mut waves_out = Vec::with_capacity(members.len());
     let (mut pairs, mut pairs_split, mut weight, mut weight_split) = (0u64, 0u64, 0u64, 0u64);
@@ -277,14 +286,15 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
         waves_out.push(wave);
     }
     // Delegate pairs split: by an oversized cluster, by two pins, or by the pilot.
-    let delegate_pairs_split = input
+    let split_delegates: Vec<(ObjectId, ObjectId)> = input
         .delegates
         .iter()
+        .copied()
         .filter(|(a, b)| {
             let (x, y) = (label[a.index()], label[b.index()]);
             x != NONE && y != NONE && x != y
         })
-        .count() as u64;
+        .collect();
     let split_clusters = split_clusters
         .into_iter()
         .map(|(us, nodes)| {
@@ -325,11 +335,15 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
         pairs_split: pairs_split / 2,
         weight: weight / 2,
         weight_split: weight_split / 2,
-        delegate_pairs_split,
+        delegate_pairs_split: split_delegates.len() as u64,
         split_clusters,
         moves: move_settings(&input, s),
     };
-    Ok(Plan { waves, members })
+    Ok(Plan {
+        waves,
+        members,
+        split_delegates,
+    })
 }
 
 /// `waves.order` as data.
