@@ -12,6 +12,8 @@
 //! imbalance; the planner's waves never exceed 150.
 
 mod common;
+#[path = "common/metis_ref.rs"]
+mod metis_ref;
 
 use hybridready::assessment::scenario::Scenario;
 use hybridready::ingest::IngestOptions;
@@ -27,41 +29,6 @@ fn scenario(dir: &Path) -> Scenario {
     s.affinity.delegates = Some(dir.join("delegates.csv"));
     s.affinity.interactions = Some(dir.join("interactions.csv"));
     s
-}
-
-fn metis_labels(n: usize, pairs: &[(u32, u32, u64)], parts: usize, seed: i32) -> Vec<u32> {
-    if parts <= 1 || n == 0 {
-        return vec![0; n];
-    }
-    let mut deg = vec![0usize; n + 1];
-    for &(a, b, _) in pairs {
-        deg[a as usize + 1] += 1;
-        deg[b as usize + 1] += 1;
-    }
-    for i in 1..=n {
-        deg[i] += deg[i - 1];
-    }
-    let mut fill = deg.clone();
-    let mut adjncy = vec![0 as metis::Idx; deg[n]];
-    let mut adjwgt = vec![0 as metis::Idx; deg[n]];
-    for &(a, b, w) in pairs {
-        let w = w.min(i32::MAX as u64) as metis::Idx;
-        for (x, y) in [(a, b), (b, a)] {
-            let slot = &mut fill[x as usize];
-            adjncy[*slot] = y as metis::Idx;
-            adjwgt[*slot] = w;
-            *slot += 1;
-        }
-    }
-    let xadj: Vec<metis::Idx> = deg.iter().map(|&d| d as metis::Idx).collect();
-    let mut part = vec![0 as metis::Idx; n];
-    metis::Graph::new(1, parts as metis::Idx, &xadj, &adjncy)
-        .expect("graph")
-        .set_adjwgt(&adjwgt)
-        .set_option(metis::option::Seed(seed))
-        .part_kway(&mut part)
-        .expect("metis");
-    part.into_iter().map(|p| p as u32).collect()
 }
 
 fn largest(label: &[u32]) -> usize {
@@ -95,7 +62,7 @@ fn run(users: usize) -> serde_json::Value {
     let ou = measure::chunks_by_ou(prep.dir, &to_move, WAVE);
     let parts = to_move.len().div_ceil(WAVE);
     let t = Instant::now();
-    let metis = metis_labels(to_move.len(), &pairs, parts, 1);
+    let metis = metis_ref::labels(to_move.len(), &pairs, parts, 1);
     let metis_s = t.elapsed().as_secs_f64();
 
     // The planner alone, timed, on what `assess` hands it.

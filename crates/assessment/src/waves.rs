@@ -146,6 +146,9 @@ pub struct MoveSettings {
     pub use_oauth: bool,
     /// `-HostedMigrationOverrideUrl`, only when the scenario gives one.
     pub override_url: Option<String>,
+    /// `-Force` (the scenario's `pilot.force`): contacts and meetings are not moved.
+    #[serde(default)]
+    pub force: bool,
     /// Moves run at once, and retries of a failed move.
     pub parallel: u32,
     pub retries: u32,

@@ -6,6 +6,8 @@
 //! - `summary.json`: the figures in the stable shape of spec §9 ([`summary_json`]);
 //! - the worklists: `findings.csv`, `findings.xlsx`, `unsynced-impact.csv`, `checks.csv`,
 //!   `waves.csv` ([`worklist`]);
+//! - the move runbooks: `waves/wave-NN.txt`, `waves/move-wave-NN.ps1`,
+//!   `waves/rollback-wave-NN.ps1` ([`scripts`]);
 //! - the readiness report: `charts/*.svg`, `report.pdf`, `report.html`; for a batch,
 //!   `comparison.json`, `comparison.csv`, `comparison.svg`, `comparison.pdf`, `comparison.html`.
 //!
@@ -27,7 +29,10 @@ pub mod finding_words;
 pub mod html;
 pub mod i18n;
 pub mod pdf;
+pub mod scripts;
 pub mod summary_json;
+#[cfg(test)]
+mod test_support;
 pub mod view;
 pub mod words;
 pub mod worklist;
@@ -141,6 +146,7 @@ pub fn write_assessment(
                 write(&p, &make()?)?;
                 written.push(p);
             }
+            written.extend(write_wave_folder(a, out)?);
             if opts.report {
                 for (p, bytes) in report_files(a, out, lang)? {
                     write(&p, &bytes)?;
@@ -154,6 +160,34 @@ pub fn write_assessment(
     written.extend(rest?);
     Ok(written)
 }
+
+/// The folder of the move runbooks, `waves/` (returned as the one path written). A plan of a million users has thousands of
+/// files: they are written into a sibling temporary folder, which then replaces the old one
+/// whole, so the folder never mixes two runs' waves.
+fn write_wave_folder(a: &Assessment, out: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    let dir = out.join(WAVES_DIR);
+    let tmp = atomic::temp_name(&dir);
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| ReportError::Io { path: p, source: e }
+    };
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+    }
+    std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
+    for (name, bytes) in scripts::wave_files(a) {
+        let p = tmp.join(&name);
+        std::fs::write(&p, bytes).map_err(io(&p))?;
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+    }
+    std::fs::rename(&tmp, &dir).map_err(io(&dir))?;
+    Ok(vec![dir])
+}
+
+/// The folder of the move runbooks in an assessment folder.
+pub const WAVES_DIR: &str = "waves";
 
 /// The readiness report of `a`: `charts/*.svg`, `report.pdf`, `report.html`, as bytes.
 pub fn report_files(

@@ -429,6 +429,7 @@ fn move_settings(input: &PlanInput, s: &Scenario) -> MoveSettings {
             .unwrap_or_else(|| DEFAULT_TARGET.into()),
         use_oauth: input.needs_oauth,
         override_url: s.waves.hosted_migration_override_url.clone(),
+        force: s.pilot.force == Some(true),
         parallel: s.waves.parallel.unwrap_or(25).max(1),
         retries: s.waves.retries.unwrap_or(3),
         registrar_pool,
