@@ -184,3 +184,83 @@ fn wave_lists_and_scripts_partition_the_users_to_move() {
         3 * a.waves.waves.iter().filter(|w| !w.users.is_empty()).count()
     );
 }
+
+#[test]
+fn explain_wave_says_why_and_names_dependents_elsewhere() {
+    let a = common::assess::sample();
+    let out = tempfile::tempdir().unwrap();
+    hybridready::report::write_assessment(
+        &a,
+        out.path(),
+        hybridready::report::Options {
+            lang: hybridready::report::Lang::En,
+            report: false,
+        },
+    )
+    .unwrap();
+    // A user of a wave after the pilot with dependents in other waves.
+    let (wave, user) = a
+        .waves
+        .waves
+        .iter()
+        .filter(|w| w.number > 0)
+        .flat_map(|w| w.users.iter().map(move |u| (w, u)))
+        .find(|(_, u)| u.elsewhere > 0)
+        .unwrap();
+    let info = a.objects.get(user.user).unwrap();
+    let run = |args: &[&str]| {
+        assert_cmd::Command::cargo_bin("hybridready")
+            .unwrap()
+            .arg("explain-wave")
+            .arg(out.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // Found by its UPN in another case, as by its SIP address.
+    let o = run(&[&info.upn.to_uppercase()]);
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains(&format!("moves in wave {} of", wave.number)),
+        "{text}"
+    );
+    let first = &user.elsewhere_first[0];
+    assert!(
+        text.contains(&format!(
+            "{}: wave {}",
+            a.objects.label(first.user),
+            first.wave
+        )),
+        "{text}"
+    );
+    assert!(text.contains(&format!(
+        "{} of its {} dependents",
+        user.elsewhere, user.dependents
+    )));
+    let fr = run(&[&info.sip, "--lang", "fr"]);
+    let fr = String::from_utf8(fr.stdout).unwrap();
+    assert!(
+        fr.contains(&format!("migre dans la vague {} sur", wave.number)),
+        "{fr}"
+    );
+
+    // An unsynchronised SfB user is in no wave, and says why.
+    let unsynced = a.objects.get(a.unsynced[0].user).unwrap();
+    let o = run(&[&unsynced.dn]);
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .contains("would not synchronise")
+    );
+
+    // An unknown user: exit 2 and a hint.
+    let o = run(&["nobody@example.com"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("no user `nobody@example.com`") && err.contains("hint:"),
+        "{err}"
+    );
+}

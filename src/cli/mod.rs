@@ -45,6 +45,9 @@ enum Command {
     /// Render a previous assess folder again from its assessment.json (e.g. in another
     /// language, or with the customer's name), without reading the exports again.
     Report(report::ReportArgs),
+    /// Say why a user is in its move wave and which of its dependents move in other waves,
+    /// from an assess folder.
+    ExplainWave(report::ExplainWaveArgs),
 }
 
 /// A failure the user can act on: one line saying what failed and where, then a hint.
@@ -109,6 +112,7 @@ pub fn main() -> ExitCode {
         Command::Explain(a) => rules::run_explain(a),
         Command::Generate(a) => generate::run(a),
         Command::Report(a) => report::run(a),
+        Command::ExplainWave(a) => report::run_explain_wave(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

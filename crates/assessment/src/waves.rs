@@ -101,7 +101,7 @@ pub struct WaveUser {
     pub reason: WaveReason,
     /// Dependents among the users planned in waves.
     pub dependents: u32,
-    /// How many of them move in another wave, and the first few of them.
+    /// How many of them move in another wave, and the strongest few of them (strongest first).
     pub elsewhere: u32,
     pub elsewhere_first: Vec<Elsewhere>,
 }

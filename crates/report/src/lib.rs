@@ -25,6 +25,7 @@ pub mod atomic;
 pub mod charts;
 pub mod console;
 pub mod csv_out;
+pub mod explain;
 pub mod finding_words;
 pub mod html;
 pub mod i18n;

@@ -8,8 +8,9 @@
 
 use crate::i18n::{Arg, Catalog};
 use hybridready_assessment::{
-    ActionKind, Assessment, Assumption, Cause, CheckId, CheckResult, Effort, Fact, Input,
-    MoveBlocker, Owner, Reason, Refusal, Status, StepId, SyncReason, Verdict, WaveReason, dn_path,
+    ActionKind, Assessment, Assumption, Cause, CheckId, CheckResult, Dependencies, Dependency,
+    Effort, Fact, Input, MoveBlocker, Owner, Reason, Refusal, Status, StepId, SyncReason, Verdict,
+    WaveReason, dn_path,
 };
 
 fn n(v: u64) -> Arg {
@@ -414,6 +415,22 @@ pub fn wave_reason(t: &Catalog, a: &Assessment, r: &WaveReason) -> String {
         ),
         WaveReason::NoDependents => t.msg("wave_reason.none", &[]),
     }
+}
+
+/// The kinds of a dependency, strongest first: `manager, group`.
+pub fn dependencies(t: &Catalog, d: Dependencies) -> String {
+    d.iter()
+        .map(|k| {
+            t.get(match k {
+                Dependency::Delegate => "dependency.delegate",
+                Dependency::Interaction => "dependency.interaction",
+                Dependency::Manager => "dependency.manager",
+                Dependency::Group => "dependency.group",
+            })
+            .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Why an object does not synchronise.

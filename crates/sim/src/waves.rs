@@ -206,7 +206,7 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
         }
     };
     for st in stats.values_mut() {
-        for e in &mut st.first {
+        for (_, e) in &mut st.first {
             e.wave = wave_of_label(e.wave);
         }
     }
@@ -280,7 +280,7 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
                 reason,
                 dependents: st.dependents,
                 elsewhere: st.elsewhere,
-                elsewhere_first: st.first.clone(),
+                elsewhere_first: st.strongest(),
             });
         }
         waves_out.push(wave);
@@ -611,7 +611,31 @@ struct UserStats {
     weight_all: u64,
     weight_elsewhere: u64,
     unsynced: u32,
-    first: Vec<Elsewhere>,
+    /// The strongest dependents elsewhere (at most [`ELSEWHERE_KEPT`]), with their weights.
+    first: Vec<(u64, Elsewhere)>,
+}
+
+impl UserStats {
+    /// Keeps `e` if it is among the strongest dependents elsewhere seen so far.
+    fn keep(&mut self, w: u64, e: Elsewhere) {
+        if self.first.len() < ELSEWHERE_KEPT {
+            self.first.push((w, e));
+        } else if let Some(weakest) = self
+            .first
+            .iter_mut()
+            .min_by_key(|(w, e)| (*w, std::cmp::Reverse(e.user.0)))
+            .filter(|(weakest, _)| *weakest < w)
+        {
+            *weakest = (w, e);
+        }
+    }
+
+    /// The dependents elsewhere kept, strongest first.
+    fn strongest(&self) -> Vec<Elsewhere> {
+        let mut v = self.first.clone();
+        v.sort_by_key(|(w, e)| (std::cmp::Reverse(*w), e.user.0));
+        v.into_iter().map(|(_, e)| e).collect()
+    }
 }
 
 /// For every planned user (`label[u] != NONE`: its wave or part): dependents among the planned
@@ -640,13 +664,14 @@ fn user_stats(input: &PlanInput, label: &[u32]) -> std::collections::HashMap<Obj
                         if theirs != mine {
                             st.elsewhere += 1;
                             st.weight_elsewhere += w;
-                            if st.first.len() < ELSEWHERE_KEPT {
-                                st.first.push(Elsewhere {
+                            st.keep(
+                                w,
+                                Elsewhere {
                                     user: ObjRef(p.0),
                                     wave: theirs,
                                     kinds: k,
-                                });
-                            }
+                                },
+                            );
                         }
                     });
                     (u, st)
