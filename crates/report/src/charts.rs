@@ -891,6 +891,122 @@ pub fn breaks(t: &Catalog, b: &Breaks) -> DrawResult<Chart> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Move waves over time: users online before each slot, and the users it moves, on one scale
+
+/// One slot of the timeline: a wave, a week of waves, or a run of waves when there are many.
+pub struct TimelineSlot {
+    pub label: String,
+    /// Users online before the slot (already online, and moved by earlier slots).
+    pub before: u64,
+    pub moved: u64,
+}
+
+/// Slots the timeline draws at most (runs of waves are merged above that).
+pub const TIMELINE_SLOTS: usize = 40;
+
+/// `by_week`: the slots are calendar weeks (else waves).
+pub fn timeline(t: &Catalog, slots: &[TimelineSlot], by_week: bool) -> DrawResult<Chart> {
+    const W: u32 = 720;
+    const H: u32 = 300;
+    let title = t.get("chart.timeline.title").to_string();
+    let mut buf = String::new();
+    {
+        let cv = Canvas::new(&mut buf, W, H)?;
+        cv.title(&title)?;
+        cv.legend(
+            12.0,
+            40.0,
+            &[
+                (t.get("chart.legend.online_before"), palette::LIGHT_BLUE),
+                (t.get("chart.legend.moved"), palette::NAVY),
+            ],
+        )?;
+        let (top, bottom) = (62.0, f64::from(H) - 44.0);
+        if slots.is_empty() {
+            cv.empty(t.get("chart.empty"), (top + bottom) / 2.0)?;
+            cv.finish()?;
+            return Ok(Chart {
+                file: "waves.svg",
+                svg: with_title(buf, &title),
+                title,
+            });
+        }
+        let max = slots.iter().map(|s| s.before + s.moved).max().unwrap_or(0) as f64;
+        let step = nice_step(max);
+        let axis_max = ((max / step).ceil() * step).max(step);
+        let x0 = 16.0 + text_width(&t.int(axis_max as u64), 10.5, false);
+        let x1 = f64::from(W) - 12.0;
+        let sy = |v: f64| bottom - (bottom - top) * v / axis_max;
+        let mut v = 0.0;
+        while v <= axis_max + 1e-9 {
+            let y = sy(v);
+            cv.line(x0, y, x1, y, palette::GRID, 1)?;
+            cv.text(
+                &t.int(v as u64),
+                x0 - 4.0 - text_width(&t.int(v as u64), 10.5, false),
+                y,
+                10.5,
+                false,
+                palette::MUTED,
+                Align::Left,
+            )?;
+            v += step;
+        }
+        let slot_w = (x1 - x0) / slots.len() as f64;
+        let bar_w = (slot_w * 0.7).max(1.0);
+        // Every label when they fit, else every k-th.
+        let widest = slots
+            .iter()
+            .map(|s| text_width(&s.label, 10.0, false))
+            .fold(0.0, f64::max);
+        let every = ((widest + 6.0) / slot_w).ceil().max(1.0) as usize;
+        for (i, s) in slots.iter().enumerate() {
+            let xc = x0 + slot_w * (i as f64 + 0.5);
+            let (a, b) = (xc - bar_w / 2.0, xc + bar_w / 2.0);
+            cv.rect(a, sy(s.before as f64), b, sy(0.0), palette::LIGHT_BLUE)?;
+            cv.rect(
+                a,
+                sy((s.before + s.moved) as f64),
+                b,
+                sy(s.before as f64),
+                palette::NAVY,
+            )?;
+            if i % every == 0 {
+                cv.text(
+                    &s.label,
+                    xc,
+                    bottom + 12.0,
+                    10.0,
+                    false,
+                    palette::INK,
+                    Align::Center,
+                )?;
+            }
+        }
+        cv.line(x0, bottom, x1, bottom, palette::MUTED, 1)?;
+        cv.text(
+            t.get(if by_week {
+                "chart.axis.timeline_weeks"
+            } else {
+                "chart.axis.timeline_waves"
+            }),
+            (x0 + x1) / 2.0,
+            bottom + 30.0,
+            11.0,
+            false,
+            palette::MUTED,
+            Align::Center,
+        )?;
+        cv.finish()?;
+    }
+    Ok(Chart {
+        file: "waves.svg",
+        svg: with_title(buf, &title),
+        title,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
 // Variant comparison: a table of bars, one row per variant, one column per measure
 
 pub fn comparison(t: &Catalog, rows: &[Variant]) -> DrawResult<Chart> {

@@ -715,7 +715,7 @@ pub fn report(v: &View, charts: &[Chart]) -> String {
             sync_html(&mut o, v, &chart);
         }
         if s.id == "manage" {
-            waves_html(&mut o, v);
+            waves_html(&mut o, v, &chart);
         }
     }
     o.push_str("</section>");
@@ -1315,7 +1315,7 @@ fn sync_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
     tb.render(o, true);
 }
 
-fn waves_html(o: &mut String, v: &View) {
+fn waves_html(o: &mut String, v: &View, chart: &dyn Fn(&str) -> Option<String>) {
     let w = &v.waves;
     let _ = write!(
         o,
@@ -1329,9 +1329,15 @@ fn waves_html(o: &mut String, v: &View) {
     if let Some(split) = &w.split {
         let _ = write!(o, "<p>{}</p>", escape(split));
     }
+    if let Some(c) = chart("waves") {
+        o.push_str(&c);
+    }
     let mut cols = vec![("col.wave", false)];
     if w.weeks {
         cols.push(("col.week", true));
+    }
+    if w.dates {
+        cols.push(("col.starts", false));
     }
     cols.extend([
         ("col.users", true),
@@ -1343,6 +1349,9 @@ fn waves_html(o: &mut String, v: &View) {
         let mut row = vec![Cell::Text(r.wave.clone())];
         if w.weeks {
             row.push(Cell::Num(r.week.clone(), num_of(&r.week)));
+        }
+        if w.dates {
+            row.push(Cell::Text(r.starts.clone()));
         }
         for x in [&r.users, &r.across, &r.broken] {
             row.push(Cell::Num(x.clone(), num_of(x)));

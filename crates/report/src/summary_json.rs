@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The version of `summary.json`'s shape.
-pub const SUMMARY_VERSION: u32 = 2;
+pub const SUMMARY_VERSION: u32 = 3;
 
 #[derive(Serialize)]
 pub struct Summary {
@@ -34,6 +34,77 @@ pub struct Summary {
     /// The unsynchronised SfB users (already online first, then by impact); the complete list
     /// is `unsynced-impact.csv`.
     pub top_unsynced: Vec<Unsynced>,
+    /// The move waves (since version 3).
+    pub waves: WavesSummary,
+}
+
+/// The move waves: what they cut, and each wave.
+#[derive(Serialize)]
+pub struct WavesSummary {
+    /// Users per wave after the pilot, at most.
+    pub size: u64,
+    /// Users in all waves (the pilot included), already online, kept on-premises.
+    pub users: u64,
+    pub already_online: u64,
+    pub kept: u64,
+    /// Dependent pairs among the users in waves and those split across waves, with weights.
+    pub pairs: u64,
+    pub pairs_split: u64,
+    pub weight: u64,
+    pub weight_split: u64,
+    pub delegate_pairs_split: u64,
+    /// Delegate clusters larger than a wave, split as little as possible.
+    pub split_clusters: u64,
+    pub per_week: Option<u32>,
+    /// The Monday of the first week, `YYYY-MM-DD`.
+    pub start: Option<String>,
+    pub waves: Vec<WaveSummary>,
+}
+
+#[derive(Serialize)]
+pub struct WaveSummary {
+    /// 0 is the pilot.
+    pub number: u32,
+    pub week: Option<u32>,
+    /// The Monday of its week, `YYYY-MM-DD`, with a calendar.
+    pub starts: Option<String>,
+    pub users: u64,
+    /// Dependent pairs (and their weight) with the other user in another wave.
+    pub pairs_across: u64,
+    pub weight_across: u64,
+    /// Dependent pairs of its users with unsynchronised users: broken once it is online.
+    pub broken_by_unsynced: u64,
+}
+
+fn waves(a: &Assessment) -> WavesSummary {
+    let w = &a.waves;
+    WavesSummary {
+        size: w.size,
+        users: w.users(),
+        already_online: w.already_online,
+        kept: w.kept,
+        pairs: w.pairs,
+        pairs_split: w.pairs_split,
+        weight: w.weight,
+        weight_split: w.weight_split,
+        delegate_pairs_split: w.delegate_pairs_split,
+        split_clusters: w.split_clusters.len() as u64,
+        per_week: w.per_week,
+        start: w.start.clone(),
+        waves: w
+            .waves
+            .iter()
+            .map(|x| WaveSummary {
+                number: x.number,
+                week: x.week,
+                starts: crate::explain::wave_date(a, x).map(|d| d.iso()),
+                users: x.users.len() as u64,
+                pairs_across: x.pairs_across,
+                weight_across: x.weight_across,
+                broken_by_unsynced: x.broken_by_unsynced,
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -341,6 +412,7 @@ pub fn summary(a: &Assessment) -> Summary {
                 }
             })
             .collect(),
+        waves: waves(a),
     }
 }
 

@@ -271,8 +271,9 @@ pub struct WavesView {
     pub sentence: String,
     /// How many dependent pairs the waves split.
     pub split: Option<String>,
-    /// Whether the rows have a calendar week.
+    /// Whether the rows have a calendar week, and the date it starts.
     pub weeks: bool,
+    pub dates: bool,
     pub rows: Vec<WaveRow>,
     pub more_pdf: Option<String>,
 }
@@ -281,6 +282,7 @@ pub struct WavesView {
 pub struct WaveRow {
     pub wave: String,
     pub week: String,
+    pub starts: String,
     pub users: String,
     /// Dependent pairs with the other user in another wave.
     pub across: String,
@@ -463,6 +465,12 @@ pub fn build(a: &Assessment, lang: Lang) -> Result<(View, Vec<Chart>), String> {
         charts.push(("unsynced", charts::top_unsynced(t, &impact)?));
     }
     charts.push(("breaks", charts::breaks(t, &a.breaks)?));
+    if a.waves.users() > 0 {
+        charts.push((
+            "waves",
+            charts::timeline(t, &timeline_slots(t, a), a.waves.per_week.is_some())?,
+        ));
+    }
     let chart_refs = charts
         .iter()
         .map(|(k, c)| {
@@ -1165,6 +1173,62 @@ fn unsynced_view(t: &Catalog, a: &Assessment) -> UnsyncedView {
     }
 }
 
+/// The timeline's slots: the pilot, then each wave (or each week, with a calendar), runs of them
+/// merged when there are more than the chart can show.
+fn timeline_slots(t: &Catalog, a: &Assessment) -> Vec<charts::TimelineSlot> {
+    let w = &a.waves;
+    // (label of the first, label of the last, users moved) per slot before merging.
+    let mut raw: Vec<(String, u64)> = Vec::new();
+    let mut pilot = None;
+    for wave in &w.waves {
+        let moved = wave.users.len() as u64;
+        if wave.number == 0 {
+            pilot = Some(moved);
+            continue;
+        }
+        let label = match wave.week {
+            Some(k) => t.msg("chart.timeline.week", &[("week", n(u64::from(k)))]),
+            None => t.msg(
+                "chart.timeline.wave",
+                &[("wave", n(u64::from(wave.number)))],
+            ),
+        };
+        match raw.last_mut() {
+            Some((l, m)) if wave.week.is_some() && *l == label => *m += moved,
+            _ => raw.push((label, moved)),
+        }
+    }
+    let per = raw.len().div_ceil(charts::TIMELINE_SLOTS).max(1);
+    let mut before = w.already_online;
+    let mut slots = Vec::new();
+    if let Some(moved) = pilot.filter(|&m| m > 0) {
+        slots.push(charts::TimelineSlot {
+            label: t.get("chart.timeline.pilot").to_string(),
+            before,
+            moved,
+        });
+        before += moved;
+    }
+    for run in raw.chunks(per) {
+        let moved = run.iter().map(|(_, m)| m).sum();
+        let label = if run.len() == 1 {
+            run[0].0.clone()
+        } else {
+            t.msg(
+                "chart.timeline.waves",
+                &[("first", s(&run[0].0)), ("last", s(&run[run.len() - 1].0))],
+            )
+        };
+        slots.push(charts::TimelineSlot {
+            label,
+            before,
+            moved,
+        });
+        before += moved;
+    }
+    slots
+}
+
 fn waves_view(t: &Catalog, a: &Assessment) -> WavesView {
     const PDF_WAVES: usize = 12;
     let w = &a.waves;
@@ -1192,6 +1256,7 @@ fn waves_view(t: &Catalog, a: &Assessment) -> WavesView {
             )
         }),
         weeks: w.per_week.is_some(),
+        dates: w.per_week.is_some() && w.start.is_some(),
         rows: w
             .waves
             .iter()
@@ -1203,6 +1268,9 @@ fn waves_view(t: &Catalog, a: &Assessment) -> WavesView {
                     t.int(wave.number as u64)
                 },
                 week: wave.week.map(|k| t.int(k as u64)).unwrap_or_default(),
+                starts: crate::explain::wave_date(a, wave)
+                    .map(|d| t.date(d))
+                    .unwrap_or_default(),
                 users: t.int(wave.users.len() as u64),
                 across: t.int(wave.pairs_across),
                 broken: t.int(wave.broken_by_unsynced),
