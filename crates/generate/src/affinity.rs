@@ -47,21 +47,40 @@ pub(crate) fn write(dir: &Directory, out: &Path) -> Result<Vec<(String, PathBuf,
     }
     files.push(("delegates.csv".to_string(), f.commit()?, rows));
 
-    // Three frequent contacts per SfB user, mostly near it in the directory (its team).
+    // Three frequent contacts per SfB user, as people talk in a company: mostly with their own
+    // team, then with the rest of their part of the department, seldom with anyone else.
+    // Colleagues are listed per (domain, department) in creation order, the order the manager
+    // tree is built in (fan-out 6), so neighbours in a list share a manager or a grand-manager.
+    let mut colleagues: std::collections::HashMap<(u8, u8), Vec<u32>> =
+        std::collections::HashMap::new();
+    let mut pos = vec![0u32; dir.users.len()];
+    for (u, user) in dir.users.iter().enumerate() {
+        if upns[u].is_some() {
+            let list = colleagues.entry((user.domain, user.dept)).or_default();
+            pos[u] = list.len() as u32;
+            list.push(u as u32);
+        }
+    }
     let n = dir.users.len() as u64;
     let mut f = AtomicFile::create(&out.join("interactions.csv"))?;
     f.write_all(b"User1,User2,Count\r\n")?;
     let mut rows = 0u64;
     for u in 0..dir.users.len() {
         let Some(a) = &upns[u] else { continue };
+        let list = &colleagues[&(dir.users[u].domain, dir.users[u].dept)];
+        let p = pos[u] as i64;
         for k in 0..3u64 {
             let h = hash3(dir.seed, u as u64, 9000 + k);
-            let step = if h.is_multiple_of(5) {
-                h >> 8
-            } else {
-                1 + (h >> 8) % 40
+            let near = |reach: u64| {
+                let d = 1 + ((h >> 8) % reach) as i64;
+                let q = if (h >> 40) & 1 == 0 { p + d } else { p - d };
+                list[q.clamp(0, list.len() as i64 - 1) as usize] as usize
             };
-            let v = ((u as u64 + step) % n) as usize;
+            let v = match h % 100 {
+                0..=59 => near(8),
+                60..=84 => near(48),
+                _ => ((h >> 8) % n) as usize,
+            };
             if v == u {
                 continue;
             }

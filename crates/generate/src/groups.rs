@@ -343,10 +343,12 @@ impl Directory {
         }
 
         // Project groups: 5–40 members, until the average user is in four or five of them (about
-        // ten groups in all, counting the primary group). A project is run by one department: most
-        // of its members come from that department of the domain, a few from anywhere in it, as
-        // in a real company (a project drawn from the whole domain would tie everyone to
-        // everyone, which no real directory does).
+        // ten groups in all, counting the primary group). A project is run by a team: most of its
+        // members work near its lead (neighbours in the department's list, in the creation order
+        // the manager tree is built in, share a manager or a grand-manager), some come from the
+        // lead's wider unit, a few from anywhere in the domain, as in a real company (a
+        // project drawn from the whole domain would tie everyone to everyone, which no real
+        // directory does).
         let mut prng = Rng::new(self.seed, stream::PROJECTS);
         let mut project_no = 0usize;
         let mut first_project = NONE;
@@ -355,9 +357,12 @@ impl Directory {
                 continue;
             }
             let mut by_dept: HashMap<u8, Vec<u32>> = HashMap::new();
+            let mut pos: HashMap<u32, usize> = HashMap::new();
             for &m in pool {
                 if let Some(u) = self.users.get(m as usize) {
-                    by_dept.entry(u.dept).or_default().push(m);
+                    let list = by_dept.entry(u.dept).or_default();
+                    pos.insert(m, list.len());
+                    list.push(m);
                 }
             }
             let target = pool.len() * 9 / 2;
@@ -370,13 +375,25 @@ impl Directory {
                     .get(lead as usize)
                     .and_then(|u| by_dept.get(&u.dept))
                     .unwrap_or(pool);
+                let at = pos.get(&lead).copied().unwrap_or(0).min(home.len() - 1);
                 let size = (prng.range(5, 40) as usize).min(pool.len());
+                // The lead's part of the department: as wide as the project, at least its team
+                // and the teams beside it.
+                let reach = size.max(18);
+                let near = &home[at.saturating_sub(reach)..(at + reach + 1).min(home.len())];
+                // Beyond it, the lead's wider unit: a large department has sub-departments, and
+                // a project seldom reaches past its own.
+                let wide =
+                    &home[at.saturating_sub(6 * reach)..(at + 6 * reach + 1).min(home.len())];
+                let local = (size * 85 / 100).min(near.len());
                 members.clear();
                 let mut tries = 0usize;
                 while members.len() < size {
                     tries += 1;
-                    let from = if prng.below(100) < 85 && tries < 40 * size {
-                        home
+                    let from = if members.len() < local && tries < 40 * size {
+                        near
+                    } else if prng.below(3) < 2 && tries < 80 * size {
+                        wide
                     } else {
                         pool
                     };

@@ -8,8 +8,9 @@
 //!
 //! Weights say how much splitting a pair across waves costs: delegates are never split (the
 //! planner keeps them together whatever the weight), interactions weigh most, then managers,
-//! then each pair of a group, weighted down by the group's size so that a large group ties
-//! each member about as much as a manager does.
+//! then each pair of a group, weighted down by the group's size: a member's pairs in one group
+//! weigh 600 in all (two interactions, three managers) whatever its size, so a small team binds
+//! its members tightly and a large one loosely.
 
 use hybridready_assessment::{Dependencies, Dependency};
 use hybridready_directory::{Directory, ObjectId, ObjectKind};
@@ -24,7 +25,7 @@ pub const fn weight(kind: Dependency, users: u32) -> u32 {
         Dependency::Manager => 200,
         Dependency::Group => {
             let others = if users > 1 { users - 1 } else { 1 };
-            let w = 200 / others;
+            let w = 600 / others;
             if w == 0 { 1 } else { w }
         }
     }
