@@ -135,8 +135,28 @@ impl Hypergraph {
         &self.pins[self.he_start[h] as usize..self.he_start[h + 1] as usize]
     }
 
-    /// Adds `v`'s connection to each label of its neighbours into `conn`, noting touched labels.
-    fn connect(&self, v: u32, label: &[u32], conn: &mut Conn) {
+    /// Adds `v`'s connection to each label of its neighbours into `conn`, noting touched labels:
+    /// through pairs one by one, through hyperedges by the counts of their pins per label.
+    fn connect(&self, v: u32, label: &[u32], counts: &PinCounts, conn: &mut Conn) {
+        for &(u, w) in self.neighbours(v) {
+            conn.add(label[u as usize], w as u64);
+        }
+        let own = label[v as usize];
+        for &(h, mv) in self.incident(v) {
+            let wh = self.he_weight[h as usize] as u64 * mv as u64;
+            for &(l, c) in counts.of(h) {
+                let others = if l == own { c - mv } else { c };
+                if others > 0 {
+                    conn.add(l, wh * others as u64);
+                }
+            }
+        }
+    }
+
+    /// Like [`Hypergraph::connect`], walking each hyperedge's members: cheaper while most
+    /// members are in labels of their own (the first sweeps of clustering), where counts per
+    /// label would be as long as the hyperedges and costly to keep up.
+    fn connect_pins(&self, v: u32, label: &[u32], conn: &mut Conn) {
         for &(u, w) in self.neighbours(v) {
             conn.add(label[u as usize], w as u64);
         }
@@ -146,6 +166,18 @@ impl Hypergraph {
                 if u != v {
                     conn.add(label[u as usize], wh * mu as u64);
                 }
+            }
+        }
+    }
+
+    /// Marks the neighbours of `v` (through pairs and hyperedges) to be looked at again.
+    fn wake(&self, v: u32, active: &mut [bool]) {
+        for &(u, _) in self.neighbours(v) {
+            active[u as usize] = true;
+        }
+        for &(h, _) in self.incident(v) {
+            for &(u, _) in self.pins_of(h) {
+                active[u as usize] = true;
             }
         }
     }
@@ -257,6 +289,74 @@ fn incidence(n: usize, he_start: &[u32], pins: &[(u32, u32)]) -> (Vec<u32>, Vec<
     (start, inc)
 }
 
+/// For each hyperedge, the multiplicity of its pins under each label, kept up to date as nodes
+/// move. A node's connection through a hyperedge then costs one step per label the hyperedge
+/// spans rather than one per member: once groups sit in a few clusters or parts, a 40-member
+/// group is a handful of steps (the per-pin walk was most of the planning time at a million
+/// users). Each hyperedge's counts live in its own span of the pins' layout, so nothing is
+/// allocated per hyperedge.
+struct PinCounts {
+    /// `(label, count)` entries of hyperedge `h`: `entries[start[h]..start[h] + len[h]]`.
+    entries: Vec<(u32, u32)>,
+    start: Vec<u32>,
+    len: Vec<u32>,
+}
+
+impl PinCounts {
+    fn new(g: &Hypergraph, label: &[u32]) -> PinCounts {
+        let mut counts = PinCounts {
+            entries: vec![(0, 0); g.pins.len()],
+            start: g.he_start.clone(),
+            len: vec![0; g.he_weight.len()],
+        };
+        for h in 0..g.he_weight.len() as u32 {
+            for &(u, m) in g.pins_of(h) {
+                counts.add(h, label[u as usize], m);
+            }
+        }
+        counts
+    }
+
+    fn of(&self, h: u32) -> &[(u32, u32)] {
+        let start = self.start[h as usize] as usize;
+        &self.entries[start..start + self.len[h as usize] as usize]
+    }
+
+    fn add(&mut self, h: u32, l: u32, m: u32) {
+        let start = self.start[h as usize] as usize;
+        let len = &mut self.len[h as usize];
+        let span = &mut self.entries[start..start + *len as usize];
+        match span.iter_mut().find(|e| e.0 == l) {
+            Some(e) => e.1 += m,
+            None => {
+                self.entries[start + *len as usize] = (l, m);
+                *len += 1;
+            }
+        }
+    }
+
+    fn remove(&mut self, h: u32, l: u32, m: u32) {
+        let start = self.start[h as usize] as usize;
+        let len = &mut self.len[h as usize];
+        let span = &mut self.entries[start..start + *len as usize];
+        if let Some(i) = span.iter().position(|e| e.0 == l) {
+            span[i].1 -= m;
+            if span[i].1 == 0 {
+                span.swap(i, *len as usize - 1);
+                *len -= 1;
+            }
+        }
+    }
+
+    /// `v` moved from label `from` to label `to`.
+    fn moved(&mut self, g: &Hypergraph, v: u32, from: u32, to: u32) {
+        for &(h, m) in g.incident(v) {
+            self.remove(h, from, m);
+            self.add(h, to, m);
+        }
+    }
+}
+
 /// Connection weights per label, reset in time proportional to the labels touched.
 struct Conn {
     weight: Vec<u64>,
@@ -353,6 +453,12 @@ pub fn partition(g: &Hypergraph, opts: Options) -> Vec<u32> {
 /// Label propagation: each free node, in `order`, moves to the label `choose` picks among the
 /// labels it is connected to (given its own label, its weight and the connections), for at most
 /// `sweeps` sweeps or until at most `still` nodes moved in one.
+///
+/// `lazy` (refinement, where few nodes move): connections through hyperedges come from counts
+/// of their pins per label, and after the first sweep only the nodes next to one that moved,
+/// or held back from a better label by its size, are looked at again; the others would choose
+/// as before. Otherwise (clustering, where most nodes move) every node is looked at in every
+/// sweep, through every member of its hyperedges.
 #[allow(clippy::too_many_arguments)]
 fn propagate(
     g: &Hypergraph,
@@ -362,23 +468,41 @@ fn propagate(
     conn: &mut Conn,
     sweeps: usize,
     still: usize,
+    lazy: bool,
     choose: impl Fn(u32, u32, &Conn, &[u32]) -> u32,
 ) {
+    let mut counts = lazy.then(|| PinCounts::new(g, label));
+    let mut active = vec![true; if lazy { g.len() } else { 0 }];
     for _ in 0..sweeps {
         let mut moved = 0usize;
         for &v in order {
-            if g.fixed[v as usize] != FREE {
+            if g.fixed[v as usize] != FREE
+                || (lazy && !std::mem::replace(&mut active[v as usize], false))
+            {
                 continue;
             }
             let own = label[v as usize];
             let w = g.node_weight[v as usize];
-            g.connect(v, label, conn);
+            match &counts {
+                Some(c) => g.connect(v, label, c, conn),
+                None => g.connect_pins(v, label, conn),
+            }
             let best = choose(own, w, conn, load);
+            if lazy {
+                let got = conn.get(best);
+                if conn.touched.iter().any(|&l| conn.get(l) > got) {
+                    active[v as usize] = true; // Held back by size: may fit once room frees.
+                }
+            }
             conn.clear();
             if best != own {
                 load[own as usize] -= w;
                 load[best as usize] += w;
                 label[v as usize] = best;
+                if let Some(c) = &mut counts {
+                    c.moved(g, v, own, best);
+                    g.wake(v, &mut active);
+                }
                 moved += 1;
             }
         }
@@ -421,6 +545,7 @@ fn cluster(g: &Hypergraph, bound: u32, rng: &mut Rng) -> (Vec<u32>, usize) {
         &mut conn,
         3,
         n / 100,
+        false,
         choose,
     );
     // Dense cluster numbers in order of first node.
@@ -561,7 +686,7 @@ fn refine(g: &Hypergraph, part: &mut [u32], cap: u32, rng: &mut Rng) {
         }
         best
     };
-    propagate(g, part, &mut weight, &order, &mut conn, 8, 0, choose);
+    propagate(g, part, &mut weight, &order, &mut conn, 8, 0, true, choose);
 }
 
 /// Fixed parts keep their numbers; the other non-empty parts follow in order of first node.

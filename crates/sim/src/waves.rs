@@ -166,11 +166,16 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
         label[u.index()] = user_part[i];
     }
     let mut stats = user_stats(&input, &label);
+    // Where each planned user's figures are in `stats`.
+    let mut stat_of = vec![NONE; n];
+    for (k, &u) in input.pilot.iter().chain(users).enumerate() {
+        stat_of[u.index()] = k as u32;
+    }
     let mut part_weight_across = vec![0u64; parts];
     let mut part_size = vec![0u64; parts];
     for (i, &u) in users.iter().enumerate() {
         let p = user_part[i] as usize;
-        part_weight_across[p] += stats[&u].weight_elsewhere;
+        part_weight_across[p] += stats[stat_of[u.index()] as usize].weight_elsewhere;
         part_size[p] += 1;
     }
     let mut ordered: Vec<u32> = (pin_waves.len() as u32..parts as u32).collect();
@@ -205,7 +210,7 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
             wave_of_part[l as usize]
         }
     };
-    for st in stats.values_mut() {
+    for st in &mut stats {
         for (_, e) in &mut st.first {
             e.wave = wave_of_label(e.wave);
         }
@@ -252,7 +257,7 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
             broken_by_unsynced: 0,
         };
         for &u in m {
-            let st = &stats[&u];
+            let st = &stats[stat_of[u.index()] as usize];
             wave.pairs_across += st.elsewhere as u64;
             wave.weight_across += st.weight_elsewhere;
             wave.broken_by_unsynced += st.unsynced as u64;
@@ -640,7 +645,8 @@ impl UserStats {
 
 /// For every planned user (`label[u] != NONE`: its wave or part): dependents among the planned
 /// users, those with another label, their weights, and its partners left unsynchronised.
-fn user_stats(input: &PlanInput, label: &[u32]) -> std::collections::HashMap<ObjectId, UserStats> {
+/// In the order of the pilot, then the users to move.
+fn user_stats(input: &PlanInput, label: &[u32]) -> Vec<UserStats> {
     let planned: Vec<ObjectId> = input.pilot.iter().chain(&input.to_move).copied().collect();
     planned
         .par_chunks(4096)
@@ -674,7 +680,7 @@ fn user_stats(input: &PlanInput, label: &[u32]) -> std::collections::HashMap<Obj
                             );
                         }
                     });
-                    (u, st)
+                    st
                 })
                 .collect::<Vec<_>>()
         })
