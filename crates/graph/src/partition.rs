@@ -425,10 +425,12 @@ pub fn partition(g: &Hypergraph, opts: Options) -> Vec<u32> {
     let mut rng = Rng(opts.seed);
     // Clusters stay well under a part so the coarsest level still packs parts nearly full.
     let bound = (cap / 4).max(1);
+    // Clusters under `bound` cannot be fewer than this: near it, another level gains nothing.
+    let floor = g.node_weight.iter().map(|&w| u64::from(w)).sum::<u64>() / u64::from(bound);
     let mut levels: Vec<(Hypergraph, Vec<u32>)> = Vec::new();
     loop {
         let cur = levels.last().map_or(g, |l| &l.0);
-        if cur.len() < 64 {
+        if cur.len() < 64 || (cur.len() as u64) < floor + floor / 4 {
             break;
         }
         let (cluster, clusters) = cluster(cur, bound, &mut rng);
