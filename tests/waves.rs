@@ -49,6 +49,10 @@ fn waves_cut_close_to_metis_and_never_split_delegates() {
         })
         .min()
         .unwrap();
+    eprintln!(
+        "split pairs: planner {ours}, best of 3 METIS {best_metis}, of {}",
+        pairs.len()
+    );
     assert!(
         ours as f64 <= 1.2 * best_metis as f64,
         "{ours} pairs split against METIS's {best_metis} (of {})",
