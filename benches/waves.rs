@@ -4,6 +4,7 @@
 //!
 //!     cargo bench --bench waves                       # 3,000 and 100,000 users
 //!     HYBRIDREADY_BENCH_WAVE_USERS=1000000 cargo bench --bench waves
+//!     HYBRIDREADY_BENCH_WAVE_PROFILE=3 …              # the planner alone, 3 times
 //!
 //! For each size it prints, for the three ways to cut the same users into waves of 150: the
 //! dependent pairs split across waves (count, share, weight) and the largest wave; then the time
@@ -48,6 +49,31 @@ fn run(users: usize) -> serde_json::Value {
     let e = hybridready::sim::run::evaluate(&prep, &s).expect("evaluate");
     let to_move: Vec<_> = e.waves[1..].iter().flatten().copied().collect();
     let graph = &e.affinity.graph;
+    // The planner alone, timed, on what `assess` hands it.
+    let input = || waves::PlanInput {
+        dir: prep.dir,
+        ids: &prep.ids,
+        graph,
+        delegates: &e.affinity.delegates,
+        pilot: e.waves[0].clone(),
+        to_move: to_move.clone(),
+        state: &e.state,
+        kept: 0,
+        already_online: 0,
+        needs_oauth: false,
+    };
+    // HYBRIDREADY_BENCH_WAVE_PROFILE=N: the planner alone, N times, for a profiler.
+    if let Some(times) = std::env::var("HYBRIDREADY_BENCH_WAVE_PROFILE")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        for _ in 0..times {
+            let t = Instant::now();
+            std::hint::black_box(waves::plan(input(), &s).expect("plan"));
+            println!("{users} users: planning {:.3} s", t.elapsed().as_secs_f64());
+        }
+        return serde_json::json!({"users": users});
+    }
     let pairs = measure::expanded_pairs(graph, &to_move);
     let total = pairs.len() as u64;
 
@@ -65,19 +91,6 @@ fn run(users: usize) -> serde_json::Value {
     let metis = metis_ref::labels(to_move.len(), &pairs, parts, 1);
     let metis_s = t.elapsed().as_secs_f64();
 
-    // The planner alone, timed, on what `assess` hands it.
-    let input = || waves::PlanInput {
-        dir: prep.dir,
-        ids: &prep.ids,
-        graph,
-        delegates: &e.affinity.delegates,
-        pilot: e.waves[0].clone(),
-        to_move: to_move.clone(),
-        state: &e.state,
-        kept: 0,
-        already_online: 0,
-        needs_oauth: false,
-    };
     let t = Instant::now();
     let plan = waves::plan(input(), &s).expect("plan");
     let plan_s = t.elapsed().as_secs_f64();
