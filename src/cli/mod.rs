@@ -150,7 +150,7 @@ fn pipeline_error(e: crate::pipeline::PipelineError) -> CliError {
         P::Ingest(i) => i.into(),
         P::Sim(s) => CliError::input(
             format!("scenario: {s}"),
-            "scenario values must name domains, OUs, groups and users of the inputs",
+            "fix that value in the scenario: it must name a domain, OU, group or user of the inputs, or be in the range given (README.md describes each key)",
         ),
         P::Output(o) => output_error(o),
     }

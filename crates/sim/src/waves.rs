@@ -363,6 +363,33 @@ fn wave_order(s: &Scenario) -> WaveOrder {
 
 /// Checks `waves.order` and `waves.start` before anything is planned.
 pub fn check_settings(s: &Scenario) -> Result<(), ScenarioRefError> {
+    let w = &s.waves;
+    let out_of_range = |key: &str, value: String, range: &str| ScenarioRefError {
+        key: key.into(),
+        value,
+        problem: format!("expected a whole number {range}"),
+    };
+    if w.size == 0 {
+        return Err(out_of_range(
+            "waves.size",
+            "0".into(),
+            "of users per wave, 1 or more",
+        ));
+    }
+    for (key, value, lo, hi) in [
+        ("waves.per_week", w.per_week, 1, u32::MAX),
+        ("waves.parallel", w.parallel, 1, 100),
+        ("waves.retries", w.retries, 0, 10),
+    ] {
+        if let Some(v) = value.filter(|v| !(lo..=hi).contains(v)) {
+            let range = if hi == u32::MAX {
+                format!("of {lo} or more")
+            } else {
+                format!("from {lo} to {hi}")
+            };
+            return Err(out_of_range(key, v.to_string(), &range));
+        }
+    }
     if let Some(o) = &s.waves.order
         && o != "fewest-dependencies"
         && o != "departments"
@@ -825,5 +852,39 @@ pub mod measure {
             label[i] = (k / size.max(1)) as u32;
         }
         label
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(edit: impl FnOnce(&mut Scenario)) -> Result<(), String> {
+        let mut s = Scenario::default();
+        edit(&mut s);
+        check_settings(&s).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn wave_numbers_out_of_range_are_refused_with_the_range() {
+        assert_eq!(check(|_| {}), Ok(()));
+        assert_eq!(
+            check(|s| s.waves.size = 0),
+            Err("waves.size = \"0\": expected a whole number of users per wave, 1 or more".into())
+        );
+        assert_eq!(
+            check(|s| s.waves.parallel = Some(0)),
+            Err("waves.parallel = \"0\": expected a whole number from 1 to 100".into())
+        );
+        assert_eq!(
+            check(|s| s.waves.retries = Some(11)),
+            Err("waves.retries = \"11\": expected a whole number from 0 to 10".into())
+        );
+        assert_eq!(
+            check(|s| s.waves.per_week = Some(0)),
+            Err("waves.per_week = \"0\": expected a whole number of 1 or more".into())
+        );
+        assert!(check(|s| s.waves.start = Some("2027-02-30".into())).is_err());
+        assert!(check(|s| s.waves.order = Some("alphabetical".into())).is_err());
     }
 }
