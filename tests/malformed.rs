@@ -150,3 +150,29 @@ proptest! {
         let _ = ingest_text("users.csv", &bytes);
     }
 }
+
+#[test]
+fn terminal_escapes_in_names_and_values_are_shown_not_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file name and a header with an escape sequence, a value with a bidi override.
+    let name = dir.path().join("users\u{1b}]0;pwned\u{7}.csv");
+    std::fs::write(
+        &name,
+        "DistinguishedName,UserPrincipalName,Evil\u{1b}[2J\r\n\
+         \"CN=A,DC=contoso,DC=com\",a\u{202e}gpj.exe@contoso.com,x\r\n",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("hybridready")
+        .unwrap()
+        .arg("inspect")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    for stream in [&text, &err] {
+        assert!(!stream.contains('\u{1b}'), "raw ESC reached the terminal: {stream}");
+        assert!(!stream.contains('\u{202e}'), "raw override reached the terminal");
+    }
+    assert!(text.contains("<U+001B>"), "{text}");
+}

@@ -59,7 +59,10 @@ pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
     if a.scenario.is_none()
         && let Some(found) = pipeline::scenario_in(&a.inputs)
     {
-        eprintln!("hybridready: using the scenario {}", found.display());
+        eprintln!(
+            "hybridready: using the scenario {}",
+            crate::report::console::terminal(&found.display().to_string())
+        );
         a.scenario = Some(found);
     }
     let scenario = pipeline::scenario(a.scenario.as_deref()).map_err(super::scenario_error)?;
@@ -92,7 +95,12 @@ pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
     super::report_refused(&loaded.ingested);
     print!(
         "{}",
-        crate::report::console::summary(&assessment, a.lang, &a.out, !a.no_report)
+        crate::report::console::terminal(&crate::report::console::summary(
+            &assessment,
+            a.lang,
+            &a.out,
+            !a.no_report
+        ))
     );
     // Input errors (2) win over the gate (1), so a pipeline can tell them apart.
     let refused = loaded.ingested.refused().next().is_some();

@@ -57,7 +57,12 @@ pub fn run(a: BatchArgs) -> Result<u8, CliError> {
     super::report_refused(&loaded.ingested);
     print!(
         "{}",
-        crate::report::console::comparison(&comparison, a.lang, &a.out, !a.no_report)
+        crate::report::console::terminal(&crate::report::console::comparison(
+            &comparison,
+            a.lang,
+            &a.out,
+            !a.no_report
+        ))
     );
     Ok(if loaded.ingested.refused().next().is_some() {
         2

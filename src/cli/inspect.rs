@@ -75,7 +75,7 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
                     .unwrap_or_else(|| format!("input #{id}"))
             };
             write_directory(&mut out, &ingested.directory, &dir_summary, &cycles, &file);
-            print!("{out}");
+            print!("{}", crate::report::console::terminal(&out));
         }
     }
     let refused: Vec<&InputReport> = ingested.refused().collect();

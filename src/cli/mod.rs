@@ -88,9 +88,10 @@ impl From<crate::ingest::IngestError> for CliError {
 }
 
 pub fn print_error(e: &CliError) {
-    eprintln!("hybridready: error: {}", e.message);
+    let term = crate::report::console::terminal;
+    eprintln!("hybridready: error: {}", term(&e.message));
     if let Some(h) = &e.hint {
-        eprintln!("  hint: {h}");
+        eprintln!("  hint: {}", term(h));
     }
 }
 

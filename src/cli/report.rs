@@ -44,7 +44,10 @@ pub fn run_explain_wave(a: ExplainWaveArgs) -> Result<u8, CliError> {
             "give a SIP address, UPN, sAMAccountName or DN as waves.csv lists them",
         ));
     };
-    print!("{}", report::explain::wave(&assessment, user, a.lang));
+    print!(
+        "{}",
+        report::console::terminal(&report::explain::wave(&assessment, user, a.lang))
+    );
     Ok(0)
 }
 
@@ -81,7 +84,7 @@ pub fn run(a: ReportArgs) -> Result<u8, CliError> {
     )
     .map_err(super::output_error)?;
     for p in written {
-        println!("{}", p.display());
+        println!("{}", report::console::terminal(&p.display().to_string()));
     }
     Ok(0)
 }

@@ -9,6 +9,32 @@ use hybridready_assessment::{Assessment, Comparison};
 use std::fmt::Write;
 use std::path::Path;
 
+/// `text` safe to print on a terminal: control characters (ANSI and OSC escape sequences start
+/// with one), DEL, C1 controls and the bidirectional overrides and isolates a directory value
+/// or a file name may carry are shown as `<U+001B>`, so nothing from the inputs can move the
+/// cursor, retitle the window or reverse the text around it. Line breaks and tabs stay.
+pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(
+                c,
+                '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            )
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "<U+{:04X}>", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The summary as lines of text (no colour, no terminal codes: it may go to a log).
 pub fn summary(a: &Assessment, lang: Lang, out: &Path, report: bool) -> String {
     let t = lang.catalog();
@@ -107,4 +133,20 @@ pub fn comparison(c: &Comparison, lang: Lang, out: &Path, report: bool) -> Strin
         t.msg(key, &[("dir", out.display().to_string().into())])
     );
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal;
+
+    #[test]
+    fn escapes_and_overrides_are_shown_not_obeyed() {
+        assert_eq!(terminal("Zoë Ünal\tok\n"), "Zoë Ünal\tok\n");
+        assert_eq!(
+            terminal("\u{1b}[31mred\u{1b}]0;title\u{7}"),
+            "<U+001B>[31mred<U+001B>]0;title<U+0007>"
+        );
+        assert_eq!(terminal("a\u{202E}cba\u{2066}"), "a<U+202E>cba<U+2066>");
+        assert_eq!(terminal("\r\u{85}\u{7f}"), "<U+000D><U+0085><U+007F>");
+    }
 }
