@@ -171,8 +171,56 @@ fn terminal_escapes_in_names_and_values_are_shown_not_sent() {
     let text = String::from_utf8_lossy(&out.stdout);
     let err = String::from_utf8_lossy(&out.stderr);
     for stream in [&text, &err] {
-        assert!(!stream.contains('\u{1b}'), "raw ESC reached the terminal: {stream}");
-        assert!(!stream.contains('\u{202e}'), "raw override reached the terminal");
+        assert!(
+            !stream.contains('\u{1b}'),
+            "raw ESC reached the terminal: {stream}"
+        );
+        assert!(
+            !stream.contains('\u{202e}'),
+            "raw override reached the terminal"
+        );
     }
     assert!(text.contains("<U+001B>"), "{text}");
+}
+
+#[test]
+fn an_output_folder_inside_an_input_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let exports = dir.path().join("exports");
+    std::fs::create_dir(&exports).unwrap();
+    std::fs::write(
+        exports.join("users.csv"),
+        "DistinguishedName,UserPrincipalName\r\n\"CN=A,DC=contoso,DC=com\",a@contoso.com\r\n",
+    )
+    .unwrap();
+    for out in [exports.clone(), exports.join("assessment")] {
+        let o = assert_cmd::Command::cargo_bin("hybridready")
+            .unwrap()
+            .arg("assess")
+            .arg(&exports)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("is inside the input folder"), "{err}");
+        assert!(!out.join("summary.json").exists());
+    }
+    // Beside the exports, it runs.
+    let o = assert_cmd::Command::cargo_bin("hybridready")
+        .unwrap()
+        .arg("assess")
+        .arg(&exports)
+        .arg("--out")
+        .arg(dir.path().join("assessment"))
+        .arg("--no-report")
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

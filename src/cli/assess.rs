@@ -56,6 +56,7 @@ pub fn trips(a: &Assessment, gate: FailOn) -> bool {
 }
 
 pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
+    super::check_out(&a.inputs, &a.out)?;
     if a.scenario.is_none()
         && let Some(found) = pipeline::scenario_in(&a.inputs)
     {

@@ -30,6 +30,7 @@ pub struct BatchArgs {
 }
 
 pub fn run(a: BatchArgs) -> Result<u8, CliError> {
+    super::check_out(&a.inputs, &a.out)?;
     let variants = batch::load(&a.batch).map_err(super::scenario_error)?;
     let bar = Bar::new();
     let cb = bar.callback();

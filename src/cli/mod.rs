@@ -10,7 +10,7 @@ mod report;
 mod rules;
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -155,6 +155,44 @@ fn pipeline_error(e: crate::pipeline::PipelineError) -> CliError {
         ),
         P::Output(o) => output_error(o),
     }
+}
+
+/// Refuses an `--out` folder that is an input folder or lies inside one: the run would write
+/// over inputs of the same name (`waves.csv`), and the next run would read its own outputs.
+fn check_out(inputs: &[PathBuf], out: &Path) -> Result<(), CliError> {
+    // The output folder may not exist yet: compare through its nearest existing ancestor.
+    let absolute = |p: &Path| -> Option<PathBuf> {
+        let mut existing = p;
+        let mut rest = Vec::new();
+        loop {
+            if let Ok(c) = existing.canonicalize() {
+                return Some(rest.iter().rev().fold(c, |acc: PathBuf, n| acc.join(n)));
+            }
+            rest.push(existing.file_name()?.to_owned());
+            existing = existing
+                .parent()
+                .filter(|q| !q.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+        }
+    };
+    let Some(out_abs) = absolute(out) else {
+        return Ok(());
+    };
+    for input in inputs.iter().filter(|i| i.is_dir()) {
+        if let Some(in_abs) = absolute(input)
+            && out_abs.starts_with(&in_abs)
+        {
+            return Err(CliError::input(
+                format!(
+                    "--out {} is inside the input folder {}",
+                    out.display(),
+                    input.display()
+                ),
+                "write the assessment outside the customer's exports, e.g. --out assessment/ beside them",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Prints one error line per refused input.
