@@ -45,54 +45,54 @@ $MoveOptions = @{
 # when another user holds the same SIP address), then SIP address, UPN and DN as exported.
 $Users = @(
     @{ Id = 'sip:cynthia.bianchi@contoso.com'; Sip = 'sip:cynthia.bianchi@contoso.com'; Upn = 'cynthia.bianchi@contoso.com'; Dn = 'CN=Cynthia Bianchi,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:agnes.lewis@contoso.com'; Sip = 'sip:agnes.lewis@contoso.com'; Upn = 'agnes.lewis@contoso.com'; Dn = 'CN=Agnès Lewis,OU=Finance,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:angel.brown@fabrikam.com'; Sip = 'sip:angel.brown@fabrikam.com'; Upn = 'angel.brown@fabrikam.com'; Dn = 'CN=Ángel Brown,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:angela.gauthier@contoso.com'; Sip = 'sip:angela.gauthier@contoso.com'; Upn = 'angela.gauthier@contoso.com'; Dn = 'CN=Angela Gauthier,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:benoit.pena@contoso.com'; Sip = 'sip:benoit.pena@contoso.com'; Upn = 'benoit.pena@contoso.com'; Dn = 'CN=Benoît Peña,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:betty.hernandez@contoso.com'; Sip = 'sip:betty.hernandez@contoso.com'; Upn = 'betty.hernandez@contoso.com'; Dn = 'CN=Betty Hernández,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:brenda.robinson@contoso.com'; Sip = 'sip:brenda.robinson@contoso.com'; Upn = 'brenda.robinson@contoso.com'; Dn = 'CN=Brenda Robinson,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:carol.tremblay@contoso.com'; Sip = 'sip:carol.tremblay@contoso.com'; Upn = 'carol.tremblay@contoso.com'; Dn = 'CN=Carol Tremblay,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:brian.brown@contoso.com'; Sip = 'sip:brian.brown@contoso.com'; Upn = 'brian.brown@contoso.com'; Dn = 'CN=Brian Brown,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:brian.nelson@contoso.com'; Sip = 'sip:brian.nelson@contoso.com'; Upn = 'brian.nelson@contoso.com'; Dn = 'CN=Brian Nelson,OU=Support,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:christine.bjork@contoso.com'; Sip = 'sip:christine.bjork@contoso.com'; Upn = 'christine.bjork@contoso.com'; Dn = 'CN=Christine Björk,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:daniel.davis@contoso.com'; Sip = 'sip:daniel.davis@contoso.com'; Upn = 'daniel.davis@contoso.com'; Dn = 'CN=Daniel Davis,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:donna.soderberg@contoso.com'; Sip = 'sip:donna.soderberg@contoso.com'; Upn = 'donna.soderberg@contoso.com'; Dn = 'CN=Donna Söderberg,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:donna.mitchell@contoso.com'; Sip = 'sip:donna.mitchell@contoso.com'; Upn = 'donna.mitchell@contoso.com'; Dn = 'CN=Donna Mitchell,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:dorothee.gunther@contoso.com'; Sip = 'sip:dorothee.gunther@contoso.com'; Upn = 'dorothee.gunther@contoso.com'; Dn = 'CN=Dorothée Günther,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:dorothee.mitchell@contoso.com'; Sip = 'sip:dorothee.mitchell@contoso.com'; Upn = 'dorothee.mitchell@contoso.com'; Dn = 'CN=Dorothée Mitchell,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:edward.thomas@contoso.com'; Sip = 'sip:edward.thomas@contoso.com'; Upn = 'edward.thomas@contoso.com'; Dn = 'CN=Edward Thomas,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:emma.perez@contoso.com'; Sip = 'sip:emma.perez@contoso.com'; Upn = 'emma.perez@contoso.com'; Dn = 'CN=Emma Pérez,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:dorothee.odegard@contoso.com'; Sip = 'sip:dorothee.odegard@contoso.com'; Upn = 'dorothee.odegard@contoso.com'; Dn = 'CN=Dorothée Ødegård,OU=Finance,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:fatima.bjork@contoso.com'; Sip = 'sip:fatima.bjork@contoso.com'; Upn = 'fatima.bjork@contoso.com'; Dn = 'CN=Fatima Björk,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:francois.ostergaard@contoso.com'; Sip = 'sip:francois.ostergaard@contoso.com'; Upn = 'francois.ostergaard@contoso.com'; Dn = 'CN=François Østergaard,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:gary.munoz@contoso.com'; Sip = 'sip:gary.munoz@contoso.com'; Upn = 'gary.munoz@contoso.com'; Dn = 'CN=Gary Muñoz,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:george.gonzalez@contoso.com'; Sip = 'sip:george.gonzalez@contoso.com'; Upn = 'george.gonzalez@contoso.com'; Dn = 'CN=George González,OU=Finance,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:fatima.cook@contoso.com'; Sip = 'sip:fatima.cook@contoso.com'; Upn = 'fatima.cook@contoso.com'; Dn = 'CN=Fatima Cook,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:fatima.jackson@contoso.com'; Sip = 'sip:fatima.jackson@contoso.com'; Upn = 'fatima.jackson@contoso.com'; Dn = 'CN=Fatima Jackson,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:gary.pelletier@contoso.com'; Sip = 'sip:gary.pelletier@contoso.com'; Upn = 'gary.pelletier@contoso.com'; Dn = 'CN=Gary Pelletier,OU=Support,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:hiroshi.parker@contoso.com'; Sip = 'sip:hiroshi.parker@contoso.com'; Upn = 'hiroshi.parker@contoso.com'; Dn = 'CN=Hiroshi Parker,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:jennifer.bohm@contoso.com'; Sip = 'sip:jennifer.bohm@contoso.com'; Upn = 'jennifer.bohm@contoso.com'; Dn = 'CN=Jennifer Böhm,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:jennifer.pena@contoso.com'; Sip = 'sip:jennifer.pena@contoso.com'; Upn = 'jennifer.pena@contoso.com'; Dn = 'CN=Jennifer Peña,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:john.mitchell@fabrikam.com'; Sip = 'sip:john.mitchell@fabrikam.com'; Upn = 'john.mitchell@fabrikam.com'; Dn = 'CN=John Mitchell,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:jacob.kowalski@contoso.com'; Sip = 'sip:jacob.kowalski@contoso.com'; Upn = 'jacob.kowalski@contoso.com'; Dn = 'CN=Jacob Kowalski,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:james.adams@contoso.com'; Sip = 'sip:james.adams@contoso.com'; Upn = 'james.adams@contoso.com'; Dn = 'CN=James Adams,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:jeffrey.sorensen@fabrikam.com'; Sip = 'sip:jeffrey.sorensen@fabrikam.com'; Upn = 'jeffrey.sorensen@fabrikam.com'; Dn = 'CN=Jeffrey Sørensen,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:joel.lee@contoso.com'; Sip = 'sip:joel.lee@contoso.com'; Upn = 'joel.lee@contoso.com'; Dn = 'CN=Joël Lee,OU=Finance,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:john.moore@contoso.com'; Sip = 'sip:john.moore@contoso.com'; Upn = 'john.moore@contoso.com'; Dn = 'CN=John Moore,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:john.smith@contoso.com'; Sip = 'sip:john.smith@contoso.com'; Upn = 'john.smith@contoso.com'; Dn = 'CN=Smith\, John,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:joshua.edwards@contoso.com'; Sip = 'sip:joshua.edwards@contoso.com'; Upn = 'joshua.edwards@contoso.com'; Dn = 'CN=Joshua Edwards,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:jonathan.gagne@contoso.com'; Sip = 'sip:jonathan.gagne@contoso.com'; Upn = 'jonathan.gagne@contoso.com'; Dn = 'CN=Jonathan Gagné,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:jonathan.stewart@contoso.com'; Sip = 'sip:jonathan.stewart@contoso.com'; Upn = 'jonathan.stewart@contoso.com'; Dn = 'CN=Jonathan Stewart,OU=Finance,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:justin.bonnet@contoso.com'; Sip = 'sip:justin.bonnet@contoso.com'; Upn = 'justin.bonnet@contoso.com'; Dn = 'CN=Justin Bonnet,OU=Support,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:katherine.vogel@contoso.com'; Sip = 'sip:katherine.vogel@contoso.com'; Upn = 'katherine.vogel@contoso.com'; Dn = 'CN=Katherine Vogel,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:kathleen.pena@contoso.com'; Sip = 'sip:kathleen.pena@contoso.com'; Upn = 'kathleen.pena@contoso.com'; Dn = 'CN=Kathleen Peña,OU=Support,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:katarzyna.stewart@contoso.com'; Sip = 'sip:katarzyna.stewart@contoso.com'; Upn = 'katarzyna.stewart@contoso.com'; Dn = 'CN=Katarzyna Stewart,OU=Support,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:kevin.kohler@contoso.com'; Sip = 'sip:kevin.kohler@contoso.com'; Upn = 'kevin.kohler@contoso.com'; Dn = 'CN=Kevin Köhler,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:kwame.campbell@contoso.com'; Sip = 'sip:kwame.campbell@contoso.com'; Upn = 'kwame.campbell@contoso.com'; Dn = 'CN=Kwame Campbell,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:kwame.ostergaard@contoso.com'; Sip = 'sip:kwame.ostergaard@contoso.com'; Upn = 'kwame.ostergaard@contoso.com'; Dn = 'CN=Kwame Østergaard,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:lisa.brown@contoso.com'; Sip = 'sip:lisa.brown@contoso.com'; Upn = 'lisa.brown@contoso.com'; Dn = 'CN=Lisa Brown,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:lisa.russo@contoso.com'; Sip = 'sip:lisa.russo@contoso.com'; Upn = 'lisa.russo@contoso.com'; Dn = 'CN=Lisa Russo,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:margaret.fernandez@contoso.com'; Sip = 'sip:margaret.fernandez@contoso.com'; Upn = 'margaret.fernandez@contoso.com'; Dn = 'CN=Margaret Fernández,OU=Support,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:mark.collins@contoso.com'; Sip = 'sip:mark.collins@contoso.com'; Upn = 'mark.collins@contoso.com'; Dn = 'CN=Mark Collins,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:min-jun.clark@contoso.com'; Sip = 'sip:min-jun.clark@contoso.com'; Upn = 'min-jun.clark@contoso.com'; Dn = 'CN=Min-jun Clark,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:laura.goncalves@contoso.com'; Sip = 'sip:laura.goncalves@contoso.com'; Upn = 'laura.goncalves@contoso.com'; Dn = 'CN=Laura Gonçalves,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:lea.gauthier@contoso.com'; Sip = 'sip:lea.gauthier@contoso.com'; Upn = 'lea.gauthier@contoso.com'; Dn = 'CN=Léa Gauthier,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:linda.nakamura@contoso.com'; Sip = 'sip:linda.nakamura@contoso.com'; Upn = 'linda.nakamura@contoso.com'; Dn = 'CN=Linda Nakamura,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:loic.stewart@contoso.com'; Sip = 'sip:loic.stewart@contoso.com'; Upn = 'loic.stewart@contoso.com'; Dn = 'CN=Loïc Stewart,OU=Finance,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:mei.murphy@contoso.com'; Sip = 'sip:mei.murphy@contoso.com'; Upn = 'mei.murphy@contoso.com'; Dn = 'CN=Mei Murphy,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'CN=Noël Lee,OU=Staff,DC=contoso,DC=com'; Sip = 'sip:noel.lee@contoso.com'; Upn = 'noel.lee@contoso.com'; Dn = 'CN=Noël Lee,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:noel.simoes@fabrikam.com'; Sip = 'sip:noel.simoes@fabrikam.com'; Upn = 'noel.simoes@fabrikam.com'; Dn = 'CN=Noël Simões,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:olga.vogel@contoso.com'; Sip = 'sip:olga.vogel@contoso.com'; Upn = 'olga.vogel@contoso.com'; Dn = 'CN=Olga Vogel,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:oyvind.araujo@contoso.com'; Sip = 'sip:oyvind.araujo@contoso.com'; Upn = 'oyvind.araujo@contoso.com'; Dn = 'CN=Øyvind Araújo,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:noel.stewart@contoso.com'; Sip = 'sip:noel.stewart@contoso.com'; Upn = 'noel.stewart@contoso.com'; Dn = 'CN=Noël Stewart,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:olusegun.lovland@contoso.com'; Sip = 'sip:olusegun.lovland@contoso.com'; Upn = 'olusegun.lovland@contoso.com'; Dn = 'CN=Olusegun Løvland,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:oyvind.kohler@contoso.com'; Sip = 'sip:oyvind.kohler@contoso.com'; Upn = 'oyvind.kohler@contoso.com'; Dn = 'CN=Øyvind Köhler,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:pamela.wright@contoso.com'; Sip = 'sip:pamela.wright@contoso.com'; Upn = 'pamela.wright@contoso.com'; Dn = 'CN=Pamela Wright,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:patricia.bjork@contoso.com'; Sip = 'sip:patricia.bjork@contoso.com'; Upn = 'patricia.bjork@contoso.com'; Dn = 'CN=Patricia Björk,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:patricia.jager@contoso.com'; Sip = 'sip:patricia.jager@contoso.com'; Upn = 'patricia.jager@contoso.com'; Dn = 'CN=Patricia Jäger,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:rebecca.jager@contoso.com'; Sip = 'sip:rebecca.jager@contoso.com'; Upn = 'rebecca.jager@contoso.com'; Dn = 'CN=Rebecca Jäger,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:robert.tanaka@contoso.com'; Sip = 'sip:robert.tanaka@contoso.com'; Upn = 'robert.tanaka@contoso.com'; Dn = 'CN=Robert Tanaka,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:sarah.watson@contoso.com'; Sip = 'sip:sarah.watson@contoso.com'; Upn = 'sarah.watson@contoso.com'; Dn = 'CN=Sarah Watson,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:sian.peterson@contoso.com'; Sip = 'sip:sian.peterson@contoso.com'; Upn = 'sian.peterson@contoso.com'; Dn = 'CN=Siân Peterson,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:sian.zhang@contoso.com'; Sip = 'sip:sian.zhang@contoso.com'; Upn = 'sian.zhang@contoso.com'; Dn = 'CN=Siân Zhang,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:sean.tran@contoso.com'; Sip = 'sip:sean.tran@contoso.com'; Upn = 'sean.tran@contoso.com'; Dn = 'CN=Seán Tran,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:soren.moore@contoso.com'; Sip = 'sip:soren.moore@contoso.com'; Upn = 'soren.moore@contoso.com'; Dn = 'CN=Sören Moore,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:soren.rossi@contoso.com'; Sip = 'sip:soren.rossi@contoso.com'; Upn = 'soren.rossi@contoso.com'; Dn = 'CN=Sören Rossi,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:stephane.campbell@contoso.com'; Sip = 'sip:stephane.campbell@contoso.com'; Upn = 'stephane.campbell@contoso.com'; Dn = 'CN=Stéphane Campbell,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:stephane.ostergaard@contoso.com'; Sip = 'sip:stephane.ostergaard@contoso.com'; Upn = 'stephane.ostergaard@contoso.com'; Dn = 'CN=Stéphane Østergaard,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:therese.lambert@contoso.com'; Sip = 'sip:therese.lambert@contoso.com'; Upn = 'therese.lambert@contoso.com'; Dn = 'CN=Thérèse Lambert,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:thora.parker@contoso.com'; Sip = 'sip:thora.parker@contoso.com'; Upn = 'thora.parker@contoso.com'; Dn = 'CN=Þóra Parker,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:tomas.jones@contoso.com'; Sip = 'sip:tomas.jones@contoso.com'; Upn = 'tomas.jones@contoso.com'; Dn = 'CN=Tomás Jones,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:yuki.campbell@contoso.com'; Sip = 'sip:yuki.campbell@contoso.com'; Upn = 'yuki.campbell@contoso.com'; Dn = 'CN=Yuki Campbell,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:zoe.mercier@contoso.com'; Sip = 'sip:zoe.mercier@contoso.com'; Upn = 'zoe.mercier@contoso.com'; Dn = 'CN=Zoë Mercier,OU=Staff,DC=contoso,DC=com' }
 )
 
