@@ -14,6 +14,7 @@
 
 pub mod action;
 pub mod check;
+pub mod date;
 pub mod finding;
 pub mod findings;
 pub mod scenario;
@@ -25,6 +26,7 @@ pub use action::{Action, ActionKind, Effort};
 pub use check::{
     Cause, CheckDef, CheckId, CheckResult, Class, Fact, Input, Owner, Reason, Status, StepId,
 };
+pub use date::Date;
 pub use finding::{Effect, Message, Severity};
 pub use findings::{FindingRow, Findings, Fix, RuleCount, RuleDoc};
 pub use scenario::{Assumption, Scenario};

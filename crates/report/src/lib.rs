@@ -168,22 +168,18 @@ pub fn write_assessment(
 fn write_wave_folder(a: &Assessment, out: &Path) -> Result<Vec<PathBuf>, ReportError> {
     let dir = out.join(WAVES_DIR);
     let tmp = atomic::temp_name(&dir);
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |e| ReportError::Io { path: p, source: e }
-    };
     if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+        std::fs::remove_dir_all(&tmp).map_err(|e| ReportError::io(&tmp, e))?;
     }
-    std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-    for (name, bytes) in scripts::wave_files(a) {
-        let p = tmp.join(&name);
-        std::fs::write(&p, bytes).map_err(io(&p))?;
-    }
+    std::fs::create_dir_all(&tmp).map_err(|e| ReportError::io(&tmp, e))?;
+    scripts::write_wave_files(a, |name, bytes| {
+        let p = tmp.join(name);
+        std::fs::write(&p, bytes).map_err(|e| ReportError::io(&p, e))
+    })?;
     if dir.exists() {
-        std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        std::fs::remove_dir_all(&dir).map_err(|e| ReportError::io(&dir, e))?;
     }
-    std::fs::rename(&tmp, &dir).map_err(io(&dir))?;
+    std::fs::rename(&tmp, &dir).map_err(|e| ReportError::io(&dir, e))?;
     Ok(vec![dir])
 }
 

@@ -46,11 +46,14 @@ fn sip_uri(sip: &str, upn: &str) -> String {
     }
 }
 
-/// The files of the `waves/` folder: `(file name, bytes)`, in wave order.
-pub fn wave_files(a: &Assessment) -> Vec<(String, Vec<u8>)> {
+/// Hands each file of the `waves/` folder to `write` (file name, bytes), in wave order, as soon
+/// as it is made: a million users' scripts are hundreds of megabytes, never held at once.
+pub fn write_wave_files<E>(
+    a: &Assessment,
+    mut write: impl FnMut(&str, &[u8]) -> Result<(), E>,
+) -> Result<(), E> {
     let last = a.waves.waves.last().map_or(0, |w| w.number);
     let width = last.to_string().len().max(2);
-    let mut files = Vec::with_capacity(a.waves.waves.len() * 3);
     let shared = shared_sips(a);
     for wave in a.waves.waves.iter().filter(|w| !w.users.is_empty()) {
         let nn = format!("{:0width$}", wave.number);
@@ -60,17 +63,17 @@ pub fn wave_files(a: &Assessment) -> Vec<(String, Vec<u8>)> {
             .map(|u| u.uri.as_str())
             .collect::<Vec<_>>()
             .join(",");
-        files.push((format!("wave-{nn}.txt"), format!("{list}\r\n").into_bytes()));
+        write(&format!("wave-{nn}.txt"), format!("{list}\r\n").as_bytes())?;
         for direction in [Direction::Move, Direction::Rollback] {
-            files.push((
-                format!("{}-wave-{nn}.ps1", direction.prefix()),
+            write(
+                &format!("{}-wave-{nn}.ps1", direction.prefix()),
                 // With a byte-order mark: Windows PowerShell 5.1 reads a script without one as
                 // the ANSI code page, and would mangle every accented name in it.
-                format!("\u{FEFF}{}", script(a, wave, &nn, &users, direction)).into_bytes(),
-            ));
+                format!("\u{FEFF}{}", script(a, wave, &nn, &users, direction)).as_bytes(),
+            )?;
         }
     }
-    files
+    Ok(())
 }
 
 struct ScriptUser {
@@ -436,10 +439,13 @@ mod tests {
     }
 
     fn files(a: &Assessment) -> Vec<(String, String)> {
-        wave_files(a)
-            .into_iter()
-            .map(|(n, b)| (n, String::from_utf8(b).unwrap()))
-            .collect()
+        let mut files = Vec::new();
+        write_wave_files(a, |name, bytes| {
+            files.push((name.to_string(), String::from_utf8(bytes.to_vec()).unwrap()));
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        files
     }
 
     /// The script with every single-quoted literal and every comment removed: what PowerShell

@@ -401,7 +401,7 @@ pub fn check_settings(s: &Scenario) -> Result<(), ScenarioRefError> {
         });
     }
     if let Some(d) = &s.waves.start
-        && parse_date(d).is_none()
+        && hybridready_assessment::Date::parse_iso(d).is_none()
     {
         return Err(ScenarioRefError {
             key: "waves.start".into(),
@@ -410,31 +410,6 @@ pub fn check_settings(s: &Scenario) -> Result<(), ScenarioRefError> {
         });
     }
     Ok(())
-}
-
-/// `YYYY-MM-DD` → (year, month, day), checked.
-pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
-    let mut it = s.trim().splitn(3, '-');
-    let y: i32 = it.next()?.parse().ok()?;
-    let m: u32 = it.next()?.parse().ok()?;
-    let d: u32 = it.next()?.parse().ok()?;
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    (1..=12).contains(&m).then_some(())?;
-    (d >= 1 && d <= days[m as usize - 1]).then_some((y, m, d))
 }
 
 /// The move settings of the scripts.
