@@ -47,6 +47,10 @@ pub struct DependencyGraph<'d> {
     kinds: Vec<Dependencies>,
     /// Direct user members of each group that counts (0 for every other object).
     group_users: Vec<u32>,
+    /// Those members, group after group (`user_start[g]..user_start[g + 1]`): walks over
+    /// co-members need not look up the kind of every member again.
+    user_start: Vec<u32>,
+    user_members: Vec<ObjectId>,
 }
 
 impl<'d> DependencyGraph<'d> {
@@ -101,13 +105,25 @@ impl<'d> DependencyGraph<'d> {
                     0
                 }
             })
-            .collect();
+            .collect::<Vec<u32>>();
+        let mut user_start = Vec::with_capacity(n + 1);
+        user_start.push(0u32);
+        let mut user_members = Vec::new();
+        for (g, &users) in group_users.iter().enumerate() {
+            if users > 0 {
+                let members = dir.members_of(ObjectId(g as u32));
+                user_members.extend(members.iter().filter(|&&m| dir.kind(m) == ObjectKind::User));
+            }
+            user_start.push(user_members.len() as u32);
+        }
         DependencyGraph {
             dir,
             offsets,
             targets,
             kinds,
             group_users,
+            user_start,
+            user_members,
         }
     }
 
@@ -139,6 +155,17 @@ impl<'d> DependencyGraph<'d> {
     /// The direct members of a group (users and others: callers filter by what they need).
     pub fn members_of(&self, g: ObjectId) -> &'d [ObjectId] {
         self.dir.members_of(g)
+    }
+
+    /// The direct user members of a group that counts (none for any other object).
+    pub fn user_members_of(&self, g: ObjectId) -> &[ObjectId] {
+        match (
+            self.user_start.get(g.index()),
+            self.user_start.get(g.index() + 1),
+        ) {
+            (Some(&a), Some(&b)) => &self.user_members[a as usize..b as usize],
+            _ => &[],
+        }
     }
 
     /// Direct user members of a group that counts (0 otherwise).
@@ -176,51 +203,45 @@ impl<'d> DependencyGraph<'d> {
         }
         for g in self.groups_of(o) {
             let w = self.group_pair_weight(g) as u64;
-            for &m in self.dir.members_of(g) {
-                if m != o && self.dir.kind(m) == ObjectKind::User {
+            for &m in self.user_members_of(g) {
+                if m != o {
                     scratch.add(m, w, Dependencies(Dependency::Group.bit()));
                 }
             }
         }
         for &p in &scratch.touched {
-            let i = p as usize;
-            visit(ObjectId(p), scratch.weight[i], scratch.kinds[i]);
+            let (w, k) = scratch.slot[p as usize];
+            visit(ObjectId(p), w, k);
         }
     }
 }
 
 /// Scratch space for [`DependencyGraph::for_each_dependent`]: dense per-object slots reset in
-/// time proportional to what was touched, so a walk over a million users stays linear.
+/// time proportional to what was touched, so a walk over a million users stays linear. A
+/// slot's weight and kinds sit together (one cache line a visit); no kinds means not seen, as
+/// every dependency has one.
 #[derive(Default)]
 pub struct Scratch {
-    weight: Vec<u64>,
-    kinds: Vec<Dependencies>,
-    seen: Vec<bool>,
+    slot: Vec<(u64, Dependencies)>,
     touched: Vec<u32>,
 }
 
 impl Scratch {
     fn begin(&mut self, n: usize) {
-        if self.seen.len() < n {
-            self.weight.resize(n, 0);
-            self.kinds.resize(n, Dependencies::default());
-            self.seen.resize(n, false);
+        if self.slot.len() < n {
+            self.slot.resize(n, (0, Dependencies::default()));
         }
         for &t in &self.touched {
-            let i = t as usize;
-            self.weight[i] = 0;
-            self.kinds[i] = Dependencies::default();
-            self.seen[i] = false;
+            self.slot[t as usize] = (0, Dependencies::default());
         }
         self.touched.clear();
     }
     fn add(&mut self, o: ObjectId, w: u64, k: Dependencies) {
-        let i = o.index();
-        if !self.seen[i] {
-            self.seen[i] = true;
+        let slot = &mut self.slot[o.index()];
+        if slot.1.0 == 0 {
             self.touched.push(o.0);
         }
-        self.weight[i] += w;
-        self.kinds[i].0 |= k.0;
+        slot.0 += w;
+        slot.1.0 |= k.0;
     }
 }

@@ -72,7 +72,7 @@ pub fn compute(graph: &DependencyGraph, state: &[SfbState]) -> BreakResult {
                     visit(w.0);
                 }
                 for g in graph.groups_of(ObjectId(v)) {
-                    for &w in graph.members_of(g) {
+                    for &w in graph.user_members_of(g) {
                         if w.0 != v {
                             visit(w.0);
                         }

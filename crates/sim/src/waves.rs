@@ -61,6 +61,12 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
     let dir = input.dir;
     let cap = s.waves.size.max(1) as u32;
     let n = dir.len();
+    // Nodes numbered along the manager tree: the partitioner's visits then read mostly what
+    // is in cache (see `hybridready_graph::partition`).
+    let mut input = input;
+    let tree_order = manager_tree_order(dir);
+    input.to_move.sort_by_key(|u| tree_order[u.index()]);
+    let input = input;
     let users = &input.to_move;
     let mut local = vec![NONE; n];
     for (i, &u) in users.iter().enumerate() {
@@ -234,9 +240,9 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
         members[index_of_wave[&w]].push(u);
     }
     let sip_key = |o: &ObjectId| (dir.value(*o, Attr::SipAddress).map(str::to_lowercase), *o);
-    for m in &mut members {
-        m.sort_by_cached_key(sip_key);
-    }
+    members
+        .par_iter_mut()
+        .for_each(|m| m.sort_by_cached_key(sip_key));
     let wave_numbers: Vec<u32> = std::iter::once(0).chain(numbers.iter().copied()).collect();
 
     let delegate_partner = delegate_partners(&input, &label);
@@ -270,7 +276,7 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
                 WaveReason::Pilot
             } else if let Some((_, pin)) = (l != NONE).then(|| pins[l as usize]).flatten() {
                 WaveReason::Pinned { pin }
-            } else if let Some(p) = delegate_partner[&u] {
+            } else if let Some(p) = delegate_partner[u.index()] {
                 WaveReason::DelegateOf { user: ObjRef(p.0) }
             } else if st.dependents > 0 {
                 WaveReason::Dependents {
@@ -597,7 +603,7 @@ fn node_graph(
         .par_iter()
         .filter_map(|&gr| {
             let members: Vec<u32> = g
-                .members_of(gr)
+                .user_members_of(gr)
                 .iter()
                 .filter_map(|m| {
                     let l = local[m.index()];
@@ -620,6 +626,8 @@ struct UserStats {
     unsynced: u32,
     /// The strongest dependents elsewhere (at most [`ELSEWHERE_KEPT`]), with their weights.
     first: Vec<(u64, Elsewhere)>,
+    /// The least weight in `first` once it is full.
+    weakest: u64,
 }
 
 impl UserStats {
@@ -627,6 +635,11 @@ impl UserStats {
     fn keep(&mut self, w: u64, e: Elsewhere) {
         if self.first.len() < ELSEWHERE_KEPT {
             self.first.push((w, e));
+            if self.first.len() == ELSEWHERE_KEPT {
+                self.weakest = self.first.iter().map(|f| f.0).min().unwrap_or(0);
+            }
+        } else if w <= self.weakest {
+            // Most dependents elsewhere are no stronger than those kept: nothing to scan.
         } else if let Some(weakest) = self
             .first
             .iter_mut()
@@ -634,6 +647,7 @@ impl UserStats {
             .filter(|(weakest, _)| *weakest < w)
         {
             *weakest = (w, e);
+            self.weakest = self.first.iter().map(|f| f.0).min().unwrap_or(0);
         }
     }
 
@@ -650,16 +664,18 @@ impl UserStats {
 /// In the order of the pilot, then the users to move.
 fn user_stats(input: &PlanInput, label: &[u32]) -> Vec<UserStats> {
     let planned: Vec<ObjectId> = input.pilot.iter().chain(&input.to_move).copied().collect();
+    // One scratch per rayon job, not per chunk: each holds a slot per directory object, and
+    // a fresh one per chunk was a gigabyte of page clearing at a million users.
     planned
         .par_chunks(4096)
-        .flat_map_iter(|chunk| {
-            let mut scratch = Scratch::default();
+        .with_min_len(planned.len() / 4096 / 8 + 1)
+        .map_init(Scratch::default, |scratch, chunk| {
             chunk
                 .iter()
                 .map(|&u| {
                     let mine = label[u.index()];
                     let mut st = UserStats::default();
-                    input.graph.for_each_dependent(u, &mut scratch, |p, w, k| {
+                    input.graph.for_each_dependent(u, scratch, |p, w, k| {
                         let theirs = label[p.index()];
                         if input.state[p.index()] == SfbState::OnpremUnsynced {
                             st.unsynced += 1;
@@ -686,29 +702,21 @@ fn user_stats(input: &PlanInput, label: &[u32]) -> Vec<UserStats> {
                 })
                 .collect::<Vec<_>>()
         })
+        .flatten_iter()
         .collect()
 }
 
 /// For each planned user, a delegate partner in the same wave, if any.
-fn delegate_partners(
-    input: &PlanInput,
-    label: &[u32],
-) -> std::collections::HashMap<ObjectId, Option<ObjectId>> {
-    let mut out: std::collections::HashMap<ObjectId, Option<ObjectId>> = input
-        .pilot
-        .iter()
-        .chain(&input.to_move)
-        .map(|&u| (u, None))
-        .collect();
+fn delegate_partners(input: &PlanInput, label: &[u32]) -> Vec<Option<ObjectId>> {
+    // Indexed by object: every planned user has a label, so only theirs are filled.
+    let mut out = vec![None; input.dir.len()];
     for &(a, b) in input.delegates {
         let (x, y) = (label[a.index()], label[b.index()]);
         if x == NONE || x != y {
             continue;
         }
         for (u, p) in [(a, b), (b, a)] {
-            if let Some(slot @ None) = out.get_mut(&u) {
-                *slot = Some(p);
-            }
+            out[u.index()].get_or_insert(p);
         }
     }
     out
@@ -766,6 +774,54 @@ impl UnionFind {
     }
 }
 
+/// The place of each object in a depth-first walk of the manager forest (managers before
+/// their reports, a report's own reports before the next report, in directory order): people
+/// who work together come close. Objects in a manager cycle follow, from their lowest number.
+/// Iterative: a chain of a million managers is a long walk, not a deep stack.
+fn manager_tree_order(dir: &Directory) -> Vec<u32> {
+    let n = dir.len();
+    let manager = |i: usize| dir.manager_of(ObjectId(i as u32));
+    // Reports of each manager, as a CSR.
+    let mut start = vec![0u32; n + 1];
+    for i in 0..n {
+        if let Some(m) = manager(i) {
+            start[m.index() + 1] += 1;
+        }
+    }
+    for i in 1..=n {
+        start[i] += start[i - 1];
+    }
+    let mut fill = start.clone();
+    let mut reports = vec![0u32; start[n] as usize];
+    for i in 0..n {
+        if let Some(m) = manager(i) {
+            reports[fill[m.index()] as usize] = i as u32;
+            fill[m.index()] += 1;
+        }
+    }
+    let mut place = vec![NONE; n];
+    let mut next = 0u32;
+    let mut stack: Vec<u32> = Vec::new();
+    let roots = (0..n).filter(|&i| manager(i).is_none());
+    for root in roots.chain(0..n) {
+        if place[root] != NONE {
+            continue;
+        }
+        stack.push(root as u32);
+        while let Some(v) = stack.pop() {
+            let v = v as usize;
+            if place[v] != NONE {
+                continue;
+            }
+            place[v] = next;
+            next += 1;
+            let mine = &reports[start[v] as usize..start[v + 1] as usize];
+            stack.extend(mine.iter().rev().filter(|&&r| place[r as usize] == NONE));
+        }
+    }
+    place
+}
+
 /// Measures of a plan against other ways to cut the same users, for the benches and tests that
 /// compare the planner with METIS and with chunks by OU. Planning never calls these: they
 /// expand groups into their pairs.
@@ -783,12 +839,11 @@ pub mod measure {
         users
             .par_chunks(4096)
             .enumerate()
-            .flat_map_iter(|(c, chunk)| {
-                let mut scratch = Scratch::default();
+            .map_init(Scratch::default, |scratch, (c, chunk)| {
                 let mut out = Vec::new();
                 for (j, &u) in chunk.iter().enumerate() {
                     let i = (c * 4096 + j) as u32;
-                    graph.for_each_dependent(u, &mut scratch, |p, w, _| {
+                    graph.for_each_dependent(u, scratch, |p, w, _| {
                         let l = local[p.index()];
                         if l != NONE && l > i {
                             out.push((i, l, w));
@@ -797,6 +852,7 @@ pub mod measure {
                 }
                 out
             })
+            .flatten_iter()
             .collect()
     }
 
