@@ -1,6 +1,6 @@
 ﻿<#
 .SYNOPSIS
-    Moves wave 01 (12 users) from Skype for Business Server to Teams Only.
+    Moves wave 01 (2 users) from Skype for Business Server to Teams Only.
 
 .DESCRIPTION
     Written by hybridready from its assessment of the Active Directory exports.
@@ -44,18 +44,8 @@ $MoveOptions = @{
 # The users of this wave: the identity the cmdlets are given (the SIP address, or the DN
 # when another user holds the same SIP address), then SIP address, UPN and DN as exported.
 $Users = @(
-    @{ Id = 'sip:angela.gauthier@contoso.com'; Sip = 'sip:angela.gauthier@contoso.com'; Upn = 'angela.gauthier@contoso.com'; Dn = 'CN=Angela Gauthier,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:helen.chevalier@contoso.com'; Sip = 'sip:helen.chevalier@contoso.com'; Upn = 'helen.chevalier@contoso.com'; Dn = 'CN=Helen Chevalier,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:kwame.gomez@contoso.com'; Sip = 'sip:kwame.gomez@contoso.com'; Upn = 'kwame.gomez@contoso.com'; Dn = 'CN=Kwame Gómez,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:kwame.ostergaard@contoso.com'; Sip = 'sip:kwame.ostergaard@contoso.com'; Upn = 'kwame.ostergaard@contoso.com'; Dn = 'CN=Kwame Østergaard,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:landerson@contoso.com'; Sip = 'sip:landerson@contoso.com'; Upn = 'lucia.anderson@contoso.com'; Dn = 'CN=Lucía Anderson,OU=Finance,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:joel.lee@contoso.com'; Sip = 'sip:joel.lee@contoso.com'; Upn = 'joel.lee@contoso.com'; Dn = 'CN=Joël Lee,OU=Finance,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:laura.russo@contoso.com'; Sip = 'sip:laura.russo@contoso.com'; Upn = 'laura.russo@contoso.com'; Dn = 'CN=Laura Russo,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:lisa.brown@contoso.com'; Sip = 'sip:lisa.brown@contoso.com'; Upn = 'lisa.brown@contoso.com'; Dn = 'CN=Lisa Brown,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:noel.conceicao@contoso.com'; Sip = 'sip:noel.conceicao@contoso.com'; Upn = 'noel.conceicao@contoso.com'; Dn = 'CN=Noël Conceição,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:olafur.kim@contoso.com'; Sip = 'sip:olafur.kim@contoso.com'; Upn = 'olafur.kim@contoso.com'; Dn = 'CN=Ólafur Kim,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:paul.murphy@contoso.com'; Sip = 'sip:paul.murphy@contoso.com'; Upn = 'paul.murphy@contoso.com'; Dn = 'CN=Paul Murphy,OU=Support,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:samuel.liu@contoso.com'; Sip = 'sip:samuel.liu@contoso.com'; Upn = 'samuel.liu@contoso.com'; Dn = 'CN=Samuel Liu,OU=Support,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:sarah.watson@contoso.com'; Sip = 'sip:sarah.watson@contoso.com'; Upn = 'sarah.watson@contoso.com'; Dn = 'CN=Sarah Watson,OU=Staff,DC=contoso,DC=com' }
 )
 
 # Skip a user already homed online: a rerun resumes.

@@ -1,6 +1,6 @@
 ﻿<#
 .SYNOPSIS
-    Moves wave 02 (40 users) from Skype for Business Server to Teams Only.
+    Moves wave 02 (50 users) from Skype for Business Server to Teams Only.
 
 .DESCRIPTION
     Written by hybridready from its assessment of the Active Directory exports.
@@ -44,46 +44,56 @@ $MoveOptions = @{
 # The users of this wave: the identity the cmdlets are given (the SIP address, or the DN
 # when another user holds the same SIP address), then SIP address, UPN and DN as exported.
 $Users = @(
-    @{ Id = 'sip:amanda.parker@contoso.com'; Sip = 'sip:amanda.parker@contoso.com'; Upn = 'amanda.parker@corp.contoso.local'; Dn = 'CN=Amanda Parker,OU=Contractors,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:amy.jones@contoso.com'; Sip = 'sip:amy.jones@contoso.com'; Upn = 'amy.jones@corp.contoso.local'; Dn = 'CN=Amy Jones,OU=Support,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:angel.goncalves@contoso.com'; Sip = 'sip:angel.goncalves@contoso.com'; Upn = 'angel.goncalves@corp.contoso.local'; Dn = 'CN=Ángel Gonçalves,OU=Support,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:angela.roberts@contoso.com'; Sip = 'sip:angela.roberts@contoso.com'; Upn = 'angela.roberts@corp.contoso.local'; Dn = 'CN=Angela Roberts,OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:aurelie.lee@contoso.com'; Sip = 'sip:aurelie.lee@contoso.com'; Upn = 'aurelie.lee@corp.contoso.local'; Dn = 'CN=Aurélie Lee,OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:barbara.taylor@contoso.com'; Sip = 'sip:barbara.taylor@contoso.com'; Upn = 'barbara.taylor@corp.contoso.local'; Dn = 'CN=Barbara Taylor,OU=Support,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:benjamin.lambert@contoso.com'; Sip = 'sip:benjamin.lambert@contoso.com'; Upn = 'benjamin.lambert@corp.contoso.local'; Dn = 'CN=Benjamin Lambert,OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:chloe.wood@contoso.com'; Sip = 'sip:chloe.wood@contoso.com'; Upn = 'chloe.wood@corp.contoso.local'; Dn = 'CN=Chloé Wood,OU=Finance,OU=Staff,DC=corp,DC=contoso,DC=local' }
+    @{ Id = 'sip:amanda.brandao@fabrikam.com'; Sip = 'sip:amanda.brandao@fabrikam.com'; Upn = 'amanda.brandao@fabrikam.com'; Dn = 'CN=Amanda Brandão,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:amara.turner@fabrikam.com'; Sip = 'sip:amara.turner@fabrikam.com'; Upn = 'amara.turner@fabrikam.com'; Dn = 'CN=Amara Turner,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:angel.brown@fabrikam.com'; Sip = 'sip:angel.brown@fabrikam.com'; Upn = 'angel.brown@fabrikam.com'; Dn = 'CN=Ángel Brown,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:angel.lefevre@fabrikam.com'; Sip = 'sip:angel.lefevre@fabrikam.com'; Upn = 'angel.lefevre@fabrikam.com'; Dn = 'CN=Ángel Lefèvre,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:anna.pena@fabrikam.com'; Sip = 'sip:anna.pena@fabrikam.com'; Upn = 'anna.pena@fabrikam.com'; Dn = 'CN=Anna Peña,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:asa.shah@fabrikam.com'; Sip = 'sip:asa.shah@fabrikam.com'; Upn = 'asa.shah@fabrikam.com'; Dn = 'CN=Åsa Shah,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:aurelie.sorensen@fabrikam.com'; Sip = 'sip:aurelie.sorensen@fabrikam.com'; Upn = 'aurelie.sorensen@fabrikam.com'; Dn = 'CN=Aurélie Sørensen,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:charles.vogel@fabrikam.com'; Sip = 'sip:charles.vogel@fabrikam.com'; Upn = 'charles.vogel@fabrikam.com'; Dn = 'CN=Charles Vogel,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:chloe.cote@fabrikam.com'; Sip = 'sip:chloe.cote@fabrikam.com'; Upn = 'chloe.cote@fabrikam.com'; Dn = 'CN=Chloé Côté,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:david.wang@fabrikam.com'; Sip = 'sip:david.wang@fabrikam.com'; Upn = 'david.wang@fabrikam.com'; Dn = 'CN=David Wang,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:deborah.stewart@fabrikam.com'; Sip = 'sip:deborah.stewart@fabrikam.com'; Upn = 'deborah.stewart@fabrikam.com'; Dn = 'CN=Deborah Stewart,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:deborah.tanaka@contoso.com'; Sip = 'sip:deborah.tanaka@contoso.com'; Upn = 'deborah.tanaka@corp.contoso.local'; Dn = 'CN=Deborah Tanaka,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:donna.collins@contoso.com'; Sip = 'sip:donna.collins@contoso.com'; Upn = 'donna.collins@corp.contoso.local'; Dn = 'CN=Donna Collins,OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:fatima.tran@contoso.com'; Sip = 'sip:fatima.tran@contoso.com'; Upn = 'fatima.tran@corp.contoso.local'; Dn = 'CN=Fatima Tran,OU=Support,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:francois.rogers@contoso.com'; Sip = 'sip:francois.rogers@contoso.com'; Upn = 'francois.rogers@corp.contoso.local'; Dn = 'CN=François Rogers,OU=Finance,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:helen.miller@contoso.com'; Sip = 'sip:helen.miller@contoso.com'; Upn = 'helen.miller@corp.contoso.local'; Dn = 'CN=Helen Miller,OU=Staff,DC=corp,DC=contoso,DC=local' }
+    @{ Id = 'sip:elizabeth.gray@fabrikam.com'; Sip = 'sip:elizabeth.gray@fabrikam.com'; Upn = 'elizabeth.gray@fabrikam.com'; Dn = 'CN=Elizabeth Gray,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:elizabeth.odegard@fabrikam.com'; Sip = 'sip:elizabeth.odegard@fabrikam.com'; Upn = 'elizabeth.odegard@fabrikam.com'; Dn = 'CN=Elizabeth Ødegård,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:gary.morris@fabrikam.com'; Sip = 'sip:gary.morris@fabrikam.com'; Upn = 'gary.morris@fabrikam.com'; Dn = 'CN=Gary Morris,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:george.russo@fabrikam.com'; Sip = 'sip:george.russo@fabrikam.com'; Upn = 'george.russo@fabrikam.com'; Dn = 'CN=George Russo,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:helene.hoffmann@fabrikam.com'; Sip = 'sip:helene.hoffmann@fabrikam.com'; Upn = 'helene.hoffmann@fabrikam.com'; Dn = 'CN=Hélène Hoffmann,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:inaki.patel@fabrikam.com'; Sip = 'sip:inaki.patel@fabrikam.com'; Upn = 'inaki.patel@fabrikam.com'; Dn = 'CN=Iñaki Patel,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:ines.cote@contoso.com'; Sip = 'sip:ines.cote@contoso.com'; Upn = 'ines.cote@corp.contoso.local'; Dn = 'CN=Inês Côté,OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:jacob.campbell@fabrikam.com'; Sip = 'sip:jacob.campbell@fabrikam.com'; Upn = 'jacob.campbell@fabrikam.com'; Dn = 'CN=Jacob Campbell,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:jennifer.rossi@contoso.com'; Sip = 'sip:jennifer.rossi@contoso.com'; Upn = 'jennifer.rossi@corp.contoso.local'; Dn = 'CN=Jennifer Rossi,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:jerome.schroder@contoso.com'; Sip = 'sip:jerome.schroder@contoso.com'; Upn = 'jerome.schroder@corp.contoso.local'; Dn = 'CN=Jérôme Schröder,OU=Finance,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:jurgen.peterson@contoso.com'; Sip = 'sip:jurgen.peterson@contoso.com'; Upn = 'jurgen.peterson@corp.contoso.local'; Dn = 'CN=Jürgen Peterson,OU=Finance,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:kimberly.foster@contoso.com'; Sip = 'sip:kimberly.foster@contoso.com'; Upn = 'kimberly.foster@corp.contoso.local'; Dn = 'CN=Kimberly Foster,OU=Contractors,OU=Staff,DC=corp,DC=contoso,DC=local' }
+    @{ Id = 'sip:jason.moore@fabrikam.com'; Sip = 'sip:jason.moore@fabrikam.com'; Upn = 'jason.moore@fabrikam.com'; Dn = 'CN=Jason Moore,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:jeffrey.sorensen@fabrikam.com'; Sip = 'sip:jeffrey.sorensen@fabrikam.com'; Upn = 'jeffrey.sorensen@fabrikam.com'; Dn = 'CN=Jeffrey Sørensen,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:jennifer.bell@fabrikam.com'; Sip = 'sip:jennifer.bell@fabrikam.com'; Upn = 'jennifer.bell@fabrikam.com'; Dn = 'CN=Jennifer Bell,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:jessica.lee@fabrikam.com'; Sip = 'sip:jessica.lee@fabrikam.com'; Upn = 'jessica.lee@fabrikam.com'; Dn = 'CN=Jessica Lee,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:joel.tran@fabrikam.com'; Sip = 'sip:joel.tran@fabrikam.com'; Upn = 'joel.tran@fabrikam.com'; Dn = 'CN=Joël Tran,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:john.king@fabrikam.com'; Sip = 'sip:john.king@fabrikam.com'; Upn = 'john.king@fabrikam.com'; Dn = 'CN=John King,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:john.mitchell@fabrikam.com'; Sip = 'sip:john.mitchell@fabrikam.com'; Upn = 'john.mitchell@fabrikam.com'; Dn = 'CN=John Mitchell,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:jorg.lindstrom@fabrikam.com'; Sip = 'sip:jorg.lindstrom@fabrikam.com'; Upn = 'jorg.lindstrom@fabrikam.com'; Dn = 'CN=Jörg Lindström,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:laura.tran@fabrikam.com'; Sip = 'sip:laura.tran@fabrikam.com'; Upn = 'laura.tran@fabrikam.com'; Dn = 'CN=Laura Tran,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:linda.watson@contoso.com'; Sip = 'sip:linda.watson@contoso.com'; Upn = 'linda.watson@corp.contoso.local'; Dn = 'CN=Linda Watson,OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:lisa.hoffmann@contoso.com'; Sip = 'sip:lisa.hoffmann@contoso.com'; Upn = 'lisa.hoffmann@corp.contoso.local'; Dn = 'CN=Lisa Hoffmann,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:margaret.morris@contoso.com'; Sip = 'sip:margaret.morris@contoso.com'; Upn = 'margaret.morris@corp.contoso.local'; Dn = 'CN=Margaret Morris,OU=Contractors,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:margaret.price@contoso.com'; Sip = 'sip:margaret.price@contoso.com'; Upn = 'margaret.price@corp.contoso.local'; Dn = 'CN=Margaret Price,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:martin.brandao@contoso.com'; Sip = 'sip:martin.brandao@contoso.com'; Upn = 'martin.brandao@corp.contoso.local'; Dn = 'CN=Martín Brandão,OU=Contractors,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:martin.brown@contoso.com'; Sip = 'sip:martin.brown@contoso.com'; Upn = 'martin.brown@corp.contoso.local'; Dn = 'CN=Martín Brown,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:mei.clark@contoso.com'; Sip = 'sip:mei.clark@contoso.com'; Upn = 'mei.clark@contoso.com'; Dn = 'CN=Mei Clark,OU=Disabled Users,DC=contoso,DC=com' }
-    @{ Id = 'sip:melissa.evans@contoso.com'; Sip = 'sip:melissa.evans@contoso.com'; Upn = 'melissa.evans@corp.contoso.local'; Dn = 'CN=Melissa Evans,OU=Finance,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:michael.evans@contoso.com'; Sip = 'sip:michael.evans@contoso.com'; Upn = 'michael.evans@corp.contoso.local'; Dn = 'CN=Michael Evans,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:nicole.lovland@contoso.com'; Sip = 'sip:nicole.lovland@contoso.com'; Upn = 'nicole.lovland@corp.contoso.local'; Dn = 'CN=Nicole Løvland,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
+    @{ Id = 'sip:layla.munoz@fabrikam.com'; Sip = 'sip:layla.munoz@fabrikam.com'; Upn = 'layla.munoz@fabrikam.com'; Dn = 'CN=Layla Muñoz,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:lisa.liu@fabrikam.com'; Sip = 'sip:lisa.liu@fabrikam.com'; Upn = 'lisa.liu@fabrikam.com'; Dn = 'CN=Lisa Liu,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:lisa.muller@fabrikam.com'; Sip = 'sip:lisa.muller@fabrikam.com'; Upn = 'lisa.muller@fabrikam.com'; Dn = 'CN=Lisa Müller,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:marten.jackson@fabrikam.com'; Sip = 'sip:marten.jackson@fabrikam.com'; Upn = 'marten.jackson@fabrikam.com'; Dn = 'CN=Mårten Jackson,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:mei.nguyen@fabrikam.com'; Sip = 'sip:mei.nguyen@fabrikam.com'; Upn = 'mei.nguyen@fabrikam.com'; Dn = 'CN=Mei Nguyen,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:mei.sanchez@fabrikam.com'; Sip = 'sip:mei.sanchez@fabrikam.com'; Upn = 'mei.sanchez@fabrikam.com'; Dn = 'CN=Mei Sánchez,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:michelle.lopez@fabrikam.com'; Sip = 'sip:michelle.lopez@fabrikam.com'; Upn = 'michelle.lopez@fabrikam.com'; Dn = 'CN=Michelle López,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:nicole.walker@fabrikam.com'; Sip = 'sip:nicole.walker@fabrikam.com'; Upn = 'nicole.walker@fabrikam.com'; Dn = 'CN=Nicole Walker,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'CN=Sören González,OU=Sales,OU=Staff,DC=fabrikam,DC=com'; Sip = 'sip:noel.lee@contoso.com'; Upn = 'soren.gonzalez@fabrikam.com'; Dn = 'CN=Sören González,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:noel.richardson@contoso.com'; Sip = 'sip:noel.richardson@contoso.com'; Upn = 'noel.richardson@corp.contoso.local'; Dn = 'CN=Noël Richardson,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:noel.simoes@fabrikam.com'; Sip = 'sip:noel.simoes@fabrikam.com'; Upn = 'noel.simoes@fabrikam.com'; Dn = 'CN=Noël Simões,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:omar.sorensen@contoso.com'; Sip = 'sip:omar.sorensen@contoso.com'; Upn = 'omar.sorensen@corp.contoso.local'; Dn = 'CN=Omar Sørensen,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:oyvind.adams@contoso.com'; Sip = 'sip:oyvind.adams@contoso.com'; Upn = 'oyvind.adams@corp.contoso.local'; Dn = 'CN=Øyvind Adams,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:robert.clark@contoso.com'; Sip = 'sip:robert.clark@contoso.com'; Upn = 'robert.clark@corp.contoso.local'; Dn = 'CN=Robert Clark,OU=Support,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:susan.muller@contoso.com'; Sip = 'sip:susan.muller@contoso.com'; Upn = 'susan.muller@corp.contoso.local'; Dn = 'CN=Susan Müller,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
+    @{ Id = 'sip:olafur.mercier@fabrikam.com'; Sip = 'sip:olafur.mercier@fabrikam.com'; Upn = 'olafur.mercier@fabrikam.com'; Dn = 'CN=Ólafur Mercier,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:omar.girard@fabrikam.com'; Sip = 'sip:omar.girard@fabrikam.com'; Upn = 'omar.girard@fabrikam.com'; Dn = 'CN=Omar Girard,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:pamela.bailey@fabrikam.com'; Sip = 'sip:pamela.bailey@fabrikam.com'; Upn = 'pamela.bailey@fabrikam.com'; Dn = 'CN=Pamela Bailey,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:rebecca.kim@fabrikam.com'; Sip = 'sip:rebecca.kim@fabrikam.com'; Upn = 'rebecca.kim@fabrikam.com'; Dn = 'CN=Rebecca Kim,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:rebecca.novak@fabrikam.com'; Sip = 'sip:rebecca.novak@fabrikam.com'; Upn = 'rebecca.novak@fabrikam.com'; Dn = 'CN=Rebecca Novak,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:ryan.white@fabrikam.com'; Sip = 'sip:ryan.white@fabrikam.com'; Upn = 'ryan.white@fabrikam.com'; Dn = 'CN=Ryan White,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:sian.lambert@fabrikam.com'; Sip = 'sip:sian.lambert@fabrikam.com'; Upn = 'sian.lambert@fabrikam.com'; Dn = 'CN=Siân Lambert,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:sofia.nakamura@fabrikam.com'; Sip = 'sip:sofia.nakamura@fabrikam.com'; Upn = 'sofia.nakamura@fabrikam.com'; Dn = 'CN=Sofía Nakamura,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:susan.tremblay@fabrikam.com'; Sip = 'sip:susan.tremblay@fabrikam.com'; Upn = 'susan.tremblay@fabrikam.com'; Dn = 'CN=Susan Tremblay,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:therese.baker@fabrikam.com'; Sip = 'sip:therese.baker@fabrikam.com'; Upn = 'therese.baker@fabrikam.com'; Dn = 'CN=Thérèse Baker,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:thora.jorgensen@fabrikam.com'; Sip = 'sip:thora.jorgensen@fabrikam.com'; Upn = 'thora.jorgensen@fabrikam.com'; Dn = 'CN=Þóra Jørgensen,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:thora.ward@fabrikam.com'; Sip = 'sip:thora.ward@fabrikam.com'; Upn = 'thora.ward@fabrikam.com'; Dn = 'CN=Þóra Ward,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:zoe.moore@fabrikam.com'; Sip = 'sip:zoe.moore@fabrikam.com'; Upn = 'zoe.moore@fabrikam.com'; Dn = 'CN=Zoë Moore,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
 )
 
 # Skip a user already homed online: a rerun resumes.
