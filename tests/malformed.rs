@@ -224,3 +224,161 @@ fn an_output_folder_inside_an_input_folder_is_refused() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn a_dn_thousands_of_levels_deep_is_refused_with_the_limit() {
+    // 20,000 OUs deep: each parent is interned whole, so memory grew with the square of the
+    // depth (1.2 GB at 10,000 levels) and the run took half a minute. Refused by its length;
+    // one under the length limit but 300 levels deep, by its depth.
+    let deep: String = (0..20_000).map(|i| format!(",OU=O{i}")).collect();
+    let short_deep: String = (0..300).map(|_| ",OU=a").collect();
+    let mut text = String::from(HEADER);
+    text.push_str(&row(1));
+    text.push_str(&format!(
+        "\"CN=Deep{short_deep},DC=contoso,DC=com\",\"\",\"deep\",\"deep@contoso.com\",\"True\",\"user\"\r\n"
+    ));
+    text.push_str(&format!(
+        "\"CN=Deeper{deep},DC=contoso,DC=com\",\"\",\"deeper\",\"deeper@contoso.com\",\"True\",\"user\"\r\n"
+    ));
+    let long = "x".repeat(20_000);
+    text.push_str(&format!(
+        "\"CN={long},OU=Staff,DC=contoso,DC=com\",\"\",\"long\",\"long@contoso.com\",\"True\",\"user\"\r\n"
+    ));
+    let ing = ingest_text("users.csv", text.as_bytes());
+    let r = &ing.inputs[0];
+    let e = &r.value_error_examples;
+    assert_eq!(r.value_errors, 3, "{e:?}");
+    assert_eq!((e[0].line, e[0].column.as_str()), (3, "DistinguishedName"));
+    assert!(
+        e[0].expected.contains("at most 256 levels deep, found 303"),
+        "{}",
+        e[0].expected
+    );
+    assert_eq!(e[1].line, 4);
+    assert!(
+        e[1].expected.contains("at most 16384 bytes"),
+        "{}",
+        e[1].expected
+    );
+    assert!(
+        ing.directory.ous().len() < 10,
+        "no OU of the refused DNs is built"
+    );
+}
+
+#[test]
+fn a_nesting_cycle_of_100000_groups_is_found_without_recursion() {
+    // Tarjan's recursion in petgraph overflowed the stack on this chain (exit 134).
+    let n = 100_000;
+    let mut text =
+        String::from("\"DistinguishedName\",\"SamAccountName\",\"ObjectClass\",\"MemberOf\"\r\n");
+    for i in 0..n {
+        let parent = (i + 1) % n;
+        text.push_str(&format!(
+            "\"CN=G{i},OU=Groups,DC=contoso,DC=com\",\"g{i}\",\"group\",\"CN=G{parent},OU=Groups,DC=contoso,DC=com\"\r\n"
+        ));
+    }
+    let ing = ingest_text("groups.csv", text.as_bytes());
+    let cycles = hybridready::graph::nesting_cycles(&ing.directory);
+    assert_eq!(cycles.len(), 1);
+    assert_eq!(cycles[0].groups.len(), n);
+}
+
+/// Links back up the tree, a pipe, a device and a second name for a file: each file read once,
+/// and nothing opened that could block or never end.
+#[cfg(unix)]
+#[test]
+fn a_folder_walk_reads_each_file_once_and_never_opens_pipes_or_devices() {
+    use std::os::unix::fs::symlink;
+    let root = tempfile::tempdir().unwrap();
+    let a = root.path().join("a");
+    std::fs::create_dir(&a).unwrap();
+    let mut text = String::from(HEADER);
+    text.push_str(&row(1));
+    std::fs::write(a.join("users.csv"), text).unwrap();
+    symlink("..", a.join("up")).unwrap();
+    symlink("../a", a.join("self")).unwrap();
+    symlink("/dev/zero", a.join("zero.csv")).unwrap();
+    symlink("users.csv", a.join("again.csv")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(a.join("pipe.csv"))
+        .status()
+        .is_ok_and(|s| s.success());
+    let ing = ingest(&[root.path().to_path_buf()], &IngestOptions::default()).unwrap();
+    let read: Vec<_> = ing
+        .inputs
+        .iter()
+        .filter(|r| r.status == InputStatus::Read)
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(read, [a.join("users.csv").display().to_string()]);
+    let ignored = |name: &str| {
+        ing.inputs
+            .iter()
+            .find(|r| r.path.ends_with(name))
+            .filter(|r| r.status == InputStatus::Ignored)
+            .map(|r| r.details.clone())
+            .unwrap_or_default()
+    };
+    assert!(ignored("zero.csv").contains("not a regular file"));
+    assert!(ignored("again.csv").contains("the same file as"));
+    if fifo {
+        assert!(ignored("pipe.csv").contains("not a regular file"));
+    }
+    assert_eq!(ing.inputs.len(), 3 + usize::from(fifo), "{:?}", ing.inputs);
+}
+
+/// A workbook with one cell at XFD1048576: calamine's dense range asked for 17 billion cells
+/// and the process was killed. Read cell by cell, it is two rows.
+#[test]
+fn a_workbook_cell_at_the_last_column_and_row_is_read_sparsely() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("far.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("Users").unwrap();
+    for (c, h) in ["DistinguishedName", "SamAccountName", "UserPrincipalName"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "CN=U1,OU=Staff,DC=contoso,DC=com")
+        .unwrap();
+    ws.write_string(1, 1, "u1").unwrap();
+    ws.write_string(1, 2, "u1@contoso.com").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    wb.save(&path).unwrap();
+    let ing = ingest(&[path], &IngestOptions::default()).unwrap();
+    let users = ing
+        .inputs
+        .iter()
+        .find(|r| r.sheet.as_deref() == Some("Users"));
+    assert_eq!(users.map(|r| r.accepted), Some(1), "{:?}", ing.inputs);
+}
+
+/// A sheet part that inflates a thousand-fold (a zip bomb): refused from the sizes its zip
+/// directory declares, before anything is inflated.
+#[test]
+fn a_workbook_part_that_inflates_a_thousand_fold_is_refused() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.xlsx");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    z.start_file("[Content_Types].xml", deflated).unwrap();
+    z.write_all(b"<Types/>").unwrap();
+    z.start_file("xl/worksheets/sheet1.xml", deflated).unwrap();
+    let block = vec![b'A'; 1 << 20];
+    for _ in 0..80 {
+        z.write_all(&block).unwrap();
+    }
+    z.finish().unwrap();
+    let ing = ingest(&[path], &IngestOptions::default()).unwrap();
+    let r = &ing.inputs[0];
+    assert_eq!(r.status, InputStatus::Refused);
+    let why = format!("{:?}", r.refusal);
+    assert!(why.contains("xl/worksheets/sheet1.xml expands"), "{why}");
+    assert!(why.contains("over the limit of 100-fold"), "{why}");
+}

@@ -222,9 +222,16 @@ fn write_directory(
         "  memberships {} direct member→group edges",
         c.memberships
     );
+    // A cycle may run through thousands of groups: the first few say where to look.
+    const SHOWN: usize = 6;
     for cyc in cycles {
-        let names: Vec<String> = cyc.iter().map(|g| dir.label(*g)).collect();
-        let _ = writeln!(out, "  cycle      {}", names.join(" → "));
+        let names: Vec<String> = cyc.iter().take(SHOWN).map(|g| dir.label(*g)).collect();
+        let more = if cyc.len() > SHOWN {
+            format!(" → … ({} groups)", cyc.len())
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "  cycle      {}{more}", names.join(" → "));
     }
     let (unres, n) = dir.unresolved();
     if n > 0 {

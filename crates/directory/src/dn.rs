@@ -24,18 +24,59 @@ pub enum DnError {
     Empty,
     NoAttributeType,
     DanglingEscape,
+    /// Longer than [`MAX_DN_BYTES`] (its length in bytes).
+    TooLong(usize),
+    /// More levels than [`MAX_DN_DEPTH`] (its levels).
+    TooDeep(usize),
 }
 
+/// The longest DN taken, in bytes. Active Directory's own paths stay far below it; a longer
+/// value is damage or an attack, and each of its parents is interned whole, so memory grows
+/// with the square of its length.
+pub const MAX_DN_BYTES: usize = 16 * 1024;
+/// The most levels (RDNs) in a DN taken: real directories nest OUs a dozen deep.
+pub const MAX_DN_DEPTH: usize = 256;
+
+/// What was expected instead, as "expected {this}" reads in the input report.
 impl std::fmt::Display for DnError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            DnError::Empty => "empty distinguished name",
+        match self {
+            DnError::Empty => f.write_str("a distinguished name, found an empty value"),
             DnError::NoAttributeType => {
-                "not a distinguished name (expected TYPE=value pairs such as CN=…,OU=…,DC=…)"
+                f.write_str("a distinguished name (TYPE=value pairs such as CN=…,OU=…,DC=…)")
             }
-            DnError::DanglingEscape => "distinguished name ends in a lone backslash",
-        })
+            DnError::DanglingEscape => {
+                f.write_str("a distinguished name, found one ending in a lone backslash")
+            }
+            DnError::TooLong(len) => write!(
+                f,
+                "a distinguished name of at most {MAX_DN_BYTES} bytes, found {len}"
+            ),
+            DnError::TooDeep(levels) => write!(
+                f,
+                "a distinguished name at most {MAX_DN_DEPTH} levels deep, found {levels}"
+            ),
+        }
     }
+}
+
+/// Refuses a DN over [`MAX_DN_BYTES`] or [`MAX_DN_DEPTH`] before anything is built from it.
+fn check_size(dn: &str) -> Result<(), DnError> {
+    if dn.len() > MAX_DN_BYTES {
+        return Err(DnError::TooLong(dn.len()));
+    }
+    // Commas bound the levels from above; count exactly only when they could be too many.
+    if memchr_count(dn.as_bytes(), b',') >= MAX_DN_DEPTH {
+        let levels = rdns(dn).count();
+        if levels > MAX_DN_DEPTH {
+            return Err(DnError::TooDeep(levels));
+        }
+    }
+    Ok(())
+}
+
+fn memchr_count(b: &[u8], c: u8) -> usize {
+    b.iter().filter(|&&x| x == c).count()
 }
 
 /// Splits `dn` at unescaped commas outside quotes, giving the raw RDN slices (untrimmed).
@@ -153,6 +194,7 @@ pub fn canonical_key(dn: &str) -> Result<Cow<'_, str>, DnError> {
     if dn.is_empty() {
         return Err(DnError::Empty);
     }
+    check_size(dn)?;
     if dn.ends_with('\\') && !dn.ends_with("\\\\") {
         return Err(DnError::DanglingEscape);
     }
@@ -271,6 +313,7 @@ impl<'a> DnKey<'a> {
     }
     pub fn of(dn: &'a str) -> Result<DnKey<'a>, DnError> {
         let display = dn.trim_matches(' ');
+        check_size(display)?;
         let key = match dn_shape(display.as_bytes()) {
             DnShape::Ascii(hash) => {
                 return Ok(DnKey {

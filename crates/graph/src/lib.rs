@@ -256,7 +256,9 @@ pub fn nesting_cycles(dir: &Directory) -> Vec<NestingCycle> {
             nest.add_edge(a, b, ());
         }
     }
-    let mut cycles: Vec<NestingCycle> = petgraph::algo::tarjan_scc(&nest)
+    // Kosaraju's walks keep their own stacks; petgraph's Tarjan recurses once per group of a
+    // nesting chain, and a chain of 100,000 groups overflowed the thread's stack.
+    let mut cycles: Vec<NestingCycle> = petgraph::algo::kosaraju_scc(&nest)
         .into_iter()
         .filter(|c| c.len() > 1)
         .map(|c| {

@@ -199,8 +199,20 @@ fn extension(p: &Path) -> String {
         .to_ascii_lowercase()
 }
 
+/// What a folder walk found: the files to read, and those it passed over with why.
+pub struct Collected {
+    pub files: Vec<PathBuf>,
+    /// Files seen but not read: not regular files (a pipe, a device: reading one may never end),
+    /// or a file already listed through another path (a link).
+    pub passed_over: Vec<(PathBuf, String)>,
+}
+
 /// Expands folders (recursively, in sorted order) into the CSV and XLSX files they hold.
-pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
+///
+/// Links are followed, but each folder and each file only once (by device and inode): a link
+/// back up the tree neither loops nor lists a file twice. Pipes, devices and sockets are never
+/// opened (a pipe blocks until a writer comes, `/dev/zero` never ends).
+pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Collected, IngestError> {
     let excluded = |p: &Path| {
         let c = p.canonicalize().ok();
         exclude.iter().any(|e| {
@@ -209,7 +221,11 @@ pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<Path
                 .is_some_and(|e| Some(&e) == c.as_ref())
         })
     };
-    let mut out = Vec::new();
+    let mut seen = Seen::default();
+    let mut out = Collected {
+        files: Vec::new(),
+        passed_over: Vec::new(),
+    };
     for p in paths {
         if !p.exists() {
             return Err(IngestError::NotFound(p.display().to_string()));
@@ -218,6 +234,9 @@ pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<Path
             let mut stack = vec![p.clone()];
             let mut found = Vec::new();
             while let Some(d) = stack.pop() {
+                if !seen.first_time(&d) {
+                    continue; // A link to a folder already walked.
+                }
                 let entries = std::fs::read_dir(&d).map_err(|source| IngestError::Walk {
                     path: d.display().to_string(),
                     source,
@@ -231,36 +250,105 @@ pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Vec<Path
                     if hidden {
                         continue;
                     }
-                    if path.is_dir() {
+                    // Follows a link; a dangling one is listed, to be refused as unreadable.
+                    let meta = std::fs::metadata(&path).ok();
+                    if meta.as_ref().is_some_and(|m| m.is_dir()) {
                         stack.push(path);
                     } else if EXTENSIONS.contains(&extension(&path).as_str()) && !excluded(&path) {
-                        found.push(path);
+                        found.push((path, meta));
                     }
                 }
             }
             if found.is_empty() {
                 return Err(IngestError::NoInputs(p.display().to_string()));
             }
-            found.sort();
-            out.extend(found);
+            // Files before links to them, so a file is listed under its own name.
+            let is_link = |p: &Path| p.symlink_metadata().is_ok_and(|m| m.is_symlink());
+            found.sort_by_cached_key(|(p, _)| (is_link(p), p.clone()));
+            let first = out.files.len();
+            for (path, meta) in found {
+                match meta {
+                    Some(m) if !m.is_file() => out.passed_over.push((
+                        path,
+                        "not a regular file (a pipe, a device or a socket): not opened".into(),
+                    )),
+                    Some(_) => match seen.first_file(&path, &out.files) {
+                        None => out.files.push(path),
+                        Some(same) => {
+                            let why = format!(
+                                "the same file as {}, reached through a link: read once",
+                                same.display()
+                            );
+                            out.passed_over.push((path, why));
+                        }
+                    },
+                    None => out.files.push(path),
+                }
+            }
+            out.files[first..].sort();
         } else {
-            out.push(p.clone());
+            out.files.push(p.clone());
         }
     }
     Ok(out)
 }
 
+/// Folders and files met in a walk, by device and inode.
+#[derive(Default)]
+struct Seen {
+    ids: std::collections::HashMap<(u64, u64), Option<usize>>,
+}
+
+impl Seen {
+    #[cfg(unix)]
+    fn id(path: &Path) -> Option<(u64, u64)> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    fn id(path: &Path) -> Option<(u64, u64)> {
+        let _ = path;
+        None
+    }
+    /// Whether the folder `path` is met for the first time.
+    fn first_time(&mut self, path: &Path) -> bool {
+        match Self::id(path) {
+            Some(id) => self.ids.insert(id, None).is_none(),
+            None => true,
+        }
+    }
+    /// `None` if the file `path` is new (it is about to be `files[files.len()]`), else the
+    /// path it was listed under.
+    fn first_file<'f>(&mut self, path: &Path, files: &'f [PathBuf]) -> Option<&'f PathBuf> {
+        let id = Self::id(path)?;
+        match self.ids.get(&id) {
+            Some(Some(i)) => files.get(*i),
+            _ => {
+                self.ids.insert(id, Some(files.len()));
+                None
+            }
+        }
+    }
+}
+
 /// Reads every input into one directory.
 pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, IngestError> {
     keep_freed_memory();
-    let files = collect_inputs(paths, &opts.exclude)?;
+    let Collected { files, passed_over } = collect_inputs(paths, &opts.exclude)?;
     let total: u64 = files
         .iter()
         .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
         .sum();
     opts.report(Progress::Start(total));
     let mut builder = DirectoryBuilder::new();
-    let mut inputs = Vec::new();
+    let mut inputs: Vec<InputReport> = passed_over
+        .into_iter()
+        .map(|(path, why)| {
+            let mut r = InputReport::new(&path, None, 0);
+            r.ignore(why);
+            r
+        })
+        .collect();
     let mut next_id = 0u32;
     let mut folder_domains: std::collections::HashMap<PathBuf, Option<String>> = Default::default();
     for f in &files {
@@ -387,11 +475,18 @@ impl std::ops::Deref for InputBytes {
 #[cfg(unix)]
 fn read_input(path: &Path) -> std::io::Result<InputBytes> {
     const MAP_FROM: u64 = 8 << 20;
+    // Looked at before opening: opening a pipe waits for a writer, and reading a device such
+    // as /dev/zero never ends.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a pipe, a device or a socket): not opened",
+        ));
+    }
     let file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
     let len = meta.len();
     // The 10,000-user test directories are mapped too.
-    if len < MAP_FROM || !meta.is_file() {
+    if len < MAP_FROM {
         use std::io::Read;
         let mut bytes = Vec::with_capacity(len as usize);
         (&file).read_to_end(&mut bytes)?;

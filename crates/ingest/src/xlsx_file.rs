@@ -2,7 +2,7 @@
 //! the same data would hold, the header row found by its column names.
 
 use super::columns::{Column, ColumnMap, normalize_header};
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, Reader, Sheets, Xlsx, open_workbook_auto};
 use std::path::Path;
 
 /// One sheet's cells as text. `first_row` is the 1-based Excel row of `rows[0]`.
@@ -60,23 +60,74 @@ pub fn cell_text(c: &Data) -> String {
     }
 }
 
+/// A workbook part may expand to at most this many bytes: a million-user sheet is about 1 GB
+/// of XML.
+pub const MAX_PART_BYTES: u64 = 4 << 30;
+/// A part over [`RATIO_FROM_BYTES`] may expand at most this many times its zipped size: real
+/// sheets compress 5-20 times, a zip bomb hundreds of times.
+pub const MAX_PART_RATIO: u64 = 100;
+pub const RATIO_FROM_BYTES: u64 = 64 << 20;
+/// Cells a sheet may lay out (each row up to its last cell): a single cell at XFD1048576 asked
+/// for a grid of 17 billion, and the process was killed.
+pub const MAX_SHEET_CELLS: u64 = 100_000_000;
+/// The most text in one cell: Excel itself holds 32,767 characters.
+pub const MAX_CELL_BYTES: usize = 1 << 20;
+
+/// Refuses a zipped workbook whose parts would expand past [`MAX_PART_BYTES`] or
+/// [`MAX_PART_RATIO`], from the sizes its zip directory declares, before any part is inflated.
+fn check_parts(path: &Path) -> Result<(), String> {
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(()); // Left to the reader, which says why.
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return Ok(()); // Not a zip: an .xls, or damage the reader reports.
+    };
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index_raw(i) else {
+            continue;
+        };
+        let (size, packed) = (part.size(), part.compressed_size().max(1));
+        let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+        if size > MAX_PART_BYTES {
+            return Err(format!(
+                "part {name} expands to {size} bytes, over the limit of {MAX_PART_BYTES}"
+            ));
+        }
+        if size > RATIO_FROM_BYTES && size / packed > MAX_PART_RATIO {
+            return Err(format!(
+                "part {name} expands {}-fold ({packed} to {size} bytes), over the limit of \
+                 {MAX_PART_RATIO}-fold for parts over {RATIO_FROM_BYTES} bytes: not a workbook \
+                 Excel wrote",
+                size / packed
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Reads every sheet of a workbook.
 pub fn read_workbook(path: &Path) -> Result<Vec<Sheet>, String> {
+    check_parts(path)?;
     let mut wb = open_workbook_auto(path).map_err(|e| format!("not a readable workbook: {e}"))?;
     let names = wb.sheet_names().to_vec();
     let mut sheets = Vec::new();
     for name in names {
-        let range = match wb.worksheet_range(&name) {
-            Ok(r) => r,
-            Err(e) => {
-                return Err(format!("sheet \"{name}\" cannot be read: {e}"));
-            }
+        let read = match &mut wb {
+            Sheets::Xlsx(x) => read_xlsx_sheet(x, &name),
+            other => other
+                .worksheet_range(&name)
+                .map_err(|e| e.to_string())
+                .map(|range| {
+                    let first_row = range.start().map_or(1, |(r, _)| r + 1);
+                    let rows = range
+                        .rows()
+                        .map(|r| r.iter().map(cell_text).collect())
+                        .collect();
+                    (rows, first_row)
+                }),
         };
-        let first_row = range.start().map_or(1, |(r, _)| r + 1);
-        let rows = range
-            .rows()
-            .map(|r| r.iter().map(cell_text).collect())
-            .collect();
+        let (rows, first_row) =
+            read.map_err(|e| format!("sheet \"{name}\" cannot be read: {e}"))?;
         sheets.push(Sheet {
             name,
             rows,
@@ -84,6 +135,86 @@ pub fn read_workbook(path: &Path) -> Result<Vec<Sheet>, String> {
         });
     }
     Ok(sheets)
+}
+
+/// An XLSX sheet cell by cell: rows laid out from the cells present (each up to its last
+/// cell), under [`MAX_SHEET_CELLS`] and [`MAX_CELL_BYTES`], rather than calamine's dense
+/// range over the bounding box.
+fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
+    wb: &mut Xlsx<RS>,
+    name: &str,
+) -> Result<(Vec<Vec<String>>, u32), String> {
+    let mut reader = wb.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        let (row, col) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        if text.len() > MAX_CELL_BYTES {
+            return Err(format!(
+                "cell {} holds {} bytes, over the limit of {MAX_CELL_BYTES}",
+                cell_name(row, col),
+                text.len()
+            ));
+        }
+        cells.push((row, col, text));
+    }
+    cells.sort_unstable_by_key(|&(r, c, _)| (r, c));
+    let Some(&(first_row, _, _)) = cells.first() else {
+        return Ok((Vec::new(), 1));
+    };
+    let first_col = cells.iter().map(|&(_, c, _)| c).min().unwrap_or(0);
+    let last_row = cells.last().map_or(first_row, |&(r, _, _)| r);
+    // The grid as laid out: a row per row from the first to the last, each as long as its
+    // last cell.
+    let mut laid_out = u64::from(last_row - first_row + 1);
+    let mut prev: Option<(u32, u32)> = None;
+    for &(r, c, _) in &cells {
+        if prev.is_some_and(|(pr, _)| pr != r)
+            && let Some((_, pc)) = prev
+        {
+            laid_out += u64::from(pc - first_col + 1);
+        }
+        prev = Some((r, c));
+    }
+    if let Some((_, pc)) = prev {
+        laid_out += u64::from(pc - first_col + 1);
+    }
+    if laid_out > MAX_SHEET_CELLS {
+        return Err(format!(
+            "its cells lay out {laid_out} cells (from {} to {}), over the limit of \
+             {MAX_SHEET_CELLS}",
+            cell_name(first_row, first_col),
+            cell_name(
+                last_row,
+                cells.iter().map(|&(_, c, _)| c).max().unwrap_or(0)
+            )
+        ));
+    }
+    let mut rows: Vec<Vec<String>> = vec![Vec::new(); (last_row - first_row + 1) as usize];
+    for (r, c, text) in cells {
+        let row = &mut rows[(r - first_row) as usize];
+        let at = (c - first_col) as usize;
+        if row.len() <= at {
+            row.resize(at + 1, String::new());
+        }
+        row[at] = text;
+    }
+    Ok((rows, first_row + 1))
+}
+
+/// `A1` notation of a 0-based cell position.
+fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut c = col + 1;
+    while c > 0 {
+        letters.push(b'A' + ((c - 1) % 26) as u8);
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
 }
 
 /// The index of the header row: the first of the top rows with two or more known column names,
