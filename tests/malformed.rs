@@ -382,3 +382,72 @@ fn a_workbook_part_that_inflates_a_thousand_fold_is_refused() {
     assert!(why.contains("xl/worksheets/sheet1.xml expands"), "{why}");
     assert!(why.contains("over the limit of 100-fold"), "{why}");
 }
+
+fn assess_into(exports: &std::path::Path, out: &std::path::Path) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("hybridready")
+        .unwrap()
+        .arg("assess")
+        .arg(exports)
+        .arg("--out")
+        .arg(out)
+        .arg("--no-report")
+        .output()
+        .unwrap()
+}
+
+/// The output folder is written whole beside and put in place at the end: a second run
+/// replaces the first whole, a live run's lock refuses another, the leftovers of a run that
+/// died are removed, a folder of other files is never replaced, and an output folder is never
+/// read as exports.
+#[test]
+fn the_output_folder_is_replaced_whole_and_only_by_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let exports = dir.path().join("exports");
+    std::fs::create_dir(&exports).unwrap();
+    let mut text = String::from(HEADER);
+    text.push_str(&row(1));
+    std::fs::write(exports.join("users.csv"), &text).unwrap();
+    let out = dir.path().join("assessment");
+    assert_eq!(assess_into(&exports, &out).status.code(), Some(0));
+    assert!(out.join(".hybridready-output").is_file());
+    // A file of the first run that the second does not write goes with the first run.
+    std::fs::write(out.join("stale.csv"), "from another run").unwrap();
+    // A run killed half-way left its staging folder; its process is gone.
+    let dead = dir.path().join(".assessment.partial-999999999");
+    std::fs::create_dir(&dead).unwrap();
+    assert_eq!(assess_into(&exports, &out).status.code(), Some(0));
+    assert!(
+        !out.join("stale.csv").exists(),
+        "the folder is replaced whole"
+    );
+    assert!(!dead.exists(), "a dead run's staging folder is removed");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // A live run holds the lock (this test's own process stands for it).
+    let lock = dir.path().join(".assessment.lock");
+    std::fs::write(&lock, std::process::id().to_string()).unwrap();
+    let o = assess_into(&exports, &out);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is being written by another run"));
+    std::fs::remove_file(&lock).unwrap();
+
+    let mine = dir.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("notes.txt"), "the consultant's own").unwrap();
+    let o = assess_into(&exports, &mine);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("holds files that no hybridready run wrote")
+    );
+    assert!(mine.join("notes.txt").exists());
+
+    let o = assess_into(&out, &dir.path().join("again"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is an output folder of hybridready"));
+}

@@ -57,6 +57,7 @@ pub fn trips(a: &Assessment, gate: FailOn) -> bool {
 
 pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
     super::check_out(&a.inputs, &a.out)?;
+    let staged = super::outdir::Staged::begin(&a.out)?;
     if a.scenario.is_none()
         && let Some(found) = pipeline::scenario_in(&a.inputs)
     {
@@ -84,7 +85,7 @@ pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
             customer: a.customer.clone(),
             assessed_at: pipeline::assessment_time(),
         },
-        &a.out,
+        staged.path(),
         crate::report::Options {
             lang: a.lang,
             report: !a.no_report,
@@ -93,6 +94,7 @@ pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
     .map_err(super::pipeline_error);
     bar.finish();
     let assessment = assessment?;
+    staged.commit()?;
     super::report_refused(&loaded.ingested);
     print!(
         "{}",

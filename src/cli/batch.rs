@@ -31,6 +31,7 @@ pub struct BatchArgs {
 
 pub fn run(a: BatchArgs) -> Result<u8, CliError> {
     super::check_out(&a.inputs, &a.out)?;
+    let staged = super::outdir::Staged::begin(&a.out)?;
     let variants = batch::load(&a.batch).map_err(super::scenario_error)?;
     let bar = Bar::new();
     let cb = bar.callback();
@@ -46,7 +47,7 @@ pub fn run(a: BatchArgs) -> Result<u8, CliError> {
         &loaded,
         &variants,
         Some(&a.batch),
-        &a.out,
+        staged.path(),
         crate::report::Options {
             lang: a.lang,
             report: !a.no_report,
@@ -55,6 +56,7 @@ pub fn run(a: BatchArgs) -> Result<u8, CliError> {
     .map_err(super::pipeline_error);
     bar.finish();
     let comparison = comparison?;
+    staged.commit()?;
     super::report_refused(&loaded.ingested);
     print!(
         "{}",

@@ -5,6 +5,7 @@ mod assess;
 mod batch;
 mod generate;
 mod inspect;
+mod outdir;
 pub mod progress;
 mod report;
 mod rules;
@@ -80,6 +81,9 @@ impl From<crate::ingest::IngestError> for CliError {
         let hint = match &e {
             crate::ingest::IngestError::NoInputs(_) => {
                 "give CSV, TSV, TXT or XLSX exports, or a folder holding them"
+            }
+            crate::ingest::IngestError::OutputFolder(_) => {
+                "give the customer's exports; to render this assessment again, use `hybridready report`"
             }
             _ => "check the path",
         };

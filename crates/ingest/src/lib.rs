@@ -146,6 +146,8 @@ pub enum IngestError {
     },
     #[error("no CSV or XLSX file found in {0}")]
     NoInputs(String),
+    #[error("{0} is an output folder of hybridready, not exports")]
+    OutputFolder(String),
 }
 
 /// Progress of a long ingest, for a progress bar.
@@ -199,6 +201,10 @@ fn extension(p: &Path) -> String {
         .to_ascii_lowercase()
 }
 
+/// The file the tool writes in each of its output folders: a folder holding it is never read
+/// as an input (its `waves.csv` and worklists are CSV files too).
+pub const OUTPUT_MARKER: &str = ".hybridready-output";
+
 /// What a folder walk found: the files to read, and those it passed over with why.
 pub struct Collected {
     pub files: Vec<PathBuf>,
@@ -237,6 +243,13 @@ pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Collecte
                 if !seen.first_time(&d) {
                     continue; // A link to a folder already walked.
                 }
+                if d.join(OUTPUT_MARKER).exists() {
+                    out.passed_over.push((
+                        d.clone(),
+                        "an output folder of hybridready: its files are not inputs".into(),
+                    ));
+                    continue;
+                }
                 let entries = std::fs::read_dir(&d).map_err(|source| IngestError::Walk {
                     path: d.display().to_string(),
                     source,
@@ -258,6 +271,9 @@ pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Collecte
                         found.push((path, meta));
                     }
                 }
+            }
+            if p.join(OUTPUT_MARKER).exists() {
+                return Err(IngestError::OutputFolder(p.display().to_string()));
             }
             if found.is_empty() {
                 return Err(IngestError::NoInputs(p.display().to_string()));
