@@ -15,7 +15,12 @@ pub struct EncodingInfo {
     pub name: String,
     /// Bytes that could not be decoded and became U+FFFD.
     pub replaced: usize,
+    /// The lines (1-based) of the first [`LINES_KEPT`] of them, when known.
+    pub replaced_lines: Vec<u64>,
 }
+
+/// Lines of undecodable bytes kept for the input report.
+pub const LINES_KEPT: usize = 10;
 
 /// A file's text, decoded to UTF-8: borrowed from the file's bytes when they already were UTF-8.
 pub struct Decoded<'a> {
@@ -43,7 +48,41 @@ fn info(name: &str, replaced: usize) -> EncodingInfo {
     EncodingInfo {
         name: name.to_string(),
         replaced,
+        replaced_lines: Vec::new(),
     }
+}
+
+/// UTF-8 with a few bad bytes (a truncated character, one byte edited in a legacy editor), told
+/// from a legacy code page by what else it holds: more valid multi-byte characters than invalid
+/// sequences. Such a file is decoded as UTF-8, the bad bytes replaced and their lines noted;
+/// decoding it whole as Windows-1252 turned every "ë" of it into "Ã«".
+fn mostly_utf8(bytes: &[u8], name: &str) -> Option<Decoded<'static>> {
+    let (mut valid, mut invalid, mut line) = (0usize, 0usize, 1u64);
+    let mut lines = Vec::new();
+    for chunk in bytes.utf8_chunks() {
+        let text = chunk.valid();
+        valid += text.chars().filter(|c| !c.is_ascii()).count();
+        line += bytecount::count(text.as_bytes(), b'\n') as u64;
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+            if lines.len() < LINES_KEPT && lines.last() != Some(&line) {
+                lines.push(line);
+            }
+            line += bytecount::count(chunk.invalid(), b'\n') as u64;
+        }
+    }
+    if valid == 0 || invalid > valid {
+        return None;
+    }
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    Some(Decoded {
+        text: std::borrow::Cow::Owned(text),
+        encoding: EncodingInfo {
+            name: name.to_string(),
+            replaced: invalid,
+            replaced_lines: lines,
+        },
+    })
 }
 
 /// UTF-16 without a BOM shows as a NUL in every other byte of ASCII text.
@@ -124,7 +163,8 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return match as_utf8(&bytes[3..]) {
             Some((text, _)) => Decoded::borrowed(text, info("UTF-8 (BOM)", 0)),
-            None => transcode(&bytes[3..], encoding_rs::UTF_8, "UTF-8 (BOM)"),
+            None => mostly_utf8(&bytes[3..], "UTF-8 (BOM)")
+                .unwrap_or_else(|| transcode(&bytes[3..], encoding_rs::UTF_8, "UTF-8 (BOM)")),
         };
     }
     if bytes.starts_with(&[0xFF, 0xFE]) {
@@ -139,6 +179,9 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if let Some((text, ascii)) = as_utf8(bytes) {
         let name = if ascii { "ASCII" } else { "UTF-8" };
         return Decoded::borrowed(text, info(name, 0));
+    }
+    if let Some(d) = mostly_utf8(bytes, "UTF-8") {
+        return d;
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
@@ -197,6 +240,24 @@ mod tests {
 
         let d = decode(b"\"Name\"\r\n\"Jos?\"\r\n");
         assert_eq!(d.encoding.name, "ASCII");
+    }
+
+    #[test]
+    fn one_bad_byte_in_utf8_is_replaced_not_read_as_a_code_page() {
+        let bytes = "Name\nZoë Müller\nJoël\n".as_bytes().to_vec();
+        let mut bad = bytes.clone();
+        bad.extend_from_slice(b"B\xe9d\n");
+        let d = decode(&bad);
+        assert_eq!(d.encoding.name, "UTF-8");
+        assert_eq!(
+            (d.encoding.replaced, d.encoding.replaced_lines.clone()),
+            (1, vec![4])
+        );
+        assert!(d.as_str().contains("Zoë Müller") && d.as_str().contains("B\u{FFFD}d"));
+        // Latin-1 text, with no valid multi-byte character, stays a code page.
+        let d = decode(b"Name\nZo\xeb M\xfcller\nJo\xebl\n");
+        assert_eq!(d.encoding.name, "windows-1252");
+        assert!(d.as_str().contains("Zoë Müller"));
     }
 
     #[test]

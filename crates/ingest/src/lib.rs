@@ -670,8 +670,22 @@ fn read_csv_file(
     let decoded = encoding::decode(bytes);
     r.encoding = Some(decoded.encoding.name.clone());
     if decoded.encoding.replaced > 0 {
+        let lines = &decoded.encoding.replaced_lines;
+        let at = match lines.as_slice() {
+            [] => String::new(),
+            [one] => format!(" (line {one})"),
+            many => {
+                let list: Vec<String> = many.iter().map(u64::to_string).collect();
+                let more = if decoded.encoding.replaced > many.len() {
+                    ", …"
+                } else {
+                    ""
+                };
+                format!(" (lines {}{more})", list.join(", "))
+            }
+        };
         r.notes.push(format!(
-            "{} byte sequence(s) could not be decoded as {} and were replaced by U+FFFD",
+            "{} byte sequence(s) could not be decoded as {} and were replaced by U+FFFD{at}",
             decoded.encoding.replaced, decoded.encoding.name
         ));
     }
