@@ -451,3 +451,24 @@ fn the_output_folder_is_replaced_whole_and_only_by_one_run() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("is an output folder of hybridready"));
 }
+
+/// A workbook of which no sheet is read (one column of names) was dropped with exit 0.
+#[test]
+fn a_workbook_with_no_sheet_of_ad_objects_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("names.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("Users").unwrap();
+    for r in 0..5u32 {
+        ws.write_string(r, 0, format!("name {r}")).unwrap();
+    }
+    wb.save(&path).unwrap();
+    let ing = ingest(&[path], &IngestOptions::default()).unwrap();
+    let refused: Vec<_> = ing.refused().collect();
+    assert_eq!(refused.len(), 1, "{:?}", ing.inputs);
+    let why = format!("{:?}", refused[0].refusal);
+    assert!(
+        why.contains("none of its 1 sheet(s) holds AD objects"),
+        "{why}"
+    );
+}

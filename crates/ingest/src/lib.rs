@@ -1054,12 +1054,21 @@ fn read_workbook_file(
         read_any = true;
         inputs.push(r);
     }
-    if !read_any
-        && let Some(last) = inputs.last_mut()
-        && last.path == path.display().to_string()
-    {
-        last.notes
-            .push("no sheet of this workbook holds AD objects".to_string());
+    // A workbook none of whose sheets was read is an input error, not a silent exit 0: the
+    // consultant gave it as exports and nothing of it reached the directory.
+    if !read_any {
+        let sheets = inputs
+            .iter()
+            .filter(|r| r.path == path.display().to_string() && r.sheet.is_some())
+            .count();
+        let error = if sheets == 0 {
+            "the workbook holds no sheet".to_string()
+        } else {
+            format!("none of its {sheets} sheet(s) holds AD objects (each is listed with why)")
+        };
+        let mut r = InputReport::new(path, None, bytes.len() as u64);
+        r.refuse(Refusal::Workbook { error });
+        inputs.push(r);
     }
 }
 
