@@ -110,3 +110,72 @@ fn managers_resolve_and_references_keep_the_order_of_their_cells() {
         ]
     );
 }
+
+/// A rule fires on what the directory holds, not on which tool exported it: every dialect's
+/// findings (rule and object) are among those of the PowerShell 7 export of the same directory,
+/// fewer only where the dialect cannot carry an attribute (ADRecon has no SfB columns, Excel
+/// shows a long number in scientific notation). csvde, which writes every column for every
+/// object, gave 208 DN-BLANK errors on groups with no displayName.
+#[test]
+fn findings_do_not_depend_on_the_exporter() {
+    use hybridready::rules::{RuleContext, evaluate};
+    use std::collections::BTreeSet;
+    let tmp = tempfile::tempdir().unwrap();
+    let findings = |dialect: Dialect| -> BTreeSet<(String, String)> {
+        let out = tmp.path().join(dialect.name());
+        generate(&GenerateOptions {
+            users: 400,
+            seed: 11,
+            dialect,
+            out: out.clone(),
+            with_defects: true,
+            affinity: false,
+        })
+        .unwrap();
+        let ing = ingest(&[out], &IngestOptions::default()).unwrap();
+        let d = &ing.directory;
+        evaluate(d, &RuleContext::default())
+            .iter()
+            .map(|f| {
+                let dn = d.dn(f.object).map(str::to_lowercase);
+                (
+                    f.rule.id.to_string(),
+                    dn.unwrap_or_else(|| d.label(f.object)),
+                )
+            })
+            .collect()
+    };
+    let reference = findings(Dialect::Ps7);
+    assert!(!reference.is_empty());
+    for dialect in [
+        Dialect::Ps51,
+        Dialect::Utf16,
+        Dialect::ExcelFr,
+        Dialect::Csvde,
+        Dialect::Xlsx,
+        Dialect::Adrecon,
+    ] {
+        let mut theirs = findings(dialect);
+        if dialect == Dialect::Ps51 {
+            // Windows PowerShell 5.1 writes ASCII: every non-ASCII letter is a '?' in the file
+            // ("DL-K?ln"), and the character rules see the '?'. Not yet told from a real one.
+            theirs.retain(|(_, label)| !label.contains('?'));
+        }
+        let extra: Vec<_> = theirs.difference(&reference).take(12).collect();
+        assert!(
+            extra.is_empty(),
+            "{}: {} findings the PowerShell 7 export does not give, e.g. {extra:?}",
+            dialect.name(),
+            theirs.difference(&reference).count()
+        );
+        // The exports that carry every attribute whole give exactly the same findings.
+        if matches!(dialect, Dialect::Utf16 | Dialect::Csvde | Dialect::Xlsx) {
+            let missing: Vec<_> = reference.difference(&theirs).take(5).collect();
+            assert!(
+                missing.is_empty(),
+                "{}: missing {missing:?}",
+                dialect.name()
+            );
+        }
+    }
+}

@@ -100,7 +100,8 @@ fn findings(objs: &[Obj], excluded: &BTreeSet<String>) -> BTreeMap<&'static str,
             add(&mut f, "SAM-CHAR", u.dn());
         }
         let disp = u.get("DisplayName");
-        if disp.is_empty() {
+        // An empty cell is no displayName, not a blank one.
+        if !disp.is_empty() && disp.trim().is_empty() {
             add(&mut f, "DN-BLANK", u.dn());
         } else if disp.trim() != disp {
             add(&mut f, "DN-WS", u.dn());

@@ -97,7 +97,8 @@ pub enum Message {
     },
     /// Only one character before the `@`.
     OneCharacterBeforeAt,
-    /// No displayName.
+    /// No displayName. No longer emitted (an empty cell is no value, not a finding); kept so
+    /// that assessments written before can be rendered again.
     NoDisplayName,
     /// A displayName made only of whitespace.
     BlankDisplayName,

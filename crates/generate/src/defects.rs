@@ -308,9 +308,10 @@ impl Injector<'_> {
                 format!("{first}'{}", it.as_str())
             }),
             "SAM-DUP" => self.sam_dup(),
+            // A displayName of spaces: an empty one is no value, which is no finding.
             "DN-BLANK" => self.pick(M_DISP, Sfb::Any, &[]).map(|u| {
-                self.ovr(u).display = Some(None);
-                self.rec(rule, u, "displayName", String::new(), None);
+                self.ovr(u).display = Some(Some("  ".into()));
+                self.rec(rule, u, "displayName", "  ".into(), Some("only spaces"));
             }),
             "DN-WS" => self.pick(M_DISP, Sfb::Any, &[]).map(|u| {
                 let v = format!("{} ", self.dir.base_display(u as usize).unwrap_or_default());

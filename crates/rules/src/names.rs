@@ -20,10 +20,11 @@ declare_rules! {
         effect: Effect::BlocksSync,
         kinds: ALL_KINDS,
         reads: &[DISPLAY, Field::Attr(Attr::Cn), Field::Dn],
-        summary: "displayName empty or only whitespace",
+        summary: "displayName only whitespace",
         explanation: "A synced object's displayName, when present, must not be blank. An empty \
-            cell is treated as no value (an AD export cannot tell an absent attribute from an \
-            empty one); a column missing from every input is not checked at all.",
+            cell is no value (Active Directory stores no empty attribute, and an export cannot \
+            tell the two apart), and an object without a displayName is not a finding; a column \
+            missing from every input is not checked at all.",
         fix: "Set a displayName. The suggested value is the object's cn (its name in the DN), \
             as IdFix proposes.",
         source: concat!(src!(m365_prepare), "; ", src!(idfix_mt), " (displayName Blank)"),
@@ -86,21 +87,16 @@ pub(crate) fn check(out: &mut Out) {
 }
 
 fn display_name(out: &mut Out, name: &str) {
+    // An empty cell is no value: AD stores no empty attribute, so the object has no
+    // displayName, which the sync accepts. csvde writes every column for every object and
+    // PowerShell only those asked for, so firing here made the findings depend on the exporter.
+    if name.is_empty() {
+        return;
+    }
     let trimmed = name.trim();
     if trimmed.is_empty() {
-        let fix = from_cn(out).map_or(Fix::None, |cn| {
-            if name.is_empty() {
-                Fix::Add(cn)
-            } else {
-                Fix::Edit(cn)
-            }
-        });
-        let what = if name.is_empty() {
-            Message::NoDisplayName
-        } else {
-            Message::BlankDisplayName
-        };
-        out.emit(&DN_BLANK, DISPLAY, name, fix, what);
+        let fix = from_cn(out).map_or(Fix::None, Fix::Edit);
+        out.emit(&DN_BLANK, DISPLAY, name, fix, Message::BlankDisplayName);
         return;
     }
     let repaired = || {

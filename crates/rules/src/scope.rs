@@ -18,13 +18,14 @@ declare_rules! {
         severity: Severity::Info,
         effect: Effect::Excluded,
         kinds: ALL_KINDS,
-        reads: &[Field::Attr(Attr::IsCriticalSystemObject)],
+        reads: &[Field::Attr(Attr::IsCriticalSystemObject), Field::Attr(Attr::Sid)],
         summary: "critical system object: will not sync (excluded by isCriticalSystemObject)",
         explanation: "Entra Connect's out-of-box rules (and Cloud Sync) filter out every user, \
             group and contact with isCriticalSystemObject set: built-in accounts such as \
             Administrator, Guest, krbtgt and the built-in groups. They are reported so the count \
             of objects that will not sync is complete; their attributes are not checked. IdFix \
-            skips them silently.",
+            skips them silently. An export without the isCriticalSystemObject column (ADRecon) \
+            still names the built-in accounts by their SID: domain RIDs 500, 501 and 502.",
         fix: "Nothing to fix: these objects are meant to stay on-premises. Create a normal account \
             for any person who uses one of them to sign in.",
         source: concat!(src!(entra_default), "; ", src!(idfix_mt), " (Skip)"),
@@ -159,6 +160,11 @@ declare_rules! {
     };
 }
 
+/// A domain's Administrator (RID 500), Guest (501) or krbtgt (502) account.
+fn builtin_account(sid: &str) -> bool {
+    sid.starts_with("S-1-5-21-") && matches!(sid.rsplit('-').next(), Some("500" | "501" | "502"))
+}
+
 /// The out-of-box exclusions of one object; `true` when it is excluded.
 pub(crate) fn check(out: &mut Out) -> bool {
     let before = out_len(out);
@@ -171,6 +177,18 @@ pub(crate) fn check(out: &mut Out) -> bool {
             &SKIP_CRIT,
             Field::Attr(Attr::IsCriticalSystemObject),
             "True",
+            Fix::None,
+            excluded(Exclusion::CriticalSystemObject),
+        );
+    } else if dir.attr(id, Attr::IsCriticalSystemObject).is_none()
+        && let Some(sid) = dir.value(id, Attr::Sid).filter(|s| builtin_account(s))
+    {
+        // The column is missing from every input: the built-in accounts, which always carry
+        // the flag, are known by their well-known RIDs, so the findings do not depend on it.
+        out.emit(
+            &SKIP_CRIT,
+            Field::Attr(Attr::Sid),
+            sid,
             Fix::None,
             excluded(Exclusion::CriticalSystemObject),
         );

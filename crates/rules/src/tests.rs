@@ -312,7 +312,9 @@ fn defect_fixture() -> (
         &[(Attr::SamAccountName, "SAMDUP")],
         true,
     );
-    user(&mut fx, "DN-BLANK", &[(Attr::DisplayName, "")], true);
+    user(&mut fx, "DN-BLANK", &[(Attr::DisplayName, "  ")], true);
+    // An empty cell is no displayName, which is no finding, whatever the exporter wrote.
+    user(&mut fx, "DN-BLANK", &[(Attr::DisplayName, "")], false);
     user(
         &mut fx,
         "DN-LEN",
@@ -1060,7 +1062,7 @@ fn suggested_repairs() {
         ),
         (
             "CN=B,DC=c,DC=com",
-            &[(Attr::DisplayName, ""), (Attr::Cn, "Bea Smith")],
+            &[(Attr::DisplayName, " "), (Attr::Cn, "Bea Smith")],
         ),
         (
             "CN=C,DC=c,DC=com",
@@ -1104,7 +1106,7 @@ fn suggested_repairs() {
     );
     assert_eq!(
         fix("DN-BLANK", "CN=B,DC=c,DC=com"),
-        Some(Fix::Add("Bea Smith".into()))
+        Some(Fix::Edit("Bea Smith".into()))
     );
     assert_eq!(fix("PA-SELFDUP", "CN=C,DC=c,DC=com"), Some(Fix::Remove));
     assert_eq!(
