@@ -1,6 +1,6 @@
 ﻿<#
 .SYNOPSIS
-    Moves the users of wave 01 (2 users) back from Teams Only to Skype for Business
+    Moves the users of wave 01 (3 users) back from Teams Only to Skype for Business
     Server.
 
 .DESCRIPTION
@@ -43,8 +43,9 @@ $MoveOptions = @{
 # The users of this wave: the identity the cmdlets are given (the SIP address, or the DN
 # when another user holds the same SIP address), then SIP address, UPN and DN as exported.
 $Users = @(
-    @{ Id = 'sip:joel.lee@contoso.com'; Sip = 'sip:joel.lee@contoso.com'; Upn = 'joel.lee@contoso.com'; Dn = 'CN=Joël Lee,OU=Finance,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:laura.russo@contoso.com'; Sip = 'sip:laura.russo@contoso.com'; Upn = 'laura.russo@contoso.com'; Dn = 'CN=Laura Russo,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:dorothee.mitchell@contoso.com'; Sip = 'sip:dorothee.mitchell@contoso.com'; Upn = 'dorothee.mitchell@contoso.com'; Dn = 'CN=Dorothée Mitchell,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:emma.perez@contoso.com'; Sip = 'sip:emma.perez@contoso.com'; Upn = 'emma.perez@contoso.com'; Dn = 'CN=Emma Pérez,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'CN=Noël Lee,OU=Staff,DC=contoso,DC=com'; Sip = 'sip:noel.lee@contoso.com'; Upn = 'noel.lee@contoso.com'; Dn = 'CN=Noël Lee,OU=Staff,DC=contoso,DC=com' }
 )
 
 # Skip a user not homed online: a rerun resumes.

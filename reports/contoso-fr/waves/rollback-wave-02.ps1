@@ -43,7 +43,7 @@ $MoveOptions = @{
 # The users of this wave: the identity the cmdlets are given (the SIP address, or the DN
 # when another user holds the same SIP address), then SIP address, UPN and DN as exported.
 $Users = @(
-    @{ Id = 'sip:amanda.brandao@fabrikam.com'; Sip = 'sip:amanda.brandao@fabrikam.com'; Upn = 'amanda.brandao@fabrikam.com'; Dn = 'CN=Amanda Brandão,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:adrian.mercier@fabrikam.com'; Sip = 'sip:adrian.mercier@fabrikam.com'; Upn = 'adrian.mercier@fabrikam.com'; Dn = 'CN=Adrián Mercier,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:amara.turner@fabrikam.com'; Sip = 'sip:amara.turner@fabrikam.com'; Upn = 'amara.turner@fabrikam.com'; Dn = 'CN=Amara Turner,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:angel.brown@fabrikam.com'; Sip = 'sip:angel.brown@fabrikam.com'; Upn = 'angel.brown@fabrikam.com'; Dn = 'CN=Ángel Brown,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:angel.lefevre@fabrikam.com'; Sip = 'sip:angel.lefevre@fabrikam.com'; Upn = 'angel.lefevre@fabrikam.com'; Dn = 'CN=Ángel Lefèvre,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
@@ -52,46 +52,46 @@ $Users = @(
     @{ Id = 'sip:aurelie.sorensen@fabrikam.com'; Sip = 'sip:aurelie.sorensen@fabrikam.com'; Upn = 'aurelie.sorensen@fabrikam.com'; Dn = 'CN=Aurélie Sørensen,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:charles.vogel@fabrikam.com'; Sip = 'sip:charles.vogel@fabrikam.com'; Upn = 'charles.vogel@fabrikam.com'; Dn = 'CN=Charles Vogel,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:chloe.cote@fabrikam.com'; Sip = 'sip:chloe.cote@fabrikam.com'; Upn = 'chloe.cote@fabrikam.com'; Dn = 'CN=Chloé Côté,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:christine.smith@fabrikam.com'; Sip = 'sip:christine.smith@fabrikam.com'; Upn = 'christine.smith@fabrikam.com'; Dn = 'CN=Christine Smith,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:david.wang@fabrikam.com'; Sip = 'sip:david.wang@fabrikam.com'; Upn = 'david.wang@fabrikam.com'; Dn = 'CN=David Wang,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:deborah.stewart@fabrikam.com'; Sip = 'sip:deborah.stewart@fabrikam.com'; Upn = 'deborah.stewart@fabrikam.com'; Dn = 'CN=Deborah Stewart,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:elizabeth.gray@fabrikam.com'; Sip = 'sip:elizabeth.gray@fabrikam.com'; Upn = 'elizabeth.gray@fabrikam.com'; Dn = 'CN=Elizabeth Gray,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:elizabeth.odegard@fabrikam.com'; Sip = 'sip:elizabeth.odegard@fabrikam.com'; Upn = 'elizabeth.odegard@fabrikam.com'; Dn = 'CN=Elizabeth Ødegård,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:gary.morris@fabrikam.com'; Sip = 'sip:gary.morris@fabrikam.com'; Upn = 'gary.morris@fabrikam.com'; Dn = 'CN=Gary Morris,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:george.russo@fabrikam.com'; Sip = 'sip:george.russo@fabrikam.com'; Upn = 'george.russo@fabrikam.com'; Dn = 'CN=George Russo,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:helene.hoffmann@fabrikam.com'; Sip = 'sip:helene.hoffmann@fabrikam.com'; Upn = 'helene.hoffmann@fabrikam.com'; Dn = 'CN=Hélène Hoffmann,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:hiroshi.singh@fabrikam.com'; Sip = 'sip:hiroshi.singh@fabrikam.com'; Upn = 'hiroshi.singh@fabrikam.com'; Dn = 'CN=Hiroshi Singh,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:inaki.patel@fabrikam.com'; Sip = 'sip:inaki.patel@fabrikam.com'; Upn = 'inaki.patel@fabrikam.com'; Dn = 'CN=Iñaki Patel,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:jacob.campbell@fabrikam.com'; Sip = 'sip:jacob.campbell@fabrikam.com'; Upn = 'jacob.campbell@fabrikam.com'; Dn = 'CN=Jacob Campbell,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:jason.moore@fabrikam.com'; Sip = 'sip:jason.moore@fabrikam.com'; Upn = 'jason.moore@fabrikam.com'; Dn = 'CN=Jason Moore,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:jeffrey.sorensen@fabrikam.com'; Sip = 'sip:jeffrey.sorensen@fabrikam.com'; Upn = 'jeffrey.sorensen@fabrikam.com'; Dn = 'CN=Jeffrey Sørensen,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:jeffrey.wood@fabrikam.com'; Sip = 'sip:jeffrey.wood@fabrikam.com'; Upn = 'jeffrey.wood@fabrikam.com'; Dn = 'CN=Jeffrey Wood,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:jennifer.bell@fabrikam.com'; Sip = 'sip:jennifer.bell@fabrikam.com'; Upn = 'jennifer.bell@fabrikam.com'; Dn = 'CN=Jennifer Bell,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:jessica.lee@fabrikam.com'; Sip = 'sip:jessica.lee@fabrikam.com'; Upn = 'jessica.lee@fabrikam.com'; Dn = 'CN=Jessica Lee,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:joel.tran@fabrikam.com'; Sip = 'sip:joel.tran@fabrikam.com'; Upn = 'joel.tran@fabrikam.com'; Dn = 'CN=Joël Tran,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:john.ibanez@contoso.com'; Sip = 'sip:john.ibanez@contoso.com'; Upn = 'john.ibanez@contoso.com'; Dn = 'CN=John Ibáñez,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:john.king@fabrikam.com'; Sip = 'sip:john.king@fabrikam.com'; Upn = 'john.king@fabrikam.com'; Dn = 'CN=John King,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:john.mitchell@fabrikam.com'; Sip = 'sip:john.mitchell@fabrikam.com'; Upn = 'john.mitchell@fabrikam.com'; Dn = 'CN=John Mitchell,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:jorg.lindstrom@fabrikam.com'; Sip = 'sip:jorg.lindstrom@fabrikam.com'; Upn = 'jorg.lindstrom@fabrikam.com'; Dn = 'CN=Jörg Lindström,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:katarzyna.carter@fabrikam.com'; Sip = 'sip:katarzyna.carter@fabrikam.com'; Upn = 'katarzyna.carter@fabrikam.com'; Dn = 'CN=Katarzyna Carter,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:laura.tran@fabrikam.com'; Sip = 'sip:laura.tran@fabrikam.com'; Upn = 'laura.tran@fabrikam.com'; Dn = 'CN=Laura Tran,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:layla.munoz@fabrikam.com'; Sip = 'sip:layla.munoz@fabrikam.com'; Upn = 'layla.munoz@fabrikam.com'; Dn = 'CN=Layla Muñoz,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:lisa.liu@fabrikam.com'; Sip = 'sip:lisa.liu@fabrikam.com'; Upn = 'lisa.liu@fabrikam.com'; Dn = 'CN=Lisa Liu,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:lisa.muller@fabrikam.com'; Sip = 'sip:lisa.muller@fabrikam.com'; Upn = 'lisa.muller@fabrikam.com'; Dn = 'CN=Lisa Müller,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:marten.jackson@fabrikam.com'; Sip = 'sip:marten.jackson@fabrikam.com'; Upn = 'marten.jackson@fabrikam.com'; Dn = 'CN=Mårten Jackson,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:marten.young@fabrikam.com'; Sip = 'sip:marten.young@fabrikam.com'; Upn = 'marten.young@fabrikam.com'; Dn = 'CN=Mårten Young,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:mei.nguyen@fabrikam.com'; Sip = 'sip:mei.nguyen@fabrikam.com'; Upn = 'mei.nguyen@fabrikam.com'; Dn = 'CN=Mei Nguyen,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:mei.sanchez@fabrikam.com'; Sip = 'sip:mei.sanchez@fabrikam.com'; Upn = 'mei.sanchez@fabrikam.com'; Dn = 'CN=Mei Sánchez,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:michelle.lopez@fabrikam.com'; Sip = 'sip:michelle.lopez@fabrikam.com'; Upn = 'michelle.lopez@fabrikam.com'; Dn = 'CN=Michelle López,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:nicole.walker@fabrikam.com'; Sip = 'sip:nicole.walker@fabrikam.com'; Upn = 'nicole.walker@fabrikam.com'; Dn = 'CN=Nicole Walker,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'CN=Sören González,OU=Sales,OU=Staff,DC=fabrikam,DC=com'; Sip = 'sip:noel.lee@contoso.com'; Upn = 'soren.gonzalez@fabrikam.com'; Dn = 'CN=Sören González,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:noel.simoes@fabrikam.com'; Sip = 'sip:noel.simoes@fabrikam.com'; Upn = 'noel.simoes@fabrikam.com'; Dn = 'CN=Noël Simões,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:olafur.mercier@fabrikam.com'; Sip = 'sip:olafur.mercier@fabrikam.com'; Upn = 'olafur.mercier@fabrikam.com'; Dn = 'CN=Ólafur Mercier,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:omar.girard@fabrikam.com'; Sip = 'sip:omar.girard@fabrikam.com'; Upn = 'omar.girard@fabrikam.com'; Dn = 'CN=Omar Girard,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:pamela.bailey@fabrikam.com'; Sip = 'sip:pamela.bailey@fabrikam.com'; Upn = 'pamela.bailey@fabrikam.com'; Dn = 'CN=Pamela Bailey,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:rebecca.kim@fabrikam.com'; Sip = 'sip:rebecca.kim@fabrikam.com'; Upn = 'rebecca.kim@fabrikam.com'; Dn = 'CN=Rebecca Kim,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:rebecca.novak@fabrikam.com'; Sip = 'sip:rebecca.novak@fabrikam.com'; Upn = 'rebecca.novak@fabrikam.com'; Dn = 'CN=Rebecca Novak,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:robert.wang@fabrikam.com'; Sip = 'sip:robert.wang@fabrikam.com'; Upn = 'robert.wang@fabrikam.com'; Dn = 'CN=Robert Wang,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:ryan.white@fabrikam.com'; Sip = 'sip:ryan.white@fabrikam.com'; Upn = 'ryan.white@fabrikam.com'; Dn = 'CN=Ryan White,OU=Finance,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:sian.lambert@fabrikam.com'; Sip = 'sip:sian.lambert@fabrikam.com'; Upn = 'sian.lambert@fabrikam.com'; Dn = 'CN=Siân Lambert,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:sofia.nakamura@fabrikam.com'; Sip = 'sip:sofia.nakamura@fabrikam.com'; Upn = 'sofia.nakamura@fabrikam.com'; Dn = 'CN=Sofía Nakamura,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:susan.tremblay@fabrikam.com'; Sip = 'sip:susan.tremblay@fabrikam.com'; Upn = 'susan.tremblay@fabrikam.com'; Dn = 'CN=Susan Tremblay,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:therese.baker@fabrikam.com'; Sip = 'sip:therese.baker@fabrikam.com'; Upn = 'therese.baker@fabrikam.com'; Dn = 'CN=Thérèse Baker,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:thora.jorgensen@fabrikam.com'; Sip = 'sip:thora.jorgensen@fabrikam.com'; Upn = 'thora.jorgensen@fabrikam.com'; Dn = 'CN=Þóra Jørgensen,OU=Support,OU=Staff,DC=fabrikam,DC=com' }
-    @{ Id = 'sip:thora.ward@fabrikam.com'; Sip = 'sip:thora.ward@fabrikam.com'; Upn = 'thora.ward@fabrikam.com'; Dn = 'CN=Þóra Ward,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:zoe.moore@fabrikam.com'; Sip = 'sip:zoe.moore@fabrikam.com'; Upn = 'zoe.moore@fabrikam.com'; Dn = 'CN=Zoë Moore,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
 )
 

@@ -44,55 +44,55 @@ $MoveOptions = @{
 # when another user holds the same SIP address), then SIP address, UPN and DN as exported.
 $Users = @(
     @{ Id = 'sip:adrian.moore@contoso.com'; Sip = 'sip:adrian.moore@contoso.com'; Upn = 'adrian.moore@contoso.com'; Dn = 'CN=Adrián Moore,OU=Finance,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:andre.carter@contoso.com'; Sip = 'sip:andre.carter@contoso.com'; Upn = 'andre.carter@contoso.com'; Dn = 'CN=André Carter,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:angela.gauthier@contoso.com'; Sip = 'sip:angela.gauthier@contoso.com'; Upn = 'angela.gauthier@contoso.com'; Dn = 'CN=Angela Gauthier,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:asa.reed@contoso.com'; Sip = 'sip:asa.reed@contoso.com'; Upn = 'asa.reed@contoso.com'; Dn = 'CN=Åsa Reed,OU=Support,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:ashley.myers@contoso.com'; Sip = 'sip:ashley.myers@contoso.com'; Upn = 'ashley.myers@contoso.com'; Dn = 'CN=Ashley Myers,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:begona.wright@contoso.com'; Sip = 'sip:begona.wright@contoso.com'; Upn = 'begona.wright@contoso.com'; Dn = 'CN=Begoña Wright,OU=Support,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:benoit.pena@contoso.com'; Sip = 'sip:benoit.pena@contoso.com'; Upn = 'benoit.pena@contoso.com'; Dn = 'CN=Benoît Peña,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:carol.tremblay@contoso.com'; Sip = 'sip:carol.tremblay@contoso.com'; Upn = 'carol.tremblay@contoso.com'; Dn = 'CN=Carol Tremblay,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:cecile.gonzalez@contoso.com'; Sip = 'sip:cecile.gonzalez@contoso.com'; Upn = 'cecile.gonzalez@contoso.com'; Dn = 'CN=Cécile González,OU=Finance,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:brenda.robinson@contoso.com'; Sip = 'sip:brenda.robinson@contoso.com'; Upn = 'brenda.robinson@contoso.com'; Dn = 'CN=Brenda Robinson,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:cecile.lefevre@contoso.com'; Sip = 'sip:cecile.lefevre@contoso.com'; Upn = 'cecile.lefevre@contoso.com'; Dn = 'CN=Cécile Lefèvre,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:chloe.lefevre@contoso.com'; Sip = 'sip:chloe.lefevre@contoso.com'; Upn = 'chloe.lefevre@contoso.com'; Dn = 'CN=Chloé Lefèvre,OU=Support,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:christine.bjork@contoso.com'; Sip = 'sip:christine.bjork@contoso.com'; Upn = 'christine.bjork@contoso.com'; Dn = 'CN=Christine Björk,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:christine.clark@contoso.com'; Sip = 'sip:christine.clark@contoso.com'; Upn = 'christine.clark@contoso.com'; Dn = 'CN=Christine Clark,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:christine.taylor@contoso.com'; Sip = 'sip:christine.taylor@contoso.com'; Upn = 'christine.taylor@contoso.com'; Dn = 'CN=Christine Taylor,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:daniel.davis@contoso.com'; Sip = 'sip:daniel.davis@contoso.com'; Upn = 'daniel.davis@contoso.com'; Dn = 'CN=Daniel Davis,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:donna.mitchell@contoso.com'; Sip = 'sip:donna.mitchell@contoso.com'; Upn = 'donna.mitchell@contoso.com'; Dn = 'CN=Donna Mitchell,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:dorothee.gunther@contoso.com'; Sip = 'sip:dorothee.gunther@contoso.com'; Upn = 'dorothee.gunther@contoso.com'; Dn = 'CN=Dorothée Günther,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:edward.carter@contoso.com'; Sip = 'sip:edward.carter@contoso.com'; Upn = 'edward.carter@contoso.com'; Dn = 'CN=Edward Carter,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:edward.thomas@contoso.com'; Sip = 'sip:edward.thomas@contoso.com'; Upn = 'edward.thomas@contoso.com'; Dn = 'CN=Edward Thomas,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:elizabeth.hughes@contoso.com'; Sip = 'sip:elizabeth.hughes@contoso.com'; Upn = 'elizabeth.hughes@contoso.com'; Dn = 'CN=Elizabeth Hughes,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:fatima.cook@contoso.com'; Sip = 'sip:fatima.cook@contoso.com'; Upn = 'fatima.cook@contoso.com'; Dn = 'CN=Fatima Cook,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:fatima.jackson@contoso.com'; Sip = 'sip:fatima.jackson@contoso.com'; Upn = 'fatima.jackson@contoso.com'; Dn = 'CN=Fatima Jackson,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:francois.ostergaard@contoso.com'; Sip = 'sip:francois.ostergaard@contoso.com'; Upn = 'francois.ostergaard@contoso.com'; Dn = 'CN=François Østergaard,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:gary.munoz@contoso.com'; Sip = 'sip:gary.munoz@contoso.com'; Upn = 'gary.munoz@contoso.com'; Dn = 'CN=Gary Muñoz,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:george.clark@contoso.com'; Sip = 'sip:george.clark@contoso.com'; Upn = 'george.clark@contoso.com'; Dn = 'CN=George Clark,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:helen.chevalier@contoso.com'; Sip = 'sip:helen.chevalier@contoso.com'; Upn = 'helen.chevalier@contoso.com'; Dn = 'CN=Helen Chevalier,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:jennifer.pena@contoso.com'; Sip = 'sip:jennifer.pena@contoso.com'; Upn = 'jennifer.pena@contoso.com'; Dn = 'CN=Jennifer Peña,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:jerome.anderson@contoso.com'; Sip = 'sip:jerome.anderson@contoso.com'; Upn = 'jerome.anderson@contoso.com'; Dn = 'CN=Jérôme Anderson,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:john.ibanez@contoso.com'; Sip = 'sip:john.ibanez@contoso.com'; Upn = 'john.ibanez@contoso.com'; Dn = 'CN=John Ibáñez,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:jerome.rossi@contoso.com'; Sip = 'sip:jerome.rossi@contoso.com'; Upn = 'jerome.rossi@contoso.com'; Dn = 'CN=Jérôme Rossi,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:john.smith@contoso.com'; Sip = 'sip:john.smith@contoso.com'; Upn = 'john.smith@contoso.com'; Dn = 'CN=Smith\, John,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:jonathan.adams@contoso.com'; Sip = 'sip:jonathan.adams@contoso.com'; Upn = 'jonathan.adams@contoso.com'; Dn = 'CN=Jonathan Adams,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:joshua.edwards@contoso.com'; Sip = 'sip:joshua.edwards@contoso.com'; Upn = 'joshua.edwards@contoso.com'; Dn = 'CN=Joshua Edwards,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:jurgen.russo@contoso.com'; Sip = 'sip:jurgen.russo@contoso.com'; Upn = 'jurgen.russo@contoso.com'; Dn = 'CN=Jürgen Russo,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:justin.bonnet@contoso.com'; Sip = 'sip:justin.bonnet@contoso.com'; Upn = 'justin.bonnet@contoso.com'; Dn = 'CN=Justin Bonnet,OU=Support,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:katarzyna.stewart@contoso.com'; Sip = 'sip:katarzyna.stewart@contoso.com'; Upn = 'katarzyna.stewart@contoso.com'; Dn = 'CN=Katarzyna Stewart,OU=Support,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:kathleen.pena@contoso.com'; Sip = 'sip:kathleen.pena@contoso.com'; Upn = 'kathleen.pena@contoso.com'; Dn = 'CN=Kathleen Peña,OU=Support,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:kwame.campbell@contoso.com'; Sip = 'sip:kwame.campbell@contoso.com'; Upn = 'kwame.campbell@contoso.com'; Dn = 'CN=Kwame Campbell,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:kwame.gomez@contoso.com'; Sip = 'sip:kwame.gomez@contoso.com'; Upn = 'kwame.gomez@contoso.com'; Dn = 'CN=Kwame Gómez,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:kevin.kohler@contoso.com'; Sip = 'sip:kevin.kohler@contoso.com'; Upn = 'kevin.kohler@contoso.com'; Dn = 'CN=Kevin Köhler,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:landerson@contoso.com'; Sip = 'sip:landerson@contoso.com'; Upn = 'lucia.anderson@contoso.com'; Dn = 'CN=Lucía Anderson,OU=Finance,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:laura.goncalves@contoso.com'; Sip = 'sip:laura.goncalves@contoso.com'; Upn = 'laura.goncalves@contoso.com'; Dn = 'CN=Laura Gonçalves,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:linda.vogel@contoso.com'; Sip = 'sip:linda.vogel@contoso.com'; Upn = 'linda.vogel@contoso.com'; Dn = 'CN=Linda Vogel,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:linda.nakamura@contoso.com'; Sip = 'sip:linda.nakamura@contoso.com'; Upn = 'linda.nakamura@contoso.com'; Dn = 'CN=Linda Nakamura,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:lisa.myers@contoso.com'; Sip = 'sip:lisa.myers@contoso.com'; Upn = 'lisa.myers@contoso.com'; Dn = 'CN=Lisa Myers,OU=Support,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:lisa.russo@contoso.com'; Sip = 'sip:lisa.russo@contoso.com'; Upn = 'lisa.russo@contoso.com'; Dn = 'CN=Lisa Russo,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:margaret.fernandez@contoso.com'; Sip = 'sip:margaret.fernandez@contoso.com'; Upn = 'margaret.fernandez@contoso.com'; Dn = 'CN=Margaret Fernández,OU=Support,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:mark.collins@contoso.com'; Sip = 'sip:mark.collins@contoso.com'; Upn = 'mark.collins@contoso.com'; Dn = 'CN=Mark Collins,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:min-jun.clark@contoso.com'; Sip = 'sip:min-jun.clark@contoso.com'; Upn = 'min-jun.clark@contoso.com'; Dn = 'CN=Min-jun Clark,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:min-jun.wright@contoso.com'; Sip = 'sip:min-jun.wright@contoso.com'; Upn = 'min-jun.wright@contoso.com'; Dn = 'CN=Min-jun Wright,OU=Support,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:noel.conceicao@contoso.com'; Sip = 'sip:noel.conceicao@contoso.com'; Upn = 'noel.conceicao@contoso.com'; Dn = 'CN=Noël Conceição,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:noel.stewart@contoso.com'; Sip = 'sip:noel.stewart@contoso.com'; Upn = 'noel.stewart@contoso.com'; Dn = 'CN=Noël Stewart,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:olafur.kim@contoso.com'; Sip = 'sip:olafur.kim@contoso.com'; Upn = 'olafur.kim@contoso.com'; Dn = 'CN=Ólafur Kim,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:olusegun.lovland@contoso.com'; Sip = 'sip:olusegun.lovland@contoso.com'; Upn = 'olusegun.lovland@contoso.com'; Dn = 'CN=Olusegun Løvland,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:olga.vogel@contoso.com'; Sip = 'sip:olga.vogel@contoso.com'; Upn = 'olga.vogel@contoso.com'; Dn = 'CN=Olga Vogel,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:oyvind.araujo@contoso.com'; Sip = 'sip:oyvind.araujo@contoso.com'; Upn = 'oyvind.araujo@contoso.com'; Dn = 'CN=Øyvind Araújo,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:paul.murphy@contoso.com'; Sip = 'sip:paul.murphy@contoso.com'; Upn = 'paul.murphy@contoso.com'; Dn = 'CN=Paul Murphy,OU=Support,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:paul.pelletier@contoso.com'; Sip = 'sip:paul.pelletier@contoso.com'; Upn = 'paul.pelletier@contoso.com'; Dn = 'CN=Paul Pelletier,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:robert.tanaka@contoso.com'; Sip = 'sip:robert.tanaka@contoso.com'; Upn = 'robert.tanaka@contoso.com'; Dn = 'CN=Robert Tanaka,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:ronald.bonnet@contoso.com'; Sip = 'sip:ronald.bonnet@contoso.com'; Upn = 'ronald.bonnet@contoso.com'; Dn = 'CN=Ronald Bonnet,OU=Support,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:sarah.watson@contoso.com'; Sip = 'sip:sarah.watson@contoso.com'; Upn = 'sarah.watson@contoso.com'; Dn = 'CN=Sarah Watson,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:sharon.cook@contoso.com'; Sip = 'sip:sharon.cook@contoso.com'; Upn = 'sharon.cook@contoso.com'; Dn = 'CN=Sharon Cook,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:sian.peterson@contoso.com'; Sip = 'sip:sian.peterson@contoso.com'; Upn = 'sian.peterson@contoso.com'; Dn = 'CN=Siân Peterson,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:sian.zhang@contoso.com'; Sip = 'sip:sian.zhang@contoso.com'; Upn = 'sian.zhang@contoso.com'; Dn = 'CN=Siân Zhang,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:soren.hughes@contoso.com'; Sip = 'sip:soren.hughes@contoso.com'; Upn = 'soren.hughes@contoso.com'; Dn = 'CN=Sören Hughes,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:soren.moore@contoso.com'; Sip = 'sip:soren.moore@contoso.com'; Upn = 'soren.moore@contoso.com'; Dn = 'CN=Sören Moore,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:stephane.campbell@contoso.com'; Sip = 'sip:stephane.campbell@contoso.com'; Upn = 'stephane.campbell@contoso.com'; Dn = 'CN=Stéphane Campbell,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:stephane.ibanez@contoso.com'; Sip = 'sip:stephane.ibanez@contoso.com'; Upn = 'stephane.ibanez@contoso.com'; Dn = 'CN=Stéphane Ibáñez,OU=Finance,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:therese.lambert@contoso.com'; Sip = 'sip:therese.lambert@contoso.com'; Upn = 'therese.lambert@contoso.com'; Dn = 'CN=Thérèse Lambert,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:yuki.campbell@contoso.com'; Sip = 'sip:yuki.campbell@contoso.com'; Upn = 'yuki.campbell@contoso.com'; Dn = 'CN=Yuki Campbell,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:tomas.jones@contoso.com'; Sip = 'sip:tomas.jones@contoso.com'; Upn = 'tomas.jones@contoso.com'; Dn = 'CN=Tomás Jones,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:zoe.mercier@contoso.com'; Sip = 'sip:zoe.mercier@contoso.com'; Upn = 'zoe.mercier@contoso.com'; Dn = 'CN=Zoë Mercier,OU=Staff,DC=contoso,DC=com' }
 )
 
 # Skip a user not homed online: a rerun resumes.

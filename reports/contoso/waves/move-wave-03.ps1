@@ -44,7 +44,8 @@ $MoveOptions = @{
 # The users of this wave: the identity the cmdlets are given (the SIP address, or the DN
 # when another user holds the same SIP address), then SIP address, UPN and DN as exported.
 $Users = @(
-    @{ Id = 'sip:adrian.mercier@fabrikam.com'; Sip = 'sip:adrian.mercier@fabrikam.com'; Upn = 'adrian.mercier@fabrikam.com'; Dn = 'CN=Adrián Mercier,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:cynthia.bianchi@contoso.com'; Sip = 'sip:cynthia.bianchi@contoso.com'; Upn = 'cynthia.bianchi@contoso.com'; Dn = 'CN=Cynthia Bianchi,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:amanda.brandao@fabrikam.com'; Sip = 'sip:amanda.brandao@fabrikam.com'; Upn = 'amanda.brandao@fabrikam.com'; Dn = 'CN=Amanda Brandão,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:amanda.parker@contoso.com'; Sip = 'sip:amanda.parker@contoso.com'; Upn = 'amanda.parker@corp.contoso.local'; Dn = 'CN=Amanda Parker,OU=Contractors,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:amy.jones@contoso.com'; Sip = 'sip:amy.jones@contoso.com'; Upn = 'amy.jones@corp.contoso.local'; Dn = 'CN=Amy Jones,OU=Support,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:angel.goncalves@contoso.com'; Sip = 'sip:angel.goncalves@contoso.com'; Upn = 'angel.goncalves@corp.contoso.local'; Dn = 'CN=Ángel Gonçalves,OU=Support,OU=Staff,DC=corp,DC=contoso,DC=local' }
@@ -53,47 +54,46 @@ $Users = @(
     @{ Id = 'sip:barbara.taylor@contoso.com'; Sip = 'sip:barbara.taylor@contoso.com'; Upn = 'barbara.taylor@corp.contoso.local'; Dn = 'CN=Barbara Taylor,OU=Support,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:benjamin.lambert@contoso.com'; Sip = 'sip:benjamin.lambert@contoso.com'; Upn = 'benjamin.lambert@corp.contoso.local'; Dn = 'CN=Benjamin Lambert,OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:brian.brown@contoso.com'; Sip = 'sip:brian.brown@contoso.com'; Upn = 'brian.brown@contoso.com'; Dn = 'CN=Brian Brown,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:cecile.lefevre@contoso.com'; Sip = 'sip:cecile.lefevre@contoso.com'; Upn = 'cecile.lefevre@contoso.com'; Dn = 'CN=Cécile Lefèvre,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:chloe.wood@contoso.com'; Sip = 'sip:chloe.wood@contoso.com'; Upn = 'chloe.wood@corp.contoso.local'; Dn = 'CN=Chloé Wood,OU=Finance,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:christine.smith@fabrikam.com'; Sip = 'sip:christine.smith@fabrikam.com'; Upn = 'christine.smith@fabrikam.com'; Dn = 'CN=Christine Smith,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:deborah.stewart@fabrikam.com'; Sip = 'sip:deborah.stewart@fabrikam.com'; Upn = 'deborah.stewart@fabrikam.com'; Dn = 'CN=Deborah Stewart,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:deborah.tanaka@contoso.com'; Sip = 'sip:deborah.tanaka@contoso.com'; Upn = 'deborah.tanaka@corp.contoso.local'; Dn = 'CN=Deborah Tanaka,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:donna.collins@contoso.com'; Sip = 'sip:donna.collins@contoso.com'; Upn = 'donna.collins@corp.contoso.local'; Dn = 'CN=Donna Collins,OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:emma.perez@contoso.com'; Sip = 'sip:emma.perez@contoso.com'; Upn = 'emma.perez@contoso.com'; Dn = 'CN=Emma Pérez,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:donna.soderberg@contoso.com'; Sip = 'sip:donna.soderberg@contoso.com'; Upn = 'donna.soderberg@contoso.com'; Dn = 'CN=Donna Söderberg,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:fatima.jackson@contoso.com'; Sip = 'sip:fatima.jackson@contoso.com'; Upn = 'fatima.jackson@contoso.com'; Dn = 'CN=Fatima Jackson,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:fatima.tran@contoso.com'; Sip = 'sip:fatima.tran@contoso.com'; Upn = 'fatima.tran@corp.contoso.local'; Dn = 'CN=Fatima Tran,OU=Support,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:francois.rogers@contoso.com'; Sip = 'sip:francois.rogers@contoso.com'; Upn = 'francois.rogers@corp.contoso.local'; Dn = 'CN=François Rogers,OU=Finance,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:helen.miller@contoso.com'; Sip = 'sip:helen.miller@contoso.com'; Upn = 'helen.miller@corp.contoso.local'; Dn = 'CN=Helen Miller,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:hiroshi.singh@fabrikam.com'; Sip = 'sip:hiroshi.singh@fabrikam.com'; Upn = 'hiroshi.singh@fabrikam.com'; Dn = 'CN=Hiroshi Singh,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:ines.cote@contoso.com'; Sip = 'sip:ines.cote@contoso.com'; Upn = 'ines.cote@corp.contoso.local'; Dn = 'CN=Inês Côté,OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:jeffrey.wood@fabrikam.com'; Sip = 'sip:jeffrey.wood@fabrikam.com'; Upn = 'jeffrey.wood@fabrikam.com'; Dn = 'CN=Jeffrey Wood,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:jennifer.rossi@contoso.com'; Sip = 'sip:jennifer.rossi@contoso.com'; Upn = 'jennifer.rossi@corp.contoso.local'; Dn = 'CN=Jennifer Rossi,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:jerome.schroder@contoso.com'; Sip = 'sip:jerome.schroder@contoso.com'; Upn = 'jerome.schroder@corp.contoso.local'; Dn = 'CN=Jérôme Schröder,OU=Finance,OU=Staff,DC=corp,DC=contoso,DC=local' }
+    @{ Id = 'sip:joel.tran@fabrikam.com'; Sip = 'sip:joel.tran@fabrikam.com'; Upn = 'joel.tran@fabrikam.com'; Dn = 'CN=Joël Tran,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'sip:john.moore@contoso.com'; Sip = 'sip:john.moore@contoso.com'; Upn = 'john.moore@contoso.com'; Dn = 'CN=John Moore,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:jonathan.gagne@contoso.com'; Sip = 'sip:jonathan.gagne@contoso.com'; Upn = 'jonathan.gagne@contoso.com'; Dn = 'CN=Jonathan Gagné,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:jorg.lindstrom@fabrikam.com'; Sip = 'sip:jorg.lindstrom@fabrikam.com'; Upn = 'jorg.lindstrom@fabrikam.com'; Dn = 'CN=Jörg Lindström,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:jurgen.peterson@contoso.com'; Sip = 'sip:jurgen.peterson@contoso.com'; Upn = 'jurgen.peterson@corp.contoso.local'; Dn = 'CN=Jürgen Peterson,OU=Finance,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:jurgen.russo@contoso.com'; Sip = 'sip:jurgen.russo@contoso.com'; Upn = 'jurgen.russo@contoso.com'; Dn = 'CN=Jürgen Russo,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:katarzyna.carter@fabrikam.com'; Sip = 'sip:katarzyna.carter@fabrikam.com'; Upn = 'katarzyna.carter@fabrikam.com'; Dn = 'CN=Katarzyna Carter,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:kimberly.foster@contoso.com'; Sip = 'sip:kimberly.foster@contoso.com'; Upn = 'kimberly.foster@corp.contoso.local'; Dn = 'CN=Kimberly Foster,OU=Contractors,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:lea.gauthier@contoso.com'; Sip = 'sip:lea.gauthier@contoso.com'; Upn = 'lea.gauthier@contoso.com'; Dn = 'CN=Léa Gauthier,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:linda.watson@contoso.com'; Sip = 'sip:linda.watson@contoso.com'; Upn = 'linda.watson@corp.contoso.local'; Dn = 'CN=Linda Watson,OU=Sales,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:lisa.hoffmann@contoso.com'; Sip = 'sip:lisa.hoffmann@contoso.com'; Upn = 'lisa.hoffmann@corp.contoso.local'; Dn = 'CN=Lisa Hoffmann,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
+    @{ Id = 'sip:loic.stewart@contoso.com'; Sip = 'sip:loic.stewart@contoso.com'; Upn = 'loic.stewart@contoso.com'; Dn = 'CN=Loïc Stewart,OU=Finance,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:margaret.morris@contoso.com'; Sip = 'sip:margaret.morris@contoso.com'; Upn = 'margaret.morris@corp.contoso.local'; Dn = 'CN=Margaret Morris,OU=Contractors,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:margaret.price@contoso.com'; Sip = 'sip:margaret.price@contoso.com'; Upn = 'margaret.price@corp.contoso.local'; Dn = 'CN=Margaret Price,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:marten.young@fabrikam.com'; Sip = 'sip:marten.young@fabrikam.com'; Upn = 'marten.young@fabrikam.com'; Dn = 'CN=Mårten Young,OU=Engineering,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:martin.brandao@contoso.com'; Sip = 'sip:martin.brandao@contoso.com'; Upn = 'martin.brandao@corp.contoso.local'; Dn = 'CN=Martín Brandão,OU=Contractors,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:martin.brown@contoso.com'; Sip = 'sip:martin.brown@contoso.com'; Upn = 'martin.brown@corp.contoso.local'; Dn = 'CN=Martín Brown,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:mei.clark@contoso.com'; Sip = 'sip:mei.clark@contoso.com'; Upn = 'mei.clark@contoso.com'; Dn = 'CN=Mei Clark,OU=Disabled Users,DC=contoso,DC=com' }
     @{ Id = 'sip:mei.murphy@contoso.com'; Sip = 'sip:mei.murphy@contoso.com'; Upn = 'mei.murphy@contoso.com'; Dn = 'CN=Mei Murphy,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:mei.sanchez@fabrikam.com'; Sip = 'sip:mei.sanchez@fabrikam.com'; Upn = 'mei.sanchez@fabrikam.com'; Dn = 'CN=Mei Sánchez,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:melissa.evans@contoso.com'; Sip = 'sip:melissa.evans@contoso.com'; Upn = 'melissa.evans@corp.contoso.local'; Dn = 'CN=Melissa Evans,OU=Finance,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:michael.evans@contoso.com'; Sip = 'sip:michael.evans@contoso.com'; Upn = 'michael.evans@corp.contoso.local'; Dn = 'CN=Michael Evans,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:min-jun.clark@contoso.com'; Sip = 'sip:min-jun.clark@contoso.com'; Upn = 'min-jun.clark@contoso.com'; Dn = 'CN=Min-jun Clark,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:nicole.lovland@contoso.com'; Sip = 'sip:nicole.lovland@contoso.com'; Upn = 'nicole.lovland@corp.contoso.local'; Dn = 'CN=Nicole Løvland,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'CN=Noël Lee,OU=Staff,DC=contoso,DC=com'; Sip = 'sip:noel.lee@contoso.com'; Upn = 'noel.lee@contoso.com'; Dn = 'CN=Noël Lee,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:nicole.walker@fabrikam.com'; Sip = 'sip:nicole.walker@fabrikam.com'; Upn = 'nicole.walker@fabrikam.com'; Dn = 'CN=Nicole Walker,OU=Staff,DC=fabrikam,DC=com' }
+    @{ Id = 'CN=Sören González,OU=Sales,OU=Staff,DC=fabrikam,DC=com'; Sip = 'sip:noel.lee@contoso.com'; Upn = 'soren.gonzalez@fabrikam.com'; Dn = 'CN=Sören González,OU=Sales,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:noel.richardson@contoso.com'; Sip = 'sip:noel.richardson@contoso.com'; Upn = 'noel.richardson@corp.contoso.local'; Dn = 'CN=Noël Richardson,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:olga.mercier@fabrikam.com'; Sip = 'sip:olga.mercier@fabrikam.com'; Upn = 'olga.mercier@fabrikam.com'; Dn = 'CN=Olga Mercier,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:omar.sorensen@contoso.com'; Sip = 'sip:omar.sorensen@contoso.com'; Upn = 'omar.sorensen@corp.contoso.local'; Dn = 'CN=Omar Sørensen,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:oyvind.adams@contoso.com'; Sip = 'sip:oyvind.adams@contoso.com'; Upn = 'oyvind.adams@corp.contoso.local'; Dn = 'CN=Øyvind Adams,OU=Staff,DC=corp,DC=contoso,DC=local' }
     @{ Id = 'sip:robert.clark@contoso.com'; Sip = 'sip:robert.clark@contoso.com'; Upn = 'robert.clark@corp.contoso.local'; Dn = 'CN=Robert Clark,OU=Support,OU=Staff,DC=corp,DC=contoso,DC=local' }
-    @{ Id = 'sip:robert.wang@fabrikam.com'; Sip = 'sip:robert.wang@fabrikam.com'; Upn = 'robert.wang@fabrikam.com'; Dn = 'CN=Robert Wang,OU=Staff,DC=fabrikam,DC=com' }
     @{ Id = 'sip:susan.muller@contoso.com'; Sip = 'sip:susan.muller@contoso.com'; Upn = 'susan.muller@corp.contoso.local'; Dn = 'CN=Susan Müller,OU=Engineering,OU=Staff,DC=corp,DC=contoso,DC=local' }
+    @{ Id = 'sip:thora.ward@fabrikam.com'; Sip = 'sip:thora.ward@fabrikam.com'; Upn = 'thora.ward@fabrikam.com'; Dn = 'CN=Þóra Ward,OU=Contractors,OU=Staff,DC=fabrikam,DC=com' }
 )
 
 # Skip a user already homed online: a rerun resumes.

@@ -43,56 +43,56 @@ $MoveOptions = @{
 # The users of this wave: the identity the cmdlets are given (the SIP address, or the DN
 # when another user holds the same SIP address), then SIP address, UPN and DN as exported.
 $Users = @(
-    @{ Id = 'sip:cynthia.bianchi@contoso.com'; Sip = 'sip:cynthia.bianchi@contoso.com'; Upn = 'cynthia.bianchi@contoso.com'; Dn = 'CN=Cynthia Bianchi,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:agnes.lewis@contoso.com'; Sip = 'sip:agnes.lewis@contoso.com'; Upn = 'agnes.lewis@contoso.com'; Dn = 'CN=Agnès Lewis,OU=Finance,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:andre.carter@contoso.com'; Sip = 'sip:andre.carter@contoso.com'; Upn = 'andre.carter@contoso.com'; Dn = 'CN=André Carter,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:angela.gauthier@contoso.com'; Sip = 'sip:angela.gauthier@contoso.com'; Upn = 'angela.gauthier@contoso.com'; Dn = 'CN=Angela Gauthier,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:asa.reed@contoso.com'; Sip = 'sip:asa.reed@contoso.com'; Upn = 'asa.reed@contoso.com'; Dn = 'CN=Åsa Reed,OU=Support,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:ashley.myers@contoso.com'; Sip = 'sip:ashley.myers@contoso.com'; Upn = 'ashley.myers@contoso.com'; Dn = 'CN=Ashley Myers,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:betty.hernandez@contoso.com'; Sip = 'sip:betty.hernandez@contoso.com'; Upn = 'betty.hernandez@contoso.com'; Dn = 'CN=Betty Hernández,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:brenda.robinson@contoso.com'; Sip = 'sip:brenda.robinson@contoso.com'; Upn = 'brenda.robinson@contoso.com'; Dn = 'CN=Brenda Robinson,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:brian.nelson@contoso.com'; Sip = 'sip:brian.nelson@contoso.com'; Upn = 'brian.nelson@contoso.com'; Dn = 'CN=Brian Nelson,OU=Support,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:donna.soderberg@contoso.com'; Sip = 'sip:donna.soderberg@contoso.com'; Upn = 'donna.soderberg@contoso.com'; Dn = 'CN=Donna Söderberg,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:dorothee.mitchell@contoso.com'; Sip = 'sip:dorothee.mitchell@contoso.com'; Upn = 'dorothee.mitchell@contoso.com'; Dn = 'CN=Dorothée Mitchell,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:carol.tremblay@contoso.com'; Sip = 'sip:carol.tremblay@contoso.com'; Upn = 'carol.tremblay@contoso.com'; Dn = 'CN=Carol Tremblay,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:cecile.gonzalez@contoso.com'; Sip = 'sip:cecile.gonzalez@contoso.com'; Upn = 'cecile.gonzalez@contoso.com'; Dn = 'CN=Cécile González,OU=Finance,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:christine.clark@contoso.com'; Sip = 'sip:christine.clark@contoso.com'; Upn = 'christine.clark@contoso.com'; Dn = 'CN=Christine Clark,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:dorothee.odegard@contoso.com'; Sip = 'sip:dorothee.odegard@contoso.com'; Upn = 'dorothee.odegard@contoso.com'; Dn = 'CN=Dorothée Ødegård,OU=Finance,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:edward.carter@contoso.com'; Sip = 'sip:edward.carter@contoso.com'; Upn = 'edward.carter@contoso.com'; Dn = 'CN=Edward Carter,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:edward.thomas@contoso.com'; Sip = 'sip:edward.thomas@contoso.com'; Upn = 'edward.thomas@contoso.com'; Dn = 'CN=Edward Thomas,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:fatima.bjork@contoso.com'; Sip = 'sip:fatima.bjork@contoso.com'; Upn = 'fatima.bjork@contoso.com'; Dn = 'CN=Fatima Björk,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:francois.ostergaard@contoso.com'; Sip = 'sip:francois.ostergaard@contoso.com'; Upn = 'francois.ostergaard@contoso.com'; Dn = 'CN=François Østergaard,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:gary.pelletier@contoso.com'; Sip = 'sip:gary.pelletier@contoso.com'; Upn = 'gary.pelletier@contoso.com'; Dn = 'CN=Gary Pelletier,OU=Support,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:george.gonzalez@contoso.com'; Sip = 'sip:george.gonzalez@contoso.com'; Upn = 'george.gonzalez@contoso.com'; Dn = 'CN=George González,OU=Finance,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:helen.chevalier@contoso.com'; Sip = 'sip:helen.chevalier@contoso.com'; Upn = 'helen.chevalier@contoso.com'; Dn = 'CN=Helen Chevalier,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:hiroshi.parker@contoso.com'; Sip = 'sip:hiroshi.parker@contoso.com'; Upn = 'hiroshi.parker@contoso.com'; Dn = 'CN=Hiroshi Parker,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:jacob.kowalski@contoso.com'; Sip = 'sip:jacob.kowalski@contoso.com'; Upn = 'jacob.kowalski@contoso.com'; Dn = 'CN=Jacob Kowalski,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:james.adams@contoso.com'; Sip = 'sip:james.adams@contoso.com'; Upn = 'james.adams@contoso.com'; Dn = 'CN=James Adams,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:jennifer.bohm@contoso.com'; Sip = 'sip:jennifer.bohm@contoso.com'; Upn = 'jennifer.bohm@contoso.com'; Dn = 'CN=Jennifer Böhm,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:jerome.rossi@contoso.com'; Sip = 'sip:jerome.rossi@contoso.com'; Upn = 'jerome.rossi@contoso.com'; Dn = 'CN=Jérôme Rossi,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:john.moore@contoso.com'; Sip = 'sip:john.moore@contoso.com'; Upn = 'john.moore@contoso.com'; Dn = 'CN=John Moore,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:john.smith@contoso.com'; Sip = 'sip:john.smith@contoso.com'; Upn = 'john.smith@contoso.com'; Dn = 'CN=Smith\, John,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:jonathan.adams@contoso.com'; Sip = 'sip:jonathan.adams@contoso.com'; Upn = 'jonathan.adams@contoso.com'; Dn = 'CN=Jonathan Adams,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:jennifer.pena@contoso.com'; Sip = 'sip:jennifer.pena@contoso.com'; Upn = 'jennifer.pena@contoso.com'; Dn = 'CN=Jennifer Peña,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:joel.lee@contoso.com'; Sip = 'sip:joel.lee@contoso.com'; Upn = 'joel.lee@contoso.com'; Dn = 'CN=Joël Lee,OU=Finance,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:joel.taylor@contoso.com'; Sip = 'sip:joel.taylor@contoso.com'; Upn = 'joel.taylor@contoso.com'; Dn = 'CN=Joël Taylor,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:jonathan.stewart@contoso.com'; Sip = 'sip:jonathan.stewart@contoso.com'; Upn = 'jonathan.stewart@contoso.com'; Dn = 'CN=Jonathan Stewart,OU=Finance,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:joshua.edwards@contoso.com'; Sip = 'sip:joshua.edwards@contoso.com'; Upn = 'joshua.edwards@contoso.com'; Dn = 'CN=Joshua Edwards,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:justin.bonnet@contoso.com'; Sip = 'sip:justin.bonnet@contoso.com'; Upn = 'justin.bonnet@contoso.com'; Dn = 'CN=Justin Bonnet,OU=Support,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:katherine.vogel@contoso.com'; Sip = 'sip:katherine.vogel@contoso.com'; Upn = 'katherine.vogel@contoso.com'; Dn = 'CN=Katherine Vogel,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:kevin.kohler@contoso.com'; Sip = 'sip:kevin.kohler@contoso.com'; Upn = 'kevin.kohler@contoso.com'; Dn = 'CN=Kevin Köhler,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:kwame.campbell@contoso.com'; Sip = 'sip:kwame.campbell@contoso.com'; Upn = 'kwame.campbell@contoso.com'; Dn = 'CN=Kwame Campbell,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:kwame.gomez@contoso.com'; Sip = 'sip:kwame.gomez@contoso.com'; Upn = 'kwame.gomez@contoso.com'; Dn = 'CN=Kwame Gómez,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:kwame.ostergaard@contoso.com'; Sip = 'sip:kwame.ostergaard@contoso.com'; Upn = 'kwame.ostergaard@contoso.com'; Dn = 'CN=Kwame Østergaard,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:linda.nakamura@contoso.com'; Sip = 'sip:linda.nakamura@contoso.com'; Upn = 'linda.nakamura@contoso.com'; Dn = 'CN=Linda Nakamura,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:laura.goncalves@contoso.com'; Sip = 'sip:laura.goncalves@contoso.com'; Upn = 'laura.goncalves@contoso.com'; Dn = 'CN=Laura Gonçalves,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:laura.russo@contoso.com'; Sip = 'sip:laura.russo@contoso.com'; Upn = 'laura.russo@contoso.com'; Dn = 'CN=Laura Russo,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:lea.gauthier@contoso.com'; Sip = 'sip:lea.gauthier@contoso.com'; Upn = 'lea.gauthier@contoso.com'; Dn = 'CN=Léa Gauthier,OU=Sales,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:linda.vogel@contoso.com'; Sip = 'sip:linda.vogel@contoso.com'; Upn = 'linda.vogel@contoso.com'; Dn = 'CN=Linda Vogel,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:lisa.brown@contoso.com'; Sip = 'sip:lisa.brown@contoso.com'; Upn = 'lisa.brown@contoso.com'; Dn = 'CN=Lisa Brown,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:lisa.russo@contoso.com'; Sip = 'sip:lisa.russo@contoso.com'; Upn = 'lisa.russo@contoso.com'; Dn = 'CN=Lisa Russo,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:loic.stewart@contoso.com'; Sip = 'sip:loic.stewart@contoso.com'; Upn = 'loic.stewart@contoso.com'; Dn = 'CN=Loïc Stewart,OU=Finance,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:mark.collins@contoso.com'; Sip = 'sip:mark.collins@contoso.com'; Upn = 'mark.collins@contoso.com'; Dn = 'CN=Mark Collins,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:olga.vogel@contoso.com'; Sip = 'sip:olga.vogel@contoso.com'; Upn = 'olga.vogel@contoso.com'; Dn = 'CN=Olga Vogel,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:oyvind.araujo@contoso.com'; Sip = 'sip:oyvind.araujo@contoso.com'; Upn = 'oyvind.araujo@contoso.com'; Dn = 'CN=Øyvind Araújo,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:noel.conceicao@contoso.com'; Sip = 'sip:noel.conceicao@contoso.com'; Upn = 'noel.conceicao@contoso.com'; Dn = 'CN=Noël Conceição,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:olafur.kim@contoso.com'; Sip = 'sip:olafur.kim@contoso.com'; Upn = 'olafur.kim@contoso.com'; Dn = 'CN=Ólafur Kim,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:olusegun.lovland@contoso.com'; Sip = 'sip:olusegun.lovland@contoso.com'; Upn = 'olusegun.lovland@contoso.com'; Dn = 'CN=Olusegun Løvland,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:oyvind.kohler@contoso.com'; Sip = 'sip:oyvind.kohler@contoso.com'; Upn = 'oyvind.kohler@contoso.com'; Dn = 'CN=Øyvind Köhler,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:pamela.wright@contoso.com'; Sip = 'sip:pamela.wright@contoso.com'; Upn = 'pamela.wright@contoso.com'; Dn = 'CN=Pamela Wright,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:patricia.bjork@contoso.com'; Sip = 'sip:patricia.bjork@contoso.com'; Upn = 'patricia.bjork@contoso.com'; Dn = 'CN=Patricia Björk,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:patricia.jager@contoso.com'; Sip = 'sip:patricia.jager@contoso.com'; Upn = 'patricia.jager@contoso.com'; Dn = 'CN=Patricia Jäger,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:paul.murphy@contoso.com'; Sip = 'sip:paul.murphy@contoso.com'; Upn = 'paul.murphy@contoso.com'; Dn = 'CN=Paul Murphy,OU=Support,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:rebecca.jager@contoso.com'; Sip = 'sip:rebecca.jager@contoso.com'; Upn = 'rebecca.jager@contoso.com'; Dn = 'CN=Rebecca Jäger,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:robert.tanaka@contoso.com'; Sip = 'sip:robert.tanaka@contoso.com'; Upn = 'robert.tanaka@contoso.com'; Dn = 'CN=Robert Tanaka,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:samuel.liu@contoso.com'; Sip = 'sip:samuel.liu@contoso.com'; Upn = 'samuel.liu@contoso.com'; Dn = 'CN=Samuel Liu,OU=Support,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:sarah.watson@contoso.com'; Sip = 'sip:sarah.watson@contoso.com'; Upn = 'sarah.watson@contoso.com'; Dn = 'CN=Sarah Watson,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:sean.tran@contoso.com'; Sip = 'sip:sean.tran@contoso.com'; Upn = 'sean.tran@contoso.com'; Dn = 'CN=Seán Tran,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:soren.hughes@contoso.com'; Sip = 'sip:soren.hughes@contoso.com'; Upn = 'soren.hughes@contoso.com'; Dn = 'CN=Sören Hughes,OU=Sales,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:soren.moore@contoso.com'; Sip = 'sip:soren.moore@contoso.com'; Upn = 'soren.moore@contoso.com'; Dn = 'CN=Sören Moore,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:sian.zhang@contoso.com'; Sip = 'sip:sian.zhang@contoso.com'; Upn = 'sian.zhang@contoso.com'; Dn = 'CN=Siân Zhang,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:soren.rossi@contoso.com'; Sip = 'sip:soren.rossi@contoso.com'; Upn = 'soren.rossi@contoso.com'; Dn = 'CN=Sören Rossi,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:stephane.ibanez@contoso.com'; Sip = 'sip:stephane.ibanez@contoso.com'; Upn = 'stephane.ibanez@contoso.com'; Dn = 'CN=Stéphane Ibáñez,OU=Finance,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:stephane.ostergaard@contoso.com'; Sip = 'sip:stephane.ostergaard@contoso.com'; Upn = 'stephane.ostergaard@contoso.com'; Dn = 'CN=Stéphane Østergaard,OU=Sales,OU=Staff,DC=contoso,DC=com' }
     @{ Id = 'sip:thora.parker@contoso.com'; Sip = 'sip:thora.parker@contoso.com'; Upn = 'thora.parker@contoso.com'; Dn = 'CN=Þóra Parker,OU=Engineering,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:tomas.jones@contoso.com'; Sip = 'sip:tomas.jones@contoso.com'; Upn = 'tomas.jones@contoso.com'; Dn = 'CN=Tomás Jones,OU=Staff,DC=contoso,DC=com' }
-    @{ Id = 'sip:zoe.mercier@contoso.com'; Sip = 'sip:zoe.mercier@contoso.com'; Upn = 'zoe.mercier@contoso.com'; Dn = 'CN=Zoë Mercier,OU=Staff,DC=contoso,DC=com' }
+    @{ Id = 'sip:yuki.campbell@contoso.com'; Sip = 'sip:yuki.campbell@contoso.com'; Upn = 'yuki.campbell@contoso.com'; Dn = 'CN=Yuki Campbell,OU=Staff,DC=contoso,DC=com' }
 )
 
 # Skip a user not homed online: a rerun resumes.
