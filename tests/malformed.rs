@@ -472,3 +472,28 @@ fn a_workbook_with_no_sheet_of_ad_objects_is_refused() {
         "{why}"
     );
 }
+
+/// A header written twice, or two spellings of one attribute: the input report says which is
+/// read, rather than the first winning unsaid.
+#[test]
+fn two_columns_for_one_attribute_are_named_in_a_note() {
+    let text = "\"DistinguishedName\",\"SamAccountName\",\"mail\",\"EmailAddress\",\"ObjectClass\"\r\n\
+                \"CN=A,OU=S,DC=contoso,DC=com\",\"a\",\"\",\"x@contoso.com\",\"user\"\r\n";
+    let ing = ingest_text("users.csv", text.as_bytes());
+    let notes = &ing.inputs[0].notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("columns \"mail\", \"EmailAddress\" all give mail")),
+        "{notes:?}"
+    );
+    let a = ing
+        .directory
+        .object_by_dn("CN=A,OU=S,DC=contoso,DC=com")
+        .unwrap();
+    assert_eq!(
+        ing.directory.value(a, hybridready::directory::Attr::Mail),
+        Some("x@contoso.com"),
+        "the first that is not empty"
+    );
+}

@@ -627,6 +627,22 @@ fn describe_plan(r: &mut InputReport, plan: &Plan) {
     r.details = plan.dialect.describe().to_string();
     r.columns_recognised = plan.recognised.clone();
     r.columns_unrecognised = plan.unrecognised.clone();
+    // Two columns for one attribute (a header written twice, or two spellings of it): said,
+    // with which one is read, rather than the first winning unsaid.
+    for (target, cols) in &plan.targets {
+        if cols.len() < 2 || *target == Column::Unused {
+            continue;
+        }
+        let names: Vec<String> = cols
+            .iter()
+            .map(|&c| format!("\"{}\"", plan.headers.get(c).map_or("", String::as_str)))
+            .collect();
+        r.notes.push(format!(
+            "columns {} all give {}: on each row the first that is not empty is read",
+            names.join(", "),
+            target.name()
+        ));
+    }
     r.columns_missing = missing_columns(plan);
     r.rows_default_to = match (plan.kind_hint, &plan.kind_hint_source) {
         (Some(k), Some(src)) => Some(format!(
