@@ -497,3 +497,50 @@ fn two_columns_for_one_attribute_are_named_in_a_note() {
         "the first that is not empty"
     );
 }
+
+/// Three rows, three DNs, one objectGUID: merged as one identity (the GUID is the anchor), and
+/// the DNs they disagree on are reported, not dropped unsaid. A lossy ASCII spelling of the
+/// same DN (`CN=Jo?l`) is the same object and no conflict.
+#[test]
+fn one_guid_under_several_dns_is_a_reported_conflict() {
+    let guid = "11111111-1111-4111-8111-111111111111";
+    let mut text = String::from(HEADER);
+    for (dn, sam) in [
+        ("CN=A,OU=Staff,DC=contoso,DC=com", "a"),
+        ("CN=B,OU=Staff,DC=contoso,DC=com", "a"),
+        ("CN=C,OU=Staff,DC=contoso,DC=com", "a"),
+    ] {
+        text.push_str(&format!(
+            "\"{dn}\",\"{guid}\",\"{sam}\",\"a@contoso.com\",\"True\",\"user\"\r\n"
+        ));
+    }
+    let joel = "22222222-2222-4222-8222-222222222222";
+    text.push_str(&format!(
+        "\"CN=Joël,OU=Staff,DC=contoso,DC=com\",\"{joel}\",\"joel\",\"joel@contoso.com\",\"True\",\"user\"\r\n\
+         \"CN=Jo?l,OU=Staff,DC=contoso,DC=com\",\"{joel}\",\"joel\",\"joel@contoso.com\",\"True\",\"user\"\r\n"
+    ));
+    let ing = ingest_text("users.csv", text.as_bytes());
+    let (conflicts, n) = ing.directory.conflicts();
+    let dns: Vec<_> = conflicts
+        .iter()
+        .filter(|c| c.attribute == "distinguishedName")
+        .map(|c| (c.kept.as_str(), c.other.as_str(), c.line))
+        .collect();
+    assert_eq!(
+        dns,
+        [
+            (
+                "CN=A,OU=Staff,DC=contoso,DC=com",
+                "CN=B,OU=Staff,DC=contoso,DC=com",
+                3
+            ),
+            (
+                "CN=A,OU=Staff,DC=contoso,DC=com",
+                "CN=C,OU=Staff,DC=contoso,DC=com",
+                4
+            ),
+        ],
+        "{conflicts:?}"
+    );
+    assert_eq!(n, 2);
+}

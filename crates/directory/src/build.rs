@@ -1517,8 +1517,19 @@ impl DirectoryBuilder {
                 self.obj_by_dn[d.index()] = obj;
             } else if self.obj_by_dn[d.index()] == NONE {
                 // The same object under another spelling (an ASCII export's `CN=Jos?`, or a DN
-                // from before a move): references written that way still reach it.
+                // from before a move): references written that way still reach it. Other than
+                // a lossy spelling, two DNs for one identity are a conflict to report: AD gives
+                // one object one DN, so the rows disagree on which object they describe.
                 self.obj_by_dn[d.index()] = obj;
+                let kept = self
+                    .dir
+                    .dns
+                    .display(DnId(self.dir.dn_of[obj as usize]))
+                    .to_string();
+                let other = self.dir.dns.display(d).to_string();
+                if !lossy_spelling(&kept, &other) {
+                    self.push_conflict(obj, "distinguishedName", kept, other, file, line);
+                }
             }
         }
         if self.account_domain[obj as usize] == NONE {
@@ -2316,6 +2327,15 @@ impl NameIndex {
             None => look(s),
         }
     }
+}
+
+/// Whether two spellings of a DN differ only where one has a '?' (Windows PowerShell 5.1's
+/// ASCII export writes one for every letter it cannot encode), or only in case.
+fn lossy_spelling(a: &str, b: &str) -> bool {
+    a.chars().count() == b.chars().count()
+        && a.chars()
+            .zip(b.chars())
+            .all(|(x, y)| x == '?' || y == '?' || x.to_lowercase().eq(y.to_lowercase()))
 }
 
 #[cfg(test)]
