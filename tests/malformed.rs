@@ -544,3 +544,26 @@ fn one_guid_under_several_dns_is_a_reported_conflict() {
     );
     assert_eq!(n, 2);
 }
+
+/// A German hand-made list, with the debris rows Excel leaves below a table: the headers are
+/// known, and the rows with no identity are rejected with their lines, not taken for users.
+#[test]
+fn german_headers_are_read_and_debris_rows_rejected() {
+    let text = "Benutzername;Vorname;Nachname;E-Mail-Adresse\r\n\
+                mmueller;Max;Müller;max.mueller@contoso.de\r\n\
+                ;;;\r\n\
+                ;;;01.02.2003\r\n";
+    let ing = ingest_text("users.csv", text.as_bytes());
+    let r = &ing.inputs[0];
+    assert_eq!((r.accepted, r.rejected), (1, 2), "{:?}", r.rejections);
+    assert_eq!(r.rejected_by_reason.get("no identity"), Some(&2));
+    let lines: Vec<u64> = r.rejections.iter().map(|x| x.line).collect();
+    assert_eq!(lines, [3, 4]);
+    let d = &ing.directory;
+    let u = d.ids().next().unwrap();
+    use hybridready::directory::Attr;
+    assert_eq!(d.value(u, Attr::SamAccountName), Some("mmueller"));
+    assert_eq!(d.value(u, Attr::GivenName), Some("Max"));
+    assert_eq!(d.value(u, Attr::Surname), Some("Müller"));
+    assert_eq!(d.value(u, Attr::Mail), Some("max.mueller@contoso.de"));
+}

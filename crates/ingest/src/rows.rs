@@ -140,6 +140,33 @@ impl<'p> RowReader<'p> {
     }
 
     /// Reads one row. `get(i)` gives cell `i` ("" past the end); `n` is the row's cell count.
+    /// Whether a row has a value in a cell that can tell its object: a DN, GUID, SID, account
+    /// name, UPN, name, display name or SIP address, or a mail address (with an `@`).
+    fn identifies<'f>(plan: &Plan, get: &impl Fn(usize) -> &'f str) -> bool {
+        use hybridready_directory::Attr::*;
+        let has = |c: Column| {
+            plan.column_of(c).is_some_and(|cols| {
+                cols.iter().any(|&i| {
+                    let v = get(i).trim();
+                    !v.is_empty() && (c != Column::Attr(Mail) || v.contains('@'))
+                })
+            })
+        };
+        [
+            Column::Dn,
+            Column::Attr(ObjectGuid),
+            Column::Attr(Sid),
+            Column::Attr(SamAccountName),
+            Column::Attr(UserPrincipalName),
+            Column::Attr(Cn),
+            Column::Attr(DisplayName),
+            Column::Attr(SipAddress),
+            Column::Attr(Mail),
+        ]
+        .into_iter()
+        .any(has)
+    }
+
     pub fn read<'f>(
         &mut self,
         batch: &mut RecordBatch,
@@ -216,6 +243,19 @@ impl<'p> RowReader<'p> {
             }
             None => RowKind::Object(ObjectKind::User),
         };
+        // A row whose identity cells are all empty names no object: trailing Excel debris
+        // (`;;;`, `;;;01.02.2003`) was taken for users with no identity at all.
+        if matches!(kind, RowKind::Object(_)) && !Self::identifies(plan, &get) {
+            batch.reject_row(
+                start,
+                line,
+                "no identity",
+                "none of its identity cells (distinguished name, GUID, SID, account name, UPN, \
+                 name or mail address) has a value"
+                    .into(),
+            );
+            return;
+        }
         let mut row_dn: Option<hybridready_directory::DnId> = None;
         // The row's own DN and its manager's are looked up once the row's other cells are read
         // (see RecordBatch::look_up_soon); the manager's reference keeps its place.
