@@ -567,3 +567,15 @@ fn german_headers_are_read_and_debris_rows_rejected() {
     assert_eq!(d.value(u, Attr::Surname), Some("Müller"));
     assert_eq!(d.value(u, Attr::Mail), Some("max.mueller@contoso.de"));
 }
+
+/// A list of people by mail address alone is read: mail tells a person as well as a UPN does.
+#[test]
+fn a_list_identified_by_mail_alone_is_read() {
+    let ing = ingest_text(
+        "users.csv",
+        b"EmailAddress,Department\r\nann@contoso.com,Sales\r\nbob@contoso.com,IT\r\n",
+    );
+    let r = &ing.inputs[0];
+    assert_eq!(r.status, InputStatus::Read, "{:?}", r.refusal);
+    assert_eq!(r.accepted, 2);
+}

@@ -298,6 +298,8 @@ pub fn plan(
         Column::Attr(Attr::SamAccountName),
         Column::Attr(Attr::UserPrincipalName),
         Column::Attr(Attr::Cn),
+        // A list of people by mail address: mail tells a person as well as a UPN does.
+        Column::Attr(Attr::Mail),
     ];
     match dialect {
         Dialect::AdreconDomain | Dialect::AdreconTrusts | Dialect::AdreconGroupMembers => {
