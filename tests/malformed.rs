@@ -579,3 +579,30 @@ fn a_list_identified_by_mail_alone_is_read() {
     assert_eq!(r.status, InputStatus::Read, "{:?}", r.refusal);
     assert_eq!(r.accepted, 2);
 }
+
+/// A 3 MB value is refused as a value error with its size, not cut at 16 MB unsaid.
+#[test]
+fn an_oversized_value_is_a_value_error_not_a_silent_cut() {
+    let mut text = String::from("\"DistinguishedName\",\"SamAccountName\",\"Description\"\r\n");
+    text.push_str(&format!(
+        "\"CN=A,OU=S,DC=contoso,DC=com\",\"a\",\"{}\"\r\n",
+        "x".repeat(3 << 20)
+    ));
+    let ing = ingest_text("users.csv", text.as_bytes());
+    let e = &ing.inputs[0].value_error_examples;
+    assert_eq!(e.len(), 1);
+    assert_eq!((e[0].line, e[0].column.as_str()), (2, "Description"));
+    assert!(
+        e[0].expected
+            .contains("at most 1048576 bytes, found 3145728")
+    );
+    let a = ing
+        .directory
+        .object_by_dn("CN=A,OU=S,DC=contoso,DC=com")
+        .unwrap();
+    assert_eq!(
+        ing.directory
+            .value(a, hybridready::directory::Attr::Description),
+        None
+    );
+}

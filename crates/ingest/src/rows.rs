@@ -36,6 +36,10 @@ pub struct RowStats {
     pub classes: BTreeMap<String, u64>,
 }
 
+/// The longest attribute value read, in bytes: a multi-valued attribute joined whole (a user's
+/// certificates) stays far below it, and a workbook cell holds 32,767 characters. Lists of
+/// references (members, memberOf) may be longer.
+pub const MAX_FIELD_BYTES: usize = 1 << 20;
 const MAX_ISSUES: usize = 200;
 
 impl RowStats {
@@ -267,6 +271,17 @@ impl<'p> RowReader<'p> {
         let mut sid: Option<String> = None;
         for (target, cols) in &plan.targets {
             let (v, col) = Self::first(cols, &get);
+            if v.len() > MAX_FIELD_BYTES && matches!(target, Column::Attr(_)) {
+                // Stored whole it would be cut at 16 MB unsaid; no attribute value is this long
+                // (reference lists, such as a big group's members, are not values).
+                let h = self.header(col).to_string();
+                let expected = format!(
+                    "a value of at most {MAX_FIELD_BYTES} bytes, found {}: not read",
+                    v.len()
+                );
+                self.stats.issue(line, &h, v, &expected);
+                continue;
+            }
             if is_lost_collection(v) {
                 *self
                     .stats
