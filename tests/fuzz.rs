@@ -193,3 +193,16 @@ proptest! {
         }
     }
 }
+
+/// Found by `distinguished_names_of_any_shape_never_panic` (20,000 cases): an RDN whose type was
+/// `\,` gave a canonical key that did not read back as itself. Such a value is not a DN.
+#[test]
+fn a_dn_whose_type_is_not_a_name_is_not_a_dn() {
+    use hybridready::directory::dn;
+    assert_eq!(
+        dn::canonical_key(" \\,=\"+,="),
+        Err(dn::DnError::NoAttributeType)
+    );
+    assert!(dn::canonical_key("CN=Smith\\, John,OU=Staff,DC=contoso,DC=com").is_ok());
+    assert!(dn::canonical_key("2.5.4.3=x,DC=contoso").is_ok());
+}

@@ -213,13 +213,30 @@ pub fn canonical_key(dn: &str) -> Result<Cow<'_, str>, DnError> {
             if j > 0 {
                 out.push('+');
             }
-            let (ty, val) = split_rdn(part).ok_or(DnError::NoAttributeType)?;
+            let (ty, val) = split_rdn(part)
+                .filter(|(ty, _)| attribute_type(ty))
+                .ok_or(DnError::NoAttributeType)?;
             out.push_str(&ty.to_lowercase());
             out.push('=');
             escape_value_into(&lowercase(&unescape_value(val)), &mut out);
         }
     }
     Ok(Cow::Owned(out))
+}
+
+/// An attribute type as RFC 4514 writes it: a name (a letter, then letters, digits and
+/// hyphens) or a numeric OID. Anything else (`\,`, a quote) is not a DN, and letting it through
+/// made keys that did not read back as themselves (found by tests/fuzz.rs).
+fn attribute_type(ty: &str) -> bool {
+    let ty = ty.trim_matches(' ');
+    let mut chars = ty.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() => chars.all(|c| c.is_ascii_alphanumeric() || c == '-'),
+        Some(c) if c.is_ascii_digit() => ty
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())),
+        _ => false,
+    }
 }
 
 fn split_unescaped(s: &str, sep: u8) -> impl Iterator<Item = &str> {
