@@ -606,3 +606,18 @@ fn an_oversized_value_is_a_value_error_not_a_silent_cut() {
         None
     );
 }
+
+/// A user list that also has a `Group` column is a list of users, not of memberships (all its
+/// rows were rejected as incomplete membership rows).
+#[test]
+fn a_user_list_with_a_group_column_is_read_as_users() {
+    let ing = ingest_text(
+        "users.csv",
+        b"SamAccountName,UserPrincipalName,GivenName,Surname,Department,Group\r\n\
+          jdoe,jdoe@contoso.com,John,Doe,Sales,SalesTeam\r\n\
+          asmith,asmith@contoso.com,Ann,Smith,IT,ITTeam\r\n",
+    );
+    let r = &ing.inputs[0];
+    assert_eq!((r.accepted, r.rejected), (2, 0), "{:?}", r.rejections);
+    assert_eq!(ing.directory.counts().users, 2);
+}

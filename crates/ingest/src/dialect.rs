@@ -105,6 +105,43 @@ impl Plan {
     }
 }
 
+/// A table with a group column is a membership list when it names the member too (a member
+/// column, or `member`), or when its other columns are those Get-ADGroupMember gives of each
+/// member (distinguishedName, name, objectClass, objectGUID, SamAccountName, SID). A user list
+/// with a `Group` column beside UPNs, names and departments is one of users: taking it for
+/// memberships rejected all its rows.
+fn membership_shaped(headers: &[String], map: &ColumnMap) -> bool {
+    const PRINCIPAL: &[&str] = &[
+        "distinguishedname",
+        "dn",
+        "name",
+        "cn",
+        "objectclass",
+        "objectguid",
+        "samaccountname",
+        "sid",
+    ];
+    let member = headers.iter().any(|h| {
+        matches!(
+            map.lookup(h),
+            Some(
+                Column::RowMember
+                    | Column::RowMemberSam
+                    | Column::RowMemberName
+                    | Column::RowMemberSid
+                    | Column::Members
+            )
+        )
+    });
+    member
+        || headers.iter().all(|h| {
+            let n = normalize_header(h);
+            n.is_empty()
+                || map.lookup(h) == Some(Column::RowGroup)
+                || PRINCIPAL.contains(&n.as_str())
+        })
+}
+
 const HASHTABLE_COLUMNS: &[&str] = &[
     "isreadonly",
     "isfixedsize",
@@ -241,6 +278,7 @@ pub fn plan(
     } else if headers
         .iter()
         .any(|h| map.lookup(h) == Some(Column::RowGroup))
+        && membership_shaped(headers, map)
     {
         Dialect::MembershipList
     } else if type_hint.is_some_and(|t| t.starts_with("Microsoft.ActiveDirectory."))
@@ -261,6 +299,13 @@ pub fn plan(
             (Dialect::CsUser, Some(Column::Enabled)) => Some(Column::Attr(Attr::SfbEnabled)),
             // On a membership list, `member` is the row's member, not a group's member list.
             (Dialect::MembershipList, Some(Column::Members)) => Some(Column::RowMember),
+            // A `Group` column on a list of users (their department, a group they were
+            // picked from) is not what makes a membership list: not read.
+            (d, Some(Column::RowGroup))
+                if !matches!(d, Dialect::MembershipList | Dialect::AdreconGroupMembers) =>
+            {
+                Some(Column::Unused)
+            }
             // ADRecon GroupMembers' `AccountType` and `Name`-like columns describe the member.
             (d, Some(Column::RowMemberClass)) if d != Dialect::AdreconGroupMembers => {
                 Some(Column::ObjectClass)
