@@ -3,6 +3,7 @@
 
 use super::columns::{Column, ColumnMap, normalize_header};
 use calamine::{Data, Reader, Sheets, Xlsx, open_workbook_auto};
+use hybridready_assessment::date::Date;
 use std::path::Path;
 
 /// One sheet's cells as text. `first_row` is the 1-based Excel row of `rows[0]`.
@@ -12,27 +13,16 @@ pub struct Sheet {
     pub first_row: u32,
 }
 
-/// Days from 1 Jan 1970 to a civil date, and back (Howard Hinnant's algorithms).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 /// An Excel serial date (1900 system) as `YYYY-MM-DD HH:MM:SS`.
 pub fn excel_serial_to_iso(serial: f64) -> String {
     // Serial 25569 is 1970-01-01; Excel's fictitious 29 Feb 1900 only shifts dates before March 1900.
     let secs = ((serial - 25_569.0) * 86_400.0).round() as i64;
-    let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
+    let Date {
+        year: y,
+        month: m,
+        day: d,
+    } = Date::from_unix(secs);
     format!(
         "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
         rem / 3600,
