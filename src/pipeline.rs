@@ -90,7 +90,10 @@ pub fn load(
     for s in scenarios {
         opts.exclude.extend(s.affinity_files());
     }
+    let t = Phase::start("ingest");
     let ingested = ingest(inputs, &opts)?;
+    t.end();
+    let t = Phase::start("rules and nesting cycles");
     let (cycles, findings) = rayon::join(
         || {
             crate::graph::nesting_cycles(&ingested.directory)
@@ -106,6 +109,7 @@ pub fn load(
             rules::evaluate(&ingested.directory, &ctx)
         },
     );
+    t.end();
     let sim_findings = findings.iter().map(finding_ref).collect();
     Ok(Loaded {
         ingested,
@@ -413,9 +417,18 @@ pub fn assess_into(
     out: &Path,
     opts: crate::report::Options,
 ) -> Result<Assessment, PipelineError> {
-    let outcome = run(loaded, cx.scenario)?;
+    let t = Phase::start("prepare");
+    let prep = prepare(loaded);
+    t.end();
+    let t = Phase::start("simulate");
+    let outcome = simulate(&prep, cx.scenario)?;
+    t.end();
+    let t = Phase::start("assessment");
     let a = assessment(loaded, cx, outcome);
+    t.end();
+    let t = Phase::start("write");
     crate::report::write_assessment(&a, out, opts)?;
+    t.end();
     Ok(a)
 }
 
@@ -459,4 +472,19 @@ pub fn batch_into(
     let c = comparison(rows, assessed_at);
     crate::report::write_comparison(&c, out, opts)?;
     Ok(c)
+}
+
+/// A stage of the run, timed on stderr when `HYBRIDREADY_TIMINGS` is set: where a whole command
+/// spends its time, for the benches and for a consultant whose run is slow.
+struct Phase(&'static str, std::time::Instant);
+
+impl Phase {
+    fn start(name: &'static str) -> Phase {
+        Phase(name, std::time::Instant::now())
+    }
+    fn end(self) {
+        if std::env::var_os("HYBRIDREADY_TIMINGS").is_some() {
+            eprintln!("timing: {} {:.3} s", self.0, self.1.elapsed().as_secs_f64());
+        }
+    }
 }
