@@ -119,7 +119,7 @@ pub fn load(path: &Path, dir: &Directory, ids: &IdentityIndex) -> Result<PairFil
             if let Some(o) = dir.object_by_dn(s) {
                 return Ok(o);
             }
-            match ids.get(s) {
+            match ids.get(dir, s) {
                 Ok(o) if dir.kind(o) == ObjectKind::User => Ok(o),
                 Ok(o) => Err(format!("\"{s}\" is a {}, not a user", dir.kind(o).as_str())),
                 Err(IdentityMiss::Ambiguous) => Err(format!(

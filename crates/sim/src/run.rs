@@ -108,7 +108,7 @@ impl<'d> Prepared<'d> {
             dir,
             blocking_by_rule: sync.objects_by_rule(),
             findings: sync,
-            ids: IdentityIndex::build(dir),
+            ids: IdentityIndex::new(),
             sfb,
             forest_mismatches,
             duplicates,
