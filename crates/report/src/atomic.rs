@@ -20,8 +20,10 @@ pub fn write_with(
     let result = (|| {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
         produce(&mut w)?;
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
+        // No fsync: the rename guards against a run stopped half-way, which is what a consultant
+        // meets; a power cut is not worth making the kernel write a gigabyte of outputs
+        // synchronously (`assess` stages its whole output folder anyway).
+        w.into_inner().map_err(|e| e.into_error())?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {

@@ -2,6 +2,7 @@
 //! every cell neutralised so directory data can never run as a formula.
 
 use std::borrow::Cow;
+use std::io::Write;
 
 /// A cell that begins with `=`, `+`, `-`, `@`, TAB or CR is prefixed with `'`, which Excel shows
 /// as text instead of evaluating it.
@@ -20,24 +21,43 @@ where
     R: IntoIterator<Item = C>,
     C: IntoIterator<Item = Cow<'a, str>>,
 {
-    let mut out = vec![0xEF, 0xBB, 0xBF];
-    {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        // Writing into a Vec cannot fail.
-        let _ = w.write_record(header);
-        for row in rows {
-            let cells: Vec<String> = row
-                .into_iter()
-                .map(|c| neutralise(&c).into_owned())
-                .collect();
-            let _ = w.write_record(&cells);
-        }
-        let _ = w.flush();
-    }
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write_rows(&mut out, delimiter, header, rows);
     out
+}
+
+/// Like [`to_bytes`], streamed to `w`: a million users' worklist is never held whole.
+pub fn write_rows<'a, H, R, C>(
+    w: &mut dyn Write,
+    delimiter: u8,
+    header: &[H],
+    rows: R,
+) -> std::io::Result<()>
+where
+    H: AsRef<[u8]>,
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = Cow<'a, str>>,
+{
+    w.write_all(&[0xEF, 0xBB, 0xBF])?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w);
+    w.write_record(header)?;
+    let mut cells: Vec<Cow<'a, str>> = Vec::new();
+    for row in rows {
+        cells.clear();
+        cells.extend(row.into_iter().map(|c| {
+            if neutralise(&c).len() == c.len() {
+                c
+            } else {
+                Cow::Owned(format!("'{c}"))
+            }
+        }));
+        w.write_record(cells.iter().map(|c| c.as_bytes()))?;
+    }
+    w.flush()
 }
 
 #[cfg(test)]

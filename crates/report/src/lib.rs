@@ -41,6 +41,7 @@ pub mod worklist;
 pub use i18n::Lang;
 
 use hybridready_assessment::{Assessment, Comparison, SCHEMA_VERSION};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Why outputs could not be written or read back.
@@ -97,9 +98,6 @@ pub struct Options {
 pub const ASSESSMENT_JSON: &str = "assessment.json";
 pub const SUMMARY_JSON: &str = "summary.json";
 
-/// Makes one output file's bytes.
-type MakeFile<'a> = dyn Fn() -> Result<Vec<u8>, ReportError> + 'a;
-
 /// Writes every output of `a` into `out`; returns the files written.
 pub fn write_assessment(
     a: &Assessment,
@@ -108,59 +106,66 @@ pub fn write_assessment(
 ) -> Result<Vec<PathBuf>, ReportError> {
     let lang = opts.lang;
     let path = |name: &str| out.join(name);
-    // Each file is written as soon as it is made and its bytes dropped, so that the outputs of
-    // a million-user directory are never all in memory at once. The workbook (compressed) and
-    // the assessment's JSON take longest: they are made beside the rest.
-    let ((xlsx, whole), rest) = rayon::join(
-        || {
-            rayon::join(
-                || {
-                    let p = path("findings.xlsx");
-                    let bytes = worklist::findings_xlsx(a, lang)
-                        .map_err(|e| ReportError::Render(format!("findings.xlsx: {e}")))?;
-                    write(&p, &bytes).map(|()| p)
-                },
-                || {
-                    let p = path(ASSESSMENT_JSON);
-                    atomic::write_with(&p, |w| {
-                        serde_json::to_writer(&mut *w, a).map_err(std::io::Error::other)?;
-                        w.write_all(b"\n")
-                    })
-                    .map_err(|e| ReportError::io(&p, e))
-                    .map(|()| p)
-                },
-            )
-        },
-        || -> Result<Vec<PathBuf>, ReportError> {
-            let made: [(&str, &MakeFile); 5] = [
-                (SUMMARY_JSON, &|| json(&summary_json::summary(a))),
-                ("findings.csv", &|| Ok(worklist::findings_csv(a, lang))),
-                ("unsynced-impact.csv", &|| {
-                    Ok(worklist::unsynced_csv(a, lang))
-                }),
-                ("checks.csv", &|| Ok(worklist::checks_csv(a, lang))),
-                ("waves.csv", &|| Ok(worklist::waves_csv(a, lang))),
-            ];
+    // Each file is streamed to disk as it is made, so that the outputs of a million-user
+    // directory are never all in memory at once; the files are made side by side, on every
+    // core, the largest (the assessment's JSON, the workbook, the waves) first.
+    let streamed = |name: &'static str, make: CsvFile| {
+        move || -> Result<Vec<PathBuf>, ReportError> {
+            let p = path(name);
+            atomic::write_with(&p, |w| make(a, lang, w)).map_err(|e| ReportError::io(&p, e))?;
+            Ok(vec![p])
+        }
+    };
+    let jobs: Vec<Box<FileJob>> = vec![
+        Box::new(|| {
+            let p = path(ASSESSMENT_JSON);
+            atomic::write_with(&p, |w| {
+                serde_json::to_writer(&mut *w, a).map_err(std::io::Error::other)?;
+                w.write_all(b"\n")
+            })
+            .map_err(|e| ReportError::io(&p, e))?;
+            Ok(vec![p])
+        }),
+        Box::new(|| {
+            let p = path("findings.xlsx");
+            let bytes = worklist::findings_xlsx(a, lang)
+                .map_err(|e| ReportError::Render(format!("findings.xlsx: {e}")))?;
+            write(&p, &bytes)?;
+            Ok(vec![p])
+        }),
+        Box::new(|| write_wave_folder(a, out)),
+        Box::new(|| {
+            let p = path(SUMMARY_JSON);
+            write(&p, &json(&summary_json::summary(a))?)?;
+            Ok(vec![p])
+        }),
+        Box::new(streamed("findings.csv", worklist::findings_csv)),
+        Box::new(streamed("unsynced-impact.csv", worklist::unsynced_csv)),
+        Box::new(streamed("checks.csv", worklist::checks_csv)),
+        Box::new(streamed("waves.csv", worklist::waves_csv)),
+        Box::new(|| {
+            if !opts.report {
+                return Ok(Vec::new());
+            }
             let mut written = Vec::new();
-            for (name, make) in made {
-                let p = path(name);
-                write(&p, &make()?)?;
+            for (p, bytes) in report_files(a, out, lang)? {
+                write(&p, &bytes)?;
                 written.push(p);
             }
-            written.extend(write_wave_folder(a, out)?);
-            if opts.report {
-                for (p, bytes) in report_files(a, out, lang)? {
-                    write(&p, &bytes)?;
-                    written.push(p);
-                }
-            }
             Ok(written)
-        },
-    );
-    let mut written = vec![whole?, xlsx?];
-    written.extend(rest?);
-    Ok(written)
+        }),
+    ];
+    let done: Vec<Vec<PathBuf>> = jobs
+        .into_par_iter()
+        .map(|job| job())
+        .collect::<Result<_, _>>()?;
+    Ok(done.into_iter().flatten().collect())
 }
+
+/// One output file (or folder) made and written.
+type FileJob<'a> = dyn FnOnce() -> Result<Vec<PathBuf>, ReportError> + Send + 'a;
+/// A CSV worklist streamed to a writer.
+type CsvFile = fn(&Assessment, Lang, &mut dyn std::io::Write) -> std::io::Result<()>;
 
 /// The folder of the move runbooks, `waves/` (returned as the one path written). A plan of a million users has thousands of
 /// files: they are written into a sibling temporary folder, which then replaces the old one
@@ -172,7 +177,7 @@ fn write_wave_folder(a: &Assessment, out: &Path) -> Result<Vec<PathBuf>, ReportE
         std::fs::remove_dir_all(&tmp).map_err(|e| ReportError::io(&tmp, e))?;
     }
     std::fs::create_dir_all(&tmp).map_err(|e| ReportError::io(&tmp, e))?;
-    scripts::write_wave_files(a, |name, bytes| {
+    scripts::write_wave_files(a, |name: &str, bytes: &[u8]| {
         let p = tmp.join(name);
         std::fs::write(&p, bytes).map_err(|e| ReportError::io(&p, e))
     })?;

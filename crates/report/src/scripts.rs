@@ -46,34 +46,40 @@ fn sip_uri(sip: &str, upn: &str) -> String {
     }
 }
 
-/// Hands each file of the `waves/` folder to `write` (file name, bytes), in wave order, as soon
-/// as it is made: a million users' scripts are hundreds of megabytes, never held at once.
-pub fn write_wave_files<E>(
+/// Hands each file of the `waves/` folder to `write` (file name, bytes) as soon as it is made,
+/// the waves side by side on every core: a million users' scripts are hundreds of megabytes,
+/// never held at once.
+pub fn write_wave_files<E: Send>(
     a: &Assessment,
-    mut write: impl FnMut(&str, &[u8]) -> Result<(), E>,
+    write: impl Fn(&str, &[u8]) -> Result<(), E> + Sync,
 ) -> Result<(), E> {
+    use rayon::prelude::*;
     let last = a.waves.waves.last().map_or(0, |w| w.number);
     let width = last.to_string().len().max(2);
     let shared = shared_sips(a);
-    for wave in a.waves.waves.iter().filter(|w| !w.users.is_empty()) {
-        let nn = format!("{:0width$}", wave.number);
-        let users = wave_users(a, wave, &shared);
-        let list = users
-            .iter()
-            .map(|u| u.uri.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
-        write(&format!("wave-{nn}.txt"), format!("{list}\r\n").as_bytes())?;
-        for direction in [Direction::Move, Direction::Rollback] {
-            write(
-                &format!("{}-wave-{nn}.ps1", direction.prefix()),
-                // With a byte-order mark: Windows PowerShell 5.1 reads a script without one as
-                // the ANSI code page, and would mangle every accented name in it.
-                format!("\u{FEFF}{}", script(a, wave, &nn, &users, direction)).as_bytes(),
-            )?;
-        }
-    }
-    Ok(())
+    a.waves
+        .waves
+        .par_iter()
+        .filter(|w| !w.users.is_empty())
+        .try_for_each(|wave| {
+            let nn = format!("{:0width$}", wave.number);
+            let users = wave_users(a, wave, &shared);
+            let list = users
+                .iter()
+                .map(|u| u.uri.as_str())
+                .collect::<Vec<_>>()
+                .join(",");
+            write(&format!("wave-{nn}.txt"), format!("{list}\r\n").as_bytes())?;
+            for direction in [Direction::Move, Direction::Rollback] {
+                write(
+                    &format!("{}-wave-{nn}.ps1", direction.prefix()),
+                    // With a byte-order mark: Windows PowerShell 5.1 reads a script without one
+                    // as the ANSI code page, and would mangle every accented name in it.
+                    format!("\u{FEFF}{}", script(a, wave, &nn, &users, direction)).as_bytes(),
+                )?;
+            }
+            Ok(())
+        })
 }
 
 struct ScriptUser {

@@ -19,6 +19,7 @@ use hybridready_assessment::{
 };
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::borrow::Cow;
+use std::io::Write;
 
 /// The cell separator of the language's CSV worklists.
 pub fn delimiter(lang: Lang) -> u8 {
@@ -78,9 +79,10 @@ fn finding_row(t: &Catalog, a: &Assessment, f: &FindingRow) -> Vec<String> {
 }
 
 /// `findings.csv`: BOM, header, one row per finding.
-pub fn findings_csv(a: &Assessment, lang: Lang) -> Vec<u8> {
+pub fn findings_csv(a: &Assessment, lang: Lang, w: &mut dyn Write) -> std::io::Result<()> {
     let t = lang.catalog();
-    csv_out::to_bytes(
+    csv_out::write_rows(
+        w,
         delimiter(lang),
         &headers(t, &FINDING_COLUMNS),
         a.findings
@@ -237,7 +239,7 @@ fn names(a: &Assessment, o: ObjRef) -> [String; 3] {
 
 /// `unsynced-impact.csv`: every SfB user that would not synchronise (already online first,
 /// then by impact), with its home, its reasons and its first online partners.
-pub fn unsynced_csv(a: &Assessment, lang: Lang) -> Vec<u8> {
+pub fn unsynced_csv(a: &Assessment, lang: Lang, w: &mut dyn Write) -> std::io::Result<()> {
     let t = lang.catalog();
     let head = headers(
         t,
@@ -281,13 +283,13 @@ pub fn unsynced_csv(a: &Assessment, lang: Lang) -> Vec<u8> {
         .into_iter()
         .map(Cow::Owned)
     });
-    csv_out::to_bytes(delimiter(lang), &head, rows)
+    csv_out::write_rows(w, delimiter(lang), &head, rows)
 }
 
 /// `checks.csv`: every object behind every check that does not pass, with the reason that
 /// holds it there (an object with two reasons has two rows). The report lists the first few of
 /// each check and points here for the rest.
-pub fn checks_csv(a: &Assessment, lang: Lang) -> Vec<u8> {
+pub fn checks_csv(a: &Assessment, lang: Lang, w: &mut dyn Write) -> std::io::Result<()> {
     let t = lang.catalog();
     let head = headers(
         t,
@@ -301,47 +303,52 @@ pub fn checks_csv(a: &Assessment, lang: Lang) -> Vec<u8> {
             "wl.reason",
         ],
     );
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for st in &a.steps {
-        for c in st.checks.iter().filter(|c| c.status != Status::Pass) {
-            let row = |o: ObjRef, reason: String| {
-                let info = a.objects.get(o);
-                vec![
-                    format!("{}. {}", st.id.number(), words::step_title(t, st.id)),
-                    c.id.as_str().to_string(),
-                    words::check_status(t, c.status),
-                    a.objects.label(o),
-                    info.map(|i| i.upn.clone()).unwrap_or_default(),
-                    info.map(|i| i.dn.clone()).unwrap_or_default(),
-                    reason,
-                ]
-            };
-            let mut listed: Vec<ObjRef> = Vec::new();
-            for k in &c.causes {
-                let reason = words::reason(t, &k.reason);
-                for &o in &k.objects {
-                    rows.push(row(o, reason.clone()));
-                    listed.push(o);
-                }
-            }
-            listed.sort_unstable();
-            for &o in &c.objects {
-                if listed.binary_search(&o).is_err() {
-                    rows.push(row(o, words::fact(t, &c.fact)));
-                }
-            }
-        }
-    }
-    csv_out::to_bytes(
-        delimiter(lang),
-        &head,
-        rows.into_iter().map(|r| r.into_iter().map(Cow::Owned)),
-    )
+    // The rows of one check at a time: a check over a million objects is streamed, not
+    // collected.
+    let rows = a.steps.iter().flat_map(|st| {
+        st.checks
+            .iter()
+            .filter(|c| c.status != Status::Pass)
+            .flat_map(move |c| {
+                let row = move |o: ObjRef, reason: &str| {
+                    let info = a.objects.get(o);
+                    vec![
+                        format!("{}. {}", st.id.number(), words::step_title(t, st.id)),
+                        c.id.as_str().to_string(),
+                        words::check_status(t, c.status),
+                        a.objects.label(o),
+                        info.map(|i| i.upn.clone()).unwrap_or_default(),
+                        info.map(|i| i.dn.clone()).unwrap_or_default(),
+                        reason.to_string(),
+                    ]
+                    .into_iter()
+                    .map(Cow::Owned)
+                };
+                let mut listed: Vec<ObjRef> = c
+                    .causes
+                    .iter()
+                    .flat_map(|k| k.objects.iter().copied())
+                    .collect();
+                listed.sort_unstable();
+                let fact = words::fact(t, &c.fact);
+                let by_cause = c.causes.iter().flat_map(move |k| {
+                    let reason = words::reason(t, &k.reason);
+                    k.objects.iter().map(move |&o| row(o, &reason))
+                });
+                let rest = c
+                    .objects
+                    .iter()
+                    .filter(move |o| listed.binary_search(o).is_err())
+                    .map(move |&o| row(o, &fact));
+                by_cause.chain(rest)
+            })
+    });
+    csv_out::write_rows(w, delimiter(lang), &head, rows)
 }
 
 /// `waves.csv`: one row per user to move, in wave order: its wave, its names, why it is in
 /// that wave, and how many of its dependents move with it.
-pub fn waves_csv(a: &Assessment, lang: Lang) -> Vec<u8> {
+pub fn waves_csv(a: &Assessment, lang: Lang, w: &mut dyn Write) -> std::io::Result<()> {
     let t = lang.catalog();
     let head = headers(
         t,
@@ -371,7 +378,7 @@ pub fn waves_csv(a: &Assessment, lang: Lang) -> Vec<u8> {
             .map(Cow::Owned)
         })
     });
-    csv_out::to_bytes(delimiter(lang), &head, rows)
+    csv_out::write_rows(w, delimiter(lang), &head, rows)
 }
 
 #[cfg(test)]
