@@ -12,12 +12,15 @@
 //!
 //! Without Chromium the tests say so and pass, unless `HYBRIDREADY_REQUIRE_BROWSER=1` (CI).
 
+#[path = "common/wait.rs"]
+mod wait;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const HARNESS: &str = include_str!("html_browser/harness.html");
 
@@ -128,17 +131,8 @@ fn measure(browser: &Path, dir: &Path, page: &str) -> Run {
         .stderr(File::create(&stderr_path).unwrap())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{page}: Chromium did not finish within {TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    let Some(status) = wait::wait_timeout(&mut child, TIMEOUT) else {
+        panic!("{page}: Chromium did not finish within {TIMEOUT:?}");
     };
     let dom = std::fs::read_to_string(&stdout_path).unwrap();
     let stderr = std::fs::read_to_string(&stderr_path).unwrap();

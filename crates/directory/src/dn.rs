@@ -968,6 +968,11 @@ mod tests {
         assert_eq!(canonical_key("John Smith"), Err(DnError::NoAttributeType));
         assert_eq!(canonical_key("  "), Err(DnError::Empty));
         assert!(canonical_key("-").is_err());
+        // Simple enough for the fast path, but their types are neither names nor OIDs.
+        for bad in ["C N=A,DC=x", "1CN=A,DC=x", "CN=A,O_U=b,DC=x"] {
+            assert_eq!(canonical_key(bad), Err(DnError::NoAttributeType), "{bad}");
+        }
+        assert!(canonical_key("2.5.4.3=A,DC=x").is_ok());
     }
 
     proptest::proptest! {

@@ -189,6 +189,11 @@ pub fn dn_shape(b: &[u8]) -> DnShape {
                 if !seen_eq && b.get(at + 1) == Some(&b'#') {
                     return DnShape::Complex;
                 }
+                // A type other than a name (`C N`, `O_U`, an OID) is left to the full parse,
+                // which reads an OID and refuses the rest.
+                if !seen_eq && !name_type(&b[rdn_start..at]) {
+                    return DnShape::Complex;
+                }
                 seen_eq = true;
             } else {
                 if !seen_eq {
@@ -310,6 +315,12 @@ impl<V> CiMap<V> {
     }
 }
 
+/// An attribute type that is a name: a letter, then letters, digits and hyphens.
+fn name_type(t: &[u8]) -> bool {
+    t.first().is_some_and(u8::is_ascii_alphabetic)
+        && t.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,6 +392,10 @@ mod tests {
         }
         assert_eq!(dn_shape("CN=José,DC=x".as_bytes()), DnShape::Unicode);
         for complex in [
+            "C N=a,DC=x",
+            "CN=a,O_U=b,DC=x",
+            "1CN=a,DC=x",
+            "2.5.4.3=a,DC=x",
             "CN=Smith\\, John,DC=x",
             "CN=a, OU=b",
             "CN=a ,OU=b",

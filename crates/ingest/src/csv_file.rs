@@ -228,6 +228,31 @@ pub fn read_chunk(
             continue;
         }
         count += 1;
+        if let Some(q) = records.unclosed() {
+            // Its last field swallowed every line after the quote: the row is not what the
+            // file meant, and the rows after it were never read as rows.
+            let last_byte = body.trim_end_matches(['\r', '\n']).len().saturating_sub(1);
+            let (opened, last) = (lines.line_at(q), lines.line_at(last_byte.max(q)));
+            let start = batch.start_row();
+            let rest = if last > opened {
+                format!(
+                    ": lines {opened} to {last} were read as one field, so the rows on them \
+                     were not read"
+                )
+            } else {
+                String::new()
+            };
+            batch.reject_row(
+                start,
+                line,
+                "quote never closed",
+                format!(
+                    "a quote opened on line {opened} is never closed (the file ends inside \
+                     it){rest}"
+                ),
+            );
+            continue;
+        }
         let r = &records;
         reader.read(&mut batch, line, r.len(), |i| r.field(i));
     }

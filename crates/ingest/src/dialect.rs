@@ -217,8 +217,13 @@ fn type_hint_kind(t: &str) -> Option<KindHint> {
 
 fn name_hint_kind(stem: &str) -> Option<KindHint> {
     let s = stem.to_ascii_lowercase();
+    // `users-by-group`, `user-groups`: the name says both, so the columns decide (a user list
+    // named so was read as groups that had UPNs and given names).
+    let both = s.contains("group") && (s.contains("user") || s.contains("benutzer"));
     if s.contains("contact") {
         Some(KindHint::Object(ObjectKind::Contact))
+    } else if both {
+        None
     } else if s.contains("group") && !s.contains("member") {
         Some(KindHint::Object(ObjectKind::Group))
     } else if s.contains("computer") {
@@ -360,11 +365,19 @@ pub fn plan(
         _ => {}
     }
     if !identity.iter().any(|c| p.has(*c)) {
+        // At most 40 characters of each: a file read in the wrong encoding or with no
+        // delimiter has one "header" as long as the file.
         return Err(Refusal::NoIdentityColumn {
             found: headers
                 .iter()
                 .take(8)
-                .map(|h| h.trim().to_string())
+                .map(|h| {
+                    let h = h.trim();
+                    match h.char_indices().nth(40) {
+                        Some((at, _)) => format!("{}…", &h[..at]),
+                        None => h.to_string(),
+                    }
+                })
                 .collect(),
         });
     }
@@ -551,6 +564,12 @@ mod tests {
         assert_eq!(p.kind_hint, Some(KindHint::Object(ObjectKind::Group)));
         let p = plan(&h(&["Name", "SamAccountName"]), None, "contacts", &m).unwrap();
         assert_eq!(p.kind_hint, Some(KindHint::Object(ObjectKind::Contact)));
+        let users = h(&["SamAccountName", "UserPrincipalName", "GivenName", "Group"]);
+        let p = plan(&users, None, "user-list-with-group-column", &m).unwrap();
+        assert_eq!(p.kind_hint, Some(KindHint::Object(ObjectKind::User)));
+        let groups = h(&["Name", "GroupScope"]);
+        let p = plan(&groups, None, "user-groups", &m).unwrap();
+        assert_eq!(p.kind_hint, Some(KindHint::Object(ObjectKind::Group)));
         assert!(matches!(
             class_verdict("top;person;organizationalPerson;user"),
             Some(ClassVerdict::Kind(KindHint::Object(ObjectKind::User)))

@@ -35,6 +35,17 @@ impl<'a> Decoded<'a> {
     pub fn as_str(&self) -> &str {
         &self.text
     }
+    /// Lines ended by a CR alone (classic Mac OS, some hand-made lists) as LF: every line
+    /// number is counted in LFs, so each row of such a file was said to be on line 1. Only for a
+    /// text with a CR and no LF at all, so a stray CR in a CRLF file is left as it is.
+    pub fn cr_only_to_lf(&mut self) -> bool {
+        let b = self.text.as_bytes();
+        if memchr::memchr(b'\n', b).is_some() || memchr::memchr(b'\r', b).is_none() {
+            return false;
+        }
+        self.text = std::borrow::Cow::Owned(self.text.replace('\r', "\n"));
+        true
+    }
     /// A file's own bytes, already UTF-8.
     fn borrowed(text: &'a str, encoding: EncodingInfo) -> Self {
         Decoded {
@@ -83,6 +94,14 @@ fn mostly_utf8(bytes: &[u8], name: &str) -> Option<Decoded<'static>> {
             replaced_lines: lines,
         },
     })
+}
+
+/// A UTF-16 BOM before text that is not UTF-16: a CSV in UTF-16 has a NUL in the upper byte of
+/// every delimiter, quote and line end, so a first 4 KiB without a single NUL is not UTF-16
+/// (UTF-8 or a code page that an editor or a script gave the wrong BOM).
+fn wrong_utf16_bom(body: &[u8]) -> bool {
+    let sample = &body[..body.len().min(4096)];
+    sample.len() >= 16 && memchr::memchr(0, sample).is_none()
 }
 
 /// UTF-16 without a BOM shows as a NUL in every other byte of ASCII text.
@@ -167,11 +186,24 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
                 .unwrap_or_else(|| transcode(&bytes[3..], encoding_rs::UTF_8, "UTF-8 (BOM)")),
         };
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) {
-        return transcode(&bytes[2..], encoding_rs::UTF_16LE, "UTF-16LE (BOM)");
-    }
-    if bytes.starts_with(&[0xFE, 0xFF]) {
-        return transcode(&bytes[2..], encoding_rs::UTF_16BE, "UTF-16BE (BOM)");
+    for (bom, enc) in [
+        ([0xFF, 0xFE], encoding_rs::UTF_16LE),
+        ([0xFE, 0xFF], encoding_rs::UTF_16BE),
+    ] {
+        let Some(body) = bytes.strip_prefix(&bom) else {
+            continue;
+        };
+        if !wrong_utf16_bom(body) {
+            return transcode(body, enc, &format!("{} (BOM)", enc.name()));
+        }
+        // Decoded as UTF-16, this text was one header of CJK characters.
+        let mut d = decode(body);
+        d.encoding.name = format!(
+            "{} (after a {} BOM that does not fit the text)",
+            d.encoding.name,
+            enc.name()
+        );
+        return d;
     }
     if let Some(enc) = looks_like_bomless_utf16(bytes) {
         return transcode(bytes, enc, &format!("{} (no BOM)", enc.name()));
@@ -218,6 +250,16 @@ mod tests {
         let mut run = ascii.clone();
         run[UTF8_BLOCK - 2..UTF8_BLOCK + 3].fill(0x80);
         assert_eq!(as_utf8(&run).map(|t| t.1), None);
+    }
+
+    #[test]
+    fn a_utf16_bom_on_text_that_is_not_utf16_is_passed_over() {
+        let d = decode(b"\xFF\xFESamAccountName,Name\r\nzoe,Zo\xC3\xAB\r\n");
+        assert_eq!(
+            d.encoding.name,
+            "UTF-8 (after a UTF-16LE BOM that does not fit the text)"
+        );
+        assert_eq!(d.as_str(), "SamAccountName,Name\r\nzoe,Zoë\r\n");
     }
 
     #[test]

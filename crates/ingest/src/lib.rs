@@ -384,8 +384,7 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
         let len = bytes.len() as u64;
         let reported = std::sync::atomic::AtomicU64::new(0);
         let first_new = inputs.len();
-        let is_workbook = WORKBOOK_EXTENSIONS.contains(&extension(f).as_str())
-            || bytes.starts_with(b"PK\x03\x04");
+        let is_workbook = is_workbook(&extension(f), &bytes);
         // The digest (for the report's list of inputs) runs beside the parse.
         let (sha, ()) = rayon::join(
             || sha256_hex(&bytes),
@@ -401,7 +400,15 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
                     {
                         builder.set_file_domain(id, &d);
                     }
-                    inputs.push(read_csv_file(f, &bytes, id, opts, &mut builder, &reported));
+                    let mut r = read_csv_file(f, &bytes, id, opts, &mut builder, &reported);
+                    let ext = extension(f);
+                    if WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
+                        r.notes.insert(
+                            0,
+                            format!("named .{ext}, but it is text, not a workbook: read as CSV"),
+                        );
+                    }
+                    inputs.push(r);
                 }
             },
         );
@@ -426,6 +433,29 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
         }
     }
     Ok(Ingested { directory, inputs })
+}
+
+/// Whether a file is read as a workbook: a zip (whatever its name: a workbook saved as .csv), an
+/// OLE2 compound file (an .xls, or an encrypted workbook), or any file with a workbook's name
+/// except text: a CSV export named .xlsx is read as the CSV it is, not refused as a bad zip.
+fn is_workbook(ext: &str, bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(xlsx_file::OLE2_MAGIC)
+        || (WORKBOOK_EXTENSIONS.contains(&ext) && !looks_like_text(bytes))
+}
+
+/// Whether a file's first KiB decodes to text with no NUL and no control character other than
+/// tab and line ends (a CSV or tab-separated export, in any encoding the reader knows).
+fn looks_like_text(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.is_empty() {
+        return false;
+    }
+    let decoded = encoding::decode(head);
+    !decoded
+        .as_str()
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
 }
 
 /// The domain an ADRecon folder describes (its `Domain.csv`'s `Name`), so that its name-only
@@ -683,8 +713,12 @@ fn read_csv_file(
         r.refuse(Refusal::Empty);
         return r;
     }
-    let decoded = encoding::decode(bytes);
+    let mut decoded = encoding::decode(bytes);
     r.encoding = Some(decoded.encoding.name.clone());
+    if decoded.cr_only_to_lf() {
+        r.notes
+            .push("lines end with a CR alone (classic Mac OS): read as line ends".into());
+    }
     if decoded.encoding.replaced > 0 {
         let lines = &decoded.encoding.replaced_lines;
         let at = match lines.as_slice() {
@@ -980,7 +1014,11 @@ fn read_workbook_file(
     next_id: &mut u32,
     inputs: &mut Vec<InputReport>,
 ) {
-    let sheets = match xlsx_file::read_workbook(path) {
+    let read = match xlsx_file::ole2_refusal(&extension(path), bytes) {
+        Some(why) => Err(why),
+        None => xlsx_file::read_workbook(path),
+    };
+    let sheets = match read {
         Ok(s) => s,
         Err(reason) => {
             let mut r = InputReport::new(path, None, bytes.len() as u64);

@@ -51,6 +51,8 @@ pub struct Records<'t> {
     delimiter: u8,
     spans: Vec<Span>,
     scratch: String,
+    /// Where the quoted field that the text ended inside opened.
+    unclosed: Option<usize>,
 }
 
 impl<'t> Records<'t> {
@@ -63,6 +65,7 @@ impl<'t> Records<'t> {
             delimiter,
             spans: Vec::with_capacity(64),
             scratch: String::new(),
+            unclosed: None,
         }
     }
 
@@ -80,6 +83,12 @@ impl<'t> Records<'t> {
         self.scratch.clear();
         while self.read_field() {}
         Some(start)
+    }
+
+    /// The byte offset of the opening quote of a field that is never closed: the text ended
+    /// inside it, so it ran to the end (set by the record that read it, the last one).
+    pub fn unclosed(&self) -> Option<usize> {
+        self.unclosed
     }
 
     /// The number of fields of the current record.
@@ -115,6 +124,7 @@ impl<'t> Records<'t> {
         loop {
             let Some(q) = find_quote(b, seg) else {
                 // The text ends inside the quotes: the field runs to the end.
+                self.unclosed = Some(self.pos);
                 self.push_piece(joined, seg, b.len());
                 self.pos = b.len();
                 return false;

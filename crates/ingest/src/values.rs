@@ -97,8 +97,9 @@ pub fn parse_int(v: &str) -> Result<i64, BadValue> {
     if let Ok(i) = t.parse::<i64>() {
         return Ok(i);
     }
-    if t.contains(['E', 'e']) {
+    if t.contains(['E', 'e']) && t.replace(',', ".").parse::<f64>().is_ok() {
         // Excel shows long numbers as `5,49756E+11` and saves them so: the digits are gone.
+        // (Only a number so written: "five hundred" has an `e` too.)
         return Err(BadValue {
             expected: "an integer with all its digits (Excel saved it in scientific notation, \
                        which loses digits: export again without opening the file in Excel)",
@@ -466,7 +467,12 @@ mod tests {
         assert_eq!(parse_int("-2147483646"), Ok(-2147483646));
         assert_eq!(parse_int("0x800000"), Ok(0x800000));
         assert!(parse_int("12a").is_err());
-        assert!(parse_int("5,49756E+11").is_err());
+        let sci = parse_int("5,49756E+11").unwrap_err().expected;
+        assert!(sci.contains("scientific notation"), "{sci}");
+        assert_eq!(
+            parse_int("five hundred").unwrap_err().expected,
+            "an integer"
+        );
     }
 
     #[test]

@@ -95,6 +95,22 @@ fn check_parts(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The first bytes of an OLE2 compound file: an Excel 97-2003 .xls, or an encrypted
+/// (password-protected) workbook of any version, which Office wraps in one.
+pub const OLE2_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Why a file that starts as an OLE2 compound file and is named `.{ext}` cannot be read: an
+/// encrypted workbook, or an .xls renamed (calamine opens by the name, and said only that the
+/// zip had no end of central directory).
+pub fn ole2_refusal(ext: &str, bytes: &[u8]) -> Option<String> {
+    (ext != "xls" && bytes.starts_with(OLE2_MAGIC)).then(|| {
+        format!(
+            "the workbook is encrypted (password-protected), or an .xls renamed .{ext}: open it \
+             in Excel, remove the password (File > Info > Protect Workbook) and save it as .xlsx"
+        )
+    })
+}
+
 /// Reads every sheet of a workbook.
 pub fn read_workbook(path: &Path) -> Result<Vec<Sheet>, String> {
     check_parts(path)?;
