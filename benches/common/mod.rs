@@ -92,40 +92,6 @@ pub fn cpu_s() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// The 64 variants of the batch measurements: the cross product of six yes/no changes to `base`.
-pub fn variants_64(
-    base: &hybridready::assessment::scenario::Scenario,
-) -> Vec<(String, hybridready::assessment::scenario::Scenario)> {
-    (0..64u32)
-        .map(|n| {
-            let mut s = base.clone();
-            let bit = |i: u32| n & (1 << i) != 0;
-            if bit(0) {
-                s.sync.exclude_ous = Some(vec![]);
-            }
-            if bit(1) {
-                s.tenant
-                    .verified_domains
-                    .get_or_insert_with(Vec::new)
-                    .push("contoso-partners.com".into());
-            }
-            if bit(2) {
-                s.affinity.max_group_size = 50;
-            }
-            if bit(3) {
-                s.affinity.manager = false;
-            }
-            if bit(4) {
-                s.tenant.shared_sip_address_space = Some(false);
-            }
-            if bit(5) {
-                s.waves.size = 1000;
-            }
-            (format!("variant {n}"), s)
-        })
-        .collect()
-}
-
 /// Writes a bench's measurements as `target/criterion/<dir>/<file>`, for the closing notes; a
 /// bench that cannot write them still prints them.
 pub fn write_results(dir: &str, file: &str, results: &serde_json::Value) {
