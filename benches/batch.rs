@@ -28,12 +28,7 @@ fn inputs(dir: &Path) -> (PathBuf, PathBuf) {
     let kept: Vec<&str> = text.lines().filter(|l| !l.contains("affinity/")).collect();
     let scenario = dir.join("scenario.toml");
     std::fs::write(&scenario, kept.join("\n")).expect("write the scenario");
-    let list = |v: &[u32]| {
-        v.iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
     let batch = dir.join("batch.toml");
     std::fs::write(
         &batch,
@@ -100,7 +95,12 @@ fn main() {
     let data = common::dataset("ps7", users);
     let tmp = tempfile::tempdir().expect("tempdir");
     let (scenario, batch) = inputs(tmp.path());
-    let assess_args = [Path::new("assess"), &data, Path::new("--scenario"), &scenario];
+    let assess_args = [
+        Path::new("assess"),
+        &data,
+        Path::new("--scenario"),
+        &scenario,
+    ];
     let batch_args = [Path::new("batch"), &batch, &data];
     run(&assess_args, &tmp.path().join("warm-assess"));
     run(&batch_args, &tmp.path().join("warm-batch"));

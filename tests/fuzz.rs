@@ -185,7 +185,7 @@ proptest! {
         let _ = dn::parent(&dn);
         let _ = dn::first_rdn_value(&dn);
         let _ = dn::domain_of(&dn);
-        let _ = dn::DnKey::of(&dn);
+        let _ = dn::DnKey::of(&dn, dn::DnLimits::DEFAULT);
         if let Ok(k) = dn::canonical_key(&dn) {
             // A canonical key is its own key.
             let again = dn::canonical_key(&k).map(|c| c.into_owned());

@@ -35,6 +35,8 @@ pub struct AssessArgs {
     /// or a failing check) or `warning` (also a warning, or a check at risk).
     #[arg(long, value_enum, value_name = "error|warning")]
     pub fail_on: Option<FailOn>,
+    #[command(flatten)]
+    pub limits: super::LimitArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -73,6 +75,7 @@ pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
     let opts = IngestOptions {
         columns: column_map(&a.columns)?,
         progress: Some(&cb),
+        limits: a.limits.limits(),
         ..Default::default()
     };
     let loaded = pipeline::load(&a.inputs, &[&scenario], opts).map_err(super::pipeline_error)?;

@@ -27,6 +27,8 @@ pub struct BatchArgs {
     /// Write comparison.csv, comparison.json and the variants' summary.json only.
     #[arg(long)]
     pub no_report: bool,
+    #[command(flatten)]
+    pub limits: super::LimitArgs,
 }
 
 pub fn run(a: BatchArgs) -> Result<u8, CliError> {
@@ -38,6 +40,7 @@ pub fn run(a: BatchArgs) -> Result<u8, CliError> {
     let opts = IngestOptions {
         columns: column_map(&a.columns)?,
         progress: Some(&cb),
+        limits: a.limits.limits(),
         ..Default::default()
     };
     let scenarios: Vec<_> = variants.iter().map(|v| &v.scenario).collect();

@@ -20,6 +20,8 @@ pub struct InspectArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    #[command(flatten)]
+    pub limits: super::LimitArgs,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -36,6 +38,7 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
     let opts = IngestOptions {
         columns: column_map(&a.columns)?,
         progress: Some(&cb),
+        limits: a.limits.limits(),
         ..Default::default()
     };
     let ingested = ingest(&a.inputs, &opts)?;

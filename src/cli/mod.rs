@@ -128,6 +128,40 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// `--limit NAME=VALUE`, shared by the commands that read exports.
+#[derive(clap::Args, Debug, Default)]
+pub struct LimitArgs {
+    /// Raise or lower a limit on hostile input, e.g. `--limit file-size=32GiB` (repeatable;
+    /// --help lists the limits).
+    #[arg(
+        long = "limit",
+        value_name = "NAME=VALUE",
+        value_parser = crate::ingest::limits::parse_setting,
+        long_help = limit_help()
+    )]
+    limit: Vec<(crate::ingest::limits::Limit, u64)>,
+}
+
+fn limit_help() -> String {
+    format!(
+        "Raise or lower a limit on hostile input (repeatable). An input over a limit on a whole \
+         file is refused (exit 2, the others are still assessed); a value over a limit on one \
+         value is a value error of its row.\n\n{}",
+        crate::ingest::limits::help()
+    )
+}
+
+impl LimitArgs {
+    /// The defaults with every `--limit` applied, the last one of a name winning.
+    pub fn limits(&self) -> crate::ingest::limits::Limits {
+        let mut limits = crate::ingest::limits::Limits::default();
+        for &(limit, value) in &self.limit {
+            limits.set(limit, value);
+        }
+        limits
+    }
+}
+
 /// Loads `--columns FILE.toml` if given.
 fn column_map(path: &Option<PathBuf>) -> Result<crate::ingest::columns::ColumnMap, CliError> {
     match path {

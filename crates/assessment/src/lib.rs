@@ -180,6 +180,28 @@ pub enum Refusal {
     Workbook {
         error: String,
     },
+    /// Over one of the limits the ingest puts on hostile input, which `--limit NAME=VALUE`
+    /// overrides (boxed: the other refusals are small, and a refusal is a function's error).
+    OverLimit(Box<OverLimit>),
+}
+
+/// An input over a limit: which, by how much, where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverLimit {
+    /// The limit's name on the command line (`file-size`, `xlsx-part-ratio`, …).
+    pub limit: String,
+    /// Its value, as `--limit` takes it (`1KiB`).
+    pub max: String,
+    /// What was found over it: bytes, cells, or times its zipped size.
+    pub found: u64,
+    /// The sheet it was found in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Where in the file: the workbook part, the cell (`C2`) or the cells (`A1:C2`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub at: String,
+    /// A value of the limit that lets the input through, as `--limit` takes it (`4GiB`).
+    pub raise_to: String,
 }
 
 /// The directory as read.

@@ -9,7 +9,7 @@
 //! membership edge), merged (into one already known) or rejected (with its line and reason).
 
 use super::column::{CellBases, Column};
-use super::dn::{self, DnError, DnId, DnInterner, DnKey, DnSnapshot, prefetch};
+use super::dn::{self, DnError, DnId, DnInterner, DnKey, DnLimits, DnSnapshot, prefetch};
 use super::fold::{ci_eq, ci_hash, ci_hash_str};
 use super::key_index::KeyIndex;
 use super::text::{TextArena, TextRef};
@@ -193,6 +193,8 @@ pub struct RecordBatch {
     roots_by_parent: Vec<(u32, Option<DnId>)>,
     dn_cache: Vec<CachedDn>,
     known: Option<Arc<DnSnapshot>>,
+    /// The largest DN taken from a cell; the ingest sets them (see [`RecordBatch::with_dn_limits`]).
+    dn_limits: DnLimits,
 }
 
 /// 16,384 entries of 24 bytes: within a core's L2 cache, and enough for the group DNs that recur
@@ -271,6 +273,7 @@ impl RecordBatch {
             roots_by_parent: Vec::new(),
             dn_cache: Vec::new(),
             known: None,
+            dn_limits: DnLimits::DEFAULT,
         }
     }
     /// This batch emptied for the next chunk, keeping what its vectors have allocated: at a
@@ -312,6 +315,11 @@ impl RecordBatch {
     pub fn value(&mut self, attr: Attr, v: &str) {
         let r = self.text.push(v);
         self.values.push((attr, r));
+    }
+    /// Refuses the DNs of cells over `limits` (a recycled batch keeps them).
+    pub fn with_dn_limits(mut self, limits: DnLimits) -> Self {
+        self.dn_limits = limits;
+        self
     }
     /// Lets the batch resolve DNs the directory already holds (from earlier files) to their
     /// directory ids on the parsing thread, so that only new DNs reach the serial merge.
@@ -379,7 +387,7 @@ impl RecordBatch {
         }
         // Not `known_plain` first: a DN met here (an object's own, a manager) is mostly new,
         // and the key's one probe of the snapshot finds whatever the plain probe would.
-        Ok(self.intern_uncached(dn, at, &DnKey::of(dn)?))
+        Ok(self.intern_uncached(dn, at, &DnKey::of(dn, self.dn_limits)?))
     }
 
     /// Interns a DN that the batch's cells are unlikely to name again: a row's own DN, a
@@ -387,7 +395,7 @@ impl RecordBatch {
     /// have held a group DN that `memberOf` cells name row after row, and a DN this batch holds
     /// already is found by its interner's probe anyway.
     pub fn intern_dn_once(&mut self, dn: &str) -> Result<DnId, DnError> {
-        Ok(self.intern_looked_up(&DnKey::of(dn)?))
+        Ok(self.intern_looked_up(&DnKey::of(dn, self.dn_limits)?))
     }
 
     /// The key of a DN whose id is wanted a little later, from [`RecordBatch::intern_looked_up`]:
@@ -396,7 +404,7 @@ impl RecordBatch {
     /// its first cell: looked up at once, it waited on the filter, three quarters of the
     /// snapshot lookup's samples at a million users.
     pub fn look_up_soon<'a>(&self, dn: &'a str) -> Result<DnKey<'a>, DnError> {
-        let key = DnKey::of(dn)?;
+        let key = DnKey::of(dn, self.dn_limits)?;
         if let Some(k) = &self.known {
             k.prefetch_filter(key.hash());
         }
@@ -511,7 +519,7 @@ impl RecordBatch {
                 let cached = candidate.and_then(|c| self.confirmed(dn, c));
                 let id = match cached.or_else(|| self.known_plain(dn, at)) {
                     Some(id) => id,
-                    None => match DnKey::of(dn) {
+                    None => match DnKey::of(dn, self.dn_limits) {
                         Ok(key) => self.intern_uncached(dn, at, &key),
                         Err(e) => {
                             on_error(dn, e);

@@ -24,18 +24,68 @@ pub enum DnError {
     Empty,
     NoAttributeType,
     DanglingEscape,
-    /// Longer than [`MAX_DN_BYTES`] (its length in bytes).
-    TooLong(usize),
-    /// More levels than [`MAX_DN_DEPTH`] (its levels).
-    TooDeep(usize),
+    /// Longer than [`DnLimits::bytes`].
+    TooLong {
+        bytes: usize,
+        max: usize,
+    },
+    /// More levels than [`DnLimits::depth`].
+    TooDeep {
+        levels: usize,
+        max: usize,
+    },
 }
 
-/// The longest DN taken, in bytes. Active Directory's own paths stay far below it; a longer
-/// value is damage or an attack, and each of its parents is interned whole, so memory grows
-/// with the square of its length.
-pub const MAX_DN_BYTES: usize = 16 * 1024;
-/// The most levels (RDNs) in a DN taken: real directories nest OUs a dozen deep.
-pub const MAX_DN_DEPTH: usize = 256;
+/// How large a DN a batch takes. Each parent of a DN is interned whole, so memory grows with
+/// the square of its length: a DN over these is damage or an attack, refused before anything
+/// is built from it. The ingest sets them (`--limit dn-length=…`, `--limit dn-depth=…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DnLimits {
+    /// The longest DN taken, in bytes. Active Directory's own paths stay far below 16 KiB.
+    pub bytes: usize,
+    /// The most levels (RDNs) in a DN taken: real directories nest OUs a dozen deep.
+    pub depth: usize,
+}
+
+impl DnLimits {
+    pub const DEFAULT: DnLimits = DnLimits {
+        bytes: 16 * 1024,
+        depth: 256,
+    };
+    /// For DNs already taken and their parts (a parent is shorter than its DN), and for
+    /// lookups: what is over a limit was never interned.
+    pub const NONE: DnLimits = DnLimits {
+        bytes: usize::MAX,
+        depth: usize::MAX,
+    };
+
+    /// Refuses a DN over the limits before anything is built from it.
+    fn check(self, dn: &str) -> Result<(), DnError> {
+        if dn.len() > self.bytes {
+            return Err(DnError::TooLong {
+                bytes: dn.len(),
+                max: self.bytes,
+            });
+        }
+        // Commas bound the levels from above; count exactly only when they could be too many.
+        if memchr_count(dn.as_bytes(), b',') >= self.depth {
+            let levels = rdns(dn).count();
+            if levels > self.depth {
+                return Err(DnError::TooDeep {
+                    levels,
+                    max: self.depth,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Default for DnLimits {
+    fn default() -> Self {
+        DnLimits::DEFAULT
+    }
+}
 
 /// What was expected instead, as "expected {this}" reads in the input report.
 impl std::fmt::Display for DnError {
@@ -48,31 +98,16 @@ impl std::fmt::Display for DnError {
             DnError::DanglingEscape => {
                 f.write_str("a distinguished name, found one ending in a lone backslash")
             }
-            DnError::TooLong(len) => write!(
+            DnError::TooLong { bytes, max } => write!(
                 f,
-                "a distinguished name of at most {MAX_DN_BYTES} bytes, found {len}"
+                "a distinguished name of at most {max} bytes, found {bytes}"
             ),
-            DnError::TooDeep(levels) => write!(
+            DnError::TooDeep { levels, max } => write!(
                 f,
-                "a distinguished name at most {MAX_DN_DEPTH} levels deep, found {levels}"
+                "a distinguished name at most {max} levels deep, found {levels}"
             ),
         }
     }
-}
-
-/// Refuses a DN over [`MAX_DN_BYTES`] or [`MAX_DN_DEPTH`] before anything is built from it.
-fn check_size(dn: &str) -> Result<(), DnError> {
-    if dn.len() > MAX_DN_BYTES {
-        return Err(DnError::TooLong(dn.len()));
-    }
-    // Commas bound the levels from above; count exactly only when they could be too many.
-    if memchr_count(dn.as_bytes(), b',') >= MAX_DN_DEPTH {
-        let levels = rdns(dn).count();
-        if levels > MAX_DN_DEPTH {
-            return Err(DnError::TooDeep(levels));
-        }
-    }
-    Ok(())
 }
 
 fn memchr_count(b: &[u8], c: u8) -> usize {
@@ -188,13 +223,13 @@ fn escape_value_into(v: &str, out: &mut String) {
 }
 
 /// The canonical comparison key of `dn`: the DN itself when simple, else a lowercase rewrite with
-/// canonical escapes and no insignificant spaces.
+/// canonical escapes and no insignificant spaces. Linear in the DN's length: its size is
+/// bounded where a DN is taken ([`DnKey::of`]).
 pub fn canonical_key(dn: &str) -> Result<Cow<'_, str>, DnError> {
     let dn = dn.trim_matches(' ');
     if dn.is_empty() {
         return Err(DnError::Empty);
     }
-    check_size(dn)?;
     if dn.ends_with('\\') && !dn.ends_with("\\\\") {
         return Err(DnError::DanglingEscape);
     }
@@ -328,9 +363,10 @@ impl<'a> DnKey<'a> {
     pub fn hash(&self) -> u64 {
         self.hash
     }
-    pub fn of(dn: &'a str) -> Result<DnKey<'a>, DnError> {
+    /// The key of `dn`, refused when over `limits`.
+    pub fn of(dn: &'a str, limits: DnLimits) -> Result<DnKey<'a>, DnError> {
         let display = dn.trim_matches(' ');
-        check_size(display)?;
+        limits.check(display)?;
         let key = match dn_shape(display.as_bytes()) {
             DnShape::Ascii(hash) => {
                 return Ok(DnKey {
@@ -698,12 +734,13 @@ impl DnInterner {
 
     /// The id of `dn`, if interned.
     pub fn get(&self, dn: &str) -> Option<DnId> {
-        self.find_key(&DnKey::of(dn).ok()?)
+        self.find_key(&DnKey::of(dn, DnLimits::NONE).ok()?)
     }
 
-    /// Interns `dn` (trimmed), returning its id.
+    /// Interns `dn` (trimmed), returning its id. The interner takes a DN of any size: the
+    /// limits apply where DNs come in from the inputs ([`crate::RecordBatch`]).
     pub fn intern(&mut self, dn: &str) -> Result<DnId, DnError> {
-        Ok(self.intern_key(&DnKey::of(dn)?))
+        Ok(self.intern_key(&DnKey::of(dn, DnLimits::NONE)?))
     }
 
     /// The id of a DN whose key is already computed.
@@ -832,12 +869,15 @@ mod tests {
         let snap = dns.snapshot();
         for (i, &id) in ids.iter().enumerate() {
             let text = dn(i as u32);
-            let key = DnKey::of(&text).unwrap();
+            let key = DnKey::of(&text, DnLimits::NONE).unwrap();
             assert_eq!(snap.find_key_spelled(&key).map(|f| f.0), Some(id));
         }
         let absent = (0..20_000u32)
             .map(|i| format!("CN=User {i},OU=Staff,DC=contoso,DC=com"))
-            .filter(|d| snap.filter.may_hold(DnKey::of(d).unwrap().hash))
+            .filter(|d| {
+                snap.filter
+                    .may_hold(DnKey::of(d, DnLimits::NONE).unwrap().hash)
+            })
             .count();
         assert!(
             absent < 400,
@@ -848,14 +888,14 @@ mod tests {
         let new = grown
             .intern("CN=User 1,OU=Staff,DC=contoso,DC=com")
             .unwrap();
-        let key = DnKey::of("CN=User 1,OU=Staff,DC=contoso,DC=com").unwrap();
+        let key = DnKey::of("CN=User 1,OU=Staff,DC=contoso,DC=com", DnLimits::NONE).unwrap();
         assert_eq!(grown.find_key_spelled(&key).map(|f| f.0), Some(new));
         assert_eq!(snap.find_key_spelled(&key), None);
     }
 
     #[test]
     fn prefetching_is_a_hint_even_on_an_empty_interner() {
-        let key = DnKey::of("CN=a,DC=x").unwrap();
+        let key = DnKey::of("CN=a,DC=x", DnLimits::NONE).unwrap();
         let mut dns = DnInterner::default();
         dns.prefetch_slot(key.hash);
         dns.prefetch_key(key.hash);
@@ -865,7 +905,7 @@ mod tests {
         let (found, at) = dns.find_key_spelled(&key).unwrap();
         assert_eq!(found, id);
         assert_eq!(dns.text_at(at.unwrap(), 9), Some(&b"CN=a,DC=x"[..]));
-        let other = DnKey::of("cn=A,dc=X").unwrap();
+        let other = DnKey::of("cn=A,dc=X", DnLimits::NONE).unwrap();
         assert_eq!(dns.find_key_spelled(&other), Some((id, None)));
     }
 

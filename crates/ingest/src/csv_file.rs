@@ -5,7 +5,6 @@
 //! the parity); counting quotes is a vectorised byte count, far cheaper than parsing. A file
 //! with an odd number of quotes is malformed somewhere and is read in one piece.
 
-use super::dialect::Plan;
 use super::records::Records;
 use super::rows::{RowReader, RowStats};
 use hybridready_directory::{DnSnapshot, FileId, RecordBatch};
@@ -190,20 +189,23 @@ impl<'a> LineCounter<'a> {
 }
 
 /// Parses the records of one chunk into a batch.
+/// `reader`: the table's plan and limits, with no rows read yet.
 /// `known`: the DNs the directory already holds, resolved here rather than in the serial merge.
 /// `reuse`: a merged batch to fill again rather than a new one.
 pub fn read_chunk(
     text: &str,
     chunk: Chunk,
     delimiter: u8,
-    plan: &Plan,
+    mut reader: RowReader,
     file: FileId,
     known: Option<Arc<DnSnapshot>>,
     reuse: Option<RecordBatch>,
 ) -> (RecordBatch, RowStats, u64) {
     let mut batch = match reuse {
         Some(b) => b.recycled(file, known),
-        None => RecordBatch::new(file).with_known(known),
+        None => RecordBatch::new(file)
+            .with_known(known)
+            .with_dn_limits(reader.dn_limits()),
     };
     // Sized for wide AD rows (about 30 bytes a cell, under 1 kB a row), so the vectors rarely
     // regrow; a recycled batch mostly has the room already.
@@ -212,7 +214,6 @@ pub fn read_chunk(
     batch.values.reserve(len / 30);
     batch.refs.reserve(len / 60);
     batch.rows.reserve(len / 500);
-    let mut reader = RowReader::new(plan);
     // Chunks are cut after a line end, so each starts and ends between characters; every cell
     // is then a slice of the chunk.
     let body = match text.get(chunk.start..chunk.end) {

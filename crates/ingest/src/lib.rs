@@ -10,6 +10,7 @@ pub mod columns;
 pub mod csv_file;
 pub mod dialect;
 pub mod encoding;
+pub mod limits;
 pub mod records;
 pub mod rows;
 pub mod sniff;
@@ -22,6 +23,7 @@ use hybridready_directory::{
     Attr, Directory, DirectoryBuilder, FileId, ObjectKind, RecordBatch, Rejection,
 };
 use hybridready_rules::{Field, registry};
+use limits::Limit;
 use rows::{RowReader, RowStats};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -166,6 +168,8 @@ pub struct IngestOptions<'a> {
     /// Files to leave out of folder walks (the scenario's own affinity files, …).
     pub exclude: Vec<PathBuf>,
     pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+    /// The limits on hostile input (`--limit NAME=VALUE`).
+    pub limits: limits::Limits,
 }
 
 impl IngestOptions<'_> {
@@ -370,6 +374,15 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
     for f in &files {
         let name = f.display().to_string();
         opts.report(Progress::File(&name));
+        // Looked at before the file is opened: the limit bounds what reading it would take.
+        let size = std::fs::metadata(f).map_or(0, |m| m.len());
+        if let Err(over) = opts.limits.check(Limit::FileSize, size) {
+            let mut r = InputReport::new(f, None, size);
+            r.refuse(over.refusal());
+            inputs.push(r);
+            opts.report(Progress::Advance(size));
+            continue;
+        }
         let bytes = match read_input(f) {
             Ok(b) => b,
             Err(e) => {
@@ -396,7 +409,7 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
                     next_id += 1;
                     if let Some(d) = f
                         .parent()
-                        .and_then(|p| folder_domain(p, &mut folder_domains))
+                        .and_then(|p| folder_domain(p, &opts.limits, &mut folder_domains))
                     {
                         builder.set_file_domain(id, &d);
                     }
@@ -462,12 +475,17 @@ fn looks_like_text(bytes: &[u8]) -> bool {
 /// references (`Group Name`, `Member UserName`) resolve within that domain.
 fn folder_domain(
     dir: &Path,
+    limits: &limits::Limits,
     cache: &mut std::collections::HashMap<PathBuf, Option<String>>,
 ) -> Option<String> {
     cache
         .entry(dir.to_path_buf())
         .or_insert_with(|| {
-            let bytes = std::fs::read(dir.join("Domain.csv")).ok()?;
+            // Over the file-size limit, it is refused as an input of its own.
+            let path = dir.join("Domain.csv");
+            let size = std::fs::metadata(&path).ok()?.len();
+            limits.check(Limit::FileSize, size).ok()?;
+            let bytes = std::fs::read(path).ok()?;
             let decoded = encoding::decode(&bytes);
             domain_name_of_facts(decoded.as_str().lines().map(|l| {
                 let mut r = csv::ReaderBuilder::new()
@@ -887,7 +905,8 @@ fn read_chunks(
     reported: &std::sync::atomic::AtomicU64,
 ) -> RowStats {
     if chunks.len() == 1 {
-        let (b, s, _) = csv_file::read_chunk(text, chunks[0], delimiter, plan, file, None, None);
+        let reader = RowReader::new(plan, &opts.limits);
+        let (b, s, _) = csv_file::read_chunk(text, chunks[0], delimiter, reader, file, None, None);
         builder.absorb(&b);
         return s;
     }
@@ -917,6 +936,7 @@ fn read_chunks(
     // first time: at a million users, eight batches out instead of thirty-two peaked about
     // 150 MB lower.
     let ahead = workers * 4;
+    let limits = opts.limits;
     let next_chunk = AtomicUsize::new(0);
     let progress = MergeProgress::new();
     // Merged batches go back to the parse workers to be filled again (see RecordBatch::recycled).
@@ -970,7 +990,7 @@ fn read_chunks(
         rayon::scope(|s| {
             for _ in 0..workers {
                 let tx = tx.clone();
-                let (next_chunk, known) = (&next_chunk, &known);
+                let (next_chunk, known, limits) = (&next_chunk, &known, &limits);
                 s.spawn(move |_| {
                     let _release = ReleaseWaiters {
                         progress,
@@ -989,7 +1009,7 @@ fn read_chunks(
                             text,
                             chunks[i],
                             delimiter,
-                            plan,
+                            RowReader::new(plan, limits),
                             file,
                             known.clone(),
                             reuse,
@@ -1015,14 +1035,14 @@ fn read_workbook_file(
     inputs: &mut Vec<InputReport>,
 ) {
     let read = match xlsx_file::ole2_refusal(&extension(path), bytes) {
-        Some(why) => Err(why),
-        None => xlsx_file::read_workbook(path),
+        Some(error) => Err(Refusal::Workbook { error }),
+        None => xlsx_file::read_workbook(path, &opts.limits),
     };
     let sheets = match read {
         Ok(s) => s,
-        Err(reason) => {
+        Err(refusal) => {
             let mut r = InputReport::new(path, None, bytes.len() as u64);
-            r.refuse(Refusal::Workbook { error: reason });
+            r.refuse(refusal);
             inputs.push(r);
             return;
         }
@@ -1089,8 +1109,8 @@ fn read_workbook_file(
         if let Some(d) = &domain {
             builder.set_file_domain(id, d);
         }
-        let mut batch = RecordBatch::new(id);
-        let mut reader = RowReader::new(&plan);
+        let mut batch = RecordBatch::new(id).with_dn_limits(opts.limits.dn());
+        let mut reader = RowReader::new(&plan, &opts.limits);
         for (i, row) in sheet.rows.iter().enumerate().skip(h + 1) {
             let n = row.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
             if n == 0 {

@@ -3,6 +3,7 @@
 
 use super::columns::Column;
 use super::dialect::{ClassVerdict, Dialect, KindHint, Plan, class_verdict};
+use super::limits::{Limit, Limits, expected_dn};
 use super::values::{
     BadValue, for_each_value, is_lost_collection, normalize_guid, normalize_guid_into,
     normalize_sid, normalize_sid_into, parse_bool, parse_int, values_of,
@@ -36,10 +37,6 @@ pub struct RowStats {
     pub classes: BTreeMap<String, u64>,
 }
 
-/// The longest attribute value read, in bytes: a multi-valued attribute joined whole (a user's
-/// certificates) stays far below it, and a workbook cell holds 32,767 characters. Lists of
-/// references (members, memberOf) may be longer.
-pub const MAX_FIELD_BYTES: usize = 1 << 20;
 const MAX_ISSUES: usize = 200;
 
 impl RowStats {
@@ -79,6 +76,10 @@ pub struct RowReader<'p> {
     plan: &'p Plan,
     pub stats: RowStats,
     scratch: String,
+    /// The `field-size` limit, and those of a DN (see [`crate::limits`]), copied out of the
+    /// run's limits for the comparisons of every cell.
+    max_field_bytes: usize,
+    dn_limits: dn::DnLimits,
 }
 
 /// The stored form of a value of `kind`, written into `buf` (reused across cells, so normalising
@@ -120,12 +121,19 @@ fn normalize<'b>(
 }
 
 impl<'p> RowReader<'p> {
-    pub fn new(plan: &'p Plan) -> Self {
+    pub fn new(plan: &'p Plan, limits: &Limits) -> Self {
         RowReader {
             plan,
             stats: RowStats::default(),
             scratch: String::new(),
+            max_field_bytes: limits.bytes(Limit::FieldSize),
+            dn_limits: limits.dn(),
         }
+    }
+
+    /// The limits of a DN, for the batches this reader fills.
+    pub fn dn_limits(&self) -> dn::DnLimits {
+        self.dn_limits
     }
 
     /// The first non-empty cell among `cols` (or `""`), with the index of the column it came from.
@@ -269,15 +277,18 @@ impl<'p> RowReader<'p> {
         let mut enabled_given = false;
         let mut uac: Option<i64> = None;
         let mut sid: Option<String> = None;
+        let max_field_bytes = self.max_field_bytes;
         for (target, cols) in &plan.targets {
             let (v, col) = Self::first(cols, &get);
-            if v.len() > MAX_FIELD_BYTES && matches!(target, Column::Attr(_)) {
+            if v.len() > max_field_bytes && matches!(target, Column::Attr(_)) {
                 // Stored whole it would be cut at 16 MB unsaid; no attribute value is this long
                 // (reference lists, such as a big group's members, are not values).
                 let h = self.header(col).to_string();
                 let expected = format!(
-                    "a value of at most {MAX_FIELD_BYTES} bytes, found {}: not read",
-                    v.len()
+                    "a value of at most {max_field_bytes} bytes, found {}: not read (the \
+                     field-size limit: {})",
+                    v.len(),
+                    Limit::FieldSize.hint(v.len() as u64)
                 );
                 self.stats.issue(line, &h, v, &expected);
                 continue;
@@ -336,7 +347,7 @@ impl<'p> RowReader<'p> {
                         Ok(key) => own_key = Some(key),
                         Err(e) => {
                             let h = self.header(col).to_string();
-                            self.stats.issue(line, &h, v, &e.to_string());
+                            self.stats.issue(line, &h, v, &expected_dn(&e));
                         }
                     }
                 }
@@ -349,7 +360,7 @@ impl<'p> RowReader<'p> {
                     let stats = &mut self.stats;
                     let header = plan.headers.get(col).map_or("?", String::as_str);
                     batch.dn_refs(kind, values_of(v, true), |d, e| {
-                        stats.issue(line, header, d, &e.to_string())
+                        stats.issue(line, header, d, &expected_dn(&e))
                     });
                 }
                 Column::Manager | Column::PrimaryGroupDn => {
@@ -365,7 +376,7 @@ impl<'p> RowReader<'p> {
                     };
                     if let Err(e) = looked_up {
                         let h = self.header(col).to_string();
-                        self.stats.issue(line, &h, v, &e.to_string());
+                        self.stats.issue(line, &h, v, &expected_dn(&e));
                     }
                 }
                 _ => {}

@@ -2,7 +2,9 @@
 //! the same data would hold, the header row found by its column names.
 
 use super::columns::{Column, ColumnMap, normalize_header};
-use calamine::{Data, Reader, Sheets, Xlsx, open_workbook_auto};
+use super::limits::{Limit, Limits, OverLimit, RATIO_FROM_BYTES};
+use calamine::{Cell, Data, DataRef, Range, Reader, Sheets, open_workbook_auto};
+use hybridready_assessment::Refusal;
 use hybridready_assessment::date::Date;
 use std::path::Path;
 
@@ -50,22 +52,10 @@ pub fn cell_text(c: &Data) -> String {
     }
 }
 
-/// A workbook part may expand to at most this many bytes: a million-user sheet is about 1 GB
-/// of XML.
-pub const MAX_PART_BYTES: u64 = 4 << 30;
-/// A part over [`RATIO_FROM_BYTES`] may expand at most this many times its zipped size: real
-/// sheets compress 5-20 times, a zip bomb hundreds of times.
-pub const MAX_PART_RATIO: u64 = 100;
-pub const RATIO_FROM_BYTES: u64 = 64 << 20;
-/// Cells a sheet may lay out (each row up to its last cell): a single cell at XFD1048576 asked
-/// for a grid of 17 billion, and the process was killed.
-pub const MAX_SHEET_CELLS: u64 = 100_000_000;
-/// The most text in one cell: Excel itself holds 32,767 characters.
-pub const MAX_CELL_BYTES: usize = 1 << 20;
-
-/// Refuses a zipped workbook whose parts would expand past [`MAX_PART_BYTES`] or
-/// [`MAX_PART_RATIO`], from the sizes its zip directory declares, before any part is inflated.
-fn check_parts(path: &Path) -> Result<(), String> {
+/// Refuses a zipped workbook whose parts would expand past the `xlsx-part-size` or
+/// `xlsx-part-ratio` limits, from the sizes its zip directory declares, before any part is
+/// inflated.
+fn check_parts(path: &Path, limits: &Limits) -> Result<(), OverLimit> {
     let Ok(file) = std::fs::File::open(path) else {
         return Ok(()); // Left to the reader, which says why.
     };
@@ -78,18 +68,12 @@ fn check_parts(path: &Path) -> Result<(), String> {
         };
         let (size, packed) = (part.size(), part.compressed_size().max(1));
         let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
-        if size > MAX_PART_BYTES {
-            return Err(format!(
-                "part {name} expands to {size} bytes, over the limit of {MAX_PART_BYTES}"
-            ));
-        }
-        if size > RATIO_FROM_BYTES && size / packed > MAX_PART_RATIO {
-            return Err(format!(
-                "part {name} expands {}-fold ({packed} to {size} bytes), over the limit of \
-                 {MAX_PART_RATIO}-fold for parts over {RATIO_FROM_BYTES} bytes: not a workbook \
-                 Excel wrote",
-                size / packed
-            ));
+        let at = |o: OverLimit| o.at(None, name.clone());
+        limits.check(Limit::XlsxPartSize, size).map_err(at)?;
+        if size > RATIO_FROM_BYTES {
+            limits
+                .check(Limit::XlsxPartRatio, size / packed)
+                .map_err(at)?;
         }
     }
     Ok(())
@@ -111,29 +95,36 @@ pub fn ole2_refusal(ext: &str, bytes: &[u8]) -> Option<String> {
     })
 }
 
-/// Reads every sheet of a workbook.
-pub fn read_workbook(path: &Path) -> Result<Vec<Sheet>, String> {
-    check_parts(path)?;
-    let mut wb = open_workbook_auto(path).map_err(|e| format!("not a readable workbook: {e}"))?;
+/// Reads every sheet of a workbook, within `limits`.
+pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Vec<Sheet>, Refusal> {
+    check_parts(path, limits).map_err(|o| o.refusal())?;
+    let unreadable = |error: String| Refusal::Workbook { error };
+    let mut wb = open_workbook_auto(path)
+        .map_err(|e| unreadable(format!("not a readable workbook: {e}")))?;
     let names = wb.sheet_names().to_vec();
     let mut sheets = Vec::new();
     for name in names {
+        let grid = SparseGrid::new(&name, limits);
         let read = match &mut wb {
-            Sheets::Xlsx(x) => read_xlsx_sheet(x, &name),
-            other => other
-                .worksheet_range(&name)
-                .map_err(|e| e.to_string())
-                .map(|range| {
-                    let first_row = range.start().map_or(1, |(r, _)| r + 1);
-                    let rows = range
-                        .rows()
-                        .map(|r| r.iter().map(cell_text).collect())
-                        .collect();
-                    (rows, first_row)
-                }),
+            Sheets::Xlsx(x) => match x.worksheet_cells_reader(&name) {
+                Ok(mut cells) => grid.read_cells(|| cells.next_cell()),
+                Err(e) => Err(ReadError::Reader(e.to_string())),
+            },
+            Sheets::Xlsb(x) => match x.worksheet_cells_reader(&name) {
+                Ok(mut cells) => grid.read_cells(|| cells.next_cell()),
+                Err(e) => Err(ReadError::Reader(e.to_string())),
+            },
+            // .xls and .ods sheets were parsed whole when the workbook opened: their range is
+            // looked at before a text grid is built from it.
+            other => match other.worksheet_range(&name) {
+                Ok(range) => grid.read_range(&range),
+                Err(e) => Err(ReadError::Reader(e.to_string())),
+            },
         };
-        let (rows, first_row) =
-            read.map_err(|e| format!("sheet \"{name}\" cannot be read: {e}"))?;
+        let (rows, first_row) = read.map_err(|e| match e {
+            ReadError::Reader(e) => unreadable(format!("sheet \"{name}\" cannot be read: {e}")),
+            ReadError::Over(o) => o.refusal(),
+        })?;
         sheets.push(Sheet {
             name,
             rows,
@@ -143,72 +134,131 @@ pub fn read_workbook(path: &Path) -> Result<Vec<Sheet>, String> {
     Ok(sheets)
 }
 
-/// An XLSX sheet cell by cell: rows laid out from the cells present (each up to its last
-/// cell), under [`MAX_SHEET_CELLS`] and [`MAX_CELL_BYTES`], rather than calamine's dense
-/// range over the bounding box.
-fn read_xlsx_sheet<RS: std::io::Read + std::io::Seek>(
-    wb: &mut Xlsx<RS>,
-    name: &str,
-) -> Result<(Vec<Vec<String>>, u32), String> {
-    let mut reader = wb.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
-    let mut cells: Vec<(u32, u32, String)> = Vec::new();
-    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-        let (row, col) = cell.get_position();
-        let text = cell_text(&Data::from(cell.get_value().clone()));
+/// Why a sheet was not read.
+enum ReadError {
+    /// The reader's message.
+    Reader(String),
+    Over(OverLimit),
+}
+
+impl From<OverLimit> for ReadError {
+    fn from(o: OverLimit) -> Self {
+        ReadError::Over(o)
+    }
+}
+
+/// A sheet's cells with a value, gathered within the `cell-size` limit, then laid out as rows
+/// (each up to its last cell) within the `sheet-cells` limit rather than calamine's dense range
+/// over the bounding box.
+struct SparseGrid<'a> {
+    sheet: &'a str,
+    limits: &'a Limits,
+    cells: Vec<(u32, u32, String)>,
+}
+
+impl<'a> SparseGrid<'a> {
+    fn new(sheet: &'a str, limits: &'a Limits) -> Self {
+        SparseGrid {
+            sheet,
+            limits,
+            cells: Vec::new(),
+        }
+    }
+
+    /// Takes one cell, unless its text is over the `cell-size` limit.
+    fn push(&mut self, row: u32, col: u32, text: String) -> Result<(), OverLimit> {
         if text.is_empty() {
-            continue;
+            return Ok(());
         }
-        if text.len() > MAX_CELL_BYTES {
-            return Err(format!(
-                "cell {} holds {} bytes, over the limit of {MAX_CELL_BYTES}",
-                cell_name(row, col),
-                text.len()
-            ));
-        }
-        cells.push((row, col, text));
+        self.limits
+            .check(Limit::CellSize, text.len() as u64)
+            .map_err(|o| o.at(Some(self.sheet), cell_name(row, col)))?;
+        self.cells.push((row, col, text));
+        Ok(())
     }
-    cells.sort_unstable_by_key(|&(r, c, _)| (r, c));
-    let Some(&(first_row, _, _)) = cells.first() else {
-        return Ok((Vec::new(), 1));
-    };
-    let first_col = cells.iter().map(|&(_, c, _)| c).min().unwrap_or(0);
-    let last_row = cells.last().map_or(first_row, |&(r, _, _)| r);
-    // The grid as laid out: a row per row from the first to the last, each as long as its
-    // last cell.
-    let mut laid_out = u64::from(last_row - first_row + 1);
-    let mut prev: Option<(u32, u32)> = None;
-    for &(r, c, _) in &cells {
-        if prev.is_some_and(|(pr, _)| pr != r)
-            && let Some((_, pc)) = prev
-        {
+
+    /// The cells of a cells reader (.xlsx, .xlsb), one at a time.
+    fn read_cells<'d, E: std::fmt::Display>(
+        mut self,
+        mut next: impl FnMut() -> Result<Option<Cell<DataRef<'d>>>, E>,
+    ) -> Result<(Vec<Vec<String>>, u32), ReadError> {
+        while let Some(cell) = next().map_err(|e| ReadError::Reader(e.to_string()))? {
+            let (row, col) = cell.get_position();
+            self.push(row, col, cell_text(&Data::from(cell.get_value().clone())))?;
+        }
+        Ok(self.lay_out()?)
+    }
+
+    /// The cells of a range calamine already holds (.xls, .ods), refused whole when the range
+    /// itself spans more cells than the `sheet-cells` limit: calamine has built it by then, but
+    /// no text grid is built from it.
+    fn read_range(mut self, range: &Range<Data>) -> Result<(Vec<Vec<String>>, u32), ReadError> {
+        let (height, width) = range.get_size();
+        let spanned = (height as u64).saturating_mul(width as u64);
+        if let (Some(start), Some(end)) = (range.start(), range.end()) {
+            self.limits
+                .check(Limit::SheetCells, spanned)
+                .map_err(|o| o.at(Some(self.sheet), cells_name(start, end)))?;
+        }
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (r, c, v) in range.used_cells() {
+            self.push(r0 + r as u32, c0 + c as u32, cell_text(v))?;
+        }
+        Ok(self.lay_out()?)
+    }
+
+    /// The rows from the first to the last with a cell, each as long as its last cell, and
+    /// the 1-based Excel row of the first.
+    fn lay_out(self) -> Result<(Vec<Vec<String>>, u32), OverLimit> {
+        let mut cells = self.cells;
+        cells.sort_unstable_by_key(|&(r, c, _)| (r, c));
+        let Some(&(first_row, _, _)) = cells.first() else {
+            return Ok((Vec::new(), 1));
+        };
+        let first_col = cells.iter().map(|&(_, c, _)| c).min().unwrap_or(0);
+        let last_row = cells.last().map_or(first_row, |&(r, _, _)| r);
+        // The grid as laid out: each row from the first to the last, as long as its last cell;
+        // a row with no cell counts one, for the room it takes all the same.
+        let mut laid_out = 0u64;
+        let mut rows_with_cells = 0u64;
+        let mut prev: Option<(u32, u32)> = None;
+        for &(r, c, _) in &cells {
+            if let Some((pr, pc)) = prev
+                && pr != r
+            {
+                laid_out += u64::from(pc - first_col + 1);
+                rows_with_cells += 1;
+            }
+            prev = Some((r, c));
+        }
+        if let Some((_, pc)) = prev {
             laid_out += u64::from(pc - first_col + 1);
+            rows_with_cells += 1;
         }
-        prev = Some((r, c));
-    }
-    if let Some((_, pc)) = prev {
-        laid_out += u64::from(pc - first_col + 1);
-    }
-    if laid_out > MAX_SHEET_CELLS {
-        return Err(format!(
-            "its cells lay out {laid_out} cells (from {} to {}), over the limit of \
-             {MAX_SHEET_CELLS}",
-            cell_name(first_row, first_col),
-            cell_name(
-                last_row,
-                cells.iter().map(|&(_, c, _)| c).max().unwrap_or(0)
-            )
-        ));
-    }
-    let mut rows: Vec<Vec<String>> = vec![Vec::new(); (last_row - first_row + 1) as usize];
-    for (r, c, text) in cells {
-        let row = &mut rows[(r - first_row) as usize];
-        let at = (c - first_col) as usize;
-        if row.len() <= at {
-            row.resize(at + 1, String::new());
+        laid_out += u64::from(last_row - first_row + 1) - rows_with_cells;
+        self.limits
+            .check(Limit::SheetCells, laid_out)
+            .map_err(|o| {
+                let last_col = cells.iter().map(|&(_, c, _)| c).max().unwrap_or(0);
+                let cells = cells_name((first_row, first_col), (last_row, last_col));
+                o.at(Some(self.sheet), cells)
+            })?;
+        let mut rows: Vec<Vec<String>> = vec![Vec::new(); (last_row - first_row + 1) as usize];
+        for (r, c, text) in cells {
+            let row = &mut rows[(r - first_row) as usize];
+            let at = (c - first_col) as usize;
+            if row.len() <= at {
+                row.resize(at + 1, String::new());
+            }
+            row[at] = text;
         }
-        row[at] = text;
+        Ok((rows, first_row + 1))
     }
-    Ok((rows, first_row + 1))
+}
+
+/// `A1:C2` notation of the cells between two 0-based positions.
+fn cells_name(from: (u32, u32), to: (u32, u32)) -> String {
+    format!("{}:{}", cell_name(from.0, from.1), cell_name(to.0, to.1))
 }
 
 /// `A1` notation of a 0-based cell position.

@@ -560,6 +560,7 @@ fn refusal_key(r: &Refusal) -> &'static str {
         Refusal::NoMemberColumn => "refusal.no_member_column",
         Refusal::NoIdentityColumn { .. } => "refusal.no_identity_column",
         Refusal::Workbook { .. } => "refusal.workbook",
+        Refusal::OverLimit(_) => "refusal.over_limit",
     }
 }
 
@@ -570,6 +571,16 @@ pub fn refusal(t: &Catalog, r: &Refusal) -> String {
         Refusal::NoIdentityColumn { found } => {
             vec![("found", s(&t.list(found.iter().cloned())))]
         }
+        Refusal::OverLimit(o) => {
+            // Each limit is worded on its own: what it bounds, and where.
+            let args = [
+                ("max", s(&o.max)),
+                ("found", n(o.found)),
+                ("sheet", s(o.sheet.as_deref().unwrap_or_default())),
+                ("at", s(&o.at)),
+            ];
+            return t.msg(&format!("{}.{}", refusal_key(r), o.limit), &args);
+        }
         _ => Vec::new(),
     };
     t.msg(refusal_key(r), &args)
@@ -577,7 +588,11 @@ pub fn refusal(t: &Catalog, r: &Refusal) -> String {
 
 /// What to do about a refused file.
 pub fn refusal_hint(t: &Catalog, r: &Refusal) -> String {
-    t.msg(&format!("{}.hint", refusal_key(r)), &[])
+    let args = match r {
+        Refusal::OverLimit(o) => vec![("limit", s(&o.limit)), ("raise_to", s(&o.raise_to))],
+        _ => Vec::new(),
+    };
+    t.msg(&format!("{}.hint", refusal_key(r)), &args)
 }
 
 /// What a missing column leaves unchecked: its uses, then the rules that read it.
@@ -1180,6 +1195,30 @@ mod tests {
                 error: "invalid zip".into(),
             },
         ];
+        // One of each limit on a whole file, each worded on its own.
+        let over = |limit: &str, found: u64, sheet: Option<&str>, at: &str| {
+            Refusal::OverLimit(Box::new(hybridready_assessment::OverLimit {
+                limit: limit.into(),
+                max: "1KiB".into(),
+                found,
+                sheet: sheet.map(str::to_string),
+                at: at.into(),
+                raise_to: "4KiB".into(),
+            }))
+        };
+        let mut v = v;
+        v.extend([
+            over("file-size", 2048, None, ""),
+            over("xlsx-part-size", 5 << 30, None, "xl/worksheets/sheet1.xml"),
+            over("xlsx-part-ratio", 1028, None, "xl/worksheets/sheet1.xml"),
+            over(
+                "sheet-cells",
+                17_179_869_184,
+                Some("Users"),
+                "A1:XFD1048576",
+            ),
+            over("cell-size", 3 << 20, Some("Users"), "C2"),
+        ]);
         for r in &v {
             match r {
                 Refusal::Unreadable { .. }
@@ -1189,7 +1228,8 @@ mod tests {
                 | Refusal::Hashtables
                 | Refusal::NoMemberColumn
                 | Refusal::NoIdentityColumn { .. }
-                | Refusal::Workbook { .. } => {}
+                | Refusal::Workbook { .. }
+                | Refusal::OverLimit(_) => {}
             }
         }
         v
