@@ -64,11 +64,25 @@ pub fn finding_ref(f: &Finding) -> FindingRef {
 }
 
 /// Reads a scenario, or the defaults when none is given.
+/// Its settings are checked here, where the file's text is at hand, so that a value out of
+/// range is pointed at by file and line as a parse error is.
 pub fn scenario(path: Option<&Path>) -> Result<Scenario, ScenarioError> {
-    match path {
-        Some(p) => Scenario::load(p),
-        None => Ok(Scenario::default()),
+    let Some(p) = path else {
+        return Ok(Scenario::default());
+    };
+    let s = Scenario::load(p)?;
+    if let Err(e) = crate::sim::waves::check_settings(&s) {
+        let text = crate::assessment::scenario::read_text(p)?;
+        let (line, column) =
+            crate::assessment::scenario::key_position(&text, &e.key).unwrap_or((0, 0));
+        return Err(ScenarioError::Invalid {
+            path: p.display().to_string(),
+            line,
+            column,
+            message: e.to_string(),
+        });
     }
+    Ok(s)
 }
 
 /// The scenario a lone input folder carries (`scenario.toml` at its top), used when none is given

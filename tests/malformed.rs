@@ -99,6 +99,52 @@ fn empty_binary_and_headerless_files_are_refused() {
 }
 
 #[test]
+fn a_upn_without_at_identifies_nothing_alone_but_is_kept_beside_an_identity() {
+    let text = "SamAccountName;DisplayName;UserPrincipalName\r\n\
+                ann;Ann;ann@contoso.com\r\n\
+                svc;Service;svc-no-domain\r\n\
+                ;;Summe\r\n";
+    let ing = ingest_text("debris.csv", text.as_bytes());
+    let r = &ing.inputs[0];
+    assert_eq!((r.accepted, r.rejected), (2, 1), "{:?}", r.rejections);
+    assert_eq!(r.rejections[0].line, 4);
+    let d = &ing.directory;
+    let svc = d
+        .ids()
+        .find(|&o| d.value(o, hybridready::directory::Attr::SamAccountName) == Some("svc"));
+    assert_eq!(
+        svc.and_then(|o| d.value(o, hybridready::directory::Attr::UserPrincipalName)),
+        Some("svc-no-domain")
+    );
+}
+
+#[test]
+fn a_few_nul_bytes_are_reported_where_they_are_and_removed() {
+    let ing = ingest_text(
+        "nul.csv",
+        b"SamAccountName,DisplayName\r\nann,Ann\r\nbob,B\x00ob\r\n",
+    );
+    let r = &ing.inputs[0];
+    assert_eq!(
+        (r.status, r.accepted, r.value_errors),
+        (InputStatus::Read, 2, 1)
+    );
+    let e = &r.value_error_examples[0];
+    assert_eq!((e.line, e.column.as_str()), (3, "DisplayName"));
+    let bob = ing.directory.ids().find(|&o| {
+        ing.directory
+            .value(o, hybridready::directory::Attr::SamAccountName)
+            == Some("bob")
+    });
+    assert_eq!(
+        bob.and_then(|o| ing
+            .directory
+            .value(o, hybridready::directory::Attr::DisplayName)),
+        Some("Bob")
+    );
+}
+
+#[test]
 fn header_only_file_has_zero_rows() {
     let ing = ingest_text("users.csv", HEADER.as_bytes());
     let r = &ing.inputs[0];

@@ -31,6 +31,17 @@ pub enum Format {
 }
 
 const EXAMPLES: usize = 5;
+/// Unrecognised column names shown: a spreadsheet of 5,000 columns gave one line of all of them.
+const COLUMNS_SHOWN: usize = 10;
+
+/// The first [`COLUMNS_SHOWN`] names, and how many more there are.
+fn first_of(names: &[String]) -> String {
+    let shown = names[..names.len().min(COLUMNS_SHOWN)].join(", ");
+    match names.len().saturating_sub(COLUMNS_SHOWN) {
+        0 => shown,
+        more => format!("{shown} and {} more", Lang::En.catalog().int(more as u64)),
+    }
+}
 
 pub fn run(a: InspectArgs) -> Result<u8, CliError> {
     let bar = Bar::new();
@@ -158,7 +169,7 @@ fn write_input(out: &mut String, r: &InputReport) {
         r.columns_unrecognised.len()
     );
     if !r.columns_unrecognised.is_empty() {
-        let _ = writeln!(out, "  unrecognised {}", r.columns_unrecognised.join(", "));
+        let _ = writeln!(out, "  unrecognised {}", first_of(&r.columns_unrecognised));
     }
     for m in &r.columns_missing {
         let rules: Vec<String> = m.rules.iter().map(|r| r.to_string()).collect();

@@ -303,6 +303,76 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// A scenario file's text: UTF-8, with or without a BOM, or UTF-16 with its BOM (Notepad's
+/// "Unicode", PowerShell 5.1's `Out-File`), which was refused as "not valid UTF-8" without a
+/// word of UTF-16.
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    let p = || path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io { path: p(), source })?;
+    decode_text(&bytes).map_err(|(offset, message)| {
+        let lossy = String::from_utf8_lossy(&bytes[..offset]);
+        let (line, column) = line_col(&lossy, lossy.len());
+        ScenarioError::Invalid {
+            path: p(),
+            line,
+            column,
+            message,
+        }
+    })
+}
+
+/// See [`read_text`]; the error is the byte offset of the first undecodable byte and what is
+/// wrong.
+fn decode_text(bytes: &[u8]) -> Result<String, (usize, String)> {
+    let utf16 = |body: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units = body
+            .chunks(2)
+            .map(|c| unit([c[0], c.get(1).copied().unwrap_or(0)]));
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| {
+                (
+                    0,
+                    "UTF-16 text holding a broken character: save it as UTF-8".to_string(),
+                )
+            })
+    };
+    if let Some(body) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(body, u16::from_le_bytes);
+    }
+    if let Some(body) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(body, u16::from_be_bytes);
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(t) => Ok(t.to_string()),
+        Err(e) => {
+            let at = bytes.len() - body.len() + e.valid_up_to();
+            // UTF-16 without its BOM: a NUL beside every ASCII character.
+            let nuls = bytes.iter().filter(|&&b| b == 0).count();
+            let what = if nuls * 3 > bytes.len() {
+                "is UTF-16 without a BOM: save it as UTF-8"
+            } else {
+                "is not UTF-8 text: save it as UTF-8"
+            };
+            Err((at, what.to_string()))
+        }
+    }
+}
+
+/// The 1-based line and column of the value of a dotted key (`waves.size`) in a scenario's
+/// text, so that a value refused after parsing is pointed at as a parse error is.
+pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    let root = toml::de::DeTable::parse(text).ok()?;
+    let mut parts = key.split('.');
+    let first = parts.next()?;
+    let (_, mut at) = root.get_ref().iter().find(|(k, _)| k.get_ref() == first)?;
+    for part in parts {
+        at = at.get_ref().get(part)?;
+    }
+    Some(line_col(text, at.span().start))
+}
+
 impl Scenario {
     pub fn parse(text: &str, path: &str) -> Result<Scenario, ScenarioError> {
         toml::from_str(text).map_err(|e| {
@@ -319,10 +389,7 @@ impl Scenario {
     /// Reads a scenario; relative affinity file paths are taken from the scenario's folder.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let p = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            path: p.clone(),
-            source,
-        })?;
+        let text = read_text(path)?;
         let mut s = Scenario::parse(&text, &p)?;
         s.resolve_paths(path.parent().unwrap_or(Path::new(".")));
         Ok(s)
@@ -435,6 +502,43 @@ size = 500
         .to_string();
         assert!(e.starts_with("s.toml:3:1:"), "{e}");
         assert!(e.contains("verified_domain"), "{e}");
+    }
+
+    #[test]
+    fn utf16_and_bom_text_is_read_and_other_bytes_named() {
+        let text = "name = \"é\"\n[waves]\nsize = 10\n";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let bom: Vec<u8> = [0xEF, 0xBB, 0xBF].into_iter().chain(text.bytes()).collect();
+        for bytes in [le, be, bom, text.as_bytes().to_vec()] {
+            assert_eq!(decode_text(&bytes).as_deref(), Ok(text));
+        }
+        let bomless: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert!(
+            decode_text(&bomless)
+                .unwrap_err()
+                .1
+                .contains("UTF-16 without a BOM")
+        );
+        assert_eq!(
+            decode_text(b"name = 1\nx = \"\xe9\""),
+            Err((14, "is not UTF-8 text: save it as UTF-8".to_string()))
+        );
+    }
+
+    #[test]
+    fn a_key_is_found_where_its_value_is() {
+        let text = "name = \"x\"\n\n[waves]\nsize = 0\n";
+        assert_eq!(key_position(text, "waves.size"), Some((4, 8)));
+        assert_eq!(key_position(text, "name"), Some((1, 8)));
+        assert_eq!(key_position(text, "waves.parallel"), None);
+        assert_eq!(key_position("[waves", "waves.size"), None);
     }
 
     #[test]

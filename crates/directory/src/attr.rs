@@ -42,6 +42,10 @@ pub enum ValueKind {
     Sid,
     /// A distinguished name, stored as written (objects are linked by the directory).
     DnText,
+    /// A point in time in any form an export writes (FILETIME, generalized time, a locale's
+    /// date and time, an Excel serial); stored as written, since its reading depends on the
+    /// exporting machine's locale.
+    Time,
 }
 
 attrs! {
@@ -68,8 +72,8 @@ attrs! {
     Company => "company", Text;
     Description => "description", Text;
     CanonicalName => "canonicalName", Text;
-    WhenCreated => "whenCreated", Text;
-    LastLogon => "lastLogonTimestamp", Text;
+    WhenCreated => "whenCreated", Time;
+    LastLogon => "lastLogonTimestamp", Time;
     IsCriticalSystemObject => "isCriticalSystemObject", Bool;
     MsExchRecipientTypeDetails => "msExchRecipientTypeDetails", Int;
     MsExchHideFromAddressLists => "msExchHideFromAddressLists", Bool;

@@ -1837,6 +1837,12 @@ impl DirectoryBuilder {
         self.dir.groups_of = groups_of;
         self.dir.obj_by_dn = std::mem::take(&mut self.obj_by_dn);
         self.dir.obj_by_dn.resize(self.dir.dns.len(), NONE);
+        // Rows are rejected as they are read, references once every file is: put the examples
+        // back in the file's order, which is how a consultant reads them against the file (the
+        // counts by reason already group them).
+        for f in &mut self.dir.files {
+            f.rejections.sort_by_key(|r| r.line);
+        }
         let dir = std::mem::take(&mut self.dir);
         // The identity indexes, origins and the rest of the merge's state.
         super::drop_aside(self);

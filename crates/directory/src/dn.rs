@@ -24,6 +24,8 @@ pub enum DnError {
     Empty,
     NoAttributeType,
     DanglingEscape,
+    /// A `\` followed by what RFC 4514 does not escape (the backslash and the next character).
+    BadEscape(String),
     /// Longer than [`DnLimits::bytes`].
     TooLong {
         bytes: usize,
@@ -98,6 +100,11 @@ impl std::fmt::Display for DnError {
             DnError::DanglingEscape => {
                 f.write_str("a distinguished name, found one ending in a lone backslash")
             }
+            DnError::BadEscape(found) => write!(
+                f,
+                "a distinguished name, found the escape {found}: a DN escape is \\ followed by \
+                 one of ,+\"\\<>;= # space or two hex digits"
+            ),
             DnError::TooLong { bytes, max } => write!(
                 f,
                 "a distinguished name of at most {max} bytes, found {bytes}"
@@ -230,14 +237,13 @@ pub fn canonical_key(dn: &str) -> Result<Cow<'_, str>, DnError> {
     if dn.is_empty() {
         return Err(DnError::Empty);
     }
-    if dn.ends_with('\\') && !dn.ends_with("\\\\") {
-        return Err(DnError::DanglingEscape);
-    }
     match dn_shape(dn.as_bytes()) {
         DnShape::Ascii(_) => return Ok(Cow::Borrowed(dn)),
         DnShape::Unicode => return Ok(Cow::Owned(lowercase(dn))),
         DnShape::Complex => {}
     }
+    // Only here: the simple shapes hold no backslash.
+    check_escapes(dn)?;
     let mut out = String::with_capacity(dn.len());
     for (i, rdn) in rdns(dn).enumerate() {
         if i > 0 {
@@ -257,6 +263,32 @@ pub fn canonical_key(dn: &str) -> Result<Cow<'_, str>, DnError> {
         }
     }
     Ok(Cow::Owned(out))
+}
+
+/// Every `\` of `dn` starts an RFC 4514 escape: one of `,+"\<>;=`, a space, `#` or two hex
+/// digits. A hand-typed `\k` or `\ZZ` was read as `k` or `ZZ` and made a DN that named nothing,
+/// unsaid.
+fn check_escapes(dn: &str) -> Result<(), DnError> {
+    let b = dn.as_bytes();
+    let mut i = 0;
+    while let Some(at) = b[i..].iter().position(|&c| c == b'\\') {
+        let at = i + at;
+        let Some(&next) = b.get(at + 1) else {
+            return Err(DnError::DanglingEscape);
+        };
+        if matches!(
+            next,
+            b',' | b'+' | b'"' | b'\\' | b'<' | b'>' | b';' | b'=' | b' ' | b'#'
+        ) {
+            i = at + 2;
+        } else if next.is_ascii_hexdigit() && b.get(at + 2).is_some_and(u8::is_ascii_hexdigit) {
+            i = at + 3;
+        } else {
+            let escaped = dn[at + 1..].chars().next().unwrap_or_default();
+            return Err(DnError::BadEscape(format!("\\{escaped}")));
+        }
+    }
+    Ok(())
 }
 
 /// An attribute type as RFC 4514 writes it: a name (a letter, then letters, digits and
@@ -1013,6 +1045,37 @@ mod tests {
             assert_eq!(canonical_key(bad), Err(DnError::NoAttributeType), "{bad}");
         }
         assert!(canonical_key("2.5.4.3=A,DC=x").is_ok());
+    }
+
+    #[test]
+    fn escapes_are_those_of_rfc_4514() {
+        for good in [
+            "CN=Smith\\, John,DC=x",
+            "CN=Lee\\2C Ann,DC=x",
+            "CN=Lee\\2c Ann,DC=x",
+            "CN=a\\+b\\\"c\\\\d\\<e\\>f\\;g\\=h,DC=x",
+            "CN=\\ lead\\ ,DC=x",
+            "CN=\\#1,DC=x",
+            "CN=Jos\\C3\\A9,DC=x",
+        ] {
+            assert!(canonical_key(good).is_ok(), "{good}");
+        }
+        for (bad, found) in [
+            ("CN=Bad\\ZZ,DC=x", "\\Z"),
+            ("CN=Bro\\ken,DC=x", "\\k"),
+            ("CN=Half\\2,DC=x", "\\2"),
+            ("CN=Acc\\é,DC=x", "\\é"),
+        ] {
+            assert_eq!(
+                canonical_key(bad),
+                Err(DnError::BadEscape(found.into())),
+                "{bad}"
+            );
+        }
+        for dangling in ["CN=End\\", "CN=End\\\\\\"] {
+            assert_eq!(canonical_key(dangling), Err(DnError::DanglingEscape));
+        }
+        assert!(canonical_key("CN=End\\\\").is_ok());
     }
 
     proptest::proptest! {

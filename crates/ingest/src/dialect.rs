@@ -88,6 +88,8 @@ pub struct Plan {
     pub unrecognised: Vec<String>,
     /// `(header, what it maps to)` for every recognised column.
     pub recognised: Vec<(String, String)>,
+    /// The text holds NUL bytes: each row is searched for them (only then, off the hot path).
+    pub nul_bytes: bool,
 }
 
 impl Plan {
@@ -340,6 +342,7 @@ pub fn plan(
         kind_hint_source: None,
         unrecognised,
         recognised,
+        nul_bytes: false,
     };
     let identity = [
         Column::Dn,

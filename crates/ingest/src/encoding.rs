@@ -63,26 +63,55 @@ fn info(name: &str, replaced: usize) -> EncodingInfo {
     }
 }
 
-/// UTF-8 with a few bad bytes (a truncated character, one byte edited in a legacy editor), told
-/// from a legacy code page by what else it holds: more valid multi-byte characters than invalid
-/// sequences. Such a file is decoded as UTF-8, the bad bytes replaced and their lines noted;
-/// decoding it whole as Windows-1252 turned every "ë" of it into "Ã«".
+/// Invalid runs per valid multi-byte character past which the valid ones are taken for
+/// accidents of a code page: in Windows-1252 text an accented capital before a symbol (`É»`,
+/// `Ã©`) happens to be a UTF-8 character, once in hundreds of accented letters, each of which is
+/// an invalid run.
+const ACCIDENTAL: usize = 16;
+
+/// UTF-8 with bad bytes (a truncated character, a byte edited in a legacy editor, garbage
+/// pasted in), told from a legacy code page by its valid multi-byte characters. Such a file is
+/// decoded as UTF-8, the bad bytes replaced and their lines noted: reading it whole as
+/// Windows-1252 instead turned every "ë" of it into "Ã«", unsaid. Only a code page's text,
+/// with no valid multi-byte character or a few accidental ones among many invalid runs (see
+/// [`ACCIDENTAL`]), is left to the code-page detection.
+///
+/// A valid character touching an invalid byte does not count: in a multi-byte code page
+/// (Shift-JIS, GBK) the bytes of consecutive characters often happen to form one, whereas the
+/// characters of damaged UTF-8 stand among ASCII and each other, apart from the damage.
 fn mostly_utf8(bytes: &[u8], name: &str) -> Option<Decoded<'static>> {
-    let (mut valid, mut invalid, mut line) = (0usize, 0usize, 1u64);
+    let (mut valid, mut invalid, mut runs, mut line) = (0usize, 0usize, 0usize, 1u64);
     let mut lines = Vec::new();
-    for chunk in bytes.utf8_chunks() {
+    let mut in_run = false;
+    for (k, chunk) in bytes.utf8_chunks().enumerate() {
         let text = chunk.valid();
-        valid += text.chars().filter(|c| !c.is_ascii()).count();
+        let mut n = text.chars().filter(|c| !c.is_ascii()).count();
+        let non_ascii = |b: Option<&u8>| b.is_some_and(|b| !b.is_ascii());
+        // After the previous chunk's invalid bytes, before this one's.
+        if k > 0 && non_ascii(text.as_bytes().first()) {
+            n -= 1;
+        }
+        // (`n > 0`: a text of one character touching both was taken off once.)
+        if !chunk.invalid().is_empty() && non_ascii(text.as_bytes().last()) && n > 0 {
+            n -= 1;
+        }
+        valid += n;
         line += bytecount::count(text.as_bytes(), b'\n') as u64;
+        if !text.is_empty() {
+            in_run = false;
+        }
         if !chunk.invalid().is_empty() {
             invalid += 1;
+            // `FF FE ED A0 80` is five invalid chunks but one damage.
+            runs += usize::from(!in_run);
+            in_run = true;
             if lines.len() < LINES_KEPT && lines.last() != Some(&line) {
                 lines.push(line);
             }
             line += bytecount::count(chunk.invalid(), b'\n') as u64;
         }
     }
-    if valid == 0 || invalid > valid {
+    if valid == 0 || valid.saturating_mul(ACCIDENTAL) < runs {
         return None;
     }
     let text = String::from_utf8_lossy(bytes).into_owned();
@@ -140,6 +169,39 @@ fn transcode<'a>(bytes: &[u8], enc: &'static encoding_rs::Encoding, name: &str) 
     }
 }
 
+/// UTF-32 after its BOM, decoded by hand (`encoding_rs` knows no UTF-32): no AD tool writes
+/// it, but an editor's "Save as" does, and reading it beats refusing it as binary data. A code
+/// unit that is no character (a surrogate, past U+10FFFF) and a cut-off last one become U+FFFD.
+fn utf32<'a>(body: &[u8], little: bool) -> Decoded<'a> {
+    let units = body.chunks_exact(4);
+    let mut replaced = usize::from(!units.remainder().is_empty());
+    let mut text = String::with_capacity(body.len() / 4);
+    for u in units {
+        let u = [u[0], u[1], u[2], u[3]];
+        let code = if little {
+            u32::from_le_bytes(u)
+        } else {
+            u32::from_be_bytes(u)
+        };
+        text.push(char::from_u32(code).unwrap_or_else(|| {
+            replaced += 1;
+            char::REPLACEMENT_CHARACTER
+        }));
+    }
+    if !body.len().is_multiple_of(4) {
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    let name = if little {
+        "UTF-32LE (BOM)"
+    } else {
+        "UTF-32BE (BOM)"
+    };
+    Decoded {
+        text: std::borrow::Cow::Owned(text),
+        encoding: info(name, replaced),
+    }
+}
+
 /// Bytes per block of the parallel UTF-8 check.
 const UTF8_BLOCK: usize = 8 << 20;
 
@@ -185,6 +247,12 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             None => mostly_utf8(&bytes[3..], "UTF-8 (BOM)")
                 .unwrap_or_else(|| transcode(&bytes[3..], encoding_rs::UTF_8, "UTF-8 (BOM)")),
         };
+    }
+    // Before UTF-16LE, whose BOM begins UTF-32LE's.
+    for (bom, little) in [([0xFF, 0xFE, 0, 0], true), ([0, 0, 0xFE, 0xFF], false)] {
+        if let Some(body) = bytes.strip_prefix(&bom) {
+            return utf32(body, little);
+        }
     }
     for (bom, enc) in [
         ([0xFF, 0xFE], encoding_rs::UTF_16LE),
@@ -300,6 +368,71 @@ mod tests {
         let d = decode(b"Name\nZo\xeb M\xfcller\nJo\xebl\n");
         assert_eq!(d.encoding.name, "windows-1252");
         assert!(d.as_str().contains("Zoë Müller"));
+    }
+
+    #[test]
+    fn more_bad_bytes_than_good_characters_is_still_utf8() {
+        // A lone lead byte, FF FE and an encoded surrogate in each of two cells, beside 'ë'
+        // and 'ü': five invalid chunks a cell, one damaged run after the space.
+        let bad = b"Name;Other\nJo\xc3\xabl M\xc3\xbcller;x\nZo\xc3( \xff\xfe\xed\xa0\x80;\
+                    Zo\xc3( \xff\xfe\xed\xa0\x80 \xc3\x98rsted\n";
+        let d = decode(bad);
+        assert_eq!(d.encoding.name, "UTF-8");
+        assert!(d.as_str().contains("Joël Müller") && d.as_str().contains("Ørsted"));
+        assert_eq!(d.encoding.replaced_lines, vec![3]);
+        assert_eq!(d.encoding.replaced, d.as_str().matches('\u{FFFD}').count());
+        // Windows-1252 text where one accented capital before a symbol happens to be UTF-8
+        // ('É»' is C9 BB) among many accented letters is still Windows-1252.
+        let mut cp = b"Name\nCAF\xc9\xbb\n".to_vec();
+        for _ in 0..ACCIDENTAL {
+            cp.extend_from_slice(b"Jo\xebl M\xfcller\n");
+        }
+        let d = decode(&cp);
+        assert_eq!(d.encoding.name, "windows-1252");
+        assert!(d.as_str().contains("CAFÉ»") && d.as_str().contains("Joël Müller"));
+        // Shift-JIS names, where three pairs of kanji happen to hold a valid UTF-8 sequence,
+        // each touching the invalid bytes around it: the code page's, not UTF-8.
+        let sjis = include_bytes!("../../../tests/malformed/shift-jis.csv");
+        assert!(
+            sjis.utf8_chunks()
+                .any(|c| c.valid().chars().any(|c| !c.is_ascii()))
+        );
+        assert!(mostly_utf8(sjis, "UTF-8").is_none());
+        assert_eq!(decode(sjis).encoding.name, "Shift_JIS");
+    }
+
+    #[test]
+    fn utf32_is_decoded() {
+        for (bom, little, name) in [
+            ([0xFF, 0xFE, 0, 0], true, "UTF-32LE (BOM)"),
+            ([0, 0, 0xFE, 0xFF], false, "UTF-32BE (BOM)"),
+        ] {
+            let mut bytes = bom.to_vec();
+            for c in "Name;Zoë 😀\r\n".chars() {
+                let c = c as u32;
+                bytes.extend(if little {
+                    c.to_le_bytes()
+                } else {
+                    c.to_be_bytes()
+                });
+            }
+            let d = decode(&bytes);
+            assert_eq!(
+                (d.encoding.name.as_str(), d.as_str()),
+                (name, "Name;Zoë 😀\r\n")
+            );
+            assert_eq!(d.encoding.replaced, 0);
+            // A surrogate and a cut-off last unit.
+            bytes.extend(if little {
+                0xD800u32.to_le_bytes()
+            } else {
+                0xD800u32.to_be_bytes()
+            });
+            bytes.push(b'x');
+            let d = decode(&bytes);
+            assert_eq!(d.encoding.replaced, 2);
+            assert!(d.as_str().ends_with("\n\u{FFFD}\u{FFFD}"));
+        }
     }
 
     #[test]

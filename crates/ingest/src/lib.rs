@@ -457,6 +457,20 @@ fn is_workbook(ext: &str, bytes: &[u8]) -> bool {
         || (WORKBOOK_EXTENSIONS.contains(&ext) && !looks_like_text(bytes))
 }
 
+/// Whether a text holding NUL bytes is binary data rather than text with a few NULs in its
+/// values: control bytes other than tabs and line ends are strewn over every line of binary
+/// data (one byte in nine), and on few lines of text. Two NULs in a name refused a whole
+/// export, without saying where.
+fn is_binary(text: &[u8]) -> bool {
+    let control = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
+    let (mut lines, mut with_control) = (0usize, 0usize);
+    for line in text.split(|&b| b == b'\n') {
+        lines += 1;
+        with_control += usize::from(line.iter().any(control));
+    }
+    with_control * 2 > lines
+}
+
 /// Whether a file's first KiB decodes to text with no NUL and no control character other than
 /// tab and line ends (a CSV or tab-separated export, in any encoding the reader knows).
 fn looks_like_text(bytes: &[u8]) -> bool {
@@ -759,7 +773,8 @@ fn read_csv_file(
     }
     let text = decoded.text();
     let blocks = csv_file::count_blocks(text, csv_file::CHUNK);
-    if blocks.has_nul() {
+    let nul_bytes = blocks.has_nul();
+    if nul_bytes && is_binary(text) {
         r.refuse(Refusal::Binary);
         return r;
     }
@@ -774,13 +789,14 @@ fn read_csv_file(
         ));
         return r;
     }
-    let plan = match dialect::plan(&headers, pre.type_hint.as_deref(), &stem, &opts.columns) {
+    let mut plan = match dialect::plan(&headers, pre.type_hint.as_deref(), &stem, &opts.columns) {
         Ok(p) => p,
         Err(refusal) => {
             r.refuse(refusal);
             return r;
         }
     };
+    plan.nul_bytes = nul_bytes;
     describe_plan(&mut r, &plan);
     if r.encoding.as_deref() == Some("ASCII") && pre.type_hint.is_some() {
         r.details

@@ -5,8 +5,8 @@ use super::columns::Column;
 use super::dialect::{ClassVerdict, Dialect, KindHint, Plan, class_verdict};
 use super::limits::{Limit, Limits, expected_dn};
 use super::values::{
-    BadValue, for_each_value, is_lost_collection, normalize_guid, normalize_guid_into,
-    normalize_sid, normalize_sid_into, parse_bool, parse_int, values_of,
+    BadValue, check_timestamp, for_each_value, is_lost_collection, normalize_guid,
+    normalize_guid_into, normalize_sid, normalize_sid_into, parse_bool, parse_int, values_of,
 };
 use hybridready_directory::build::RowStart;
 use hybridready_directory::{
@@ -93,6 +93,10 @@ fn normalize<'b>(
     buf.clear();
     match kind {
         ValueKind::Text | ValueKind::DnText => return Ok(None),
+        ValueKind::Time => {
+            check_timestamp(v)?;
+            return Ok(None);
+        }
         ValueKind::Bool => buf.push_str(if parse_bool(v)? { "True" } else { "False" }),
         ValueKind::Int => {
             let i = parse_int(v)?;
@@ -151,16 +155,19 @@ impl<'p> RowReader<'p> {
         self.plan.headers.get(i).map_or("?", String::as_str)
     }
 
-    /// Reads one row. `get(i)` gives cell `i` ("" past the end); `n` is the row's cell count.
     /// Whether a row has a value in a cell that can tell its object: a DN, GUID, SID, account
-    /// name, UPN, name, display name or SIP address, or a mail address (with an `@`).
+    /// name, name, display name or SIP address, or a UPN or mail address with an `@`. A UPN
+    /// without one is no identity on its own: Excel's total row (`;;;…;Summe`) put its label
+    /// in the last column, often the UPN, and was taken for a user. Beside another identity,
+    /// such a UPN is kept (the rules report it).
     fn identifies<'f>(plan: &Plan, get: &impl Fn(usize) -> &'f str) -> bool {
         use hybridready_directory::Attr::*;
+        let needs_at = |c: Column| matches!(c, Column::Attr(Mail | UserPrincipalName));
         let has = |c: Column| {
             plan.column_of(c).is_some_and(|cols| {
                 cols.iter().any(|&i| {
                     let v = get(i).trim();
-                    !v.is_empty() && (c != Column::Attr(Mail) || v.contains('@'))
+                    !v.is_empty() && (!needs_at(c) || v.contains('@'))
                 })
             })
         };
@@ -179,7 +186,36 @@ impl<'p> RowReader<'p> {
         .any(has)
     }
 
+    /// Reads one row. `get(i)` gives cell `i` ("" past the end); `n` is the row's cell count.
     pub fn read<'f>(
+        &mut self,
+        batch: &mut RecordBatch,
+        line: u64,
+        n: usize,
+        get: impl Fn(usize) -> &'f str,
+    ) {
+        let plan = self.plan;
+        if plan.nul_bytes && (0..n).any(|i| get(i).contains('\0')) {
+            // A NUL inside a value (pasted from a C program, a byte lost in a transfer) is
+            // reported where it is and dropped; the rest of the value is read.
+            let cells: Vec<String> = (0..n)
+                .map(|i| {
+                    let v = get(i);
+                    if !v.contains('\0') {
+                        return v.to_string();
+                    }
+                    let h = plan.headers.get(i).map_or("?", String::as_str);
+                    self.stats
+                        .issue(line, h, v, "text without NUL bytes (they were removed)");
+                    v.replace('\0', "")
+                })
+                .collect();
+            return self.read_clean(batch, line, n, |i| cells.get(i).map_or("", String::as_str));
+        }
+        self.read_clean(batch, line, n, get)
+    }
+
+    fn read_clean<'f>(
         &mut self,
         batch: &mut RecordBatch,
         line: u64,
@@ -262,8 +298,8 @@ impl<'p> RowReader<'p> {
                 start,
                 line,
                 "no identity",
-                "none of its identity cells (distinguished name, GUID, SID, account name, UPN, \
-                 name or mail address) has a value"
+                "none of its identity cells (distinguished name, GUID, SID, account name, name, \
+                 or a UPN or mail address with an @) has a value"
                     .into(),
             );
             return;

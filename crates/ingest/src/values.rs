@@ -97,9 +97,7 @@ pub fn parse_int(v: &str) -> Result<i64, BadValue> {
     if let Ok(i) = t.parse::<i64>() {
         return Ok(i);
     }
-    if t.contains(['E', 'e']) && t.replace(',', ".").parse::<f64>().is_ok() {
-        // Excel shows long numbers as `5,49756E+11` and saves them so: the digits are gone.
-        // (Only a number so written: "five hundred" has an `e` too.)
+    if is_scientific(t) {
         return Err(BadValue {
             expected: "an integer with all its digits (Excel saved it in scientific notation, \
                        which loses digits: export again without opening the file in Excel)",
@@ -110,6 +108,265 @@ pub fn parse_int(v: &str) -> Result<i64, BadValue> {
         Ok(f as i64)
     } else {
         Err(bad)
+    }
+}
+
+/// A number as Excel shows a long one, `5,49756E+11`, and saves it so: the digits are gone.
+/// (Only a number so written: "five hundred" has an `e` too.)
+fn is_scientific(t: &str) -> bool {
+    t.contains(['E', 'e']) && t.replace(',', ".").parse::<f64>().is_ok()
+}
+
+/// A point in time as an export writes it: a FILETIME integer (`pwdLastSet`,
+/// `lastLogonTimestamp`: 100 ns ticks since 1601, 0 and `i64::MAX` meaning never) or any other
+/// whole number (Unix seconds), LDAP generalized time (csvde: `20240131120000.0Z`), a date and
+/// time in the exporting machine's locale (`31.01.2024 12:00:00`, `1/31/2024 12:00:00 PM`,
+/// `2024-01-31T12:00:00`, `2024. 01. 31. 오후 12:00:00`), or an Excel serial date (a workbook
+/// cell). The text is stored as written, since its day and month order depends on the locale;
+/// this only tells a time from damage.
+pub fn check_timestamp(v: &str) -> Result<(), BadValue> {
+    let t = trim(v);
+    let b = t.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let ok = if digits == b.len() {
+        t.parse::<i64>().is_ok()
+    } else if digits == 14 && matches!(b[14], b'.' | b',' | b'Z' | b'+' | b'-') {
+        generalized_time(b)
+    } else if is_scientific(t) {
+        return Err(BadValue {
+            expected: "a date and time with all its digits (Excel saved it in scientific \
+                       notation, which loses digits: export again without opening the file in \
+                       Excel)",
+        });
+    } else {
+        excel_serial(t) || locale_date_time(t)
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(BadValue {
+            expected: "a date and time: a FILETIME integer (0 or 9223372036854775807 for never), \
+                       generalized time (20240131120000.0Z), the export's locale format \
+                       (31.01.2024 12:00:00, 1/31/2024 12:00:00 PM, 2024-01-31T12:00:00) or an \
+                       Excel serial date",
+        })
+    }
+}
+
+fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        2 if y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400)) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn valid_date(y: u32, m: u32, d: u32) -> bool {
+    (1..=9999).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)
+}
+
+fn valid_time(h: u32, mi: u32, s: u32) -> bool {
+    h <= 23 && mi <= 59 && s <= 59
+}
+
+/// `YYYYMMDDHHMMSS`, then a fraction, then `Z` or an offset `±HHMM`.
+fn generalized_time(b: &[u8]) -> bool {
+    let n = |i: usize, len: usize| {
+        b[i..i + len]
+            .iter()
+            .fold(0u32, |acc, c| acc * 10 + u32::from(c - b'0'))
+    };
+    if !valid_date(n(0, 4), n(4, 2), n(6, 2)) || !valid_time(n(8, 2), n(10, 2), n(12, 2)) {
+        return false;
+    }
+    let mut rest = &b[14..];
+    if let [b'.' | b',', tail @ ..] = rest {
+        let f = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+        if f == 0 {
+            return false;
+        }
+        rest = &tail[f..];
+    }
+    match rest {
+        [] | [b'Z'] => true,
+        [b'+' | b'-', hh @ .., m1, m2] if hh.len() == 2 => {
+            [hh[0], hh[1], *m1, *m2].iter().all(u8::is_ascii_digit)
+        }
+        _ => false,
+    }
+}
+
+/// A number with a fraction no larger than Excel's last day (31 December 9999): an unformatted
+/// date cell.
+fn excel_serial(t: &str) -> bool {
+    let Some((whole, frac)) = t.split_once(['.', ',']) else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    digits(whole) && digits(frac) && whole.parse::<u32>().is_ok_and(|d| d <= 2_958_465)
+}
+
+/// A date (day, month and year in any order a locale writes them, separated by `/`, `.` or
+/// `-`, with an optional space after each), then optionally a time (`H:MM`, `H:MM:SS`, with a
+/// fraction; `.` between them in some locales), with the AM/PM designators of any language
+/// before or after it, and `Z` or an offset.
+fn locale_date_time(t: &str) -> bool {
+    let mut c = Cursor { t, i: 0 };
+    let Some((n1, l1)) = c.number() else {
+        return false;
+    };
+    let Some(sep) = c.byte().filter(|s| matches!(s, b'/' | b'.' | b'-')) else {
+        return false;
+    };
+    c.i += 1;
+    c.spaces(1);
+    let Some((n2, l2)) = c.number() else {
+        return false;
+    };
+    if c.byte() != Some(sep) {
+        return false;
+    }
+    c.i += 1;
+    c.spaces(1);
+    let Some((n3, l3)) = c.number() else {
+        return false;
+    };
+    // Hungarian and Korean dates end with a dot too: `2024. 01. 31.`.
+    if sep == b'.' && c.byte() == Some(b'.') {
+        c.i += 1;
+    }
+    let short = |l: usize| (1..=2).contains(&l);
+    let date = if l1 == 4 {
+        short(l2) && short(l3) && valid_date(n1, n2, n3)
+    } else if short(l1) && short(l2) && (l3 == 4 || l3 == 2) {
+        let y = if l3 == 2 { 2000 + n3 } else { n3 };
+        valid_date(y, n2, n1) || valid_date(y, n1, n2)
+    } else {
+        false
+    };
+    if !date {
+        return false;
+    }
+    if c.done() {
+        return true;
+    }
+    if c.byte() == Some(b'T') {
+        c.i += 1;
+    } else if c.spaces(usize::MAX) == 0 {
+        return false;
+    }
+    // A designator before the time (`오후 12:00:00`, `下午 12:00:00`).
+    if c.designator() {
+        c.spaces(usize::MAX);
+    }
+    let Some((h, lh)) = c.number() else {
+        return false;
+    };
+    let Some(tsep) = c.byte().filter(|s| matches!(s, b':' | b'.')) else {
+        return false;
+    };
+    c.i += 1;
+    let Some((mi, 2)) = c.number() else {
+        return false;
+    };
+    let mut s = 0;
+    if c.byte() == Some(tsep) {
+        c.i += 1;
+        let Some((sec, 2)) = c.number() else {
+            return false;
+        };
+        s = sec;
+        if matches!(c.byte(), Some(b'.' | b',')) {
+            c.i += 1;
+            if c.number().is_none() {
+                return false;
+            }
+        }
+    }
+    if lh > 2 || !valid_time(h, mi, s) {
+        return false;
+    }
+    c.spaces(usize::MAX);
+    if c.designator() {
+        c.spaces(usize::MAX);
+    }
+    match c.byte() {
+        Some(b'Z') => c.i += 1,
+        Some(b'+' | b'-') => {
+            c.i += 1;
+            let Some((oh, 2)) = c.number() else {
+                return false;
+            };
+            if c.byte() == Some(b':') {
+                c.i += 1;
+            }
+            if oh > 14 || !matches!(c.number(), Some((0..=59, 2)) | None) {
+                return false;
+            }
+        }
+        _ => {}
+    }
+    c.spaces(usize::MAX);
+    c.done()
+}
+
+/// A position in a value being read by [`locale_date_time`].
+struct Cursor<'a> {
+    t: &'a str,
+    i: usize,
+}
+
+impl Cursor<'_> {
+    fn byte(&self) -> Option<u8> {
+        self.t.as_bytes().get(self.i).copied()
+    }
+    fn done(&self) -> bool {
+        self.i >= self.t.len()
+    }
+    /// Up to nine digits: the value and how many digits.
+    fn number(&mut self) -> Option<(u32, usize)> {
+        let b = &self.t.as_bytes()[self.i..];
+        let n = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 || n > 9 {
+            return None;
+        }
+        let v = b[..n]
+            .iter()
+            .fold(0u32, |acc, c| acc * 10 + u32::from(c - b'0'));
+        self.i += n;
+        Some((v, n))
+    }
+    /// Skips up to `max` spaces (a no-break space too: some locales put one before AM/PM).
+    fn spaces(&mut self, max: usize) -> usize {
+        let mut n = 0;
+        while n < max {
+            let Some(ch) = self.t[self.i..]
+                .chars()
+                .next()
+                .filter(|c| c.is_whitespace())
+            else {
+                break;
+            };
+            self.i += ch.len_utf8();
+            n += 1;
+        }
+        n
+    }
+    /// Skips an AM/PM designator in any language (`PM`, `p.m.`, `nachm.`, `午後`); not `Z` alone,
+    /// which is UTC.
+    fn designator(&mut self) -> bool {
+        let rest = &self.t[self.i..];
+        let len: usize = rest
+            .chars()
+            .take_while(|c| c.is_alphabetic() || *c == '.')
+            .map(char::len_utf8)
+            .sum();
+        if len == 0 || &rest[..len] == "Z" {
+            return false;
+        }
+        self.i += len;
+        true
     }
 }
 
@@ -430,6 +687,65 @@ fn split_before_cn(s: &str) -> Vec<&str> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn timestamps_in_every_form_exports_write() {
+        for good in [
+            "0",
+            "9223372036854775807",
+            "132489216000000000",
+            "1617235200",
+            "20240131120000.0Z",
+            "20240131120000Z",
+            "20240229120000.0+0100",
+            "99991231235959.0Z",
+            "31.01.2024 12:00:00",
+            "31.01.2024 12.00.00",
+            "1/31/2024 12:00:00 PM",
+            "2/08/2018 4:24:06 PM",
+            "28/08/2018 22:34",
+            "2024-01-31T12:00:00",
+            "2024-01-31T12:00:00.1234567+01:00",
+            "2024-01-31",
+            "2024/1/31 下午 12:00:00",
+            "2024. 01. 31. 오후 12:00:00",
+            "31-01-2024 12:00:00",
+            "31.01.24 12:00",
+            "1/1/0001 12:00:00 AM",
+            "31/01/2024 12:00:00 p.m.",
+            "43340.9407",
+            "2018-08-28 22:34:36",
+            " 1/31/2024 12:00:00 PM ",
+        ] {
+            assert_eq!(check_timestamp(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "abc",
+            "25:61:99",
+            "12:00:00",
+            "-5",
+            "99999999999999999999",
+            "31/02/2018 10:00:00",
+            "2/29/2023 1:00:00 PM",
+            "00000000000000.0Z",
+            "20181316172113.0Z",
+            "0/0/0000",
+            "1/31/2024 25:00:00",
+            "1/31/2024 12:60",
+            "2024-13-01",
+            "1/31/2024 12:00:00 PM 7",
+            "2024-01-31 12:00:00+99:00",
+            "3000000.5",
+        ] {
+            assert!(check_timestamp(bad).is_err(), "{bad}");
+        }
+        assert!(
+            check_timestamp("1,31E+17")
+                .unwrap_err()
+                .expected
+                .contains("scientific notation")
+        );
+    }
 
     proptest! {
         #[test]
