@@ -640,3 +640,26 @@ fn a_user_list_with_a_group_column_is_read_as_users() {
     assert_eq!((r.accepted, r.rejected), (2, 0), "{:?}", r.rejections);
     assert_eq!(ing.directory.counts().users, 2);
 }
+
+/// `inspect` of a folder with a scenario leaves out its affinity files as `assess` does, and a
+/// list of examples cut short says how many were not shown.
+#[test]
+fn inspect_of_the_sample_leaves_affinity_files_out_and_counts_what_it_does_not_show() {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso");
+    let out = assert_cmd::Command::cargo_bin("hybridready")
+        .unwrap()
+        .arg("inspect")
+        .arg(&sample)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{text}\n{err}");
+    assert!(!text.contains("delegates.csv"), "{text}");
+    assert!(err.contains("leaving out the affinity files"), "{err}");
+    // excel-fr/users.csv: 308 bad values, 5 shown.
+    assert!(
+        text.contains("… and 303 more (`--format json` lists the first 200)"),
+        "{text}"
+    );
+}

@@ -31,6 +31,25 @@ pub enum Format {
 }
 
 const EXAMPLES: usize = 5;
+
+/// After the examples of `total` problems: how many were not shown, so a list cut at
+/// [`EXAMPLES`] never reads as the whole of it; with `json`, the number `--format json` lists.
+fn write_more(out: &mut String, total: u64, kept: usize, json: bool) {
+    let shown = kept.min(EXAMPLES) as u64;
+    if total > shown {
+        let t = Lang::En.catalog();
+        let where_ = if json && kept as u64 > shown {
+            format!(" (`--format json` lists the first {})", t.int(kept as u64))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "             … and {} more{where_}",
+            t.int(total - shown)
+        );
+    }
+}
 /// Unrecognised column names shown: a spreadsheet of 5,000 columns gave one line of all of them.
 const COLUMNS_SHOWN: usize = 10;
 
@@ -46,12 +65,30 @@ fn first_of(names: &[String]) -> String {
 pub fn run(a: InspectArgs) -> Result<u8, CliError> {
     let bar = Bar::new();
     let cb = bar.callback();
-    let opts = IngestOptions {
+    let mut opts = IngestOptions {
         columns: column_map(&a.columns)?,
         progress: Some(&cb),
         limits: a.limits.limits(),
         ..Default::default()
     };
+    // As `assess` does: a lone folder's scenario names its affinity files (pairs of users, not AD
+    // objects), which would otherwise be refused here as exports naming no object.
+    if let Some(found) = crate::pipeline::scenario_in(&a.inputs) {
+        match crate::pipeline::scenario(Some(&found)) {
+            Ok(s) if !s.affinity_files().is_empty() => {
+                eprintln!(
+                    "hybridready: leaving out the affinity files of {}: assess reads them",
+                    crate::report::console::terminal(&found.display().to_string())
+                );
+                opts.exclude.extend(s.affinity_files());
+            }
+            Ok(_) => {}
+            Err(e) => eprintln!(
+                "hybridready: warning: {}: its affinity files, if any, are inspected as exports",
+                crate::report::console::terminal(&e.to_string())
+            ),
+        }
+    }
     let ingested = ingest(&a.inputs, &opts)?;
     bar.finish();
     let cycles: Vec<Vec<ObjectId>> = crate::graph::nesting_cycles(&ingested.directory)
@@ -192,6 +229,7 @@ fn write_input(out: &mut String, r: &InputReport) {
                 e.line, e.column, e.value, e.expected
             );
         }
+        write_more(out, r.value_errors, r.value_error_examples.len(), true);
     }
     if r.rejected > 0 {
         for (reason, n) in &r.rejected_by_reason {
@@ -200,6 +238,7 @@ fn write_input(out: &mut String, r: &InputReport) {
         for e in r.rejections.iter().take(EXAMPLES) {
             let _ = writeln!(out, "             line {}: {}", e.line, e.reason);
         }
+        write_more(out, r.rejected, r.rejections.len(), true);
     }
     let _ = writeln!(out);
 }
@@ -263,6 +302,7 @@ fn write_directory(
                 u.line
             );
         }
+        write_more(out, n, unres.len(), false);
     }
     let (conf, n) = dir.conflicts();
     if n > 0 {
@@ -282,5 +322,6 @@ fn write_directory(
                 x.other
             );
         }
+        write_more(out, n, conf.len(), false);
     }
 }

@@ -165,9 +165,13 @@ impl Limit {
             .unwrap_or(text.len());
         let (digits, suffix) = text.split_at(split);
         let digits: String = digits.chars().filter(|&c| c != '_').collect();
+        let expected = match self.spec().unit {
+            Unit::Bytes => "a size such as 512, 16KiB, 4GiB (binary units: 1KiB is 1,024 bytes)",
+            Unit::Count => "a whole number",
+        };
         let n: u64 = digits
             .parse()
-            .map_err(|_| format!("{text:?} is not a number"))?;
+            .map_err(|_| format!("{text:?}: expected {expected}"))?;
         let suffix = suffix.trim();
         let scale = match self.spec().unit {
             Unit::Bytes => BINARY
@@ -177,12 +181,14 @@ impl Limit {
             Unit::Count => suffix.is_empty().then_some(1),
         };
         let Some(scale) = scale else {
-            let expected = match self.spec().unit {
-                Unit::Bytes => "a size such as 512, 16KiB, 4GiB",
-                Unit::Count => "a whole number",
-            };
             return Err(format!("{text:?}: expected {expected}"));
         };
+        // A limit of 0 would refuse every file or value: never what a consultant means.
+        if n == 0 {
+            return Err(format!(
+                "{text:?}: a limit of 0 refuses everything; expected at least 1"
+            ));
+        }
         n.checked_mul(scale)
             .ok_or_else(|| format!("{text:?} is too large"))
     }
@@ -287,7 +293,7 @@ pub fn parse_setting(text: &str) -> Result<(Limit, u64), String> {
 
 /// The limits with their defaults and what they bound, for `--help` and usage errors.
 pub fn help() -> String {
-    let mut out = String::from("the limits (NAME=VALUE; sizes take KiB, MiB, GiB):\n");
+    let mut out = String::from("the limits (NAME=VALUE; sizes in bytes or KiB, MiB, GiB):\n");
     for l in Limit::ALL {
         let s = l.spec();
         out.push_str(&format!(
@@ -364,6 +370,9 @@ mod tests {
         assert_eq!(l.show(16 << 30), "16GiB");
         assert_eq!(l.show(1500), "1500");
         assert!(Limit::DnDepth.parse_value("1KiB").is_err());
+        // 0 would refuse every file or value.
+        assert!(Limit::DnDepth.parse_value("0").is_err());
+        assert!(l.parse_value("0KiB").is_err());
         assert_eq!(Limit::XlsxPartRatio.show(100), "100");
     }
 
