@@ -663,3 +663,23 @@ fn inspect_of_the_sample_leaves_affinity_files_out_and_counts_what_it_does_not_s
         "{text}"
     );
 }
+
+/// `assess` says that the inputs held bad values and where to see them (it lists none itself).
+#[test]
+fn assess_counts_what_the_ingest_left_out_and_points_at_inspect() {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso");
+    let dir = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("hybridready")
+        .unwrap()
+        .args(["assess", "--no-report", "--out"])
+        .arg(dir.path().join("out"))
+        .arg(&sample)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("The inputs hold 308 bad values and no rejected rows")
+            && text.contains("hybridready inspect lists them"),
+        "{text}"
+    );
+}

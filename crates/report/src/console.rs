@@ -63,6 +63,19 @@ pub fn summary(a: &Assessment, lang: Lang, out: &Path, report: bool) -> String {
         }
         s.push('\n');
     }
+    // What the ingest left out is listed by `inspect`, not here; a count says it is there.
+    let values: u64 = a.inputs.iter().map(|i| i.value_errors).sum();
+    let rows: u64 = a.inputs.iter().map(|i| i.rejected).sum();
+    if values + rows > 0 {
+        let _ = writeln!(
+            s,
+            "{}",
+            t.msg(
+                "console.input_problems",
+                &[("values", values.into()), ("rows", rows.into())]
+            )
+        );
+    }
     let key = if report {
         "console.written"
     } else {

@@ -444,13 +444,17 @@ mod tests {
         a
     }
 
+    /// The files in the order of their names (the waves are written in parallel).
     fn files(a: &Assessment) -> Vec<(String, String)> {
-        let mut files = Vec::new();
+        let files = std::sync::Mutex::new(Vec::new());
         write_wave_files(a, |name, bytes| {
-            files.push((name.to_string(), String::from_utf8(bytes.to_vec()).unwrap()));
+            let text = String::from_utf8(bytes.to_vec()).unwrap();
+            files.lock().unwrap().push((name.to_string(), text));
             Ok::<(), ()>(())
         })
         .unwrap();
+        let mut files = files.into_inner().unwrap();
+        files.sort();
         files
     }
 
@@ -543,12 +547,12 @@ mod tests {
         assert_eq!(
             names,
             [
-                "wave-00.txt",
                 "move-wave-00.ps1",
-                "rollback-wave-00.ps1",
-                "wave-01.txt",
                 "move-wave-01.ps1",
-                "rollback-wave-01.ps1"
+                "rollback-wave-00.ps1",
+                "rollback-wave-01.ps1",
+                "wave-00.txt",
+                "wave-01.txt",
             ]
         );
     }
