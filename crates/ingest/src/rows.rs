@@ -229,6 +229,11 @@ impl<'p> RowReader<'p> {
             let reason = if n == 1 && get(0).starts_with("#TYPE") {
                 "a second #TYPE line: two exports were appended into one file (Export-Csv -Append)"
                     .to_string()
+            } else if let Some(hint) = (n == 1 && expected > 1)
+                .then(|| other_separator(get(0)))
+                .flatten()
+            {
+                format!("expected {expected} fields (as in the header), found 1: {hint}")
             } else {
                 format!("expected {expected} fields (as in the header), found {n}")
             };
@@ -674,4 +679,14 @@ enum RowKind {
     Object(ObjectKind),
     Ou,
     Domain,
+}
+
+/// Why a row read as one field may be: it holds another separator than its header's (a row
+/// pasted from another export, or a file whose header line was saved with another locale).
+fn other_separator(cell: &str) -> Option<String> {
+    let (count, sep) = [(',', "','"), (';', "';'"), ('\t', "tab"), ('|', "'|'")]
+        .into_iter()
+        .map(|(c, name)| (cell.matches(c).count(), name))
+        .max_by_key(|&(count, _)| count)?;
+    (count > 0).then(|| format!("the row seems separated by {sep}, not by the header's separator"))
 }
