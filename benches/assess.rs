@@ -18,21 +18,12 @@
 
 mod common;
 
+use common::gb;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
-/// The sample's scenario without its affinity files, which belong to the sample's users.
-fn scenario(dir: &Path) -> PathBuf {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso/scenario.toml");
-    let text = std::fs::read_to_string(&sample).expect("samples/contoso/scenario.toml");
-    let kept: Vec<&str> = text.lines().filter(|l| !l.contains("affinity/")).collect();
-    let path = dir.join("scenario.toml");
-    std::fs::write(&path, kept.join("\n")).expect("write the scenario");
-    path
-}
-
-/// One run of `bin assess`: seconds and, with GNU time, peak resident kilobytes.
+/// One run of `bin assess` on `data` with `extra` arguments.
 fn assess(
     bin: &Path,
     extra: &[&str],
@@ -40,42 +31,10 @@ fn assess(
     scenario: &Path,
     out: &Path,
 ) -> (f64, Option<u64>) {
-    let _ = std::fs::remove_dir_all(out);
-    let gnu_time = Path::new("/usr/bin/time");
-    let report = out.with_extension("time");
-    let mut cmd = if gnu_time.is_file() {
-        let mut c = Command::new(gnu_time);
-        c.arg("-f").arg("%M").arg("-o").arg(&report).arg(bin);
-        c
-    } else {
-        Command::new(bin)
-    };
-    cmd.arg("assess")
-        .arg(data)
-        .arg("--scenario")
-        .arg(scenario)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .env("SOURCE_DATE_EPOCH", "1790000000");
-    let t = Instant::now();
-    let result = cmd.output().expect("run hybridready");
-    let secs = t.elapsed().as_secs_f64();
-    // Builds before issue 20 exit 1 when the assessment has errors, once it is written.
-    assert!(
-        matches!(result.status.code(), Some(0 | 1)),
-        "{} assess failed: {}",
-        bin.display(),
-        String::from_utf8_lossy(&result.stderr)
-    );
-    let peak = std::fs::read_to_string(&report)
-        .ok()
-        .and_then(|s| s.trim().lines().last()?.trim().parse().ok());
-    (secs, peak)
-}
-
-fn gb(kb: Option<u64>) -> String {
-    kb.map_or("–".into(), |k| format!("{:.2} GB", k as f64 / 1e6))
+    let mut args: Vec<&OsStr> = vec!["assess".as_ref(), data.as_ref()];
+    args.extend([OsStr::new("--scenario"), scenario.as_ref()]);
+    args.extend(extra.iter().map(OsStr::new));
+    common::run_timed(bin, &args, out)
 }
 
 struct Run {
@@ -104,7 +63,7 @@ fn main() {
     let data = common::dataset("ps7", users);
     let files = common::csv_files(&data);
     let tmp = tempfile::tempdir().expect("tempdir");
-    let scenario = scenario(tmp.path());
+    let scenario = common::scenario_without_affinity(tmp.path());
     let run = |label, bin: &PathBuf, extra| Run {
         label,
         bin: bin.clone(),

@@ -12,22 +12,17 @@
 
 mod common;
 
+use common::gb;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
 
 /// The values of each matrix key: 8 × 8 = 64 variants.
 const GROUP_SIZES: [u32; 8] = [10, 20, 30, 50, 75, 100, 150, 200];
 const WAVE_SIZES: [u32; 8] = [25, 50, 75, 100, 150, 200, 300, 500];
 
-/// The sample's scenario without its affinity files (they name the sample's users), and the
-/// batch file over it.
+/// The sample's scenario without its affinity files, and the batch file over it.
 fn inputs(dir: &Path) -> (PathBuf, PathBuf) {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso/scenario.toml");
-    let text = std::fs::read_to_string(&sample).expect("samples/contoso/scenario.toml");
-    let kept: Vec<&str> = text.lines().filter(|l| !l.contains("affinity/")).collect();
-    let scenario = dir.join("scenario.toml");
-    std::fs::write(&scenario, kept.join("\n")).expect("write the scenario");
+    let scenario = common::scenario_without_affinity(dir);
     let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
     let batch = dir.join("batch.toml");
     std::fs::write(
@@ -42,39 +37,10 @@ fn inputs(dir: &Path) -> (PathBuf, PathBuf) {
     (scenario, batch)
 }
 
-/// One run of the binary with `args`: seconds and, with GNU time, peak resident kilobytes.
+/// One run of the binary with `args`.
 fn run(args: &[&Path], out: &Path) -> (f64, Option<u64>) {
-    let _ = std::fs::remove_dir_all(out);
-    let bin = Path::new(env!("CARGO_BIN_EXE_hybridready"));
-    let gnu_time = Path::new("/usr/bin/time");
-    let report = out.with_extension("time");
-    let mut cmd = if gnu_time.is_file() {
-        let mut c = Command::new(gnu_time);
-        c.arg("-f").arg("%M").arg("-o").arg(&report).arg(bin);
-        c
-    } else {
-        Command::new(bin)
-    };
-    cmd.args(args)
-        .arg("--out")
-        .arg(out)
-        .env("SOURCE_DATE_EPOCH", "1790000000");
-    let t = Instant::now();
-    let result = cmd.output().expect("run hybridready");
-    let secs = t.elapsed().as_secs_f64();
-    assert!(
-        matches!(result.status.code(), Some(0 | 1)),
-        "hybridready failed: {}",
-        String::from_utf8_lossy(&result.stderr)
-    );
-    let peak = std::fs::read_to_string(&report)
-        .ok()
-        .and_then(|s| s.trim().lines().last()?.trim().parse().ok());
-    (secs, peak)
-}
-
-fn gb(kb: Option<u64>) -> String {
-    kb.map_or("–".into(), |k| format!("{:.2} GB", k as f64 / 1e6))
+    let args: Vec<&OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    common::run_timed(Path::new(env!("CARGO_BIN_EXE_hybridready")), &args, out)
 }
 
 fn main() {

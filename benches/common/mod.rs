@@ -145,3 +145,52 @@ size = {wave_size}
     s.affinity.max_group_size = 100;
     s
 }
+
+/// The sample's scenario without its affinity files (they name the sample's users, not the
+/// generated ones), written as `dir/scenario.toml`.
+pub fn scenario_without_affinity(dir: &Path) -> PathBuf {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/contoso/scenario.toml");
+    let text = std::fs::read_to_string(&sample).expect("samples/contoso/scenario.toml");
+    let kept: Vec<&str> = text.lines().filter(|l| !l.contains("affinity/")).collect();
+    let path = dir.join("scenario.toml");
+    std::fs::write(&path, kept.join("\n")).expect("write the scenario");
+    path
+}
+
+/// One run of `bin args… --out out` (the old `out` removed first): seconds and, with GNU time,
+/// peak resident kilobytes. Exit 1 counts as success: the assessment is written, and builds
+/// before issue 20 exit 1 when it has errors.
+pub fn run_timed(bin: &Path, args: &[&std::ffi::OsStr], out: &Path) -> (f64, Option<u64>) {
+    let _ = std::fs::remove_dir_all(out);
+    let gnu_time = Path::new("/usr/bin/time");
+    let report = out.with_extension("time");
+    let mut cmd = if gnu_time.is_file() {
+        let mut c = std::process::Command::new(gnu_time);
+        c.arg("-f").arg("%M").arg("-o").arg(&report).arg(bin);
+        c
+    } else {
+        std::process::Command::new(bin)
+    };
+    cmd.args(args)
+        .arg("--out")
+        .arg(out)
+        .env("SOURCE_DATE_EPOCH", "1790000000");
+    let t = std::time::Instant::now();
+    let result = cmd.output().expect("run hybridready");
+    let secs = t.elapsed().as_secs_f64();
+    assert!(
+        matches!(result.status.code(), Some(0 | 1)),
+        "{} failed: {}",
+        bin.display(),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let peak = std::fs::read_to_string(&report)
+        .ok()
+        .and_then(|s| s.trim().lines().last()?.trim().parse().ok());
+    (secs, peak)
+}
+
+/// Peak kilobytes as gigabytes, for the benches' lines.
+pub fn gb(kb: Option<u64>) -> String {
+    kb.map_or("–".into(), |k| format!("{:.2} GB", k as f64 / 1e6))
+}
