@@ -7,10 +7,18 @@ use std::io::Write;
 /// A cell that begins with `=`, `+`, `-`, `@`, TAB or CR is prefixed with `'`, which Excel shows
 /// as text instead of evaluating it.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
+    if starts_a_formula(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
     }
+}
+
+fn starts_a_formula(cell: &str) -> bool {
+    matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
 }
 
 /// Writes rows as CSV (UTF-8 with BOM, CRLF, neutralised cells, `delimiter` between cells) into
@@ -49,10 +57,10 @@ where
     for row in rows {
         cells.clear();
         cells.extend(row.into_iter().map(|c| {
-            if neutralise(&c).len() == c.len() {
-                c
-            } else {
+            if starts_a_formula(&c) {
                 Cow::Owned(format!("'{c}"))
+            } else {
+                c
             }
         }));
         w.write_record(cells.iter().map(|c| c.as_bytes()))?;
