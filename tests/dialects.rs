@@ -4,20 +4,25 @@
 use hybridready::generate::{Dialect, GenerateOptions, generate};
 use hybridready::ingest::{IngestOptions, InputStatus, ingest};
 
+/// The directory both tests generate in each dialect: 400 users with their defects.
+fn options(dialect: Dialect, out: &std::path::Path) -> GenerateOptions {
+    GenerateOptions {
+        users: 400,
+        seed: 11,
+        dialect,
+        out: out.to_path_buf(),
+        with_defects: true,
+        affinity: false,
+    }
+}
+
 #[test]
 fn every_dialect_gives_the_manifest_counts() {
     let tmp = tempfile::tempdir().unwrap();
     let mut seen = Vec::new();
     for dialect in Dialect::ALL {
         let out = tmp.path().join(dialect.name());
-        let opts = GenerateOptions {
-            users: 400,
-            seed: 11,
-            dialect,
-            out: out.clone(),
-            with_defects: true,
-            affinity: false,
-        };
+        let opts = options(dialect, &out);
         let report = generate(&opts).unwrap();
         let m = &report.manifest;
         let ing = ingest(&[out], &IngestOptions::default()).unwrap();
@@ -123,15 +128,7 @@ fn findings_do_not_depend_on_the_exporter() {
     let tmp = tempfile::tempdir().unwrap();
     let findings = |dialect: Dialect| -> BTreeSet<(String, String)> {
         let out = tmp.path().join(dialect.name());
-        generate(&GenerateOptions {
-            users: 400,
-            seed: 11,
-            dialect,
-            out: out.clone(),
-            with_defects: true,
-            affinity: false,
-        })
-        .unwrap();
+        generate(&options(dialect, &out)).unwrap();
         let ing = ingest(&[out], &IngestOptions::default()).unwrap();
         let d = &ing.directory;
         evaluate(d, &RuleContext::default())
