@@ -558,6 +558,16 @@ pub enum Fact {
     UsersStranded {
         users: u64,
     },
+    /// The tenant export holds no online user without an AD object (`users`: in the export).
+    NoCloudOnlyUser {
+        users: u64,
+    },
+    /// Online users created in the cloud, with no AD object: on-premises users cannot find or
+    /// reach them once hybrid shares the SIP domain. `examples`: the first UPNs.
+    CloudOnlyUsers {
+        users: u64,
+        examples: Vec<String>,
+    },
     DelegatesTogether,
     DelegatesSplit {
         pairs: u64,

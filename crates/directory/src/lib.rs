@@ -8,6 +8,7 @@
 
 pub mod attr;
 pub mod build;
+pub mod cloud;
 mod column;
 pub mod dn;
 pub mod fold;
@@ -349,12 +350,25 @@ pub struct Directory {
     unresolved: Vec<Unresolved>,
     unresolved_count: u64,
     files: Vec<FileAccount>,
+    /// Users as the tenant holds them (see [`cloud`]); `None`: no tenant export was given.
+    cloud: Option<Vec<cloud::CloudUser>>,
 }
 
 /// Most examples kept of a kind of problem; the counts stay exact.
 pub const MAX_EXAMPLES: usize = 1000;
 
 impl Directory {
+    /// The users of the tenant exports (Get-CsOnlineUser, Get-MgUser), in file order; `None`
+    /// when none was given: what the tenant holds is then unknown, not empty.
+    pub fn cloud_users(&self) -> Option<&[cloud::CloudUser]> {
+        self.cloud.as_deref()
+    }
+
+    /// Adds the users of a tenant export (the ingest reads them beside the AD tables).
+    pub fn add_cloud_users(&mut self, users: Vec<cloud::CloudUser>) {
+        self.cloud.get_or_insert_with(Vec::new).extend(users);
+    }
+
     pub fn len(&self) -> usize {
         self.kinds.len()
     }

@@ -2,8 +2,8 @@
 //! batches for the directory builder, with an account of every file.
 //!
 //! Owns: finding input files, encodings ([`encoding`]), CSV shape ([`sniff`], [`csv_file`]),
-//! workbooks ([`xlsx_file`]), producers ([`dialect`]), header spellings ([`columns`]) and cell
-//! formats ([`values`]). Must not touch: identity merging and references (that is `directory`),
+//! workbooks ([`xlsx_file`]), producers ([`dialect`]), tenant exports ([`tenant`]), header
+//! spellings ([`columns`]) and cell formats ([`values`]). Must not touch: identity merging and references (that is `directory`),
 //! rules, scenarios or outputs. Only this module knows CSV and XLSX.
 
 pub mod columns;
@@ -14,6 +14,7 @@ pub mod limits;
 pub mod records;
 pub mod rows;
 pub mod sniff;
+pub mod tenant;
 pub mod values;
 pub mod xlsx_file;
 
@@ -83,6 +84,9 @@ pub struct InputReport {
     pub refusal: Option<Refusal>,
     #[serde(skip)]
     pub file_id: Option<FileId>,
+    /// The users of a tenant export, on their way to the directory once it is built.
+    #[serde(skip)]
+    tenant_users: Vec<hybridready_directory::cloud::CloudUser>,
 }
 
 impl InputReport {
@@ -115,6 +119,7 @@ impl InputReport {
             notes: Vec::new(),
             refusal: None,
             file_id: None,
+            tenant_users: Vec::new(),
         }
     }
     /// `path` or `path#sheet`.
@@ -432,8 +437,11 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
         let done = reported.load(std::sync::atomic::Ordering::Relaxed);
         opts.report(Progress::Advance(len.saturating_sub(done)));
     }
-    let directory = builder.finish();
+    let mut directory = builder.finish();
     for r in &mut inputs {
+        if r.format == TENANT_FORMATS[0] || r.format == TENANT_FORMATS[1] {
+            directory.add_cloud_users(std::mem::take(&mut r.tenant_users));
+        }
         if let Some(id) = r.file_id
             && let Some(acc) = directory.file_accounts().get(id.0 as usize)
         {
@@ -789,6 +797,23 @@ fn read_csv_file(
         ));
         return r;
     }
+    if let Some(table) = tenant::kind_of(&headers) {
+        let body_line = pre.header_line
+            + text[pre.header_offset..body]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+        read_tenant_table(
+            &mut r,
+            table,
+            &text[body..],
+            body_line,
+            pre.delimiter,
+            &headers,
+            id,
+        );
+        return r;
+    }
     let mut plan = match dialect::plan(&headers, pre.type_hint.as_deref(), &stem, &opts.columns) {
         Ok(p) => p,
         Err(refusal) => {
@@ -822,6 +847,52 @@ fn read_csv_file(
     );
     finish_stats(&mut r, stats);
     r
+}
+
+/// The `format` of the two tenant exports, as `inspect` and `summary.json` show it.
+const TENANT_FORMATS: [&str; 2] = ["get-csonlineuser", "get-mguser"];
+
+/// Reads a Get-CsOnlineUser or Get-MgUser table into `r` (its users are added to the directory
+/// once it is built).
+fn read_tenant_table(
+    r: &mut InputReport,
+    table: tenant::TenantTable,
+    body: &[u8],
+    body_line: u64,
+    delimiter: u8,
+    headers: &[String],
+    id: FileId,
+) {
+    let (format, details) = match table {
+        tenant::TenantTable::CsOnlineUser => (
+            TENANT_FORMATS[0],
+            "Get-CsOnlineUser export (users as the tenant holds them)",
+        ),
+        tenant::TenantTable::GraphUser => (
+            TENANT_FORMATS[1],
+            "Get-MgUser export (users as Entra ID holds them)",
+        ),
+    };
+    r.format = format.into();
+    r.details = details.into();
+    for h in headers {
+        match tenant::column_meaning(h) {
+            Some(m) => r.columns_recognised.push((h.clone(), m.to_string())),
+            None => r.columns_unrecognised.push(h.clone()),
+        }
+    }
+    let rows = tenant::read(table, body, body_line, delimiter, headers, id);
+    r.rows = rows.rows;
+    r.accepted = rows.users.len() as u64;
+    r.rejected = rows.rejected;
+    if rows.rejected > 0 {
+        r.rejected_by_reason
+            .insert("no identity to match".into(), rows.rejected);
+    }
+    r.rejections = rows.rejections;
+    r.value_errors = rows.value_error_count;
+    r.value_error_examples = rows.value_errors;
+    r.tenant_users = rows.users;
 }
 
 /// How far the merge has got through a file's chunks, for the parse workers that keep within a

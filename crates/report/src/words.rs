@@ -284,6 +284,11 @@ pub fn fact(t: &Catalog, f: &Fact) -> String {
             ],
         ),
         F::UsersStranded { users } => t.msg(&key("users_stranded"), &[("users", n(*users))]),
+        F::NoCloudOnlyUser { users } => t.msg(&key("no_cloud_only_user"), &[("users", n(*users))]),
+        F::CloudOnlyUsers { users, examples } => t.msg(
+            &key("cloud_only_users"),
+            &[("users", n(*users)), ("examples", s(&examples.join(", ")))],
+        ),
         F::DelegatesTogether => t.msg(&key("delegates_together"), &[]),
         F::DelegatesSplit { pairs } => t.msg(&key("delegates_split"), &[("pairs", n(*pairs))]),
         F::IslandsReachable { mode } => t.msg(&key("islands_reachable"), &[("mode", s(mode))]),
@@ -783,6 +788,11 @@ mod tests {
                 kept: 0,
             },
             F::UsersStranded { users: 20 },
+            F::NoCloudOnlyUser { users: 1200 },
+            F::CloudOnlyUsers {
+                users: 2,
+                examples: vec!["ada@contoso.com".into(), "bob@contoso.com".into()],
+            },
             F::DelegatesTogether,
             F::DelegatesSplit { pairs: 3 },
             F::IslandsReachable {
@@ -893,12 +903,14 @@ mod tests {
                 F::UserModesGiven => 88,
                 F::OtherForestsFederate => 89,
                 F::OtherForestsBreak { .. } => 90,
+                F::NoCloudOnlyUser { .. } => 91,
+                F::CloudOnlyUsers { .. } => 92,
             }
         };
         let mut seen: Vec<usize> = v.iter().map(ordinal).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..=90).collect::<Vec<_>>(), "a Fact has no example");
+        assert_eq!(seen, (0..=92).collect::<Vec<_>>(), "a Fact has no example");
         v
     }
 

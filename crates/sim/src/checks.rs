@@ -15,6 +15,9 @@ use hybridready_assessment::{
 use hybridready_directory::{Attr, ObjectId, ObjectKind};
 use std::collections::{BTreeMap, HashMap};
 
+/// Users a fact names when they are no AD object (a cloud-only user has no `ObjRef`).
+const EXAMPLE_USERS: usize = 10;
+
 fn result(id: CheckId, status: Status, fact: Fact) -> CheckResult {
     CheckResult::new(id, status, fact)
 }
@@ -1139,7 +1142,33 @@ fn manage(e: &Evaluated) -> Vec<CheckResult> {
                 .with_objects(refs(split.iter().flat_map(|&(a, b)| [a, b])), n)
         }
     };
-    let u02 = missing(CheckId::U02, vec![Input::OnlineUsersExport]);
+    let u02 = match &e.prep.tenant {
+        None => missing(CheckId::U02, vec![Input::OnlineUsersExport]),
+        // Cloud-only users whose home no export gives: only Get-CsOnlineUser tells.
+        Some(t) if t.cloud_only_online.is_empty() && t.cloud_only_home_unknown > 0 => {
+            missing(CheckId::U02, vec![Input::OnlineUsersExport])
+        }
+        Some(t) if t.cloud_only_online.is_empty() => {
+            pass(CheckId::U02, Fact::NoCloudOnlyUser { users: t.users })
+        }
+        Some(t) => {
+            let cloud = dir.cloud_users().unwrap_or_default();
+            let examples = t
+                .cloud_only_online
+                .iter()
+                .filter_map(|&i| cloud.get(i))
+                .filter_map(|u| u.upn.clone().or_else(|| u.sip.clone()))
+                .take(EXAMPLE_USERS)
+                .collect();
+            fail(
+                CheckId::U02,
+                Fact::CloudOnlyUsers {
+                    users: t.cloud_only_online.len() as u64,
+                    examples,
+                },
+            )
+        }
+    };
     let onprem_remaining = e
         .prep
         .sfb

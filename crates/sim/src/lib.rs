@@ -14,4 +14,5 @@ pub mod run;
 
 pub mod scope;
 pub mod score;
+pub mod tenant;
 pub mod waves;

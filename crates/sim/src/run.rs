@@ -49,6 +49,8 @@ pub struct Prepared<'d> {
     blocking_by_rule: BTreeMap<&'static str, u64>,
     /// Users with duplicate-value findings (U10).
     pub duplicates: Vec<ObjectId>,
+    /// The tenant export matched to the objects; `None`: none was given.
+    pub tenant: Option<super::tenant::TenantView>,
     affinity_cache: std::sync::Mutex<HashMap<AffinityKey, std::sync::Arc<PreparedAffinity<'d>>>>,
 }
 
@@ -98,20 +100,27 @@ impl<'d> Prepared<'d> {
         }
         duplicates.sort_unstable();
         duplicates.dedup();
-        let sfb = dir
+        let mut sfb: Vec<SfbUser> = dir
             .ids()
             .collect::<Vec<_>>()
             .par_iter()
             .map(|&o| sfb_user(dir, o))
             .collect();
+        let ids = IdentityIndex::new();
+        let tenant = super::tenant::TenantView::new(dir, &ids);
+        // A user the tenant homes online is online, whatever an older AD export still says.
+        for &o in tenant.iter().flat_map(|t| &t.online) {
+            sfb[o.index()].online |= sfb[o.index()].enabled;
+        }
         Prepared {
             dir,
             blocking_by_rule: sync.objects_by_rule(),
             findings: sync,
-            ids: IdentityIndex::new(),
+            ids,
             sfb,
             forest_mismatches,
             duplicates,
+            tenant,
             affinity_cache: Default::default(),
         }
     }
