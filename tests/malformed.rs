@@ -678,7 +678,8 @@ fn assess_counts_what_the_ingest_left_out_and_points_at_inspect() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("The inputs hold 308 bad values and no rejected rows")
+        text.contains("The inputs hold 308 bad values, left out of the assessment")
+            && !text.contains("rejected")
             && text.contains("hybridready inspect lists them"),
         "{text}"
     );

@@ -19,7 +19,7 @@ const ONLINE_USERS: &str = "\u{feff}\"UserPrincipalName\",\"SipAddress\",\"Inter
 \"\",\"\",\"PureOnlineTeamsOnlyUser\",\"\",\"False\",\"\",\"TeamsOnly\"
 ";
 
-fn assess(inputs: &[&Path], out: &Path) -> Value {
+fn assess(inputs: &[&Path], out: &Path) -> (Value, String) {
     let mut c = Command::cargo_bin("hybridready").unwrap();
     c.env("SOURCE_DATE_EPOCH", "1796601600").arg("assess");
     c.args(inputs);
@@ -28,8 +28,10 @@ fn assess(inputs: &[&Path], out: &Path) -> Value {
         .arg("--no-report")
         .arg("--out")
         .arg(out);
-    c.assert().success();
-    serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap()
+    let run = c.assert().success();
+    let console = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    let summary = std::fs::read(out.join("summary.json")).unwrap();
+    (serde_json::from_slice(&summary).unwrap(), console)
 }
 
 fn check<'a>(summary: &'a Value, id: &str) -> &'a Value {
@@ -50,9 +52,14 @@ fn a_tenant_export_marks_online_and_cloud_only_users() {
     std::fs::write(tenant.join("online-users.csv"), ONLINE_USERS).unwrap();
     let ad = Path::new(SAMPLE).join("ps51");
 
-    let without = assess(&[&ad], &tmp.path().join("without"));
-    let with = assess(&[&ad, &tenant], &tmp.path().join("with"));
+    let (without, _) = assess(&[&ad], &tmp.path().join("without"));
+    let (with, console) = assess(&[&ad, &tenant], &tmp.path().join("with"));
 
+    // The row with no identity is counted, and only that is said.
+    assert!(
+        console.contains("The inputs hold 1 rejected row, left out of the assessment"),
+        "{console}"
+    );
     assert_eq!(check(&without, "U02")["fact"]["kind"], "not_provided");
     let u02 = check(&with, "U02");
     assert_eq!(u02["status"], "fail", "{u02}");
@@ -102,8 +109,8 @@ fn a_graph_export_alone_does_not_pass_u02() {
     )
     .unwrap();
     let ad = Path::new(SAMPLE).join("ps51");
-    let without = assess(&[&ad], &tmp.path().join("without"));
-    let with = assess(&[&ad, &tenant], &tmp.path().join("with"));
+    let (without, _) = assess(&[&ad], &tmp.path().join("without"));
+    let (with, _) = assess(&[&ad, &tenant], &tmp.path().join("with"));
     // No home in a Graph export: nobody is taken for online, and whether the cloud-only user
     // is an online user only Get-CsOnlineUser tells, so U02 still asks for it.
     assert_eq!(

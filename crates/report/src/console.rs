@@ -66,14 +66,18 @@ pub fn summary(a: &Assessment, lang: Lang, out: &Path, report: bool) -> String {
     // What the ingest left out is listed by `inspect`, not here; a count says it is there.
     let values: u64 = a.inputs.iter().map(|i| i.value_errors).sum();
     let rows: u64 = a.inputs.iter().map(|i| i.rejected).sum();
-    if values + rows > 0 {
+    // "no bad values and 1 rejected row" read oddly: only what was found is named.
+    let problems = match (values, rows) {
+        (0, 0) => None,
+        (_, 0) => Some("console.input_problems.values"),
+        (0, _) => Some("console.input_problems.rows"),
+        _ => Some("console.input_problems.both"),
+    };
+    if let Some(key) = problems {
         let _ = writeln!(
             s,
             "{}",
-            t.msg(
-                "console.input_problems",
-                &[("values", values.into()), ("rows", rows.into())]
-            )
+            t.msg(key, &[("values", values.into()), ("rows", rows.into())])
         );
     }
     let key = if report {
