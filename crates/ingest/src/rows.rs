@@ -151,6 +151,33 @@ impl<'p> RowReader<'p> {
         ("", cols.first().copied().unwrap_or(0))
     }
 
+    /// Two columns give one attribute (a header written twice, or two spellings of it) and the
+    /// first non-empty one is read: another that holds a different value on the row is a value
+    /// error, so the value left unread is said, with its line.
+    fn twin_columns_agree<'f>(
+        &mut self,
+        line: u64,
+        target: Column,
+        cols: &[usize],
+        read: usize,
+        v: &str,
+        get: &impl Fn(usize) -> &'f str,
+    ) {
+        for &c in cols.iter().filter(|&&c| c != read) {
+            let other = get(c);
+            if !other.is_empty() && !other.trim().eq_ignore_ascii_case(v.trim()) {
+                let expected = format!(
+                    "the value of column \"{}\" on the same row (both give {}), which is read: \"{}\"",
+                    self.header(read),
+                    target.name(),
+                    v.chars().take(80).collect::<String>()
+                );
+                let h = self.header(c).to_string();
+                self.stats.issue(line, &h, other, &expected);
+            }
+        }
+    }
+
     fn header(&self, i: usize) -> &str {
         self.plan.headers.get(i).map_or("?", String::as_str)
     }
@@ -321,6 +348,9 @@ impl<'p> RowReader<'p> {
         let max_field_bytes = self.max_field_bytes;
         for (target, cols) in &plan.targets {
             let (v, col) = Self::first(cols, &get);
+            if cols.len() > 1 && !v.is_empty() && matches!(target, Column::Attr(_)) {
+                self.twin_columns_agree(line, *target, cols, col, v, &get);
+            }
             if v.len() > max_field_bytes && matches!(target, Column::Attr(_)) {
                 // Stored whole it would be cut at 16 MB unsaid; no attribute value is this long
                 // (reference lists, such as a big group's members, are not values).
