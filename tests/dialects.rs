@@ -152,11 +152,25 @@ fn findings_do_not_depend_on_the_exporter() {
         Dialect::Xlsx,
         Dialect::Adrecon,
     ] {
+        // Windows PowerShell 5.1 writes ASCII, a '?' for every non-ASCII letter ("DL-K?ln"):
+        // the ingest reads each as a lost letter, so the character rules judge it as one. Its
+        // DNs keep the '?': the objects are compared as that export spells them.
         let mut theirs = findings(dialect);
+        let mut reference = reference.clone();
         if dialect == Dialect::Ps51 {
-            // Windows PowerShell 5.1 writes ASCII: every non-ASCII letter is a '?' in the file
-            // ("DL-K?ln"), and the character rules see the '?'. Not yet told from a real one.
-            theirs.retain(|(_, label)| !label.contains('?'));
+            let ascii = |set: BTreeSet<(String, String)>| -> BTreeSet<(String, String)> {
+                set.into_iter()
+                    .map(|(rule, label)| {
+                        let l = label
+                            .chars()
+                            .map(|c| if c.is_ascii() { c } else { '?' })
+                            .collect();
+                        (rule, l)
+                    })
+                    .collect()
+            };
+            theirs = ascii(theirs);
+            reference = ascii(reference);
         }
         let extra: Vec<_> = theirs.difference(&reference).take(12).collect();
         assert!(

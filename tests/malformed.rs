@@ -684,3 +684,39 @@ fn assess_counts_what_the_ingest_left_out_and_points_at_inspect() {
         "{text}"
     );
 }
+
+/// Windows PowerShell 5.1's ASCII export writes '?' for every letter it cannot encode: each is
+/// read as a lost letter (U+FFFD), said in a note, and judged by the rules as the non-ASCII
+/// letter it was (a '?' is invalid in a sAMAccountName, an 'ö' is not).
+#[test]
+fn question_marks_of_an_ascii_export_are_lost_letters() {
+    let text = "#TYPE Microsoft.ActiveDirectory.Management.ADGroup\r\n\
+                \"DistinguishedName\",\"SamAccountName\",\"ObjectClass\"\r\n\
+                \"CN=DL-K?ln,OU=G,DC=contoso,DC=com\",\"DL-K?ln\",\"group\"\r\n\
+                \"CN=DL-Paris,OU=G,DC=contoso,DC=com\",\"DL-Paris\",\"group\"\r\n";
+    let ing = ingest_text("groups.csv", text.as_bytes());
+    let notes = &ing.inputs[0].notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("1 value(s) hold a '?' where the ASCII export lost a letter")),
+        "{notes:?}"
+    );
+    let d = &ing.directory;
+    let g = d.object_by_dn("CN=DL-K?ln,OU=G,DC=contoso,DC=com").unwrap();
+    assert_eq!(
+        d.value(g, hybridready::directory::Attr::SamAccountName),
+        Some("DL-K\u{FFFD}ln")
+    );
+    let findings = hybridready::rules::evaluate(d, &hybridready::rules::RuleContext::default());
+    assert!(
+        !findings.iter().any(|f| f.rule.id == "SAM-CHAR"),
+        "a lost letter is no invalid '?'"
+    );
+    // The same file written by PowerShell 7 (UTF-8, no #TYPE line) has a real '?': invalid.
+    let utf8 = text.split_once("\r\n").unwrap().1;
+    let ing = ingest_text("groups.csv", utf8.as_bytes());
+    let findings =
+        hybridready::rules::evaluate(&ing.directory, &hybridready::rules::RuleContext::default());
+    assert!(findings.iter().any(|f| f.rule.id == "SAM-CHAR"));
+}

@@ -915,7 +915,8 @@ fn domain_root(dn: &str) -> Option<&str> {
 }
 
 /// Whether `lossy` is `full` as an ASCII export (or an Excel code-page save) would have written
-/// it: the same text with non-ASCII letters replaced by `?` or `_`.
+/// it: the same text with non-ASCII letters replaced by `?` or `_`, or by U+FFFD (the ingest's
+/// mark of a letter an ASCII export lost).
 fn is_lossy_copy(lossy: &str, full: &str) -> bool {
     if full.is_ascii() || lossy.chars().count() != full.chars().count() {
         return false;
@@ -923,7 +924,7 @@ fn is_lossy_copy(lossy: &str, full: &str) -> bool {
     lossy
         .chars()
         .zip(full.chars())
-        .all(|(l, f)| l == f || ((l == '?' || l == '_') && !f.is_ascii()))
+        .all(|(l, f)| l == f || (matches!(l, '?' | '_' | '\u{FFFD}') && !f.is_ascii()))
 }
 
 /// Attributes whose comparison ignores case (identities are case-insensitive in AD).

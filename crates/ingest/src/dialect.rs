@@ -90,6 +90,9 @@ pub struct Plan {
     pub recognised: Vec<(String, String)>,
     /// The text holds NUL bytes: each row is searched for them (only then, off the hot path).
     pub nul_bytes: bool,
+    /// Written by Windows PowerShell 5.1's ASCII `Export-Csv`, which writes `?` for every
+    /// letter it cannot encode: a `?` in a text value stands for a lost letter.
+    pub lost_letters: bool,
 }
 
 impl Plan {
@@ -343,6 +346,7 @@ pub fn plan(
         unrecognised,
         recognised,
         nul_bytes: false,
+        lost_letters: false,
     };
     let identity = [
         Column::Dn,

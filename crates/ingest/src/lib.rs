@@ -734,6 +734,13 @@ fn finish_stats(r: &mut InputReport, stats: RowStats) {
              export. Fix: join them before Export-Csv, e.g. @{{n='{col}';e={{$_.{col} -join ';'}}}}"
         ));
     }
+    if stats.lost_letters > 0 {
+        r.notes.push(format!(
+            "{} value(s) hold a '?' where the ASCII export lost a letter (an é, an ö): each is read \
+             as an unknown non-ASCII letter, shown as \u{FFFD}. Fix: export with -Encoding UTF8",
+            stats.lost_letters
+        ));
+    }
     r.value_errors = stats.value_errors;
     r.value_error_examples = stats.value_error_examples;
     r.data_lost = stats.data_lost;
@@ -826,6 +833,7 @@ fn read_csv_file(
     if r.encoding.as_deref() == Some("ASCII") && pre.type_hint.is_some() {
         r.details
             .push_str(", Windows PowerShell 5.1 (#TYPE line, ASCII)");
+        plan.lost_letters = true;
     }
     r.file_id = Some(id);
     builder.register_file(id);

@@ -33,6 +33,8 @@ pub struct RowStats {
     pub value_error_examples: Vec<ValueIssue>,
     /// Per column, cells holding a type name instead of values (`ADPropertyValueCollection`).
     pub data_lost: BTreeMap<String, u64>,
+    /// Values whose `?`s stand for letters an ASCII export lost (see [`Plan::lost_letters`]).
+    pub lost_letters: u64,
     /// Object classes seen, counted.
     pub classes: BTreeMap<String, u64>,
 }
@@ -57,6 +59,7 @@ impl RowStats {
     }
     pub fn merge(&mut self, other: RowStats) {
         self.value_errors += other.value_errors;
+        self.lost_letters += other.lost_letters;
         for e in other.value_error_examples {
             if self.value_error_examples.len() < MAX_ISSUES {
                 self.value_error_examples.push(e);
@@ -80,6 +83,19 @@ pub struct RowReader<'p> {
     /// run's limits for the comparisons of every cell.
     max_field_bytes: usize,
     dn_limits: dn::DnLimits,
+}
+
+/// A text value of an export that wrote `?` for every letter it could not encode (Windows
+/// PowerShell 5.1's ASCII `Export-Csv`), with each `?` as U+FFFD: a letter lost at export. The
+/// rules then judge it as the non-ASCII letter it was ("K?ln" was "Köln": a `?` is invalid in a
+/// sAMAccountName, an `ö` is not), and the worklists show that it was lost. Each value so
+/// marked is counted for the input report.
+fn lost_letters_marked<'v>(v: &'v str, stats: &mut RowStats) -> std::borrow::Cow<'v, str> {
+    if memchr::memchr(b'?', v.as_bytes()).is_none() {
+        return std::borrow::Cow::Borrowed(v);
+    }
+    stats.lost_letters += 1;
+    std::borrow::Cow::Owned(v.replace('?', "\u{FFFD}"))
 }
 
 /// The stored form of a value of `kind`, written into `buf` (reused across cells, so normalising
@@ -380,6 +396,10 @@ impl<'p> RowReader<'p> {
                         continue;
                     }
                     match normalize(kind, v, &mut self.scratch) {
+                        Ok(Some(n)) if plan.lost_letters && kind == ValueKind::Multi => {
+                            let n = lost_letters_marked(n, &mut self.stats);
+                            batch.value(attr, &n)
+                        }
                         Ok(Some(n)) => {
                             if attr == Attr::UserAccountControl {
                                 uac = n.parse().ok();
@@ -387,6 +407,10 @@ impl<'p> RowReader<'p> {
                                 sid = Some(n.to_string());
                             }
                             batch.value(attr, n)
+                        }
+                        Ok(None) if plan.lost_letters && kind == ValueKind::Text => {
+                            let v = lost_letters_marked(v, &mut self.stats);
+                            batch.value(attr, &v)
                         }
                         Ok(None) => batch.value(attr, v),
                         Err(e) => {
