@@ -198,7 +198,7 @@ fn every_figure_of_the_sample_matches_brute_force() {
     let s = baseline();
     let l = load(&s);
     let dir = &l.ingested.directory;
-    let outcome = pipeline::run(&l, &s).unwrap();
+    let outcome = pipeline::run(&l, &s, 0).unwrap();
     let summary = assess(&l, &s, outcome);
     let b = brute_scope(&l, &s);
 
@@ -437,10 +437,10 @@ fn excluding_an_ou_with_sfb_users_fails_sync_and_lists_exactly_them() {
     s.sync.exclude_ous = None;
     let l = load(&s);
     let dir = &l.ingested.directory;
-    let before = pipeline::run(&l, &s).unwrap();
+    let before = pipeline::run(&l, &s, 0).unwrap();
     let ou = "OU=Sales,OU=Staff,DC=fabrikam,DC=com";
     s.sync.exclude_ous = Some(vec![ou.to_string()]);
-    let after = pipeline::run(&l, &s).unwrap();
+    let after = pipeline::run(&l, &s, 0).unwrap();
     assert_eq!(step(&after, StepId::Sync), Status::Fail);
     // The users the exclusion adds to U01 are exactly the on-premises SfB users of the OU.
     let b = brute_scope(&l, &s);
@@ -504,7 +504,7 @@ fn verifying_the_missing_sip_domain_passes_domains_and_makes_its_users_movable()
     );
     let l = load(&s);
     let dir = &l.ingested.directory;
-    let before = pipeline::run(&l, &s).unwrap();
+    let before = pipeline::run(&l, &s, 0).unwrap();
     assert_eq!(check(&before, CheckId::D01).status, Status::Fail);
     assert_eq!(step(&before, StepId::Domains), Status::Fail);
     let partners = |o: &hybridready::sim::run::Outcome| -> usize {
@@ -524,7 +524,7 @@ fn verifying_the_missing_sip_domain_passes_domains_and_makes_its_users_movable()
         .as_mut()
         .unwrap()
         .push("contoso-partners.com".into());
-    let after = pipeline::run(&l, &s).unwrap();
+    let after = pipeline::run(&l, &s, 0).unwrap();
     assert_eq!(check(&after, CheckId::D01).status, Status::Pass);
     assert_eq!(step(&after, StepId::Domains), Status::Pass);
     // Every synced SfB user of that SIP domain is now in a wave.
