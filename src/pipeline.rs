@@ -136,7 +136,13 @@ pub fn load(
 
 /// What every scenario variant shares (identities, SfB facts, affinity edges), built once.
 pub fn prepare(loaded: &Loaded) -> Prepared<'_> {
-    Prepared::new(&loaded.ingested.directory, &loaded.sim_findings)
+    let dir = &loaded.ingested.directory;
+    let mut prep = Prepared::new(dir, &loaded.sim_findings);
+    prep.unchecked_sync_columns = rules::registry::unchecked_sync_columns(dir)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    prep
 }
 
 /// Evaluates one scenario on loaded inputs, as on the day of `assessed_at` (Unix seconds).

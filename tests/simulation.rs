@@ -377,15 +377,25 @@ fn check_score(a: &Assessment) {
                 }
                 _ => 0,
             };
-            let cost = match c.status {
-                Status::Pass => 0,
-                Status::Warn => warn,
-                Status::Fail => fail + share,
+            // Not provided: what the failure it may hide costs, every SfB user unsynchronised.
+            let not_provided = matches!(c.fact, hybridready::assessment::Fact::NotProvided { .. });
+            let cost = match (c.status, not_provided, c.id) {
+                (_, true, CheckId::U01 | CheckId::U16) => fail + 50,
+                (_, true, _) => fail,
+                (Status::Pass, ..) => 0,
+                (Status::Warn, ..) => warn,
+                (Status::Fail, ..) => fail + share,
             };
             assert_eq!(c.cost, cost, "{:?}", c.id);
             lost += cost;
         }
         let mut score = 100u32.saturating_sub(lost);
+        let blocked = st.checks.iter().any(|c| {
+            c.status == Status::Fail
+                || (matches!(c.fact, hybridready::assessment::Fact::NotProvided { .. })
+                    && c.id.def().class == Class::Block)
+        });
+        assert_eq!(st.status == Status::Fail, blocked, "{:?}", st.id);
         if st.status == Status::Fail {
             score = score.min(50);
         }
@@ -464,8 +474,10 @@ fn excluding_an_ou_with_sfb_users_fails_sync_and_lists_exactly_them() {
         .collect();
     let newly_out: HashSet<String> = in_ou.difference(&unsynced(&before)).cloned().collect();
     assert_eq!(added, newly_out);
+    // The sample lacks columns that sync-blocking rules read (mS-DS-ConsistencyGuid, …): U01 is
+    // not provided, lists the users it found, and blocks its step.
     let u01 = check(&after, CheckId::U01);
-    assert_eq!(u01.status, Status::Fail);
+    assert_eq!(u01.step_status(), Status::Fail);
     assert_eq!(u01.object_count, unsynced(&after).len() as u64);
     for u in after
         .unsynced

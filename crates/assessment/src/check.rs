@@ -344,6 +344,21 @@ impl CheckResult {
         self.object_count = count;
         self
     }
+
+    /// Whether the check could not be made for want of an input.
+    pub fn not_provided(&self) -> bool {
+        matches!(self.fact, Fact::NotProvided { .. })
+    }
+
+    /// What the check makes of its step: its own status, but a blocker not provided blocks the
+    /// step (it may hide a failure, and nothing tells it does not).
+    pub fn step_status(&self) -> Status {
+        if self.not_provided() && self.id.def().class == Class::Block {
+            Status::Fail
+        } else {
+            self.status
+        }
+    }
 }
 
 /// One part of what a check found: a reason, how many it concerns, and the first of them.

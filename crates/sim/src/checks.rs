@@ -11,10 +11,10 @@ use hybridready_assessment::scenario::{
     Database, Product, ServerVersion, Target, UpgradePolicy, VerificationLevel,
 };
 use hybridready_assessment::{
-    Cause, CheckId, CheckResult, Date, Fact, Home, Input, MoveBlocker, ObjRef, Reason, Scenario,
+    BreakCounts, Cause, CheckId, CheckResult, Date, Fact, Home, Input, MoveBlocker, ObjRef, Reason, Scenario,
     Status, Step, StepId, SyncFigures,
 };
-use hybridready_directory::{Attr, ObjectId, ObjectKind};
+use hybridready_directory::{Attr, Directory, ObjectId, ObjectKind};
 use std::collections::{BTreeMap, HashMap};
 
 fn result(id: CheckId, status: Status, fact: Fact) -> CheckResult {
@@ -39,6 +39,26 @@ fn key(k: &str) -> Input {
 fn column(c: &str) -> Input {
     Input::Column(c.to_string())
 }
+/// The columns that tell who uses Skype for Business, when no input carried either: every
+/// check counting SfB users would otherwise pass on zero of them.
+fn sfb_unknown(dir: &Directory) -> Option<Vec<Input>> {
+    (!dir.is_known(Attr::SfbEnabled) && !dir.is_known(Attr::SipAddress)).then(|| {
+        vec![
+            column(Attr::SfbEnabled.ldap_name()),
+            column(Attr::SipAddress.ldap_name()),
+        ]
+    })
+}
+
+/// [`sfb_unknown`], and the column that tells who is homed online when no input carried it.
+fn homes_unknown(dir: &Directory) -> Option<Vec<Input>> {
+    let mut v = sfb_unknown(dir).unwrap_or_default();
+    if !dir.is_known(Attr::HostingProvider) {
+        v.push(column(Attr::HostingProvider.ldap_name()));
+    }
+    (!v.is_empty()).then_some(v)
+}
+
 /// Every object behind a check, in the order given (the renderers cut the lists they show and
 /// the worklist `checks.csv` holds them all).
 fn refs(objects: impl IntoIterator<Item = ObjectId>) -> Vec<ObjRef> {
@@ -448,9 +468,29 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
             .count() as u64
     };
     // U01 and U16: each unsynchronised SfB user is counted once, under its home.
+    // Columns a sync-blocking rule reads that no input carried: the users it would stop are
+    // unseen, so the check is not provided, with the users found so far.
+    let unchecked: Vec<Input> = e
+        .prep
+        .unchecked_sync_columns
+        .iter()
+        .map(|c| column(c))
+        .collect();
     let unsynced_check = |id: CheckId, home: Home| {
         let users = unsynced_of(e, home);
-        if users.is_empty() {
+        let mut unknown = match home {
+            Home::OnPremises => sfb_unknown(dir),
+            Home::Online => homes_unknown(dir),
+        }
+        .unwrap_or_default();
+        unknown.extend(unchecked.iter().cloned());
+        let n = users.len() as u64;
+        let objects = refs(users.iter().map(|x| x.1));
+        if !unknown.is_empty() {
+            missing(id, unknown)
+                .with_causes(causes(users))
+                .with_objects(objects, n)
+        } else if users.is_empty() {
             let users = sfb_users(home);
             let fact = match home {
                 Home::OnPremises => Fact::OnPremisesUsersSync { users },
@@ -458,8 +498,6 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
             };
             pass(id, fact)
         } else {
-            let n = users.len() as u64;
-            let objects = refs(users.iter().map(|x| x.1));
             let fact = match home {
                 Home::OnPremises => Fact::OnPremisesUsersUnsynced { users: n },
                 Home::Online => Fact::OnlineUsersUnsynced { users: n },
@@ -480,7 +518,9 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
             _ => None,
         })
         .collect();
-    let errors = if blocked.is_empty() {
+    let errors = if blocked.is_empty() && !unchecked.is_empty() {
+        missing(CheckId::Errors, unchecked.clone())
+    } else if blocked.is_empty() {
         pass(CheckId::Errors, Fact::NoBlockingFinding)
     } else {
         let n = blocked.len() as u64;
@@ -496,9 +536,7 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
         .filter(|a| !dir.is_known(**a))
         .map(|a| column(a.ldap_name()))
         .collect();
-    let u03 = if !unknown.is_empty() && sync.sfb_users > 0 {
-        missing(CheckId::U03, unknown)
-    } else {
+    let u03 = {
         let mut lacking: Vec<(Reason, ObjectId)> = Vec::new();
         let mut users = Vec::new();
         for o in dir.ids() {
@@ -523,7 +561,9 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
                 users.push(o);
             }
         }
-        if users.is_empty() {
+        if users.is_empty() && !unknown.is_empty() {
+            missing(CheckId::U03, unknown)
+        } else if users.is_empty() {
             pass(CheckId::U03, Fact::SfbAttributesPresent)
         } else {
             let n = users.len() as u64;
@@ -539,7 +579,17 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
         .copied()
         .filter(|o| e.prep.sfb[o.index()].enabled)
         .collect();
-    let u10 = if dup_sfb.is_empty() {
+    let values_unknown = [Attr::Mail, Attr::ProxyAddresses, Attr::UserPrincipalName]
+        .iter()
+        .all(|a| !dir.is_known(*a));
+    let u10 = if let (true, Some(inputs)) = (
+        dup_sfb.is_empty(),
+        sfb_unknown(dir).or_else(|| {
+            values_unknown.then(|| vec![column("mail"), column("proxyAddresses"), column("userPrincipalName")])
+        }),
+    ) {
+        missing(CheckId::U10, inputs)
+    } else if dup_sfb.is_empty() {
         pass(CheckId::U10, Fact::NoSharedValues)
     } else {
         let n = dup_sfb.len() as u64;
@@ -812,6 +862,9 @@ fn federation(e: &Evaluated) -> Vec<CheckResult> {
         sip_domains.dedup();
         match &s.dns.sip_federation_srv {
             None => missing(CheckId::T10, vec![key("dns.sip_federation_srv")]),
+            Some(_) if sip_domains.is_empty() && !e.prep.dir.is_known(Attr::SipAddress) => {
+                missing(CheckId::T10, vec![column(Attr::SipAddress.ldap_name())])
+            }
             Some(ok) => {
                 let mut bad: Vec<Reason> = sip_domains
                     .iter()
@@ -1160,9 +1213,7 @@ fn pilot(e: &Evaluated) -> Vec<CheckResult> {
                 .with_objects(refs(ev), n_ev),
         }
     };
-    let p = e.pilot_breaks.counts;
-    let p01 = result(CheckId::P01, broken_status(p.broken_pairs), break_fact(p))
-        .with_objects(Vec::new(), p.broken_pairs);
+    let p01 = break_check(e, CheckId::P01, e.pilot_breaks.counts);
     let u15 = if s.pilot.force == Some(true) {
         warn(CheckId::U15, Fact::MovesWithForce)
     } else {
@@ -1172,11 +1223,19 @@ fn pilot(e: &Evaluated) -> Vec<CheckResult> {
     vec![pilot_check, u06, u04, u05, p01, u15, u14]
 }
 
-fn broken_status(pairs: u64) -> Status {
-    if pairs == 0 {
-        Status::Pass
-    } else {
-        Status::Fail
+/// P01 or BREAKS: the pairs broken at one point. A break needs an SfB user online and one on
+/// premises: without the columns that tell them apart, none can be seen.
+fn break_check(e: &Evaluated, id: CheckId, counts: BreakCounts) -> CheckResult {
+    match homes_unknown(e.prep.dir) {
+        Some(inputs) if counts.broken_pairs == 0 => missing(id, inputs),
+        _ => {
+            let status = if counts.broken_pairs == 0 {
+                Status::Pass
+            } else {
+                Status::Fail
+            };
+            result(id, status, break_fact(counts)).with_objects(Vec::new(), counts.broken_pairs)
+        }
     }
 }
 
@@ -1192,7 +1251,9 @@ fn manage(e: &Evaluated) -> Vec<CheckResult> {
         .collect();
     let in_waves: usize = e.waves.iter().map(Vec::len).sum();
     let kept = e.plan.kept;
-    let waves = if stranded.is_empty() {
+    let waves = if let (true, Some(inputs)) = (stranded.is_empty(), sfb_unknown(dir)) {
+        missing(CheckId::Waves, inputs)
+    } else if stranded.is_empty() {
         pass(
             CheckId::Waves,
             Fact::WavesPlanned {
@@ -1208,13 +1269,7 @@ fn manage(e: &Evaluated) -> Vec<CheckResult> {
             .with_causes(move_causes(e, &stranded))
             .with_objects(refs(stranded.iter().copied()), n)
     };
-    let end = e.end_breaks.counts;
-    let breaks = result(
-        CheckId::Breaks,
-        broken_status(end.broken_pairs),
-        break_fact(end),
-    )
-    .with_objects(Vec::new(), end.broken_pairs);
+    let breaks = break_check(e, CheckId::Breaks, e.end_breaks.counts);
     let p04 = if s.affinity.delegates.is_none() {
         missing(CheckId::P04, vec![key("affinity.delegates")])
     } else {

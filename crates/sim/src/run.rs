@@ -49,6 +49,9 @@ pub struct Prepared<'d> {
     blocking_by_rule: BTreeMap<&'static str, u64>,
     /// Users with duplicate-value findings (U10).
     pub duplicates: Vec<ObjectId>,
+    /// Columns absent from every input that a rule keeping objects out of sync reads (the
+    /// pipeline fills it from the rule registry): U01, U16 and ERRORS cannot pass without them.
+    pub unchecked_sync_columns: Vec<String>,
     affinity_cache: std::sync::Mutex<HashMap<AffinityKey, std::sync::Arc<PreparedAffinity<'d>>>>,
 }
 
@@ -112,6 +115,7 @@ impl<'d> Prepared<'d> {
             sfb,
             forest_mismatches,
             duplicates,
+            unchecked_sync_columns: Vec::new(),
             affinity_cache: Default::default(),
         }
     }
