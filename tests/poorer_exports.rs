@@ -35,7 +35,11 @@ impl Table {
                 }
                 ',' if !quoted => record.push(std::mem::take(&mut field)),
                 '\n' if !quoted => {
-                    record.push(std::mem::take(&mut field).trim_end_matches('\r').to_string());
+                    record.push(
+                        std::mem::take(&mut field)
+                            .trim_end_matches('\r')
+                            .to_string(),
+                    );
                     records.push(std::mem::take(&mut record));
                 }
                 _ => field.push(c),
@@ -255,7 +259,11 @@ fn dropping_columns_never_improves_the_assessment() {
             let poorer = assess(&dir, &s);
             let better = improvements(&full, &poorer);
             if !better.is_empty() {
-                failures.push(format!("without {}: {}", names.join(", "), better.join("; ")));
+                failures.push(format!(
+                    "without {}: {}",
+                    names.join(", "),
+                    better.join("; ")
+                ));
             }
             std::fs::remove_dir_all(&dir).unwrap();
         }

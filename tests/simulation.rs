@@ -556,3 +556,62 @@ fn verifying_the_missing_sip_domain_passes_domains_and_makes_its_users_movable()
         "fixing a blocker never lowers the score"
     );
 }
+
+#[test]
+fn the_2026_checks_follow_the_versions_and_the_assessment_date() {
+    use hybridready::assessment::Date;
+    use hybridready::assessment::scenario::{DottedVersion, ServerVersion};
+    let mut s = baseline();
+    let l = load(&s);
+    let day = |iso: &str| Date::parse_iso(iso).unwrap().unix();
+    let run = |s: &Scenario, on: &str| pipeline::run(&l, s, day(on)).unwrap();
+    let status = |s: &Scenario, on: &str, id: CheckId| {
+        let o = run(s, on);
+        let c = check(&o, id).clone();
+        (c.status, c.not_provided())
+    };
+    // F07: no version, not provided; an old build warns before 30 September 2026 and blocks
+    // from that day; 2.5.79.0 passes whatever the date.
+    s.sync.connect_version = None;
+    assert_eq!(status(&s, "2026-12-01", CheckId::F07), (Status::Warn, true));
+    s.sync.connect_version = DottedVersion::parse("2.4.18.0");
+    assert_eq!(
+        status(&s, "2026-09-29", CheckId::F07),
+        (Status::Warn, false)
+    );
+    assert_eq!(
+        status(&s, "2026-09-30", CheckId::F07),
+        (Status::Fail, false)
+    );
+    assert_eq!(step(&run(&s, "2026-09-30"), StepId::Sync), Status::Fail);
+    s.sync.connect_version = DottedVersion::parse("2.5.79.0");
+    assert_eq!(
+        status(&s, "2027-01-01", CheckId::F07),
+        (Status::Pass, false)
+    );
+    // T12 and T13: 2019 and 2015 are out of support, and CU6/CU12 lack the hybrid application;
+    // Subscription Edition at 7.0.2046.820 passes both; a product without its build leaves T13
+    // not provided.
+    let versions = |v: &[&str]| {
+        Some(
+            v.iter()
+                .map(|t| ServerVersion::parse(t).unwrap())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let on = "2026-12-01";
+    assert_eq!(status(&s, on, CheckId::T12), (Status::Warn, false));
+    assert_eq!(status(&s, on, CheckId::T13), (Status::Warn, false));
+    s.federation.server_versions = versions(&["SfBSE 7.0.2046.820"]);
+    assert_eq!(status(&s, on, CheckId::T12), (Status::Pass, false));
+    assert_eq!(status(&s, on, CheckId::T13), (Status::Pass, false));
+    s.federation.server_versions = versions(&["SfB2019 7.0.2046.553", "SfB2015"]);
+    assert_eq!(status(&s, on, CheckId::T13), (Status::Warn, true));
+    // T11: a module above 7.1 warns (a regression to avoid), below 6.2.1 fails.
+    s.federation.teams_module_version = DottedVersion::parse("7.2.0");
+    assert_eq!(status(&s, on, CheckId::T11), (Status::Warn, false));
+    s.federation.teams_module_version = DottedVersion::parse("6.2.0");
+    assert_eq!(status(&s, on, CheckId::T11), (Status::Fail, false));
+    s.federation.teams_module_version = DottedVersion::parse("7.1");
+    assert_eq!(status(&s, on, CheckId::T11), (Status::Pass, false));
+}

@@ -11,8 +11,8 @@ use hybridready_assessment::scenario::{
     Database, Product, ServerVersion, Target, UpgradePolicy, VerificationLevel,
 };
 use hybridready_assessment::{
-    BreakCounts, Cause, CheckId, CheckResult, Date, Fact, Home, Input, MoveBlocker, ObjRef, Reason, Scenario,
-    Status, Step, StepId, SyncFigures,
+    BreakCounts, Cause, CheckId, CheckResult, Date, Fact, Home, Input, MoveBlocker, ObjRef, Reason,
+    Scenario, Status, Step, StepId, SyncFigures,
 };
 use hybridready_directory::{Attr, Directory, ObjectId, ObjectKind};
 use std::collections::{BTreeMap, HashMap};
@@ -585,7 +585,13 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
     let u10 = if let (true, Some(inputs)) = (
         dup_sfb.is_empty(),
         sfb_unknown(dir).or_else(|| {
-            values_unknown.then(|| vec![column("mail"), column("proxyAddresses"), column("userPrincipalName")])
+            values_unknown.then(|| {
+                vec![
+                    column("mail"),
+                    column("proxyAddresses"),
+                    column("userPrincipalName"),
+                ]
+            })
         }),
     ) {
         missing(CheckId::U10, inputs)
