@@ -136,12 +136,26 @@ pub fn load(
 
 /// What every scenario variant shares (identities, SfB facts, affinity edges), built once.
 pub fn prepare(loaded: &Loaded) -> Prepared<'_> {
-    Prepared::new(&loaded.ingested.directory, &loaded.sim_findings)
+    let dir = &loaded.ingested.directory;
+    let mut prep = Prepared::new(dir, &loaded.sim_findings);
+    prep.unchecked_sync_columns = rules::registry::unchecked_sync_columns(dir)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    prep
 }
 
-/// Evaluates one scenario on loaded inputs.
-pub fn run(loaded: &Loaded, scenario: &Scenario) -> Result<Outcome, PipelineError> {
-    Ok(simulate(&prepare(loaded), scenario)?)
+/// Evaluates one scenario on loaded inputs, as on the day of `assessed_at` (Unix seconds).
+pub fn run(
+    loaded: &Loaded,
+    scenario: &Scenario,
+    assessed_at: i64,
+) -> Result<Outcome, PipelineError> {
+    Ok(simulate(
+        &prepare(loaded),
+        scenario,
+        a::Date::from_unix(assessed_at),
+    )?)
 }
 
 /// When the assessment is made: `SOURCE_DATE_EPOCH` when set (reproducible outputs), else now.
@@ -437,7 +451,7 @@ pub fn assess_into(
     let prep = prepare(loaded);
     t.end();
     let t = Phase::start("simulate");
-    let outcome = simulate(&prep, cx.scenario)?;
+    let outcome = simulate(&prep, cx.scenario, a::Date::from_unix(cx.assessed_at))?;
     t.end();
     let t = Phase::start("assessment");
     let a = assessment(loaded, cx, outcome);
@@ -466,7 +480,7 @@ pub fn batch_into(
         .par_iter()
         .enumerate()
         .map(|(i, v)| -> Result<Variant, PipelineError> {
-            let o = simulate(&prep, &v.scenario)?;
+            let o = simulate(&prep, &v.scenario, a::Date::from_unix(assessed_at))?;
             let a = assessment_with(
                 loaded,
                 Context {

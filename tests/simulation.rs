@@ -198,7 +198,7 @@ fn every_figure_of_the_sample_matches_brute_force() {
     let s = baseline();
     let l = load(&s);
     let dir = &l.ingested.directory;
-    let outcome = pipeline::run(&l, &s).unwrap();
+    let outcome = pipeline::run(&l, &s, 0).unwrap();
     let summary = assess(&l, &s, outcome);
     let b = brute_scope(&l, &s);
 
@@ -377,15 +377,25 @@ fn check_score(a: &Assessment) {
                 }
                 _ => 0,
             };
-            let cost = match c.status {
-                Status::Pass => 0,
-                Status::Warn => warn,
-                Status::Fail => fail + share,
+            // Not provided: what the failure it may hide costs, every SfB user unsynchronised.
+            let not_provided = matches!(c.fact, hybridready::assessment::Fact::NotProvided { .. });
+            let cost = match (c.status, not_provided, c.id) {
+                (_, true, CheckId::U01 | CheckId::U16) => fail + 50,
+                (_, true, _) => fail,
+                (Status::Pass, ..) => 0,
+                (Status::Warn, ..) => warn,
+                (Status::Fail, ..) => fail + share,
             };
             assert_eq!(c.cost, cost, "{:?}", c.id);
             lost += cost;
         }
         let mut score = 100u32.saturating_sub(lost);
+        let blocked = st.checks.iter().any(|c| {
+            c.status == Status::Fail
+                || (matches!(c.fact, hybridready::assessment::Fact::NotProvided { .. })
+                    && c.id.def().class == Class::Block)
+        });
+        assert_eq!(st.status == Status::Fail, blocked, "{:?}", st.id);
         if st.status == Status::Fail {
             score = score.min(50);
         }
@@ -437,10 +447,10 @@ fn excluding_an_ou_with_sfb_users_fails_sync_and_lists_exactly_them() {
     s.sync.exclude_ous = None;
     let l = load(&s);
     let dir = &l.ingested.directory;
-    let before = pipeline::run(&l, &s).unwrap();
+    let before = pipeline::run(&l, &s, 0).unwrap();
     let ou = "OU=Sales,OU=Staff,DC=fabrikam,DC=com";
     s.sync.exclude_ous = Some(vec![ou.to_string()]);
-    let after = pipeline::run(&l, &s).unwrap();
+    let after = pipeline::run(&l, &s, 0).unwrap();
     assert_eq!(step(&after, StepId::Sync), Status::Fail);
     // The users the exclusion adds to U01 are exactly the on-premises SfB users of the OU.
     let b = brute_scope(&l, &s);
@@ -464,8 +474,10 @@ fn excluding_an_ou_with_sfb_users_fails_sync_and_lists_exactly_them() {
         .collect();
     let newly_out: HashSet<String> = in_ou.difference(&unsynced(&before)).cloned().collect();
     assert_eq!(added, newly_out);
+    // The sample lacks columns that sync-blocking rules read (mS-DS-ConsistencyGuid, …): U01 is
+    // not provided, lists the users it found, and blocks its step.
     let u01 = check(&after, CheckId::U01);
-    assert_eq!(u01.status, Status::Fail);
+    assert_eq!(u01.step_status(), Status::Fail);
     assert_eq!(u01.object_count, unsynced(&after).len() as u64);
     for u in after
         .unsynced
@@ -504,7 +516,7 @@ fn verifying_the_missing_sip_domain_passes_domains_and_makes_its_users_movable()
     );
     let l = load(&s);
     let dir = &l.ingested.directory;
-    let before = pipeline::run(&l, &s).unwrap();
+    let before = pipeline::run(&l, &s, 0).unwrap();
     assert_eq!(check(&before, CheckId::D01).status, Status::Fail);
     assert_eq!(step(&before, StepId::Domains), Status::Fail);
     let partners = |o: &hybridready::sim::run::Outcome| -> usize {
@@ -524,7 +536,7 @@ fn verifying_the_missing_sip_domain_passes_domains_and_makes_its_users_movable()
         .as_mut()
         .unwrap()
         .push("contoso-partners.com".into());
-    let after = pipeline::run(&l, &s).unwrap();
+    let after = pipeline::run(&l, &s, 0).unwrap();
     assert_eq!(check(&after, CheckId::D01).status, Status::Pass);
     assert_eq!(step(&after, StepId::Domains), Status::Pass);
     // Every synced SfB user of that SIP domain is now in a wave.
@@ -543,4 +555,63 @@ fn verifying_the_missing_sip_domain_passes_domains_and_makes_its_users_movable()
         after.score.value >= before.score.value,
         "fixing a blocker never lowers the score"
     );
+}
+
+#[test]
+fn the_2026_checks_follow_the_versions_and_the_assessment_date() {
+    use hybridready::assessment::Date;
+    use hybridready::assessment::scenario::{DottedVersion, ServerVersion};
+    let mut s = baseline();
+    let l = load(&s);
+    let day = |iso: &str| Date::parse_iso(iso).unwrap().unix();
+    let run = |s: &Scenario, on: &str| pipeline::run(&l, s, day(on)).unwrap();
+    let status = |s: &Scenario, on: &str, id: CheckId| {
+        let o = run(s, on);
+        let c = check(&o, id).clone();
+        (c.status, c.not_provided())
+    };
+    // F07: no version, not provided; an old build warns before 30 September 2026 and blocks
+    // from that day; 2.5.79.0 passes whatever the date.
+    s.sync.connect_version = None;
+    assert_eq!(status(&s, "2026-12-01", CheckId::F07), (Status::Warn, true));
+    s.sync.connect_version = DottedVersion::parse("2.4.18.0");
+    assert_eq!(
+        status(&s, "2026-09-29", CheckId::F07),
+        (Status::Warn, false)
+    );
+    assert_eq!(
+        status(&s, "2026-09-30", CheckId::F07),
+        (Status::Fail, false)
+    );
+    assert_eq!(step(&run(&s, "2026-09-30"), StepId::Sync), Status::Fail);
+    s.sync.connect_version = DottedVersion::parse("2.5.79.0");
+    assert_eq!(
+        status(&s, "2027-01-01", CheckId::F07),
+        (Status::Pass, false)
+    );
+    // T12 and T13: 2019 and 2015 are out of support, and CU6/CU12 lack the hybrid application;
+    // Subscription Edition at 7.0.2046.820 passes both; a product without its build leaves T13
+    // not provided.
+    let versions = |v: &[&str]| {
+        Some(
+            v.iter()
+                .map(|t| ServerVersion::parse(t).unwrap())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let on = "2026-12-01";
+    assert_eq!(status(&s, on, CheckId::T12), (Status::Warn, false));
+    assert_eq!(status(&s, on, CheckId::T13), (Status::Warn, false));
+    s.federation.server_versions = versions(&["SfBSE 7.0.2046.820"]);
+    assert_eq!(status(&s, on, CheckId::T12), (Status::Pass, false));
+    assert_eq!(status(&s, on, CheckId::T13), (Status::Pass, false));
+    s.federation.server_versions = versions(&["SfB2019 7.0.2046.553", "SfB2015"]);
+    assert_eq!(status(&s, on, CheckId::T13), (Status::Warn, true));
+    // T11: a module above 7.1 warns (a regression to avoid), below 6.2.1 fails.
+    s.federation.teams_module_version = DottedVersion::parse("7.2.0");
+    assert_eq!(status(&s, on, CheckId::T11), (Status::Warn, false));
+    s.federation.teams_module_version = DottedVersion::parse("6.2.0");
+    assert_eq!(status(&s, on, CheckId::T11), (Status::Fail, false));
+    s.federation.teams_module_version = DottedVersion::parse("7.1");
+    assert_eq!(status(&s, on, CheckId::T11), (Status::Pass, false));
 }

@@ -20,7 +20,7 @@ pub fn sample_dir() -> PathBuf {
 pub fn assess(inputs: &[PathBuf], scenario: &Path) -> Assessment {
     let s = Scenario::load(scenario).unwrap();
     let loaded = pipeline::load(inputs, &[&s], IngestOptions::default()).unwrap();
-    let outcome = pipeline::run(&loaded, &s).unwrap();
+    let outcome = pipeline::run(&loaded, &s, EPOCH).unwrap();
     pipeline::assessment(
         &loaded,
         pipeline::Context {

@@ -216,6 +216,9 @@ checks! {
     F05 = "F05", Sync, Error, AdTeam, [learn!(hybrid "configure-a-multi-forest-environment-for-hybrid")];
     /// The sync database can hold the directory.
     F06 = "F06", Sync, Risk, AdTeam, [learn!(entra "how-to-connect-install-prerequisites")];
+    /// Entra Connect Sync is 2.5.79.0 or later: older builds stop synchronising on 30 September
+    /// 2026 (a block from that day, a warning before).
+    F07 = "F07", Sync, Block, AdTeam, [learn!(entra "how-to-connect-install-prerequisites"), learn!(entra "reference-connect-version-history")];
     /// Server versions form a supported topology.
     T02 = "T02", Federation, Block, SfbTeam, [learn!(hybrid "plan-hybrid-connectivity")];
     /// Servers meet the minimum builds for moves.
@@ -234,8 +237,14 @@ checks! {
     T09 = "T09", Federation, Block, SfbTeam, [learn!(sfbps "move-csuser")];
     /// DNS records of every SIP domain point on-premises.
     T10 = "T10", Federation, Error, SfbTeam, [learn!(hybrid "plan-hybrid-connectivity")];
-    /// TLS 1.2, OAuth and the Teams PowerShell module are ready for moves.
-    T11 = "T11", Federation, Risk, SfbTeam, [learn!(sfbps "move-csuser")];
+    /// TLS 1.2, OAuth and the Teams PowerShell module (6.2.1 to 7.1) are ready for moves.
+    T11 = "T11", Federation, Risk, SfbTeam, [learn!(sfbps "move-csuser"), "https://github.com/MicrosoftDocs/office-docs-powershell/pull/13244"];
+    /// Every server runs a supported product: 2015 and 2019 are out of support since 14 October
+    /// 2025, Subscription Edition is the supported line.
+    T12 = "T12", Federation, Risk, SfbTeam, ["https://learn.microsoft.com/lifecycle/products/skype-for-business-server-2019", "https://learn.microsoft.com/lifecycle/products/skype-for-business-server-2015", "https://learn.microsoft.com/lifecycle/products/skype-for-business-server-subscription-edition"];
+    /// Every server has the August 2025 update (KB5065372) that brings the dedicated hybrid
+    /// application. Its source is secondary: a warning to verify, never a block.
+    T13 = "T13", Federation, Risk, SfbTeam, ["https://support.microsoft.com/help/5065372", learn!(hybrid "plan-hybrid-connectivity")];
     /// One forest at a time in hybrid.
     F01 = "F01", Federation, Block, SfbTeam, [learn!(hybrid "cloud-consolidation")];
     /// A pilot is defined and every pilot user can move.
@@ -334,6 +343,21 @@ impl CheckResult {
         self.objects = objects;
         self.object_count = count;
         self
+    }
+
+    /// Whether the check could not be made for want of an input.
+    pub fn not_provided(&self) -> bool {
+        matches!(self.fact, Fact::NotProvided { .. })
+    }
+
+    /// What the check makes of its step: its own status, but a blocker not provided blocks the
+    /// step (it may hide a failure, and nothing tells it does not).
+    pub fn step_status(&self) -> Status {
+        if self.not_provided() && self.id.def().class == Class::Block {
+            Status::Fail
+        } else {
+            self.status
+        }
     }
 }
 
@@ -476,6 +500,22 @@ pub enum Fact {
     SyncDatabaseTooSmall {
         objects: u64,
     },
+    /// Entra Connect Sync at or above the minimum build.
+    ConnectVersionCurrent {
+        version: String,
+    },
+    /// Below `minimum`: it will stop synchronising on `stops_on` (`YYYY-MM-DD`).
+    ConnectVersionStopping {
+        version: String,
+        minimum: String,
+        stops_on: String,
+    },
+    /// Below `minimum`: it stopped synchronising on `stops_on`.
+    ConnectVersionStopped {
+        version: String,
+        minimum: String,
+        stops_on: String,
+    },
 
     // federation
     TopologySupported {
@@ -510,6 +550,14 @@ pub enum Fact {
     OneHybridForest,
     HybridForests {
         count: u64,
+    },
+    ServersSupported,
+    ServersOutOfSupport {
+        servers: u64,
+    },
+    HybridApplicationBuilds,
+    HybridApplicationToVerify {
+        servers: u64,
     },
 
     // pilot
@@ -638,8 +686,12 @@ pub enum Reason {
         first: String,
         second: String,
     },
-    /// A server version that names no known product.
-    UnknownVersion {
+    /// A server product Microsoft no longer supports.
+    OutOfSupport {
+        version: String,
+    },
+    /// A server product that gets no update with the dedicated hybrid application.
+    NoHybridApplicationUpdate {
         version: String,
     },
     /// A server below the minimum build for moves.

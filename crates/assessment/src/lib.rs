@@ -256,12 +256,15 @@ pub struct Step {
 
 impl Step {
     /// A step of these checks: its status is the worst of theirs, its score 100 until scored.
+    /// A step fails when one of its checks fails, or when a check that blocks (class
+    /// [`check::Class::Block`]) could not be made for want of an input: what is not provided is
+    /// never better than the failure it may hide.
     pub fn from_checks(id: StepId, checks: Vec<CheckResult>) -> Step {
         Step {
             id,
             status: checks
                 .iter()
-                .map(|c| c.status)
+                .map(CheckResult::step_status)
                 .max()
                 .unwrap_or(Status::Pass),
             score: 100,
@@ -269,9 +272,11 @@ impl Step {
         }
     }
 
-    /// The checks that fail: what blocks the step.
+    /// What blocks the step: the checks that fail, and the blockers not provided.
     pub fn blockers(&self) -> impl Iterator<Item = &CheckResult> {
-        self.checks.iter().filter(|c| c.status == Status::Fail)
+        self.checks
+            .iter()
+            .filter(|c| c.step_status() == Status::Fail)
     }
 }
 

@@ -27,6 +27,177 @@ pub struct Scenario {
     pub licenses: Licenses,
 }
 
+/// A closed set of values a scenario key takes, declared once with its spellings: the first is
+/// the value as written back (`assessment.json`), the others are accepted too; case, spaces and
+/// dashes do not matter. Anything else is refused when the scenario is read, with the allowed
+/// values, at the value's line and column.
+macro_rules! choice {
+    ($(#[$doc:meta])* $name:ident { $( $(#[$vdoc:meta])* $var:ident = $text:literal $(| $alias:literal)* ),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $( $(#[$vdoc])* $var, )* }
+
+        impl $name {
+            /// Every value, as the error lists them.
+            pub const ALLOWED: &'static [&'static str] = &[$($text),*];
+
+            /// The value as written in a scenario.
+            pub fn as_str(self) -> &'static str {
+                match self { $( $name::$var => $text, )* }
+            }
+
+            /// The value a text names, if any.
+            pub fn parse(text: &str) -> Option<$name> {
+                let t = loose(text);
+                $( if t == loose($text) $(|| t == loose($alias))* { return Some($name::$var); } )*
+                None
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                $name::parse(&text)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&text, Self::ALLOWED))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// A value as [`choice!`] compares it: lowercase, without spaces, dashes or underscores.
+fn loose(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// A version of dotted numbers (`7.1.0`, `2.5.79.0`), kept as written. Missing parts compare as
+/// 0, so `7.1` is `7.1.0`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DottedVersion {
+    pub text: String,
+    pub parts: Vec<u32>,
+}
+
+impl DottedVersion {
+    pub fn parse(text: &str) -> Option<DottedVersion> {
+        let parts = text
+            .trim()
+            .split('.')
+            .map(|p| p.parse::<u32>().ok())
+            .collect::<Option<Vec<u32>>>()?;
+        (1..=4).contains(&parts.len()).then(|| DottedVersion {
+            text: text.trim().to_string(),
+            parts,
+        })
+    }
+
+    /// The version's four parts, 0 where not written.
+    pub fn quad(&self) -> [u32; 4] {
+        let at = |i: usize| self.parts.get(i).copied().unwrap_or(0);
+        [at(0), at(1), at(2), at(3)]
+    }
+}
+
+impl Serialize for DottedVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for DottedVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        DottedVersion::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "invalid version `{text}`, expected numbers separated by dots, such as `7.1.0` or `2.5.79.0`"
+            ))
+        })
+    }
+}
+
+impl std::fmt::Display for DottedVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A server product and, when given, its build: `"SfB2019 7.0.2046.385"`, `"Lync Server 2013"`.
+/// Kept as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerVersion {
+    pub text: String,
+    pub product: Product,
+    /// The four numbers of the build (`7.0.2046.385`).
+    pub build: Option<[u32; 4]>,
+}
+
+impl ServerVersion {
+    /// The version a text names, or why it names none.
+    pub fn parse(text: &str) -> Result<ServerVersion, String> {
+        let expected = || {
+            let products: Vec<String> = Product::ALLOWED.iter().map(|p| format!("`{p}`")).collect();
+            format!(
+                "expected one of {} and, if known, a build of four numbers such as `7.0.2046.385`",
+                products.join(", ")
+            )
+        };
+        let trimmed = text.trim();
+        let (name, build) = match trimmed.rsplit_once(char::is_whitespace) {
+            Some((name, last))
+                if last.starts_with(|c: char| c.is_ascii_digit()) && last.contains('.') =>
+            {
+                let build = DottedVersion::parse(last)
+                    .filter(|v| v.parts.len() == 4)
+                    .ok_or_else(|| {
+                        format!("invalid build `{last}` in `{trimmed}`, {}", expected())
+                    })?;
+                (name, Some(build.quad()))
+            }
+            _ => (trimmed, None),
+        };
+        let product = Product::parse(name)
+            .ok_or_else(|| format!("unknown server product `{name}`, {}", expected()))?;
+        Ok(ServerVersion {
+            text: trimmed.to_string(),
+            product,
+            build,
+        })
+    }
+}
+
+impl Serialize for ServerVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for ServerVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        ServerVersion::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl std::fmt::Display for ServerVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// The Microsoft 365 side.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -50,16 +221,91 @@ pub struct Tenant {
     pub allowed_domains: Option<Vec<String>>,
     pub blocked_domains: Option<Vec<String>>,
     /// The tenant-wide TeamsUpgradePolicy (`Islands`, `SfBWithTeamsCollab`, `TeamsOnly`, …).
-    pub global_upgrade_policy: Option<String>,
+    pub global_upgrade_policy: Option<UpgradePolicy>,
     /// SIP domains disabled online (`Disable-CsOnlineSipDomain`), done or planned.
     pub disabled_sip_domains: Option<Vec<String>>,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum Target {
-    Teams,
-    SfbOnline,
+choice! {
+    /// Where moved users go (`tenant.target`).
+    Target {
+        Teams = "teams",
+        SfbOnline = "sfb-online",
+    }
+}
+
+choice! {
+    /// The built-in instances of TeamsUpgradePolicy (`Grant-CsTeamsUpgradePolicy -PolicyName`,
+    /// https://learn.microsoft.com/powershell/module/teams/grant-csteamsupgradepolicy), and
+    /// `TeamsOnly`, the mode `UpgradeToTeams` grants, as people write it.
+    UpgradePolicy {
+        Islands = "Islands",
+        IslandsWithNotify = "IslandsWithNotify",
+        SfBOnly = "SfBOnly",
+        SfBOnlyWithNotify = "SfBOnlyWithNotify",
+        SfBWithTeamsCollab = "SfBWithTeamsCollab",
+        SfBWithTeamsCollabWithNotify = "SfBWithTeamsCollabWithNotify",
+        SfBWithTeamsCollabAndMeetings = "SfBWithTeamsCollabAndMeetings",
+        SfBWithTeamsCollabAndMeetingsWithNotify = "SfBWithTeamsCollabAndMeetingsWithNotify",
+        UpgradeToTeams = "UpgradeToTeams",
+        TeamsOnly = "TeamsOnly",
+    }
+}
+
+impl UpgradePolicy {
+    /// Islands mode: on-premises users get chats from TeamsOnly users in Teams only.
+    pub fn is_islands(self) -> bool {
+        matches!(
+            self,
+            UpgradePolicy::Islands | UpgradePolicy::IslandsWithNotify
+        )
+    }
+
+    /// TeamsOnly mode, which no on-premises user may have.
+    pub fn is_teams_only(self) -> bool {
+        matches!(
+            self,
+            UpgradePolicy::UpgradeToTeams | UpgradePolicy::TeamsOnly
+        )
+    }
+}
+
+choice! {
+    /// `New-CsHostingProvider -VerificationLevel`
+    /// (https://learn.microsoft.com/powershell/module/skypeforbusiness/new-cshostingprovider).
+    VerificationLevel {
+        AlwaysVerifiable = "AlwaysVerifiable",
+        AlwaysUnverifiable = "AlwaysUnverifiable",
+        UseSourceVerification = "UseSourceVerification",
+    }
+}
+
+choice! {
+    /// The Entra Connect database (`sync.database`).
+    Database {
+        LocalDb = "localdb",
+        Sql = "sql",
+    }
+}
+
+choice! {
+    /// How waves are ordered (`waves.order`).
+    OrderBy {
+        FewestDependencies = "fewest-dependencies",
+        Departments = "departments",
+    }
+}
+
+choice! {
+    /// A Skype for Business or Lync Server product, as `federation.server_versions` and
+    /// `federation.federation_edge_version` name it (spaces and case do not matter).
+    Product {
+        Lync2010 = "Lync2010" | "LyncServer2010",
+        Lync2013 = "Lync2013" | "LyncServer2013",
+        SfB2015 = "SfB2015" | "SkypeForBusiness2015" | "SkypeForBusinessServer2015" | "SfBServer2015",
+        SfB2019 = "SfB2019" | "SkypeForBusiness2019" | "SkypeForBusinessServer2019" | "SfBServer2019",
+        SubscriptionEdition = "SfBSE" | "SE" | "SubscriptionEdition" | "SfBSubscriptionEdition" | "SkypeForBusinessServerSubscriptionEdition" | "SfBServerSE",
+    }
 }
 
 /// The on-premises side: Edge federation, the hosting provider, servers.
@@ -78,21 +324,21 @@ pub struct Federation {
     pub shared_address_space: Option<bool>,
     pub hosts_ocs_users: Option<bool>,
     /// `UseSourceVerification` expected.
-    pub verification_level: Option<String>,
+    pub verification_level: Option<VerificationLevel>,
     /// Edge pools with federation enabled.
     pub federation_edge_pools: Option<u32>,
     /// Server products and builds, e.g. `"SfB2019 7.0.2046.385"`, `"Lync2013 5.0.8308.1182"`.
-    pub server_versions: Option<Vec<String>>,
+    pub server_versions: Option<Vec<ServerVersion>>,
     /// Hybrid voice wanted (then the federation Edge and pool must be SfB 2015 or later).
     pub hybrid_voice: Option<bool>,
     /// Product of the federation Edge and its next-hop pool, e.g. `"SfB2019"`.
-    pub federation_edge_version: Option<String>,
+    pub federation_edge_version: Option<ServerVersion>,
     pub allowed_domains: Option<Vec<String>>,
     pub blocked_domains: Option<Vec<String>>,
     pub tls12: Option<bool>,
     pub oauth: Option<bool>,
     /// Version of the Teams PowerShell module on the admin host.
-    pub teams_module_version: Option<String>,
+    pub teams_module_version: Option<DottedVersion>,
     /// Forests in hybrid (SharedSipAddressSpace) at the same time.
     pub hybrid_forests: Option<u32>,
     /// Unified Contact Store enabled on-premises (contacts then do not move to Teams).
@@ -116,9 +362,11 @@ pub struct Sync {
     /// Entra Connect instances syncing to the tenant.
     pub instances: Option<u32>,
     /// `localdb` or `sql`.
-    pub database: Option<String>,
+    pub database: Option<Database>,
     /// Resource-forest model: SfB in one forest, accounts in others.
     pub resource_forest: Option<bool>,
+    /// Version of Entra Connect Sync on the sync server (e.g. `2.5.79.0`).
+    pub connect_version: Option<DottedVersion>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
@@ -190,7 +438,7 @@ pub struct Waves {
     /// `"fewest-dependencies"` (the default: the wave with the fewest dependencies on other
     /// waves first) or `"departments"` (by the department most of a wave belongs to, in the
     /// order of `departments`).
-    pub order: Option<String>,
+    pub order: Option<OrderBy>,
     pub departments: Option<Vec<String>>,
     /// Waves moved per week, and the Monday of the first week (`YYYY-MM-DD`): a calendar.
     pub per_week: Option<u32>,
@@ -502,6 +750,74 @@ size = 500
         .to_string();
         assert!(e.starts_with("s.toml:3:1:"), "{e}");
         assert!(e.contains("verified_domain"), "{e}");
+    }
+
+    #[test]
+    fn enumerated_values_are_refused_with_the_allowed_list_where_they_are() {
+        let e = |text: &str| Scenario::parse(text, "s.toml").unwrap_err().to_string();
+        let policy = e("[tenant]\nglobal_upgrade_policy = \"Foo\"\n");
+        assert!(
+            policy.starts_with("s.toml:2:25: unknown variant `Foo`"),
+            "{policy}"
+        );
+        assert!(
+            policy.contains("`SfBWithTeamsCollab`") && policy.contains("`UpgradeToTeams`"),
+            "{policy}"
+        );
+        let level = e("[federation]\nverification_level = \"Always\"\n");
+        assert!(level.contains("`UseSourceVerification`"), "{level}");
+        assert!(e("[sync]\ndatabase = \"oracle\"\n").contains("expected `localdb` or `sql`"));
+        assert!(e("[waves]\norder = \"alphabetical\"\n").contains("`fewest-dependencies`"));
+        let product = e("[federation]\nserver_versions = [\"OCS2007 3.5.6907.0\"]\n");
+        assert!(
+            product.starts_with("s.toml:2:19: unknown server product `OCS2007`"),
+            "{product}"
+        );
+        assert!(product.contains("`SfBSE`"), "{product}");
+        let build = e("[federation]\nserver_versions = [\"SfB2019 7.0.2046\"]\n");
+        assert!(build.contains("invalid build `7.0.2046`"), "{build}");
+        let module = e("[federation]\nteams_module_version = \"latest\"\n");
+        assert!(
+            module.starts_with("s.toml:2:24: invalid version `latest`"),
+            "{module}"
+        );
+        assert!(e("[sync]\nconnect_version = \"2.x\"\n").contains("invalid version `2.x`"));
+    }
+
+    #[test]
+    fn enumerated_values_read_in_any_case_and_write_back_as_given() {
+        let s = Scenario::parse(
+            "[tenant]\nglobal_upgrade_policy = \"islands\"\ntarget = \"SfB-Online\"\n[federation]\nserver_versions = [\"Skype for Business Server 2019 7.0.2046.553\", \"SfB SE\"]\nfederation_edge_version = \"Lync Server 2013\"\n[sync]\nconnect_version = \"2.5.79.0\"\n",
+            "s.toml",
+        )
+        .unwrap();
+        assert_eq!(s.tenant.global_upgrade_policy, Some(UpgradePolicy::Islands));
+        assert_eq!(s.tenant.target, Some(Target::SfbOnline));
+        let v = s.federation.server_versions.as_deref().unwrap();
+        assert_eq!(
+            (v[0].product, v[0].build),
+            (Product::SfB2019, Some([7, 0, 2046, 553]))
+        );
+        assert_eq!(
+            (v[1].product, v[1].build),
+            (Product::SubscriptionEdition, None)
+        );
+        let edge = s.federation.federation_edge_version.as_ref().unwrap();
+        assert_eq!(edge.product, Product::Lync2013);
+        assert_eq!(
+            s.sync.connect_version.as_ref().unwrap().quad(),
+            [2, 5, 79, 0]
+        );
+        let back = toml::to_string(&s).unwrap();
+        assert!(
+            back.contains("global_upgrade_policy = \"Islands\""),
+            "{back}"
+        );
+        assert!(
+            back.contains("\"Skype for Business Server 2019 7.0.2046.553\""),
+            "{back}"
+        );
+        assert_eq!(Scenario::parse(&back, "back.toml").unwrap(), s);
     }
 
     #[test]

@@ -8,9 +8,9 @@
 
 use crate::i18n::{Arg, Catalog};
 use hybridready_assessment::{
-    ActionKind, Assessment, Assumption, Cause, CheckId, CheckResult, Dependencies, Dependency,
-    Effort, Fact, Input, MoveBlocker, Owner, Reason, Refusal, Status, StepId, SyncReason, Verdict,
-    WaveReason, dn_path,
+    ActionKind, Assessment, Assumption, Cause, CheckId, CheckResult, Date, Dependencies,
+    Dependency, Effort, Fact, Input, MoveBlocker, Owner, Reason, Refusal, Status, StepId,
+    SyncReason, Verdict, WaveReason, dn_path,
 };
 
 fn n(v: u64) -> Arg {
@@ -233,6 +233,43 @@ pub fn fact(t: &Catalog, f: &Fact) -> String {
         F::MoveToolingNotReady => t.msg(&key("move_tooling_not_ready"), &[]),
         F::OneHybridForest => t.msg(&key("one_hybrid_forest"), &[]),
         F::HybridForests { count } => t.msg(&key("hybrid_forests"), &[("count", n(*count))]),
+        F::ServersSupported => t.msg(&key("servers_supported"), &[]),
+        F::ServersOutOfSupport { servers } => {
+            t.msg(&key("servers_out_of_support"), &[("servers", n(*servers))])
+        }
+        F::HybridApplicationBuilds => t.msg(&key("hybrid_application_builds"), &[]),
+        F::HybridApplicationToVerify { servers } => t.msg(
+            &key("hybrid_application_to_verify"),
+            &[("servers", n(*servers))],
+        ),
+        F::ConnectVersionCurrent { version } => {
+            t.msg(&key("connect_version_current"), &[("version", s(version))])
+        }
+        F::ConnectVersionStopping {
+            version,
+            minimum,
+            stops_on,
+        }
+        | F::ConnectVersionStopped {
+            version,
+            minimum,
+            stops_on,
+        } => {
+            let which = if matches!(f, F::ConnectVersionStopping { .. }) {
+                "connect_version_stopping"
+            } else {
+                "connect_version_stopped"
+            };
+            let day = Date::parse_iso(stops_on).map_or_else(|| stops_on.clone(), |d| t.date(d));
+            t.msg(
+                &key(which),
+                &[
+                    ("version", s(version)),
+                    ("minimum", s(minimum)),
+                    ("date", s(&day)),
+                ],
+            )
+        }
         F::NoPilot => t.msg(&key("no_pilot"), &[]),
         F::PilotMovable { users } => t.msg(&key("pilot_movable"), &[("users", n(*users))]),
         F::PilotBlocked { users, total } => t.msg(
@@ -357,7 +394,11 @@ pub fn reason(t: &Catalog, r: &Reason) -> String {
             &key("version_pair"),
             &[("first", s(first)), ("second", s(second))],
         ),
-        R::UnknownVersion { version } => t.msg(&key("unknown_version"), &[("version", s(version))]),
+        R::OutOfSupport { version } => t.msg(&key("out_of_support"), &[("version", s(version))]),
+        R::NoHybridApplicationUpdate { version } => t.msg(
+            &key("no_hybrid_application_update"),
+            &[("version", s(version))],
+        ),
         R::BuildTooOld { version, minimum } => t.msg(
             &key("build_too_old"),
             &[("version", s(version)), ("minimum", s(minimum))],
@@ -758,6 +799,23 @@ mod tests {
             F::MoveToolingNotReady,
             F::OneHybridForest,
             F::HybridForests { count: 2 },
+            F::ServersSupported,
+            F::ServersOutOfSupport { servers: 2 },
+            F::HybridApplicationBuilds,
+            F::HybridApplicationToVerify { servers: 1 },
+            F::ConnectVersionCurrent {
+                version: "2.5.79.0".into(),
+            },
+            F::ConnectVersionStopping {
+                version: "2.4.18.0".into(),
+                minimum: "2.5.79.0".into(),
+                stops_on: "2026-09-30".into(),
+            },
+            F::ConnectVersionStopped {
+                version: "2.4.18.0".into(),
+                minimum: "2.5.79.0".into(),
+                stops_on: "2026-09-30".into(),
+            },
             F::NoPilot,
             F::PilotMovable { users: 1 },
             F::PilotBlocked {
@@ -903,14 +961,21 @@ mod tests {
                 F::UserModesGiven => 88,
                 F::OtherForestsFederate => 89,
                 F::OtherForestsBreak { .. } => 90,
-                F::NoCloudOnlyUser { .. } => 91,
-                F::CloudOnlyUsers { .. } => 92,
+                F::ServersSupported => 91,
+                F::ServersOutOfSupport { .. } => 92,
+                F::HybridApplicationBuilds => 93,
+                F::HybridApplicationToVerify { .. } => 94,
+                F::ConnectVersionCurrent { .. } => 95,
+                F::ConnectVersionStopping { .. } => 96,
+                F::ConnectVersionStopped { .. } => 97,
+                F::NoCloudOnlyUser { .. } => 98,
+                F::CloudOnlyUsers { .. } => 99,
             }
         };
         let mut seen: Vec<usize> = v.iter().map(ordinal).collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen, (0..=92).collect::<Vec<_>>(), "a Fact has no example");
+        assert_eq!(seen, (0..=99).collect::<Vec<_>>(), "a Fact has no example");
         v
     }
 
@@ -952,8 +1017,11 @@ mod tests {
                 first: "Lync Server 2010".into(),
                 second: "Skype for Business Server 2019".into(),
             },
-            R::UnknownVersion {
-                version: "OCS 2007".into(),
+            R::OutOfSupport {
+                version: "SfB2019 7.0.2046.385".into(),
+            },
+            R::NoHybridApplicationUpdate {
+                version: "Lync2013 5.0.8308.1182".into(),
             },
             R::BuildTooOld {
                 version: "SfB2015 6.0.9319.0".into(),
@@ -1007,7 +1075,8 @@ mod tests {
                 R::Lync2010 => 8,
                 R::TooManyVersions { .. } => 9,
                 R::VersionPair { .. } => 10,
-                R::UnknownVersion { .. } => 11,
+                R::OutOfSupport { .. } => 11,
+                R::NoHybridApplicationUpdate { .. } => 30,
                 R::BuildTooOld { .. } => 12,
                 R::SettingOff { .. } => 13,
                 R::ProxyFqdn { .. } => 14,
@@ -1033,7 +1102,7 @@ mod tests {
         seen.dedup();
         assert_eq!(
             seen,
-            (0..=29).collect::<Vec<_>>(),
+            (0..=30).collect::<Vec<_>>(),
             "a Reason has no example"
         );
         v

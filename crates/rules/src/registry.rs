@@ -138,6 +138,23 @@ pub fn all() -> &'static [&'static Rule] {
     &ALL
 }
 
+/// The columns absent from every input that a rule keeping objects out of sync reads: the
+/// objects those rules would stop cannot be seen, so no sync check may pass for want of them.
+pub fn unchecked_sync_columns(dir: &hybridready_directory::Directory) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = all()
+        .iter()
+        .filter(|r| matches!(r.effect, Effect::BlocksSync | Effect::Excluded))
+        .flat_map(|r| r.reads.iter())
+        .filter_map(|f| match f {
+            Field::Attr(a) if !dir.is_known(*a) => Some(a.ldap_name()),
+            _ => None,
+        })
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// The rule with this id (case-insensitive).
 pub fn by_id(id: &str) -> Option<&'static Rule> {
     all()

@@ -114,10 +114,15 @@ fn parts(e: &Evaluated, c: &CheckResult, on_premises: u64) -> Vec<Part> {
         users,
         objects,
     };
+    let mut provide = Vec::new();
     if let Fact::NotProvided { .. } = c.fact {
-        return vec![part(ActionKind::ProvideInputs { check: c.id }, own, 0, 0)];
+        provide.push(part(ActionKind::ProvideInputs { check: c.id }, own, 0, 0));
+        // U01 and U16 not provided still list the users found out of sync: their fixes stand.
+        if !matches!(c.id, CheckId::U01 | CheckId::U16) {
+            return provide;
+        }
     }
-    match c.id {
+    let found = match c.id {
         CheckId::U01 | CheckId::U16 => c
             .causes
             .iter()
@@ -267,7 +272,9 @@ fn parts(e: &Evaluated, c: &CheckResult, on_premises: u64) -> Vec<Part> {
             };
             vec![part(ActionKind::MeetCheck { check: id }, own, users, 0)]
         }
-    }
+    };
+    provide.extend(found);
+    provide
 }
 
 /// The action that brings users kept out of sync for `why` back, and the objects it changes.

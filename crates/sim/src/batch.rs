@@ -327,14 +327,35 @@ mod tests {
         assert!(v[2].name.contains("max_group_size=10"));
     }
 
-    #[test]
-    fn unknown_keys_in_a_variant_are_named() {
+    /// The error loading a batch file of this text.
+    fn error_of(text: &str) -> String {
         let dir = tempfile::tempdir().unwrap();
         let b = dir.path().join("batch.toml");
-        std::fs::write(&b, "[[variant]]\nname = \"typo\"\nsync.exclude_ou = []\n").unwrap();
-        let e = load(&b).unwrap_err().to_string();
+        std::fs::write(&b, text).unwrap();
+        load(&b).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn unknown_keys_in_a_variant_are_named() {
+        let e = error_of("[[variant]]\nname = \"typo\"\nsync.exclude_ou = []\n");
         assert!(e.contains("variant \"typo\""), "{e}");
         assert!(e.contains("exclude_ou"), "{e}");
         assert!(e.contains(":3:"), "{e}");
+    }
+
+    #[test]
+    fn enumerated_values_of_variants_are_checked_where_they_are() {
+        let e = error_of("[[variant]]\nname = \"modes\"\ntenant.global_upgrade_policy = \"Foo\"\n");
+        assert!(e.contains(":3:"), "{e}");
+        assert!(
+            e.contains("variant \"modes\": unknown variant `Foo`"),
+            "{e}"
+        );
+        assert!(e.contains("`SfBWithTeamsCollab`"), "{e}");
+        let e = error_of(
+            "[matrix]\n\"federation.server_versions\" = [[\"SfB2019 7.0.2046.553\"], [\"OCS2007\"]]\n",
+        );
+        assert!(e.contains(":2:"), "{e}");
+        assert!(e.contains("unknown server product `OCS2007`"), "{e}");
     }
 }

@@ -7,12 +7,14 @@
 
 use super::run::{Evaluated, PilotMisfit, break_fact, is_verified};
 use super::scope::NotSynced;
-use hybridready_assessment::scenario::Target;
-use hybridready_assessment::{
-    Cause, CheckId, CheckResult, Fact, Home, Input, MoveBlocker, ObjRef, Reason, Scenario, Status,
-    Step, StepId, SyncFigures,
+use hybridready_assessment::scenario::{
+    Database, Product, ServerVersion, Target, UpgradePolicy, VerificationLevel,
 };
-use hybridready_directory::{Attr, ObjectId, ObjectKind};
+use hybridready_assessment::{
+    BreakCounts, Cause, CheckId, CheckResult, Date, Fact, Home, Input, MoveBlocker, ObjRef, Reason,
+    Scenario, Status, Step, StepId, SyncFigures,
+};
+use hybridready_directory::{Attr, Directory, ObjectId, ObjectKind};
 use std::collections::{BTreeMap, HashMap};
 
 /// Users a fact names when they are no AD object (a cloud-only user has no `ObjRef`).
@@ -40,6 +42,26 @@ fn key(k: &str) -> Input {
 fn column(c: &str) -> Input {
     Input::Column(c.to_string())
 }
+/// The columns that tell who uses Skype for Business, when no input carried either: every
+/// check counting SfB users would otherwise pass on zero of them.
+fn sfb_unknown(dir: &Directory) -> Option<Vec<Input>> {
+    (!dir.is_known(Attr::SfbEnabled) && !dir.is_known(Attr::SipAddress)).then(|| {
+        vec![
+            column(Attr::SfbEnabled.ldap_name()),
+            column(Attr::SipAddress.ldap_name()),
+        ]
+    })
+}
+
+/// [`sfb_unknown`], and the column that tells who is homed online when no input carried it.
+fn homes_unknown(dir: &Directory) -> Option<Vec<Input>> {
+    let mut v = sfb_unknown(dir).unwrap_or_default();
+    if !dir.is_known(Attr::HostingProvider) {
+        v.push(column(Attr::HostingProvider.ldap_name()));
+    }
+    (!v.is_empty()).then_some(v)
+}
+
 /// Every object behind a check, in the order given (the renderers cut the lists they show and
 /// the worklist `checks.csv` holds them all).
 fn refs(objects: impl IntoIterator<Item = ObjectId>) -> Vec<ObjRef> {
@@ -98,39 +120,65 @@ pub fn non_routable(domain: &str) -> bool {
         )
 }
 
-/// Server products and the minimum build for moves.
-const PRODUCTS: &[(&str, u8, [u32; 4])] = &[
-    ("sfb2019", 3, [7, 0, 2046, 385]),
-    ("sfb2015", 2, [6, 0, 9319, 619]),
-    ("lync2013", 1, [5, 0, 8308, 1182]),
-    ("lync2010", 0, [0, 0, 0, 0]),
-];
-
-/// A server product, its rank (newer is higher) and its build if given.
-type Version = (&'static str, u8, Option<[u32; 4]>);
-
-/// `"SfB2019 7.0.2046.385"` → (product, rank, build).
-fn parse_version(v: &str) -> Option<Version> {
-    let norm: String = v
-        .to_ascii_lowercase()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let (name, rank, _) = PRODUCTS.iter().find(|(p, _, _)| {
-        norm.starts_with(p)
-            || norm.starts_with(&p.replace("sfb", "skypeforbusiness"))
-            || norm.starts_with(&p.replace("sfb", "skypeforbusinessserver"))
-            || norm.starts_with(&p.replace("lync", "lyncserver"))
-    })?;
-    let build = v
-        .split_whitespace()
-        .find(|t| t.contains('.') && t.chars().all(|c| c.is_ascii_digit() || c == '.'))
-        .and_then(|t| {
-            let parts: Vec<u32> = t.split('.').filter_map(|p| p.parse().ok()).collect();
-            (parts.len() == 4).then(|| [parts[0], parts[1], parts[2], parts[3]])
-        });
-    Some((name, *rank, build))
+/// A product's rank: newer is higher.
+fn rank(p: Product) -> u8 {
+    match p {
+        Product::Lync2010 => 0,
+        Product::Lync2013 => 1,
+        Product::SfB2015 => 2,
+        Product::SfB2019 => 3,
+        Product::SubscriptionEdition => 4,
+    }
 }
+
+/// The minimum build for moves (`sfb-hybrid.md` §1.4), for the products that have one: Lync
+/// Server 2010 is not supported with Teams at all (T02), and every Subscription Edition build is
+/// newer than the 2019 minimum.
+fn move_minimum(p: Product) -> Option<[u32; 4]> {
+    match p {
+        Product::SfB2019 => Some([7, 0, 2046, 385]),
+        Product::SfB2015 => Some([6, 0, 9319, 619]),
+        Product::Lync2013 => Some([5, 0, 8308, 1182]),
+        Product::Lync2010 | Product::SubscriptionEdition => None,
+    }
+}
+
+/// The builds of the August 2025 update (KB5065372) that bring the dedicated hybrid application
+/// (`sfb-hybrid.md` §8, from a secondary source): 2015 CU13, 2019 CU8 and Subscription Edition.
+/// Older products get no such update.
+fn hybrid_app_minimum(p: Product) -> Option<[u32; 4]> {
+    match p {
+        Product::SfB2015 => Some([6, 0, 9319, 881]),
+        Product::SfB2019 => Some([7, 0, 2046, 553]),
+        Product::SubscriptionEdition => Some([7, 0, 2046, 820]),
+        Product::Lync2010 | Product::Lync2013 => None,
+    }
+}
+
+/// Whether Microsoft still supports the product (`sfb-hybrid.md` §8: 2015 and 2019 are out of
+/// support since 14 October 2025, Lync Server 2013 since 11 April 2023; Subscription Edition is
+/// the supported line).
+fn supported(p: Product) -> bool {
+    p == Product::SubscriptionEdition
+}
+
+fn build_text(b: [u32; 4]) -> String {
+    format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3])
+}
+
+/// The Teams PowerShell module Move-CsUser needs (`sfb-hybrid.md` §8): 6.2.1 or later, and 7.1
+/// or earlier (a documented move regression above it).
+const MODULE_OLDEST: [u32; 4] = [6, 2, 1, 0];
+const MODULE_NEWEST: [u32; 4] = [7, 1, 0, 0];
+
+/// Entra Connect Sync builds below this stop synchronising on [`CONNECT_CUTOFF`]
+/// (`sfb-hybrid.md` §8, entra-docs `how-to-connect-install-prerequisites.md`).
+const CONNECT_MINIMUM: [u32; 4] = [2, 5, 79, 0];
+const CONNECT_CUTOFF: Date = Date {
+    year: 2026,
+    month: 9,
+    day: 30,
+};
 
 /// Tenant-level facts that stop every move when known to be wrong (never when unknown).
 pub fn tenant_move_blockers(s: &Scenario) -> Vec<CheckId> {
@@ -140,10 +188,9 @@ pub fn tenant_move_blockers(s: &Scenario) -> Vec<CheckId> {
         v.push(CheckId::T01);
     }
     if let Some(versions) = &f.server_versions {
-        let too_old = versions.iter().any(|ver| {
-            matches!(parse_version(ver), Some((name, _, Some(build)))
-                if PRODUCTS.iter().any(|(p, _, min)| *p == name && build < *min))
-        });
+        let too_old = versions
+            .iter()
+            .any(|v| matches!((v.build, move_minimum(v.product)), (Some(b), Some(min)) if b < min));
         if too_old {
             v.push(CheckId::T03);
         }
@@ -175,11 +222,12 @@ pub fn tenant_move_blockers(s: &Scenario) -> Vec<CheckId> {
 
 /// Evaluates every check and groups them into the six steps (their scores are set by
 /// `score::score`).
-pub fn steps(e: &Evaluated, sync: &SyncFigures) -> Vec<Step> {
+pub fn steps(e: &Evaluated, sync: &SyncFigures, assessed_on: Date) -> Vec<Step> {
     let mut all = Vec::new();
     all.extend(tenant(e));
     all.extend(domains(e));
     all.extend(sync_checks(e, sync));
+    all.push(connect_version(e.scenario, assessed_on));
     all.extend(federation(e));
     all.extend(pilot(e));
     all.extend(manage(e));
@@ -423,9 +471,29 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
             .count() as u64
     };
     // U01 and U16: each unsynchronised SfB user is counted once, under its home.
+    // Columns a sync-blocking rule reads that no input carried: the users it would stop are
+    // unseen, so the check is not provided, with the users found so far.
+    let unchecked: Vec<Input> = e
+        .prep
+        .unchecked_sync_columns
+        .iter()
+        .map(|c| column(c))
+        .collect();
     let unsynced_check = |id: CheckId, home: Home| {
         let users = unsynced_of(e, home);
-        if users.is_empty() {
+        let mut unknown = match home {
+            Home::OnPremises => sfb_unknown(dir),
+            Home::Online => homes_unknown(dir),
+        }
+        .unwrap_or_default();
+        unknown.extend(unchecked.iter().cloned());
+        let n = users.len() as u64;
+        let objects = refs(users.iter().map(|x| x.1));
+        if !unknown.is_empty() {
+            missing(id, unknown)
+                .with_causes(causes(users))
+                .with_objects(objects, n)
+        } else if users.is_empty() {
             let users = sfb_users(home);
             let fact = match home {
                 Home::OnPremises => Fact::OnPremisesUsersSync { users },
@@ -433,8 +501,6 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
             };
             pass(id, fact)
         } else {
-            let n = users.len() as u64;
-            let objects = refs(users.iter().map(|x| x.1));
             let fact = match home {
                 Home::OnPremises => Fact::OnPremisesUsersUnsynced { users: n },
                 Home::Online => Fact::OnlineUsersUnsynced { users: n },
@@ -455,7 +521,9 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
             _ => None,
         })
         .collect();
-    let errors = if blocked.is_empty() {
+    let errors = if blocked.is_empty() && !unchecked.is_empty() {
+        missing(CheckId::Errors, unchecked.clone())
+    } else if blocked.is_empty() {
         pass(CheckId::Errors, Fact::NoBlockingFinding)
     } else {
         let n = blocked.len() as u64;
@@ -471,9 +539,7 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
         .filter(|a| !dir.is_known(**a))
         .map(|a| column(a.ldap_name()))
         .collect();
-    let u03 = if !unknown.is_empty() && sync.sfb_users > 0 {
-        missing(CheckId::U03, unknown)
-    } else {
+    let u03 = {
         let mut lacking: Vec<(Reason, ObjectId)> = Vec::new();
         let mut users = Vec::new();
         for o in dir.ids() {
@@ -498,7 +564,9 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
                 users.push(o);
             }
         }
-        if users.is_empty() {
+        if users.is_empty() && !unknown.is_empty() {
+            missing(CheckId::U03, unknown)
+        } else if users.is_empty() {
             pass(CheckId::U03, Fact::SfbAttributesPresent)
         } else {
             let n = users.len() as u64;
@@ -514,7 +582,23 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
         .copied()
         .filter(|o| e.prep.sfb[o.index()].enabled)
         .collect();
-    let u10 = if dup_sfb.is_empty() {
+    let values_unknown = [Attr::Mail, Attr::ProxyAddresses, Attr::UserPrincipalName]
+        .iter()
+        .all(|a| !dir.is_known(*a));
+    let u10 = if let (true, Some(inputs)) = (
+        dup_sfb.is_empty(),
+        sfb_unknown(dir).or_else(|| {
+            values_unknown.then(|| {
+                vec![
+                    column("mail"),
+                    column("proxyAddresses"),
+                    column("userPrincipalName"),
+                ]
+            })
+        }),
+    ) {
+        missing(CheckId::U10, inputs)
+    } else if dup_sfb.is_empty() {
         pass(CheckId::U10, Fact::NoSharedValues)
     } else {
         let n = dup_sfb.len() as u64;
@@ -614,19 +698,46 @@ fn sync_checks(e: &Evaluated, sync: &SyncFigures) -> Vec<CheckResult> {
     let f06 = if objects <= 100_000 {
         pass(CheckId::F06, Fact::SyncDatabaseFits { objects })
     } else {
-        match s
-            .sync
-            .database
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("localdb") => warn(CheckId::F06, Fact::SyncDatabaseTooSmall { objects }),
-            Some(_) => pass(CheckId::F06, Fact::SyncDatabaseFits { objects }),
+        match s.sync.database {
+            Some(Database::LocalDb) => warn(CheckId::F06, Fact::SyncDatabaseTooSmall { objects }),
+            Some(Database::Sql) => pass(CheckId::F06, Fact::SyncDatabaseFits { objects }),
             None => missing(CheckId::F06, vec![key("sync.database")]),
         }
     };
     vec![u01, u16, errors, u03, u10, f02, f03, f04, f05, f06]
+}
+
+/// F07: the Entra Connect Sync build still synchronises on the assessment's date, and will after
+/// the cut-off.
+fn connect_version(s: &Scenario, assessed_on: Date) -> CheckResult {
+    let Some(v) = &s.sync.connect_version else {
+        return missing(CheckId::F07, vec![key("sync.connect_version")]);
+    };
+    let version = v.to_string();
+    if v.quad() >= CONNECT_MINIMUM {
+        return pass(CheckId::F07, Fact::ConnectVersionCurrent { version });
+    }
+    let minimum = build_text(CONNECT_MINIMUM);
+    let stops_on = CONNECT_CUTOFF.iso();
+    if assessed_on.unix() >= CONNECT_CUTOFF.unix() {
+        fail(
+            CheckId::F07,
+            Fact::ConnectVersionStopped {
+                version,
+                minimum,
+                stops_on,
+            },
+        )
+    } else {
+        warn(
+            CheckId::F07,
+            Fact::ConnectVersionStopping {
+                version,
+                minimum,
+                stops_on,
+            },
+        )
+    }
 }
 
 /// A setting the scenario must give as `true`: the keys that are false and those not given.
@@ -664,11 +775,9 @@ fn settings_check(
 fn federation(e: &Evaluated) -> Vec<CheckResult> {
     let s = e.scenario;
     let f = &s.federation;
-    let (t02, t03) = match &f.server_versions {
-        None => (
-            missing(CheckId::T02, vec![key("federation.server_versions")]),
-            missing(CheckId::T03, vec![key("federation.server_versions")]),
-        ),
+    let [t02, t03, t12, t13] = match &f.server_versions {
+        None => [CheckId::T02, CheckId::T03, CheckId::T12, CheckId::T13]
+            .map(|id| missing(id, vec![key("federation.server_versions")])),
         Some(vs) => server_versions(vs),
     };
     let t04 = match (f.hybrid_voice, &f.federation_edge_version) {
@@ -676,15 +785,18 @@ fn federation(e: &Evaluated) -> Vec<CheckResult> {
             CheckId::T04,
             vec![key("federation.federation_edge_version")],
         ),
-        (Some(true), Some(v)) => match parse_version(v) {
-            Some((_, rank, _)) if rank >= 2 => {
-                pass(CheckId::T04, Fact::HybridVoiceOn { version: v.clone() })
-            }
-            _ => fail(
-                CheckId::T04,
-                Fact::HybridVoiceEdgeTooOld { version: v.clone() },
-            ),
-        },
+        (Some(true), Some(v)) if rank(v.product) >= rank(Product::SfB2015) => pass(
+            CheckId::T04,
+            Fact::HybridVoiceOn {
+                version: v.to_string(),
+            },
+        ),
+        (Some(true), Some(v)) => fail(
+            CheckId::T04,
+            Fact::HybridVoiceEdgeTooOld {
+                version: v.to_string(),
+            },
+        ),
         _ => pass(CheckId::T04, Fact::HybridVoiceNotPlanned),
     };
     let t05 = {
@@ -721,10 +833,12 @@ fn federation(e: &Evaluated) -> Vec<CheckResult> {
         ]);
         bad.extend(off);
         unknown.extend(more);
-        if let Some(v) = &f.verification_level
-            && !v.trim().eq_ignore_ascii_case("UseSourceVerification")
+        if let Some(v) = f.verification_level
+            && v != VerificationLevel::UseSourceVerification
         {
-            bad.push(Reason::VerificationLevel { found: v.clone() });
+            bad.push(Reason::VerificationLevel {
+                found: v.to_string(),
+            });
         }
         settings_check(
             CheckId::T06,
@@ -757,6 +871,9 @@ fn federation(e: &Evaluated) -> Vec<CheckResult> {
         sip_domains.dedup();
         match &s.dns.sip_federation_srv {
             None => missing(CheckId::T10, vec![key("dns.sip_federation_srv")]),
+            Some(_) if sip_domains.is_empty() && !e.prep.dir.is_known(Attr::SipAddress) => {
+                missing(CheckId::T10, vec![column(Attr::SipAddress.ldap_name())])
+            }
             Some(ok) => {
                 let mut bad: Vec<Reason> = sip_domains
                     .iter()
@@ -794,102 +911,80 @@ fn federation(e: &Evaluated) -> Vec<CheckResult> {
                 };
             }
         }
+        let mut regression = Vec::new();
         match &f.teams_module_version {
-            Some(v) => {
-                let parts: Vec<u32> = v.split('.').filter_map(|p| p.trim().parse().ok()).collect();
-                let at = |i: usize| parts.get(i).copied().unwrap_or(0);
-                let ver = (at(0), at(1), at(2));
-                if ver < (6, 2, 1) {
-                    bad.push(Reason::ModuleTooOld { version: v.clone() });
-                } else if ver > (7, 1, 0) {
-                    bad.push(Reason::ModuleRegression { version: v.clone() });
-                }
-            }
+            Some(v) if v.quad() < MODULE_OLDEST => bad.push(Reason::ModuleTooOld {
+                version: v.to_string(),
+            }),
+            Some(v) if v.quad() > MODULE_NEWEST => regression.push(Reason::ModuleRegression {
+                version: v.to_string(),
+            }),
+            Some(_) => {}
             None => unknown.push(key("federation.teams_module_version")),
         }
-        settings_check(
-            CheckId::T11,
-            bad,
-            unknown,
-            Fact::MoveToolingReady,
-            Fact::MoveToolingNotReady,
-        )
+        // A module newer than 7.1 is a documented regression to avoid, not a prerequisite
+        // missed: it warns.
+        if bad.is_empty() && unknown.is_empty() && !regression.is_empty() {
+            warn(CheckId::T11, Fact::MoveToolingNotReady).with_causes(listed(regression))
+        } else {
+            settings_check(
+                CheckId::T11,
+                bad,
+                unknown,
+                Fact::MoveToolingReady,
+                Fact::MoveToolingNotReady,
+            )
+        }
     };
     let f01 = match f.hybrid_forests {
         None => missing(CheckId::F01, vec![key("federation.hybrid_forests")]),
         Some(n) if n <= 1 => pass(CheckId::F01, Fact::OneHybridForest),
         Some(n) => fail(CheckId::F01, Fact::HybridForests { count: n.into() }),
     };
-    vec![t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, f01]
+    vec![
+        t02, t03, t04, t05, t06, t07, t08, t09, t10, t11, t12, t13, f01,
+    ]
 }
 
 /// Whether moves need `Move-CsUser -UseOAuth`: Skype for Business Server 2015 CU8 to CU11
 /// (builds below CU12's, which uses OAuth on its own).
-pub fn needs_oauth(versions: &[String]) -> bool {
+pub fn needs_oauth(versions: &[ServerVersion]) -> bool {
     versions
         .iter()
-        .filter_map(|v| parse_version(v))
-        .any(|(name, _, build)| name == "sfb2015" && build.is_some_and(|b| b < [6, 0, 9319, 619]))
+        .any(|v| v.product == Product::SfB2015 && v.build.is_some_and(|b| b < [6, 0, 9319, 619]))
 }
 
-/// T02 (a supported topology) and T03 (builds recent enough for moves).
-fn server_versions(vs: &[String]) -> (CheckResult, CheckResult) {
-    let parsed: Vec<(&String, Option<Version>)> =
-        vs.iter().map(|v| (v, parse_version(v))).collect();
+/// T02 (a supported topology), T03 (builds recent enough for moves), T12 (products still
+/// supported) and T13 (builds that bring the dedicated hybrid application).
+fn server_versions(vs: &[ServerVersion]) -> [CheckResult; 4] {
     let mut problems = Vec::new();
-    let mut products: Vec<&'static str> = parsed.iter().filter_map(|p| p.1.map(|x| x.0)).collect();
+    let mut products: Vec<Product> = vs.iter().map(|v| v.product).collect();
     products.sort_unstable();
     products.dedup();
-    if products.contains(&"lync2010") {
+    if products.contains(&Product::Lync2010) {
         problems.push(Reason::Lync2010);
     }
     if products.len() > 2 {
         problems.push(Reason::TooManyVersions {
             count: products.len() as u64,
         });
-    } else if products == ["lync2010", "sfb2019"] {
+    } else if products == [Product::Lync2010, Product::SfB2019] {
         problems.push(Reason::VersionPair {
             first: "Lync Server 2010".into(),
             second: "Skype for Business Server 2019".into(),
         });
     }
-    problems.extend(
-        parsed
-            .iter()
-            .filter(|p| p.1.is_none())
-            .map(|p| Reason::UnknownVersion {
-                version: p.0.clone(),
-            }),
-    );
     let t02 = if problems.is_empty() {
         pass(
             CheckId::T02,
             Fact::TopologySupported {
-                versions: vs.to_vec(),
+                versions: vs.iter().map(ToString::to_string).collect(),
             },
         )
     } else {
         fail(CheckId::T02, Fact::TopologyUnsupported).with_causes(listed(problems))
     };
-    let mut low = Vec::new();
-    let mut no_build = Vec::new();
-    for (raw, p) in &parsed {
-        if let Some((name, _, build)) = p {
-            let min = PRODUCTS
-                .iter()
-                .find(|x| x.0 == *name)
-                .map(|x| x.2)
-                .unwrap_or_default();
-            match build {
-                Some(b) if *b < min => low.push(Reason::BuildTooOld {
-                    version: raw.to_string(),
-                    minimum: format!("{}.{}.{}.{}", min[0], min[1], min[2], min[3]),
-                }),
-                None if *name != "lync2010" => no_build.push(raw.to_string()),
-                _ => {}
-            }
-        }
-    }
+    let (low, no_build) = minimum_builds(vs, move_minimum);
     let t03 = if !low.is_empty() {
         fail(CheckId::T03, Fact::BuildsTooOld).with_causes(listed(low))
     } else if !no_build.is_empty() {
@@ -897,7 +992,59 @@ fn server_versions(vs: &[String]) -> (CheckResult, CheckResult) {
     } else {
         pass(CheckId::T03, Fact::BuildsRecentEnough)
     };
-    (t02, t03)
+    let unsupported: Vec<Reason> = vs
+        .iter()
+        .filter(|v| !supported(v.product))
+        .map(|v| Reason::OutOfSupport {
+            version: v.to_string(),
+        })
+        .collect();
+    let t12 = if unsupported.is_empty() {
+        pass(CheckId::T12, Fact::ServersSupported)
+    } else {
+        let servers = unsupported.len() as u64;
+        warn(CheckId::T12, Fact::ServersOutOfSupport { servers }).with_causes(listed(unsupported))
+    };
+    // The source is secondary (`sfb-hybrid.md` §8): a server without the update is a warning to
+    // verify with the customer, never a block.
+    let (mut stale, no_build) = minimum_builds(vs, hybrid_app_minimum);
+    stale.extend(
+        vs.iter()
+            .filter(|v| hybrid_app_minimum(v.product).is_none())
+            .map(|v| Reason::NoHybridApplicationUpdate {
+                version: v.to_string(),
+            }),
+    );
+    let t13 = if !stale.is_empty() {
+        let servers = stale.len() as u64;
+        warn(CheckId::T13, Fact::HybridApplicationToVerify { servers }).with_causes(listed(stale))
+    } else if !no_build.is_empty() {
+        missing(CheckId::T13, vec![Input::BuildsOf(no_build)])
+    } else {
+        pass(CheckId::T13, Fact::HybridApplicationBuilds)
+    };
+    [t02, t03, t12, t13]
+}
+
+/// The servers below a minimum build, and those whose build is not given, among the products
+/// that have a minimum.
+fn minimum_builds(
+    vs: &[ServerVersion],
+    minimum: fn(Product) -> Option<[u32; 4]>,
+) -> (Vec<Reason>, Vec<String>) {
+    let mut low = Vec::new();
+    let mut no_build = Vec::new();
+    for v in vs {
+        match (minimum(v.product), v.build) {
+            (Some(min), Some(b)) if b < min => low.push(Reason::BuildTooOld {
+                version: v.to_string(),
+                minimum: build_text(min),
+            }),
+            (Some(_), None) => no_build.push(v.to_string()),
+            _ => {}
+        }
+    }
+    (low, no_build)
 }
 
 /// T08: federation settings match on-premises and online.
@@ -1075,9 +1222,7 @@ fn pilot(e: &Evaluated) -> Vec<CheckResult> {
                 .with_objects(refs(ev), n_ev),
         }
     };
-    let p = e.pilot_breaks.counts;
-    let p01 = result(CheckId::P01, broken_status(p.broken_pairs), break_fact(p))
-        .with_objects(Vec::new(), p.broken_pairs);
+    let p01 = break_check(e, CheckId::P01, e.pilot_breaks.counts);
     let u15 = if s.pilot.force == Some(true) {
         warn(CheckId::U15, Fact::MovesWithForce)
     } else {
@@ -1087,11 +1232,19 @@ fn pilot(e: &Evaluated) -> Vec<CheckResult> {
     vec![pilot_check, u06, u04, u05, p01, u15, u14]
 }
 
-fn broken_status(pairs: u64) -> Status {
-    if pairs == 0 {
-        Status::Pass
-    } else {
-        Status::Fail
+/// P01 or BREAKS: the pairs broken at one point. A break needs an SfB user online and one on
+/// premises: without the columns that tell them apart, none can be seen.
+fn break_check(e: &Evaluated, id: CheckId, counts: BreakCounts) -> CheckResult {
+    match homes_unknown(e.prep.dir) {
+        Some(inputs) if counts.broken_pairs == 0 => missing(id, inputs),
+        _ => {
+            let status = if counts.broken_pairs == 0 {
+                Status::Pass
+            } else {
+                Status::Fail
+            };
+            result(id, status, break_fact(counts)).with_objects(Vec::new(), counts.broken_pairs)
+        }
     }
 }
 
@@ -1107,7 +1260,9 @@ fn manage(e: &Evaluated) -> Vec<CheckResult> {
         .collect();
     let in_waves: usize = e.waves.iter().map(Vec::len).sum();
     let kept = e.plan.kept;
-    let waves = if stranded.is_empty() {
+    let waves = if let (true, Some(inputs)) = (stranded.is_empty(), sfb_unknown(dir)) {
+        missing(CheckId::Waves, inputs)
+    } else if stranded.is_empty() {
         pass(
             CheckId::Waves,
             Fact::WavesPlanned {
@@ -1123,13 +1278,7 @@ fn manage(e: &Evaluated) -> Vec<CheckResult> {
             .with_causes(move_causes(e, &stranded))
             .with_objects(refs(stranded.iter().copied()), n)
     };
-    let end = e.end_breaks.counts;
-    let breaks = result(
-        CheckId::Breaks,
-        broken_status(end.broken_pairs),
-        break_fact(end),
-    )
-    .with_objects(Vec::new(), end.broken_pairs);
+    let breaks = break_check(e, CheckId::Breaks, e.end_breaks.counts);
     let p04 = if s.affinity.delegates.is_none() {
         missing(CheckId::P04, vec![key("affinity.delegates")])
     } else {
@@ -1176,13 +1325,21 @@ fn manage(e: &Evaluated) -> Vec<CheckResult> {
         .enumerate()
         .any(|(i, u)| u.enabled && !u.online && !e.movable[i])
         || kept > 0;
-    let mode = s.tenant.global_upgrade_policy.clone();
-    let p03 = match mode.as_deref() {
+    let mode = s.tenant.global_upgrade_policy;
+    let p03 = match mode {
         None => missing(CheckId::P03, vec![key("tenant.global_upgrade_policy")]),
-        Some(m) if m.eq_ignore_ascii_case("Islands") => {
-            warn(CheckId::P03, Fact::IslandsMissChats { mode: m.into() })
-        }
-        Some(m) => pass(CheckId::P03, Fact::IslandsReachable { mode: m.into() }),
+        Some(m) if m.is_islands() => warn(
+            CheckId::P03,
+            Fact::IslandsMissChats {
+                mode: m.to_string(),
+            },
+        ),
+        Some(m) => pass(
+            CheckId::P03,
+            Fact::IslandsReachable {
+                mode: m.to_string(),
+            },
+        ),
     };
     let u11 = match s.federation.ucs_enabled {
         None => missing(CheckId::U11, vec![key("federation.ucs_enabled")]),
@@ -1191,10 +1348,7 @@ fn manage(e: &Evaluated) -> Vec<CheckResult> {
     };
     let u12 = {
         let mut problems = Vec::new();
-        if mode.as_deref().is_some_and(|m| {
-            m.eq_ignore_ascii_case("TeamsOnly") || m.eq_ignore_ascii_case("UpgradeToTeams")
-        }) && onprem_remaining
-        {
+        if mode.is_some_and(UpgradePolicy::is_teams_only) && onprem_remaining {
             problems.push(Cause::new(Reason::TenantTeamsOnly, 0));
         }
         let wrong: Vec<ObjectId> = dir
@@ -1203,10 +1357,10 @@ fn manage(e: &Evaluated) -> Vec<CheckResult> {
                 let u = &e.prep.sfb[o.index()];
                 u.enabled
                     && !u.online
-                    && dir.value(*o, Attr::TeamsUpgradePolicy).is_some_and(|p| {
-                        p.eq_ignore_ascii_case("UpgradeToTeams")
-                            || p.eq_ignore_ascii_case("TeamsOnly")
-                    })
+                    && dir
+                        .value(*o, Attr::TeamsUpgradePolicy)
+                        .and_then(UpgradePolicy::parse)
+                        .is_some_and(UpgradePolicy::is_teams_only)
             })
             .collect();
         let n = wrong.len() as u64;
@@ -1269,11 +1423,15 @@ mod tests {
 
     #[test]
     fn versions_and_routability() {
-        assert_eq!(parse_version("SfB2019 7.0.2046.385").map(|v| v.1), Some(3));
+        let v = |t: &str| ServerVersion::parse(t).unwrap();
+        assert!(rank(v("SfB2019 7.0.2046.385").product) > rank(Product::SfB2015));
+        let lync = v("Lync Server 2013 5.0.8308.1182");
         assert_eq!(
-            parse_version("Lync Server 2013 5.0.8308.1182").map(|v| v.0),
-            Some("lync2013")
+            (lync.product, lync.build),
+            (Product::Lync2013, Some([5, 0, 8308, 1182]))
         );
+        assert!(needs_oauth(&[v("SfB2015 6.0.9319.534")]));
+        assert!(!needs_oauth(&[v("SfB2015 6.0.9319.619"), v("SfB2019")]));
         assert!(non_routable("corp.contoso.local"));
         assert!(non_routable("contoso"));
         assert!(!non_routable("contoso.com"));

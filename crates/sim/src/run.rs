@@ -9,7 +9,7 @@ use super::scope::{
 use super::{actions, checks, score, waves};
 use hybridready_assessment::scenario::Scenario;
 use hybridready_assessment::{
-    Action, BreakCounts, Breaks, CheckId, CoverageRow, Dependency, Home, MoveBlocker, ObjRef,
+    Action, BreakCounts, Breaks, CheckId, CoverageRow, Date, Dependency, Home, MoveBlocker, ObjRef,
     PairFileInfo, ReasonCount, Score, Step, SyncFigures, SyncReason, UnsyncedUser, Verdict, Waves,
 };
 use hybridready_directory::{Attr, Directory, ObjectId, ObjectKind};
@@ -51,6 +51,9 @@ pub struct Prepared<'d> {
     pub duplicates: Vec<ObjectId>,
     /// The tenant export matched to the objects; `None`: none was given.
     pub tenant: Option<super::tenant::TenantView>,
+    /// Columns absent from every input that a rule keeping objects out of sync reads (the
+    /// pipeline fills it from the rule registry): U01, U16 and ERRORS cannot pass without them.
+    pub unchecked_sync_columns: Vec<String>,
     affinity_cache: std::sync::Mutex<HashMap<AffinityKey, std::sync::Arc<PreparedAffinity<'d>>>>,
 }
 
@@ -121,6 +124,7 @@ impl<'d> Prepared<'d> {
             forest_mismatches,
             duplicates,
             tenant,
+            unchecked_sync_columns: Vec::new(),
             affinity_cache: Default::default(),
         }
     }
@@ -272,11 +276,12 @@ pub fn is_verified(verified: &[String], domain: &str) -> bool {
         .any(|v| v.trim().trim_end_matches('.').eq_ignore_ascii_case(&d))
 }
 
-/// Evaluates a scenario.
-pub fn simulate(prep: &Prepared, s: &Scenario) -> Result<Outcome, SimError> {
+/// Evaluates a scenario on the assessment's date (F07 depends on it: Entra Connect Sync builds
+/// stop synchronising on a set day).
+pub fn simulate(prep: &Prepared, s: &Scenario, assessed_on: Date) -> Result<Outcome, SimError> {
     let e = evaluate(prep, s)?;
     let sync = sync_figures(&e);
-    let mut steps = checks::steps(&e, &sync);
+    let mut steps = checks::steps(&e, &sync, assessed_on);
     let score = score::score(&mut steps, sync.sfb_users);
     let verdict = score::verdict(&steps);
     let breaks = Breaks {

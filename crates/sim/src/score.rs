@@ -6,11 +6,17 @@
 //! never scores above 50, and the report can say what each check costs.
 //!
 //! What a check costs follows its declared class: a blocker 20 points when it fails, 5 when it
-//! warns (or its input was not provided); an error 10 and 5; a risk 5 and 2; a reported figure
-//! nothing. U01 and U16 also cost half a point per percent of the SfB users they leave
+//! warns; an error 10 and 5; a risk 5 and 2; a reported figure nothing. U01 and U16 also cost half a point per percent of the SfB users they leave
 //! unsynchronised, so coverage weighs in the sync step. The communication-break checks (P01,
 //! BREAKS) cost nothing themselves, but fail their step, which caps it: a break needs an
 //! unsynchronised on-premises user, so U01 already holds the sync step below the cap.
+//!
+//! A check whose input was not provided warns, and costs what its failure would cost, as if
+//! every object it could not see failed it (U01 and U16: the full 50-point share); a blocker not
+//! provided blocks its step (`Step::from_checks`), so the step scores at most 50. What is not
+//! provided is thus never cheaper than the worst outcome it hides, and dropping data (a column
+//! absent from every input, a scenario key left out) never raises the score or improves the
+//! verdict: `tests/poorer_exports.rs` drops every column of a generated directory in turn.
 //!
 //! The score never goes down when a blocker is fixed: every check looks at its own condition
 //! only (a licence check covers every user a move is planned for, movable or not), so fixing one
@@ -31,6 +37,14 @@ pub fn cost(c: &CheckResult, sfb_users: u64) -> u32 {
         Class::Risk => (5, 2),
         Class::Report => (0, 0),
     };
+    // The share of SfB users a not-provided U01 or U16 may hide: all of them.
+    const WHOLE_SHARE: u32 = 50;
+    if c.not_provided() {
+        return match c.id {
+            CheckId::U01 | CheckId::U16 => failing + WHOLE_SHARE,
+            _ => failing,
+        };
+    }
     match c.status {
         Status::Pass => 0,
         Status::Warn => warning,
@@ -69,7 +83,8 @@ pub fn score(steps: &mut [Step], sfb_users: u64) -> Score {
     }
 }
 
-/// `blocked` when any step fails, `ready_with_warnings` when any warns, else `ready`.
+/// `blocked` when any step fails (a blocker not provided fails its step), `ready_with_warnings`
+/// when any warns, else `ready`.
 pub fn verdict(steps: &[Step]) -> Verdict {
     match steps.iter().map(|s| s.status).max() {
         Some(Status::Fail) => Verdict::Blocked,

@@ -11,7 +11,7 @@
 
 use crate::breaks::SfbState;
 use crate::scope::{IdentityIndex, ScenarioRefError, resolve_container, resolve_identity};
-use hybridready_assessment::scenario::Scenario;
+use hybridready_assessment::scenario::{OrderBy, Scenario};
 use hybridready_assessment::{
     Dependencies, Dependency, Elsewhere, MoveSettings, ObjRef, SplitCluster, Wave, WaveOrder,
     WaveReason, WaveUser, Waves, waves::ELSEWHERE_KEPT,
@@ -359,15 +359,16 @@ pub fn plan(input: PlanInput, s: &Scenario) -> Result<Plan, ScenarioRefError> {
 
 /// `waves.order` as data.
 fn wave_order(s: &Scenario) -> WaveOrder {
-    match s.waves.order.as_deref() {
-        Some("departments") => {
+    match s.waves.order {
+        Some(OrderBy::Departments) => {
             WaveOrder::Departments(s.waves.departments.clone().unwrap_or_default())
         }
-        _ => WaveOrder::FewestDependencies,
+        Some(OrderBy::FewestDependencies) | None => WaveOrder::FewestDependencies,
     }
 }
 
-/// Checks `waves.order` and `waves.start` before anything is planned.
+/// Checks the wave settings and `waves.start` before anything is planned (`waves.order` is
+/// checked when the scenario is read).
 pub fn check_settings(s: &Scenario) -> Result<(), ScenarioRefError> {
     let w = &s.waves;
     let out_of_range = |key: &str, value: String, range: &str| ScenarioRefError {
@@ -395,16 +396,6 @@ pub fn check_settings(s: &Scenario) -> Result<(), ScenarioRefError> {
             };
             return Err(out_of_range(key, v.to_string(), &range));
         }
-    }
-    if let Some(o) = &s.waves.order
-        && o != "fewest-dependencies"
-        && o != "departments"
-    {
-        return Err(ScenarioRefError {
-            key: "waves.order".into(),
-            value: o.clone(),
-            problem: "expected \"fewest-dependencies\" or \"departments\"".into(),
-        });
     }
     if let Some(d) = &s.waves.start
         && hybridready_assessment::Date::parse_iso(d).is_none()
@@ -916,6 +907,5 @@ mod tests {
             Err("waves.per_week = \"0\": expected a whole number of 1 or more".into())
         );
         assert!(check(|s| s.waves.start = Some("2027-02-30".into())).is_err());
-        assert!(check(|s| s.waves.order = Some("alphabetical".into())).is_err());
     }
 }
