@@ -119,6 +119,8 @@ pub struct Sync {
     pub database: Option<String>,
     /// Resource-forest model: SfB in one forest, accounts in others.
     pub resource_forest: Option<bool>,
+    /// Version of Entra Connect Sync on the sync server (e.g. `2.5.79.0`).
+    pub connect_version: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]

@@ -561,6 +561,8 @@ fn refusal_key(r: &Refusal) -> &'static str {
         Refusal::NoIdentityColumn { .. } => "refusal.no_identity_column",
         Refusal::Workbook { .. } => "refusal.workbook",
         Refusal::OverLimit(_) => "refusal.over_limit",
+        Refusal::Malformed { .. } => "refusal.malformed",
+        Refusal::XmlDtd { .. } => "refusal.xml_dtd",
     }
 }
 
@@ -571,6 +573,18 @@ pub fn refusal(t: &Catalog, r: &Refusal) -> String {
         Refusal::NoIdentityColumn { found } => {
             vec![("found", s(&t.list(found.iter().cloned())))]
         }
+        Refusal::Malformed {
+            format,
+            line,
+            column,
+            error,
+        } => vec![
+            ("format", s(format)),
+            ("line", n(*line)),
+            ("column", n(*column)),
+            ("error", s(error)),
+        ],
+        Refusal::XmlDtd { line } => vec![("line", n(*line))],
         Refusal::OverLimit(o) => {
             // Each limit is worded on its own: what it bounds, and where.
             let args = [
