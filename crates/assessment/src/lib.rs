@@ -200,7 +200,9 @@ pub enum Refusal {
         error: String,
     },
     /// An XML file declaring a DTD or entities: never expanded, so never read.
-    XmlDtd { line: u64 },
+    XmlDtd {
+        line: u64,
+    },
 }
 
 /// An input over a limit: which, by how much, where.

@@ -463,15 +463,16 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
     let settings = config::settings(&config_files);
     for r in &mut inputs {
         if r.format == CONFIG_FORMAT {
-            r.notes.extend(
-                settings
-                    .iter()
-                    .filter(|s| s.at.file == r.path)
-                    .map(|s| match s.at.line {
-                        Some(l) => format!("sets {} = {} (line {l})", s.key, s.value),
-                        None => format!("sets {} = {}", s.key, s.value),
-                    }),
-            );
+            r.notes
+                .extend(
+                    settings
+                        .iter()
+                        .filter(|s| s.at.file == r.path)
+                        .map(|s| match s.at.line {
+                            Some(l) => format!("sets {} = {} (line {l})", s.key, s.value),
+                            None => format!("sets {} = {}", s.key, s.value),
+                        }),
+                );
         }
     }
     Ok(Ingested {

@@ -600,6 +600,58 @@ pub fn refusal(t: &Catalog, r: &Refusal) -> String {
     t.msg(refusal_key(r), &args)
 }
 
+/// Where the scenario and a configuration export, or two exports, give a setting different
+/// values, and which value is used.
+pub fn setting_conflict(
+    t: &Catalog,
+    c: &hybridready_assessment::setting::SettingConflict,
+) -> String {
+    use hybridready_assessment::setting::SettingConflict as C;
+    match c {
+        C::ScenarioOverridesFile {
+            key,
+            scenario,
+            scenario_at,
+            file,
+            file_at,
+        } => t.msg(
+            "setting.scenario_overrides_file",
+            &[
+                ("key", s(key)),
+                ("scenario", s(&scenario.to_string())),
+                ("scenario_at", s(&scenario_at.to_string())),
+                ("file", s(&file.to_string())),
+                ("file_at", s(&file_at.to_string())),
+            ],
+        ),
+        C::FilesDisagree {
+            key,
+            kept,
+            kept_at,
+            other,
+            other_at,
+        } => t.msg(
+            "setting.files_disagree",
+            &[
+                ("key", s(key)),
+                ("kept", s(&kept.to_string())),
+                ("kept_at", s(&kept_at.to_string())),
+                ("other", s(&other.to_string())),
+                ("other_at", s(&other_at.to_string())),
+            ],
+        ),
+    }
+}
+
+/// Where a setting came from: `scenario.toml:12`, a file (and its line), or the default.
+pub fn setting_origin(t: &Catalog, o: &hybridready_assessment::setting::Origin) -> String {
+    use hybridready_assessment::setting::Origin;
+    match o {
+        Origin::Scenario { at } | Origin::File { at, .. } => at.to_string(),
+        Origin::Default => t.get("setting.default").to_string(),
+    }
+}
+
 /// What to do about a refused file.
 pub fn refusal_hint(t: &Catalog, r: &Refusal) -> String {
     let args = match r {

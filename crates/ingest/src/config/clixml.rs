@@ -210,7 +210,9 @@ pub fn parse(text: &str) -> Result<Value, Failure> {
                     if let Some(id) = id {
                         // What a `<Ref>` to it stands for: its text, never the whole object.
                         let text = match &value {
-                            Value::Object(x) => x.to_string.clone().map_or(Value::Null, Value::Text),
+                            Value::Object(x) => {
+                                x.to_string.clone().map_or(Value::Null, Value::Text)
+                            }
                             Value::List(_) => Value::Null,
                             v => v.clone(),
                         };

@@ -220,12 +220,11 @@ impl Parser<'_> {
     /// `\uXXXX` (the `u` under `i`), with a surrogate pair's second half.
     fn unicode(&mut self) -> Result<char, Syntax> {
         let hex = |p: &mut Self| -> Result<u32, Syntax> {
-            let h = p
-                .s
-                .get(p.i + 1..p.i + 5)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .ok_or_else(|| p.err("expected four hexadecimal digits after \\u"))?;
+            let h =
+                p.s.get(p.i + 1..p.i + 5)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .ok_or_else(|| p.err("expected four hexadecimal digits after \\u"))?;
             p.i += 5;
             Ok(h)
         };

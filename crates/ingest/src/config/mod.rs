@@ -186,13 +186,21 @@ pub const CMDLETS: &[Signature] = &[
     Signature {
         cmdlet: Cmdlet::AccessEdge,
         name: "Get-CsAccessEdgeConfiguration",
-        present: &["AllowFederatedUsers", "AllowOutsideUsers", "AllowAnonymousUsers"],
+        present: &[
+            "AllowFederatedUsers",
+            "AllowOutsideUsers",
+            "AllowAnonymousUsers",
+        ],
         absent: &[],
     },
     Signature {
         cmdlet: Cmdlet::TenantFederation,
         name: "Get-CsTenantFederationConfiguration",
-        present: &["AllowFederatedUsers", "SharedSipAddressSpace", "BlockedDomains"],
+        present: &[
+            "AllowFederatedUsers",
+            "SharedSipAddressSpace",
+            "BlockedDomains",
+        ],
         absent: &[],
     },
     Signature {
@@ -228,7 +236,11 @@ pub const CMDLETS: &[Signature] = &[
     Signature {
         cmdlet: Cmdlet::OAuth,
         name: "Get-CsOAuthConfiguration",
-        present: &["Realm", "ServiceName", "ClientAuthorizationOAuthServerIdentity"],
+        present: &[
+            "Realm",
+            "ServiceName",
+            "ClientAuthorizationOAuthServerIdentity",
+        ],
         absent: &[],
     },
     Signature {
@@ -296,17 +308,16 @@ pub enum Outcome {
 /// says JSON or XML: only then is a document that does not parse refused rather than read as
 /// a table.
 pub fn read(path: &Path, text: &str, named_as: bool) -> Outcome {
-    let body = text.trim_start_matches('\u{feff}').trim_start();
+    let text = text.trim_start_matches('\u{feff}');
+    let body = text.trim_start();
     let (serialisation, parsed) = if body.starts_with(['{', '[', '"']) {
-        match json::parse(body) {
+        match json::parse(text) {
             Ok(v) => (Serialisation::Json, v),
             Err(_) if !named_as => return Outcome::NotConfig,
             Err(e) => {
-                // Lines counted from the file's start, not the trimmed body.
-                let skipped = text[..text.len() - body.len()].matches('\n').count() as u64;
                 return Outcome::Refused(Refusal::Malformed {
                     format: "JSON".into(),
-                    line: e.line + skipped,
+                    line: e.line,
                     column: e.column,
                     error: e.error,
                 });
@@ -320,18 +331,13 @@ pub fn read(path: &Path, text: &str, named_as: bool) -> Outcome {
                 Outcome::NotConfig
             };
         }
-        let skipped = text[..text.len() - body.len()].matches('\n').count() as u64;
-        match clixml::parse(body) {
+        match clixml::parse(text) {
             Ok(v) => (Serialisation::Clixml, v),
-            Err(clixml::Failure::Dtd(line)) => {
-                return Outcome::Refused(Refusal::XmlDtd {
-                    line: line + skipped,
-                });
-            }
+            Err(clixml::Failure::Dtd(line)) => return Outcome::Refused(Refusal::XmlDtd { line }),
             Err(clixml::Failure::Syntax(e)) => {
                 return Outcome::Refused(Refusal::Malformed {
                     format: "CLIXML".into(),
-                    line: e.line + skipped,
+                    line: e.line,
                     column: e.column,
                     error: e.error,
                 });
@@ -399,13 +405,19 @@ fn recognise(path: &Path, serialisation: Serialisation, parsed: Value, named_as:
         ));
     }
     let first = objects[0];
-    let Some(sig) = CMDLETS.iter().find(|s| {
-        s.present.iter().all(|p| first.has(p)) && !s.absent.iter().any(|p| first.has(p))
-    }) else {
+    let Some(sig) = CMDLETS
+        .iter()
+        .find(|s| s.present.iter().all(|p| first.has(p)) && !s.absent.iter().any(|p| first.has(p)))
+    else {
         if serialisation == Serialisation::FormatList && !named_as {
             return Outcome::NotConfig;
         }
-        let names: Vec<&str> = first.props.iter().take(8).map(|p| p.name.as_str()).collect();
+        let names: Vec<&str> = first
+            .props
+            .iter()
+            .take(8)
+            .map(|p| p.name.as_str())
+            .collect();
         return Outcome::Unknown(format!(
             "{} whose properties ({}) are those of none of the configuration cmdlets read",
             serialisation.describe(),
@@ -527,7 +539,12 @@ fn extract(f: &mut ConfigFile, objects: &[&Object]) {
         }
         Cmdlet::AccessEdge => {
             let o = objects[0];
-            boolean(f, o, "AllowFederatedUsers", "federation.allow_federated_users");
+            boolean(
+                f,
+                o,
+                "AllowFederatedUsers",
+                "federation.allow_federated_users",
+            );
             boolean(f, o, "AllowOutsideUsers", "federation.allow_outside_users");
             // The routing: said outright, or by the properties each routing shows.
             let routing = o.get("UseDnsSrvRouting").or_else(|| o.get("RoutingMethod"));
@@ -724,7 +741,8 @@ fn extract(f: &mut ConfigFile, objects: &[&Object]) {
                         SettingValue::Text(id.clone()),
                         o.get("Id").unwrap_or(&Prop::default()),
                     );
-                } else if yes("IsVerified") && !id.to_ascii_lowercase().ends_with(".onmicrosoft.com")
+                } else if yes("IsVerified")
+                    && !id.to_ascii_lowercase().ends_with(".onmicrosoft.com")
                 {
                     verified.push(id);
                 }
@@ -740,7 +758,12 @@ fn extract(f: &mut ConfigFile, objects: &[&Object]) {
             if let Some(p) = o.get("TeamsModuleVersion")
                 && let Some(t) = p.value.text()
             {
-                put(f, "federation.teams_module_version", SettingValue::Text(t), p);
+                put(
+                    f,
+                    "federation.teams_module_version",
+                    SettingValue::Text(t),
+                    p,
+                );
             }
             if let Some(p) = o.get("EntraConnectVersion")
                 && let Some(t) = p.value.text()
@@ -929,11 +952,16 @@ mod tests {
     #[test]
     fn versions_in_the_scenarios_spelling() {
         assert_eq!(
-            server_version("Skype for Business Server 2015 (6.0.9319.0): Volume license key installed.")
-                .as_deref(),
+            server_version(
+                "Skype for Business Server 2015 (6.0.9319.0): Volume license key installed."
+            )
+            .as_deref(),
             Some("SfB2015 6.0.9319.0")
         );
-        assert_eq!(server_version("7.0.2046.385").as_deref(), Some("SfB2019 7.0.2046.385"));
+        assert_eq!(
+            server_version("7.0.2046.385").as_deref(),
+            Some("SfB2019 7.0.2046.385")
+        );
         assert_eq!(server_version("no version"), None);
         let f = read_str("\"Lync Server 2013 (5.0.8308.0): Volume license key installed.\"");
         assert_eq!(f.cmdlet, Cmdlet::ServerVersion);
@@ -945,8 +973,16 @@ mod tests {
             r#"{"Identity":"LyncOnline","ProxyFqdn":"sipfed.online.lync.com","Enabled":true,
                "EnabledSharedAddressSpace":true,"HostsOCSUsers":true,"VerificationLevel":2}"#,
         );
-        assert!(f.found.iter().all(|x| x.key != "federation.verification_level"));
-        assert!(f.notes[0].contains("VerificationLevel is the number 2"), "{:?}", f.notes);
+        assert!(
+            f.found
+                .iter()
+                .all(|x| x.key != "federation.verification_level")
+        );
+        assert!(
+            f.notes[0].contains("VerificationLevel is the number 2"),
+            "{:?}",
+            f.notes
+        );
     }
 
     #[test]
