@@ -174,6 +174,16 @@ fn write_input(out: &mut String, r: &InputReport) {
         }
         InputStatus::Read => {}
     }
+    // A configuration export has no rows or columns: what it is, and what it sets.
+    if r.format == crate::ingest::CONFIG_FORMAT {
+        let _ = writeln!(out, "  config     {}", r.details);
+        let _ = writeln!(out, "  encoding   {}", r.encoding.as_deref().unwrap_or("?"));
+        for n in &r.notes {
+            let _ = writeln!(out, "  note       {n}");
+        }
+        let _ = writeln!(out);
+        return;
+    }
     let _ = writeln!(out, "  dialect    {}", r.details);
     let mut enc = format!("  encoding   {}", r.encoding.as_deref().unwrap_or("?"));
     if let Some(d) = &r.delimiter {

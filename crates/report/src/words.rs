@@ -1244,6 +1244,30 @@ mod tests {
         v
     }
 
+    fn setting_conflicts() -> Vec<hybridready_assessment::setting::SettingConflict> {
+        use hybridready_assessment::setting::{Place, SettingConflict as C, SettingValue as V};
+        let at = |file: &str, line| Place {
+            file: file.into(),
+            line,
+        };
+        vec![
+            C::ScenarioOverridesFile {
+                key: "federation.federation_edge_pools".into(),
+                scenario: V::Count(1),
+                scenario_at: at("scenario.toml", Some(26)),
+                file: V::Count(2),
+                file_at: at("sfb/edge-services.json", Some(4)),
+            },
+            C::FilesDisagree {
+                key: "tenant.global_upgrade_policy".into(),
+                kept: V::Text("Islands".into()),
+                kept_at: at("a.json", Some(5)),
+                other: V::Text("TeamsOnly".into()),
+                other_at: at("b.txt", None),
+            },
+        ]
+    }
+
     fn refusals() -> Vec<Refusal> {
         let v = vec![
             Refusal::Unreadable {
@@ -1260,6 +1284,13 @@ mod tests {
             Refusal::Workbook {
                 error: "invalid zip".into(),
             },
+            Refusal::Malformed {
+                format: "JSON".into(),
+                line: 3,
+                column: 9,
+                error: "expected a JSON value".into(),
+            },
+            Refusal::XmlDtd { line: 2 },
         ];
         // One of each limit on a whole file, each worded on its own.
         let over = |limit: &str, found: u64, sheet: Option<&str>, at: &str| {
@@ -1295,6 +1326,8 @@ mod tests {
                 | Refusal::NoMemberColumn
                 | Refusal::NoIdentityColumn { .. }
                 | Refusal::Workbook { .. }
+                | Refusal::Malformed { .. }
+                | Refusal::XmlDtd { .. }
                 | Refusal::OverLimit(_) => {}
             }
         }
@@ -1349,6 +1382,12 @@ mod tests {
             both(format!("{x:?}"), &|t| refusal(t, &x));
             both(format!("{x:?} hint"), &|t| refusal_hint(t, &x));
         }
+        for x in setting_conflicts() {
+            both(format!("{x:?}"), &|t| setting_conflict(t, &x));
+        }
+        both("default origin".into(), &|t| {
+            setting_origin(t, &hybridready_assessment::setting::Origin::Default)
+        });
         for x in [Owner::AdTeam, Owner::SfbTeam, Owner::M365Admin] {
             both(format!("{x:?}"), &|t| owner(t, x));
         }
