@@ -94,6 +94,33 @@ pub fn scenario_in(inputs: &[PathBuf]) -> Option<PathBuf> {
     }
 }
 
+/// The scenario completed by the configuration exports among the inputs (the scenario winning
+/// where both say), with where each setting came from and where sources disagree. With the
+/// scenario's file, each of its settings is pointed at by line.
+pub fn resolve(loaded: &Loaded, s: &Scenario, file: Option<&Path>) -> a::setting::Resolved {
+    resolve_settings(&loaded.ingested.settings, s, file)
+}
+
+/// [`resolve`] with the settings of an ingest (`inspect` has no [`Loaded`]).
+pub fn resolve_settings(
+    settings: &[a::setting::FileSetting],
+    s: &Scenario,
+    file: Option<&Path>,
+) -> a::setting::Resolved {
+    let name = file
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy());
+    // A batch file is no scenario: its keys' lines are not the variant's.
+    let text = file
+        .and_then(|p| crate::assessment::scenario::read_text(p).ok())
+        .filter(|t| Scenario::parse(t, "").is_ok());
+    let text = match (&name, &text) {
+        (Some(file), Some(text)) => Some(a::setting::ScenarioText { file, text }),
+        _ => None,
+    };
+    a::setting::resolve(s, text, settings)
+}
+
 /// Ingests the inputs (leaving out the scenario's own affinity files), checks the rules and
 /// finds the nesting cycles.
 pub fn load(
@@ -119,7 +146,7 @@ pub fn load(
         || {
             let ctx = scenarios
                 .first()
-                .map(|s| rule_context(s))
+                .map(|s| rule_context(&resolve_settings(&ingested.settings, s, None).scenario))
                 .unwrap_or_default();
             rules::evaluate(&ingested.directory, &ctx)
         },
@@ -151,9 +178,10 @@ pub fn run(
     scenario: &Scenario,
     assessed_at: i64,
 ) -> Result<Outcome, PipelineError> {
+    let resolved = resolve(loaded, scenario, None);
     Ok(simulate(
         &prepare(loaded),
-        scenario,
+        &resolved.scenario,
         a::Date::from_unix(assessed_at),
     )?)
 }
@@ -196,7 +224,8 @@ pub fn assessment_with(
     findings: Findings,
 ) -> Assessment {
     let dir = &loaded.ingested.directory;
-    let s = cx.scenario;
+    let resolved = resolve(loaded, cx.scenario, cx.scenario_file);
+    let s = &resolved.scenario;
     let customer = cx
         .customer
         .filter(|c| !c.trim().is_empty())
@@ -213,6 +242,8 @@ pub fn assessment_with(
                 .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
             assumptions: s.assumptions(),
             resolved: s.clone(),
+            sources: resolved.sources,
+            conflicts: resolved.conflicts,
         },
         inputs: loaded.ingested.inputs.iter().map(input_file).collect(),
         directory: directory_figures(dir, &loaded.cycles),
@@ -451,7 +482,11 @@ pub fn assess_into(
     let prep = prepare(loaded);
     t.end();
     let t = Phase::start("simulate");
-    let outcome = simulate(&prep, cx.scenario, a::Date::from_unix(cx.assessed_at))?;
+    let outcome = simulate(
+        &prep,
+        &resolve(loaded, cx.scenario, None).scenario,
+        a::Date::from_unix(cx.assessed_at),
+    )?;
     t.end();
     let t = Phase::start("assessment");
     let a = assessment(loaded, cx, outcome);
@@ -480,7 +515,11 @@ pub fn batch_into(
         .par_iter()
         .enumerate()
         .map(|(i, v)| -> Result<Variant, PipelineError> {
-            let o = simulate(&prep, &v.scenario, a::Date::from_unix(assessed_at))?;
+            let o = simulate(
+                &prep,
+                &resolve(loaded, &v.scenario, None).scenario,
+                a::Date::from_unix(assessed_at),
+            )?;
             let a = assessment_with(
                 loaded,
                 Context {

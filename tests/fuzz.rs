@@ -157,6 +157,20 @@ proptest! {
     }
 
     #[test]
+    fn configuration_exports_mutated_never_panic(
+        pick in any::<usize>(),
+        edits in proptest::collection::vec(edit(), 1..12),
+    ) {
+        // The sample's config/: JSON, CLIXML and Format-List text.
+        let seeds = seeds(&["json", "xml"])
+            .into_iter()
+            .chain(seeds(&["txt"]).into_iter().filter(|(_, b)| b.contains(&b':')))
+            .collect::<Vec<_>>();
+        let (ext, bytes) = &seeds[pick % seeds.len()];
+        ingest_bytes(ext, &mutate(bytes.clone(), &edits));
+    }
+
+    #[test]
     fn scenarios_mutated_never_panic(
         pick in any::<usize>(),
         edits in proptest::collection::vec(edit(), 1..12),

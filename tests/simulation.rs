@@ -570,10 +570,22 @@ fn the_2026_checks_follow_the_versions_and_the_assessment_date() {
         let c = check(&o, id).clone();
         (c.status, c.not_provided())
     };
-    // F07: no version, not provided; an old build warns before 30 September 2026 and blocks
-    // from that day; 2.5.79.0 passes whatever the date.
+    // F07: no version anywhere, not provided (the sample's config/environment.json gives one,
+    // so the scenario is simulated as written, without the files); an old build warns before
+    // 30 September 2026 and blocks from that day; 2.5.79.0 passes whatever the date.
     s.sync.connect_version = None;
-    assert_eq!(status(&s, "2026-12-01", CheckId::F07), (Status::Warn, true));
+    let unresolved = hybridready::sim::run::simulate(
+        &pipeline::prepare(&l),
+        &s,
+        Date::parse_iso("2026-12-01").unwrap(),
+    )
+    .unwrap();
+    let f07 = check(&unresolved, CheckId::F07);
+    assert_eq!((f07.status, f07.not_provided()), (Status::Warn, true));
+    assert_eq!(
+        status(&s, "2026-12-01", CheckId::F07),
+        (Status::Pass, false)
+    );
     s.sync.connect_version = DottedVersion::parse("2.4.18.0");
     assert_eq!(
         status(&s, "2026-09-29", CheckId::F07),

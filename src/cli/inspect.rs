@@ -73,6 +73,7 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
     };
     // As `assess` does: a lone folder's scenario names its affinity files (pairs of users, not AD
     // objects), which would otherwise be refused here as exports naming no object.
+    let mut scenario = None;
     if let Some(found) = crate::pipeline::scenario_in(&a.inputs) {
         match crate::pipeline::scenario(Some(&found)) {
             Ok(s) if !s.affinity_files().is_empty() => {
@@ -81,8 +82,9 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
                     crate::report::console::terminal(&found.display().to_string())
                 );
                 opts.exclude.extend(s.affinity_files());
+                scenario = Some((found, s));
             }
-            Ok(_) => {}
+            Ok(s) => scenario = Some((found, s)),
             Err(e) => eprintln!(
                 "hybridready: warning: {}: its affinity files, if any, are inspected as exports",
                 crate::report::console::terminal(&e.to_string())
@@ -96,6 +98,15 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
         .map(|c| c.groups)
         .collect();
     let dir_summary = crate::pipeline::directory_figures(&ingested.directory, &cycles);
+    // What the configuration exports set, against the folder's scenario (or one another).
+    let resolved = match &scenario {
+        Some((path, s)) => crate::pipeline::resolve_settings(&ingested.settings, s, Some(path)),
+        None => crate::pipeline::resolve_settings(
+            &ingested.settings,
+            &crate::assessment::Scenario::default(),
+            None,
+        ),
+    };
     match a.format {
         Format::Json => {
             let cycle_names: Vec<Vec<String>> = cycles
@@ -106,6 +117,8 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
                 "inputs": ingested.inputs,
                 "directory": dir_summary,
                 "nesting_cycles": cycle_names,
+                "settings_from_files": ingested.settings,
+                "setting_conflicts": resolved.conflicts,
             });
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
@@ -126,6 +139,7 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
                     .unwrap_or_else(|| format!("input #{id}"))
             };
             write_directory(&mut out, &ingested.directory, &dir_summary, &cycles, &file);
+            write_conflicts(&mut out, &resolved.conflicts);
             print!("{}", crate::report::console::terminal(&out));
         }
     }
@@ -159,6 +173,16 @@ fn write_input(out: &mut String, r: &InputReport) {
             return;
         }
         InputStatus::Read => {}
+    }
+    // A configuration export has no rows or columns: what it is, and what it sets.
+    if r.format == crate::ingest::CONFIG_FORMAT {
+        let _ = writeln!(out, "  config     {}", r.details);
+        let _ = writeln!(out, "  encoding   {}", r.encoding.as_deref().unwrap_or("?"));
+        for n in &r.notes {
+            let _ = writeln!(out, "  note       {n}");
+        }
+        let _ = writeln!(out);
+        return;
     }
     let _ = writeln!(out, "  dialect    {}", r.details);
     let mut enc = format!("  encoding   {}", r.encoding.as_deref().unwrap_or("?"));
@@ -241,6 +265,19 @@ fn write_input(out: &mut String, r: &InputReport) {
         write_more(out, r.rejected, r.rejections.len(), true);
     }
     let _ = writeln!(out);
+}
+
+/// Settings given twice that disagree, as `assess` says them.
+fn write_conflicts(out: &mut String, conflicts: &[crate::assessment::setting::SettingConflict]) {
+    if conflicts.is_empty() {
+        return;
+    }
+    let t = Lang::En.catalog();
+    let _ = writeln!(out, "settings");
+    let _ = writeln!(out, "  {}", t.get("console.setting_conflicts"));
+    for c in conflicts {
+        let _ = writeln!(out, "  conflict   {}", words::setting_conflict(t, c));
+    }
 }
 
 fn write_directory(

@@ -19,6 +19,7 @@ pub mod finding;
 pub mod findings;
 pub mod scenario;
 pub mod score;
+pub mod setting;
 pub mod sync;
 pub mod waves;
 
@@ -110,8 +111,14 @@ pub struct ScenarioInfo {
     pub file: Option<String>,
     /// What was assumed where the scenario is silent.
     pub assumptions: Vec<Assumption>,
-    /// Every value, as resolved (defaults filled in).
+    /// Every value, as resolved (defaults filled in, configuration exports joined).
     pub resolved: Scenario,
+    /// Where each setting that has a value came from.
+    #[serde(default)]
+    pub sources: Vec<setting::SettingSource>,
+    /// Where the scenario and a configuration export, or two exports, disagree.
+    #[serde(default)]
+    pub conflicts: Vec<setting::SettingConflict>,
 }
 
 /// Whether a file (or sheet) was read.
@@ -183,6 +190,19 @@ pub enum Refusal {
     /// Over one of the limits the ingest puts on hostile input, which `--limit NAME=VALUE`
     /// overrides (boxed: the other refusals are small, and a refusal is a function's error).
     OverLimit(Box<OverLimit>),
+    /// A configuration export (JSON or CLIXML) that does not parse: where, and the reader's
+    /// message.
+    Malformed {
+        /// `JSON` or `CLIXML`.
+        format: String,
+        line: u64,
+        column: u64,
+        error: String,
+    },
+    /// An XML file declaring a DTD or entities: never expanded, so never read.
+    XmlDtd {
+        line: u64,
+    },
 }
 
 /// An input over a limit: which, by how much, where.

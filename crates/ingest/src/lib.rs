@@ -3,10 +3,13 @@
 //!
 //! Owns: finding input files, encodings ([`encoding`]), CSV shape ([`sniff`], [`csv_file`]),
 //! workbooks ([`xlsx_file`]), producers ([`dialect`]), tenant exports ([`tenant`]), header
-//! spellings ([`columns`]) and cell formats ([`values`]). Must not touch: identity merging and references (that is `directory`),
+//! spellings ([`columns`]) and cell formats ([`values`]), configuration exports of the SfB and
+//! tenant cmdlets ([`config`]: JSON, CLIXML, Format-List). Must not touch: identity merging and
+//! references (that is `directory`),
 //! rules, scenarios or outputs. Only this module knows CSV and XLSX.
 
 pub mod columns;
+pub mod config;
 pub mod csv_file;
 pub mod dialect;
 pub mod encoding;
@@ -189,6 +192,8 @@ impl IngestOptions<'_> {
 pub struct Ingested {
     pub directory: Directory,
     pub inputs: Vec<InputReport>,
+    /// The scenario settings the configuration exports give, in file order.
+    pub settings: Vec<hybridready_assessment::setting::FileSetting>,
 }
 
 impl Ingested {
@@ -200,7 +205,12 @@ impl Ingested {
     }
 }
 
-const EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "xlsx", "xlsm", "xls"];
+const EXTENSIONS: &[&str] = &[
+    "csv", "tsv", "txt", "xlsx", "xlsm", "xls", "json", "xml", "clixml",
+];
+/// Names that say a document rather than a table: one that does not parse is refused, not read
+/// as CSV.
+const DOCUMENT_EXTENSIONS: &[&str] = &["json", "xml", "clixml"];
 const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
 fn extension(p: &Path) -> String {
@@ -376,6 +386,7 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
         .collect();
     let mut next_id = 0u32;
     let mut folder_domains: std::collections::HashMap<PathBuf, Option<String>> = Default::default();
+    let mut config_files: Vec<config::ConfigFile> = Vec::new();
     for f in &files {
         let name = f.display().to_string();
         opts.report(Progress::File(&name));
@@ -403,6 +414,11 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
         let reported = std::sync::atomic::AtomicU64::new(0);
         let first_new = inputs.len();
         let is_workbook = is_workbook(&extension(f), &bytes);
+        if !is_workbook && let Some(r) = read_config(f, &bytes, &mut config_files) {
+            inputs.push(r);
+            opts.report(Progress::Advance(len));
+            continue;
+        }
         // The digest (for the report's list of inputs) runs beside the parse.
         let (sha, ()) = rayon::join(
             || sha256_hex(&bytes),
@@ -453,7 +469,69 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
             r.rejected_by_reason = acc.rejected_by_reason.clone();
         }
     }
-    Ok(Ingested { directory, inputs })
+    let settings = config::settings(&config_files);
+    for r in &mut inputs {
+        if r.format == CONFIG_FORMAT {
+            r.notes
+                .extend(
+                    settings
+                        .iter()
+                        .filter(|s| s.at.file == r.path)
+                        .map(|s| match s.at.line {
+                            Some(l) => format!("sets {} = {} (line {l})", s.key, s.value),
+                            None => format!("sets {} = {}", s.key, s.value),
+                        }),
+                );
+        }
+    }
+    Ok(Ingested {
+        directory,
+        inputs,
+        settings,
+    })
+}
+
+/// The `format` of a configuration export's report.
+pub const CONFIG_FORMAT: &str = "configuration";
+
+/// Reads a file as a configuration export, if it is one: its report, or `None` for a table.
+fn read_config(
+    path: &Path,
+    bytes: &[u8],
+    files: &mut Vec<config::ConfigFile>,
+) -> Option<InputReport> {
+    let ext = extension(path);
+    let named = DOCUMENT_EXTENSIONS.contains(&ext.as_str());
+    let head = &bytes[..bytes.len().min(4096)];
+    // Only text that starts like a document or a property list is looked at twice.
+    if !named && !head.is_empty() && !looks_like_text(head) {
+        return None;
+    }
+    let decoded = encoding::decode(bytes);
+    let mut r = InputReport::new(path, None, bytes.len() as u64);
+    r.encoding = Some(decoded.encoding.name.clone());
+    r.sha256 = Some(sha256_hex(bytes));
+    match config::read(path, decoded.as_str(), named) {
+        config::Outcome::NotConfig if named && bytes.is_empty() => r.refuse(Refusal::Empty),
+        config::Outcome::NotConfig if named => r.ignore(format!(
+            ".{ext} file that is neither JSON nor PowerShell's CLIXML: not read"
+        )),
+        config::Outcome::NotConfig => return None,
+        config::Outcome::Unknown(why) => r.ignore(why),
+        config::Outcome::Refused(x) => r.refuse(x),
+        config::Outcome::Read(c) => {
+            r.format = CONFIG_FORMAT.into();
+            r.details = format!(
+                "{} output, {} object(s), as {}",
+                c.cmdlet.name(),
+                c.objects,
+                c.serialisation.describe()
+            );
+            r.notes.extend(c.notes.iter().cloned());
+            files.push(c);
+        }
+    }
+    Some(r)
 }
 
 /// Whether a file is read as a workbook: a zip (whatever its name: a workbook saved as .csv), an

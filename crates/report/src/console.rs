@@ -80,6 +80,12 @@ pub fn summary(a: &Assessment, lang: Lang, out: &Path, report: bool) -> String {
             t.msg(key, &[("values", values.into()), ("rows", rows.into())])
         );
     }
+    if !a.scenario.conflicts.is_empty() {
+        let _ = writeln!(s, "{}", t.get("console.setting_conflicts"));
+        for c in &a.scenario.conflicts {
+            let _ = writeln!(s, "  {}", words::setting_conflict(t, c));
+        }
+    }
     let key = if report {
         "console.written"
     } else {

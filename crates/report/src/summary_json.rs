@@ -36,6 +36,19 @@ pub struct Summary {
     pub top_unsynced: Vec<Unsynced>,
     /// The move waves (since version 3).
     pub waves: WavesSummary,
+    /// Where each scenario setting that has a value came from: `scenario.toml:LINE`, a
+    /// configuration export's path (`path:LINE`), or `default`.
+    pub settings: BTreeMap<String, String>,
+    /// Where the scenario and a configuration export, or two exports, disagree: typed, with
+    /// the sentence.
+    pub setting_conflicts: Vec<SettingConflict>,
+}
+
+#[derive(Serialize)]
+pub struct SettingConflict {
+    #[serde(flatten)]
+    pub conflict: hybridready_assessment::setting::SettingConflict,
+    pub message: String,
 }
 
 /// The move waves: what they cut, and each wave.
@@ -413,6 +426,21 @@ pub fn summary(a: &Assessment) -> Summary {
             })
             .collect(),
         waves: waves(a),
+        settings: a
+            .scenario
+            .sources
+            .iter()
+            .map(|x| (x.key.clone(), words::setting_origin(t, &x.origin)))
+            .collect(),
+        setting_conflicts: a
+            .scenario
+            .conflicts
+            .iter()
+            .map(|c| SettingConflict {
+                conflict: c.clone(),
+                message: words::setting_conflict(t, c),
+            })
+            .collect(),
     }
 }
 

@@ -607,6 +607,8 @@ fn refusal_key(r: &Refusal) -> &'static str {
         Refusal::NoIdentityColumn { .. } => "refusal.no_identity_column",
         Refusal::Workbook { .. } => "refusal.workbook",
         Refusal::OverLimit(_) => "refusal.over_limit",
+        Refusal::Malformed { .. } => "refusal.malformed",
+        Refusal::XmlDtd { .. } => "refusal.xml_dtd",
     }
 }
 
@@ -617,6 +619,18 @@ pub fn refusal(t: &Catalog, r: &Refusal) -> String {
         Refusal::NoIdentityColumn { found } => {
             vec![("found", s(&t.list(found.iter().cloned())))]
         }
+        Refusal::Malformed {
+            format,
+            line,
+            column,
+            error,
+        } => vec![
+            ("format", s(format)),
+            ("line", n(*line)),
+            ("column", n(*column)),
+            ("error", s(error)),
+        ],
+        Refusal::XmlDtd { line } => vec![("line", n(*line))],
         Refusal::OverLimit(o) => {
             // Each limit is worded on its own: what it bounds, and where.
             let args = [
@@ -630,6 +644,58 @@ pub fn refusal(t: &Catalog, r: &Refusal) -> String {
         _ => Vec::new(),
     };
     t.msg(refusal_key(r), &args)
+}
+
+/// Where the scenario and a configuration export, or two exports, give a setting different
+/// values, and which value is used.
+pub fn setting_conflict(
+    t: &Catalog,
+    c: &hybridready_assessment::setting::SettingConflict,
+) -> String {
+    use hybridready_assessment::setting::SettingConflict as C;
+    match c {
+        C::ScenarioOverridesFile {
+            key,
+            scenario,
+            scenario_at,
+            file,
+            file_at,
+        } => t.msg(
+            "setting.scenario_overrides_file",
+            &[
+                ("key", s(key)),
+                ("scenario", s(&scenario.to_string())),
+                ("scenario_at", s(&scenario_at.to_string())),
+                ("file", s(&file.to_string())),
+                ("file_at", s(&file_at.to_string())),
+            ],
+        ),
+        C::FilesDisagree {
+            key,
+            kept,
+            kept_at,
+            other,
+            other_at,
+        } => t.msg(
+            "setting.files_disagree",
+            &[
+                ("key", s(key)),
+                ("kept", s(&kept.to_string())),
+                ("kept_at", s(&kept_at.to_string())),
+                ("other", s(&other.to_string())),
+                ("other_at", s(&other_at.to_string())),
+            ],
+        ),
+    }
+}
+
+/// Where a setting came from: `scenario.toml:12`, a file (and its line), or the default.
+pub fn setting_origin(t: &Catalog, o: &hybridready_assessment::setting::Origin) -> String {
+    use hybridready_assessment::setting::Origin;
+    match o {
+        Origin::Scenario { at } | Origin::File { at, .. } => at.to_string(),
+        Origin::Default => t.get("setting.default").to_string(),
+    }
 }
 
 /// What to do about a refused file.
@@ -1259,6 +1325,30 @@ mod tests {
         v
     }
 
+    fn setting_conflicts() -> Vec<hybridready_assessment::setting::SettingConflict> {
+        use hybridready_assessment::setting::{Place, SettingConflict as C, SettingValue as V};
+        let at = |file: &str, line| Place {
+            file: file.into(),
+            line,
+        };
+        vec![
+            C::ScenarioOverridesFile {
+                key: "federation.federation_edge_pools".into(),
+                scenario: V::Count(1),
+                scenario_at: at("scenario.toml", Some(26)),
+                file: V::Count(2),
+                file_at: at("sfb/edge-services.json", Some(4)),
+            },
+            C::FilesDisagree {
+                key: "tenant.global_upgrade_policy".into(),
+                kept: V::Text("Islands".into()),
+                kept_at: at("a.json", Some(5)),
+                other: V::Text("TeamsOnly".into()),
+                other_at: at("b.txt", None),
+            },
+        ]
+    }
+
     fn refusals() -> Vec<Refusal> {
         let v = vec![
             Refusal::Unreadable {
@@ -1275,6 +1365,13 @@ mod tests {
             Refusal::Workbook {
                 error: "invalid zip".into(),
             },
+            Refusal::Malformed {
+                format: "JSON".into(),
+                line: 3,
+                column: 9,
+                error: "expected a JSON value".into(),
+            },
+            Refusal::XmlDtd { line: 2 },
         ];
         // One of each limit on a whole file, each worded on its own.
         let over = |limit: &str, found: u64, sheet: Option<&str>, at: &str| {
@@ -1310,6 +1407,8 @@ mod tests {
                 | Refusal::NoMemberColumn
                 | Refusal::NoIdentityColumn { .. }
                 | Refusal::Workbook { .. }
+                | Refusal::Malformed { .. }
+                | Refusal::XmlDtd { .. }
                 | Refusal::OverLimit(_) => {}
             }
         }
@@ -1364,6 +1463,12 @@ mod tests {
             both(format!("{x:?}"), &|t| refusal(t, &x));
             both(format!("{x:?} hint"), &|t| refusal_hint(t, &x));
         }
+        for x in setting_conflicts() {
+            both(format!("{x:?}"), &|t| setting_conflict(t, &x));
+        }
+        both("default origin".into(), &|t| {
+            setting_origin(t, &hybridready_assessment::setting::Origin::Default)
+        });
         for x in [Owner::AdTeam, Owner::SfbTeam, Owner::M365Admin] {
             both(format!("{x:?}"), &|t| owner(t, x));
         }
