@@ -74,6 +74,7 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
     // As `assess` does: a lone folder's scenario names its affinity files (pairs of users, not AD
     // objects), which would otherwise be refused here as exports naming no object.
     if let Some(found) = crate::pipeline::scenario_in(&a.inputs) {
+        opts.exclude.push(found.clone());
         match crate::pipeline::scenario(Some(&found)) {
             Ok(s) if !s.affinity_files().is_empty() => {
                 eprintln!(
@@ -106,6 +107,7 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
                 "inputs": ingested.inputs,
                 "directory": dir_summary,
                 "nesting_cycles": cycle_names,
+                "hidden": ingested.hidden,
             });
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
@@ -113,6 +115,11 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
             let mut out = String::new();
             for r in &ingested.inputs {
                 write_input(&mut out, r);
+            }
+            if ingested.hidden > 0 {
+                let t = Lang::En.catalog();
+                let hidden = t.msg("console.hidden", &[("count", ingested.hidden.into())]);
+                let _ = writeln!(out, "{hidden}\n");
             }
             let names: std::collections::HashMap<u32, String> = ingested
                 .inputs
