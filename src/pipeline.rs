@@ -129,6 +129,8 @@ pub fn load(
     opts: IngestOptions,
 ) -> Result<Loaded, PipelineError> {
     let mut opts = opts;
+    // A lone folder's scenario is the assessment's, not an export to list as passed over.
+    opts.exclude.extend(scenario_in(inputs));
     for s in scenarios {
         opts.exclude.extend(s.affinity_files());
     }

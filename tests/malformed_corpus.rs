@@ -101,7 +101,10 @@ fn one() -> usize {
 #[serde(deny_unknown_fields)]
 struct Entry {
     name: String,
+    #[serde(default)]
     part: Vec<Part>,
+    /// A symbolic link to this target instead of a file.
+    link: Option<String>,
 }
 
 fn concat(parts: &[Part]) -> Vec<u8> {
@@ -191,7 +194,7 @@ fn build(recipe: &str) -> Vec<u8> {
         None => Vec::new(),
         Some(other) => panic!("unknown recipe base {other:?}"),
     };
-    for e in &r.entry {
+    for e in r.entry.iter().filter(|e| e.link.is_none()) {
         let bytes = concat(&e.part);
         match entries.iter_mut().find(|(n, _)| *n == e.name) {
             Some(slot) => slot.1 = bytes,
@@ -204,6 +207,12 @@ fn build(recipe: &str) -> Vec<u8> {
     for (name, bytes) in &entries {
         zip.start_file(name.as_str(), deflated).unwrap();
         zip.write_all(bytes).unwrap();
+    }
+    for e in &r.entry {
+        if let Some(target) = &e.link {
+            zip.add_symlink(e.name.as_str(), target.as_str(), deflated)
+                .unwrap();
+        }
     }
     let mut bytes = zip.finish().unwrap().into_inner();
     if r.encrypted_flag {
@@ -530,4 +539,7 @@ fn recipes_build_what_they_say() {
     let locked = build("base = \"xlsx\"\nencrypted_flag = true\n");
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(&locked)).unwrap();
     assert!(z.by_index_raw(0).unwrap().encrypted());
+    let linked = build("[[entry]]\nname = \"a.csv\"\nlink = \"/etc/passwd\"\n");
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&linked)).unwrap();
+    assert!(z.by_index_raw(0).unwrap().is_symlink());
 }

@@ -74,9 +74,10 @@ pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
     let cb = bar.callback();
     let opts = IngestOptions {
         columns: column_map(&a.columns)?,
+        // A scenario kept among the exports is read as the scenario, not listed as passed over.
+        exclude: a.scenario.iter().cloned().collect(),
         progress: Some(&cb),
         limits: a.limits.limits(),
-        ..Default::default()
     };
     let loaded = pipeline::load(&a.inputs, &[&scenario], opts).map_err(super::pipeline_error)?;
     bar.stage("simulating the deployment and writing the outputs");
@@ -108,6 +109,16 @@ pub fn run(mut a: AssessArgs) -> Result<u8, CliError> {
             !a.no_report
         ))
     );
+    if loaded.ingested.hidden > 0 {
+        let t = a.lang.catalog();
+        println!(
+            "{}",
+            t.msg(
+                "console.hidden",
+                &[("count", loaded.ingested.hidden.into())]
+            )
+        );
+    }
     // Input errors (2) win over the gate (1), so a pipeline can tell them apart.
     let refused = loaded.ingested.refused().next().is_some();
     let gate = a.fail_on.is_some_and(|g| trips(&assessment, g));

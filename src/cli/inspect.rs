@@ -75,6 +75,7 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
     // objects), which would otherwise be refused here as exports naming no object.
     let mut scenario = None;
     if let Some(found) = crate::pipeline::scenario_in(&a.inputs) {
+        opts.exclude.push(found.clone());
         match crate::pipeline::scenario(Some(&found)) {
             Ok(s) if !s.affinity_files().is_empty() => {
                 eprintln!(
@@ -119,6 +120,7 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
                 "nesting_cycles": cycle_names,
                 "settings_from_files": ingested.settings,
                 "setting_conflicts": resolved.conflicts,
+                "hidden": ingested.hidden,
             });
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
@@ -126,6 +128,11 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
             let mut out = String::new();
             for r in &ingested.inputs {
                 write_input(&mut out, r);
+            }
+            if ingested.hidden > 0 {
+                let t = Lang::En.catalog();
+                let hidden = t.msg("console.hidden", &[("count", ingested.hidden.into())]);
+                let _ = writeln!(out, "{hidden}\n");
             }
             let names: std::collections::HashMap<u32, String> = ingested
                 .inputs

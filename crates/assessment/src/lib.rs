@@ -187,6 +187,13 @@ pub enum Refusal {
     Workbook {
         error: String,
     },
+    /// A zip of exports, or one of its entries, that cannot be read: cut short or damaged (the
+    /// reader's message).
+    Archive {
+        error: String,
+    },
+    /// A zip entry encrypted with a password, which the tool never asks for.
+    Encrypted,
     /// Over one of the limits the ingest puts on hostile input, which `--limit NAME=VALUE`
     /// overrides (boxed: the other refusals are small, and a refusal is a function's error).
     OverLimit(Box<OverLimit>),

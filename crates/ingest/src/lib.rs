@@ -8,6 +8,7 @@
 //! references (that is `directory`),
 //! rules, scenarios or outputs. Only this module knows CSV and XLSX.
 
+mod archive;
 pub mod columns;
 pub mod config;
 pub mod csv_file;
@@ -94,8 +95,12 @@ pub struct InputReport {
 
 impl InputReport {
     fn new(path: &Path, sheet: Option<String>, bytes: u64) -> Self {
+        Self::named(path.display().to_string(), sheet, bytes)
+    }
+    /// The report of an input named as messages show it: a path, or `archive.zip/inner/name`.
+    fn named(path: String, sheet: Option<String>, bytes: u64) -> Self {
         InputReport {
-            path: path.display().to_string(),
+            path,
             sheet,
             status: InputStatus::Read,
             format: String::new(),
@@ -194,6 +199,9 @@ pub struct Ingested {
     pub inputs: Vec<InputReport>,
     /// The scenario settings the configuration exports give, in file order.
     pub settings: Vec<hybridready_assessment::setting::FileSetting>,
+    /// Hidden files (a name starting with `.`) and Office lock files (`~$`) met and not read,
+    /// in folders and in zips: counted, not listed.
+    pub hidden: u64,
 }
 
 impl Ingested {
@@ -206,7 +214,7 @@ impl Ingested {
 }
 
 const EXTENSIONS: &[&str] = &[
-    "csv", "tsv", "txt", "xlsx", "xlsm", "xls", "json", "xml", "clixml",
+    "csv", "tsv", "txt", "xlsx", "xlsm", "xls", "xlsb", "ods", "zip", "json", "xml", "clixml",
 ];
 /// Names that say a document rather than a table: one that does not parse is refused, not read
 /// as CSV.
@@ -220,6 +228,19 @@ fn extension(p: &Path) -> String {
         .to_ascii_lowercase()
 }
 
+/// Why a file of a kind the tool does not read is passed over, the kinds listed from
+/// [`EXTENSIONS`].
+fn not_an_export() -> String {
+    let kinds: Vec<String> = EXTENSIONS.iter().map(|e| e.to_ascii_uppercase()).collect();
+    format!("not an export the tool reads ({})", kinds.join(", "))
+}
+
+/// Whether a file or zip entry name is hidden (`.DS_Store`, `.git`) or an Office lock file
+/// (`~$users.xlsx`): passed over without a line, and counted.
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with("~$")
+}
+
 /// The file the tool writes in each of its output folders: a folder holding it is never read
 /// as an input (its `waves.csv` and worklists are CSV files too).
 pub const OUTPUT_MARKER: &str = ".hybridready-output";
@@ -228,8 +249,11 @@ pub const OUTPUT_MARKER: &str = ".hybridready-output";
 pub struct Collected {
     pub files: Vec<PathBuf>,
     /// Files seen but not read: not regular files (a pipe, a device: reading one may never end),
-    /// or a file already listed through another path (a link).
+    /// a file already listed through another path (a link), or a file of a kind the tool does
+    /// not read.
     pub passed_over: Vec<(PathBuf, String)>,
+    /// Hidden files and Office lock files met (see [`is_hidden`]).
+    pub hidden: u64,
 }
 
 /// Expands folders (recursively, in sorted order) into the CSV and XLSX files they hold.
@@ -250,6 +274,7 @@ pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Collecte
     let mut out = Collected {
         files: Vec::new(),
         passed_over: Vec::new(),
+        hidden: 0,
     };
     for p in paths {
         if !p.exists() {
@@ -258,6 +283,7 @@ pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Collecte
         if p.is_dir() {
             let mut stack = vec![p.clone()];
             let mut found = Vec::new();
+            let mut skipped = Vec::new();
             while let Some(d) = stack.pop() {
                 if !seen.first_time(&d) {
                     continue; // A link to a folder already walked.
@@ -275,19 +301,24 @@ pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Collecte
                 })?;
                 for e in entries.flatten() {
                     let path = e.path();
-                    let hidden = path
+                    if path
                         .file_name()
                         .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.starts_with('.') || n.starts_with("~$"));
-                    if hidden {
+                        .is_some_and(is_hidden)
+                    {
+                        out.hidden += 1;
                         continue;
                     }
                     // Follows a link; a dangling one is listed, to be refused as unreadable.
                     let meta = std::fs::metadata(&path).ok();
                     if meta.as_ref().is_some_and(|m| m.is_dir()) {
                         stack.push(path);
-                    } else if EXTENSIONS.contains(&extension(&path).as_str()) && !excluded(&path) {
+                    } else if excluded(&path) {
+                        // The scenario's own files: read by the simulation, not as exports.
+                    } else if EXTENSIONS.contains(&extension(&path).as_str()) {
                         found.push((path, meta));
+                    } else {
+                        skipped.push((path, not_an_export()));
                     }
                 }
             }
@@ -297,6 +328,8 @@ pub fn collect_inputs(paths: &[PathBuf], exclude: &[PathBuf]) -> Result<Collecte
             if found.is_empty() {
                 return Err(IngestError::NoInputs(p.display().to_string()));
             }
+            skipped.sort();
+            out.passed_over.extend(skipped);
             // Files before links to them, so a file is listed under its own name.
             let is_link = |p: &Path| p.symlink_metadata().is_ok_and(|m| m.is_symlink());
             found.sort_by_cached_key(|(p, _)| (is_link(p), p.clone()));
@@ -369,24 +402,24 @@ impl Seen {
 /// Reads every input into one directory.
 pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, IngestError> {
     keep_freed_memory();
-    let Collected { files, passed_over } = collect_inputs(paths, &opts.exclude)?;
+    let Collected {
+        files,
+        passed_over,
+        hidden,
+    } = collect_inputs(paths, &opts.exclude)?;
     let total: u64 = files
         .iter()
         .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
         .sum();
     opts.report(Progress::Start(total));
-    let mut builder = DirectoryBuilder::new();
-    let mut inputs: Vec<InputReport> = passed_over
-        .into_iter()
-        .map(|(path, why)| {
-            let mut r = InputReport::new(&path, None, 0);
-            r.ignore(why);
-            r
-        })
-        .collect();
-    let mut next_id = 0u32;
+    let mut sink = Sink {
+        builder: DirectoryBuilder::new(),
+        next_id: 0,
+        inputs: Vec::new(),
+        hidden,
+        config_files: Vec::new(),
+    };
     let mut folder_domains: std::collections::HashMap<PathBuf, Option<String>> = Default::default();
-    let mut config_files: Vec<config::ConfigFile> = Vec::new();
     for f in &files {
         let name = f.display().to_string();
         opts.report(Progress::File(&name));
@@ -395,7 +428,7 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
         if let Err(over) = opts.limits.check(Limit::FileSize, size) {
             let mut r = InputReport::new(f, None, size);
             r.refuse(over.refusal());
-            inputs.push(r);
+            sink.inputs.push(r);
             opts.report(Progress::Advance(size));
             continue;
         }
@@ -406,53 +439,42 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
                 r.refuse(Refusal::Unreadable {
                     error: e.to_string(),
                 });
-                inputs.push(r);
+                sink.inputs.push(r);
                 continue;
             }
         };
         let len = bytes.len() as u64;
+        let source = Source {
+            name,
+            ext: extension(f),
+            stem: stem(f),
+            domain: f
+                .parent()
+                .and_then(|p| folder_domain(p, &opts.limits, &mut folder_domains)),
+        };
         let reported = std::sync::atomic::AtomicU64::new(0);
-        let first_new = inputs.len();
-        let is_workbook = is_workbook(&extension(f), &bytes);
-        if !is_workbook && let Some(r) = read_config(f, &bytes, &mut config_files) {
-            inputs.push(r);
-            opts.report(Progress::Advance(len));
-            continue;
+        if archive::is_archive(&source.ext, &bytes) {
+            archive::read(&source, &bytes, opts, &mut sink);
+        } else {
+            read_bytes(&source, &bytes, opts, &mut sink, &reported);
         }
-        // The digest (for the report's list of inputs) runs beside the parse.
-        let (sha, ()) = rayon::join(
-            || sha256_hex(&bytes),
-            || {
-                if is_workbook {
-                    read_workbook_file(f, &bytes, opts, &mut builder, &mut next_id, &mut inputs);
-                } else {
-                    let id = FileId(next_id);
-                    next_id += 1;
-                    if let Some(d) = f
-                        .parent()
-                        .and_then(|p| folder_domain(p, &opts.limits, &mut folder_domains))
-                    {
-                        builder.set_file_domain(id, &d);
-                    }
-                    let mut r = read_csv_file(f, &bytes, id, opts, &mut builder, &reported);
-                    let ext = extension(f);
-                    if WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
-                        r.notes.insert(
-                            0,
-                            format!("named .{ext}, but it is text, not a workbook: read as CSV"),
-                        );
-                    }
-                    inputs.push(r);
-                }
-            },
-        );
         hybridready_directory::drop_aside(bytes);
-        for r in &mut inputs[first_new..] {
-            r.sha256 = Some(sha.clone());
-        }
         let done = reported.load(std::sync::atomic::Ordering::Relaxed);
         opts.report(Progress::Advance(len.saturating_sub(done)));
     }
+    let Sink {
+        builder,
+        mut inputs,
+        hidden,
+        config_files,
+        ..
+    } = sink;
+    // After the files read: what a folder walk passed over, each with why.
+    inputs.extend(passed_over.into_iter().map(|(path, why)| {
+        let mut r = InputReport::new(&path, None, 0);
+        r.ignore(why);
+        r
+    }));
     let mut directory = builder.finish();
     for r in &mut inputs {
         if r.format == TENANT_FORMATS[0] || r.format == TENANT_FORMATS[1] {
@@ -488,7 +510,74 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
         directory,
         inputs,
         settings,
+        hidden,
     })
+}
+
+/// One input to read: a file, or an entry of a zip, which is never a path on the disk.
+struct Source {
+    /// As every message, report and worklist names it: the path, or `archive.zip/inner/name`.
+    name: String,
+    /// Its extension, in lower case.
+    ext: String,
+    /// Its name without folder or extension (an ADRecon output is known by it).
+    stem: String,
+    /// The domain its folder's ADRecon `Domain.csv` names.
+    domain: Option<String>,
+}
+
+/// Where the inputs read so far go: the directory, and the account of every input.
+struct Sink {
+    builder: DirectoryBuilder,
+    next_id: u32,
+    inputs: Vec<InputReport>,
+    hidden: u64,
+    /// The configuration exports read, in order (their settings are joined at the end).
+    config_files: Vec<config::ConfigFile>,
+}
+
+/// Reads one input's bytes, a workbook or a CSV, and gives each of its reports the digest of
+/// the bytes.
+fn read_bytes(
+    source: &Source,
+    bytes: &[u8],
+    opts: &IngestOptions,
+    sink: &mut Sink,
+    reported: &std::sync::atomic::AtomicU64,
+) {
+    let first_new = sink.inputs.len();
+    let is_workbook = is_workbook(&source.ext, bytes);
+    if !is_workbook && let Some(r) = read_config(source, bytes, &mut sink.config_files) {
+        sink.inputs.push(r);
+        return;
+    }
+    // The digest (for the report's list of inputs) runs beside the parse.
+    let (sha, ()) = rayon::join(
+        || sha256_hex(bytes),
+        || {
+            if is_workbook {
+                read_workbook_file(source, bytes, opts, sink);
+            } else {
+                let id = FileId(sink.next_id);
+                sink.next_id += 1;
+                if let Some(d) = &source.domain {
+                    sink.builder.set_file_domain(id, d);
+                }
+                let mut r = read_csv_file(source, bytes, id, opts, &mut sink.builder, reported);
+                let ext = &source.ext;
+                if WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
+                    r.notes.insert(
+                        0,
+                        format!("named .{ext}, but it is text, not a workbook: read as CSV"),
+                    );
+                }
+                sink.inputs.push(r);
+            }
+        },
+    );
+    for r in &mut sink.inputs[first_new..] {
+        r.sha256 = Some(sha.clone());
+    }
 }
 
 /// The `format` of a configuration export's report.
@@ -496,11 +585,12 @@ pub const CONFIG_FORMAT: &str = "configuration";
 
 /// Reads a file as a configuration export, if it is one: its report, or `None` for a table.
 fn read_config(
-    path: &Path,
+    source: &Source,
     bytes: &[u8],
     files: &mut Vec<config::ConfigFile>,
 ) -> Option<InputReport> {
-    let ext = extension(path);
+    let ext = &source.ext;
+    let path = Path::new(&source.name);
     let named = DOCUMENT_EXTENSIONS.contains(&ext.as_str());
     let head = &bytes[..bytes.len().min(4096)];
     // Only text that starts like a document or a property list is looked at twice.
@@ -508,7 +598,7 @@ fn read_config(
         return None;
     }
     let decoded = encoding::decode(bytes);
-    let mut r = InputReport::new(path, None, bytes.len() as u64);
+    let mut r = InputReport::named(source.name.clone(), None, bytes.len() as u64);
     r.encoding = Some(decoded.encoding.name.clone());
     r.sha256 = Some(sha256_hex(bytes));
     match config::read(path, decoded.as_str(), named) {
@@ -585,25 +675,29 @@ fn folder_domain(
             let path = dir.join("Domain.csv");
             let size = std::fs::metadata(&path).ok()?.len();
             limits.check(Limit::FileSize, size).ok()?;
-            let bytes = std::fs::read(path).ok()?;
-            let decoded = encoding::decode(&bytes);
-            domain_name_of_facts(decoded.as_str().lines().map(|l| {
-                let mut r = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .from_reader(l.as_bytes());
-                r.records()
-                    .next()
-                    .and_then(Result::ok)
-                    .map(|rec| {
-                        (
-                            rec.get(0).unwrap_or("").to_string(),
-                            rec.get(1).unwrap_or("").to_string(),
-                        )
-                    })
-                    .unwrap_or_default()
-            }))
+            domain_of_domain_csv(&std::fs::read(path).ok()?)
         })
         .clone()
+}
+
+/// The `Name` an ADRecon `Domain.csv` (a `Category, Value` table) gives.
+fn domain_of_domain_csv(bytes: &[u8]) -> Option<String> {
+    let decoded = encoding::decode(bytes);
+    domain_name_of_facts(decoded.as_str().lines().map(|l| {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(l.as_bytes());
+        r.records()
+            .next()
+            .and_then(Result::ok)
+            .map(|rec| {
+                (
+                    rec.get(0).unwrap_or("").to_string(),
+                    rec.get(1).unwrap_or("").to_string(),
+                )
+            })
+            .unwrap_or_default()
+    }))
 }
 
 /// The `Name` of an ADRecon `Category, Value` domain table.
@@ -826,14 +920,14 @@ fn finish_stats(r: &mut InputReport, stats: RowStats) {
 }
 
 fn read_csv_file(
-    path: &Path,
+    source: &Source,
     bytes: &[u8],
     id: FileId,
     opts: &IngestOptions,
     builder: &mut DirectoryBuilder,
     reported: &std::sync::atomic::AtomicU64,
 ) -> InputReport {
-    let mut r = InputReport::new(path, None, bytes.len() as u64);
+    let mut r = InputReport::named(source.name.clone(), None, bytes.len() as u64);
     if bytes.is_empty() {
         r.refuse(Refusal::Empty);
         return r;
@@ -875,8 +969,8 @@ fn read_csv_file(
     r.delimiter = Some(sniff::delimiter_name(pre.delimiter).to_string());
     r.type_line = pre.type_hint.clone();
     let (headers, body) = csv_file::read_header(text, pre.header_offset, pre.delimiter);
-    let stem = stem(path);
-    if dialect::adrecon_ignored(&stem) {
+    let stem = &source.stem;
+    if dialect::adrecon_ignored(stem) {
         r.ignore(format!(
             "{stem}: an ADRecon output about neither users, groups, OUs, domains nor trusts"
         ));
@@ -899,7 +993,7 @@ fn read_csv_file(
         );
         return r;
     }
-    let mut plan = match dialect::plan(&headers, pre.type_hint.as_deref(), &stem, &opts.columns) {
+    let mut plan = match dialect::plan(&headers, pre.type_hint.as_deref(), stem, &opts.columns) {
         Ok(p) => p,
         Err(refusal) => {
             r.refuse(refusal);
@@ -1199,22 +1293,21 @@ fn read_chunks(
     })
 }
 
-fn read_workbook_file(
-    path: &Path,
-    bytes: &[u8],
-    opts: &IngestOptions,
-    builder: &mut DirectoryBuilder,
-    next_id: &mut u32,
-    inputs: &mut Vec<InputReport>,
-) {
-    let read = match xlsx_file::ole2_refusal(&extension(path), bytes) {
+fn read_workbook_file(source: &Source, bytes: &[u8], opts: &IngestOptions, sink: &mut Sink) {
+    let Sink {
+        builder,
+        next_id,
+        inputs,
+        ..
+    } = sink;
+    let read = match xlsx_file::ole2_refusal(&source.ext, bytes) {
         Some(error) => Err(Refusal::Workbook { error }),
-        None => xlsx_file::read_workbook(path, &opts.limits),
+        None => xlsx_file::read_workbook(&source.ext, bytes, &opts.limits),
     };
     let sheets = match read {
         Ok(s) => s,
         Err(refusal) => {
-            let mut r = InputReport::new(path, None, bytes.len() as u64);
+            let mut r = InputReport::named(source.name.clone(), None, bytes.len() as u64);
             r.refuse(refusal);
             inputs.push(r);
             return;
@@ -1234,7 +1327,7 @@ fn read_workbook_file(
             }))
         });
     for sheet in sheets {
-        let mut r = InputReport::new(path, Some(sheet.name.clone()), 0);
+        let mut r = InputReport::named(source.name.clone(), Some(sheet.name.clone()), 0);
         r.encoding = Some("XLSX".into());
         if dialect::adrecon_ignored(&sheet.name) {
             r.ignore(format!(
@@ -1306,14 +1399,14 @@ fn read_workbook_file(
     if !read_any {
         let sheets = inputs
             .iter()
-            .filter(|r| r.path == path.display().to_string() && r.sheet.is_some())
+            .filter(|r| r.path == source.name && r.sheet.is_some())
             .count();
         let error = if sheets == 0 {
             "the workbook holds no sheet".to_string()
         } else {
             format!("none of its {sheets} sheet(s) holds AD objects (each is listed with why)")
         };
-        let mut r = InputReport::new(path, None, bytes.len() as u64);
+        let mut r = InputReport::named(source.name.clone(), None, bytes.len() as u64);
         r.refuse(Refusal::Workbook { error });
         inputs.push(r);
     }

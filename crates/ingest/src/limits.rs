@@ -12,6 +12,9 @@
 //! | `file-size`       | `16GiB`     | each input file, looked at before it is read            |
 //! | `xlsx-part-size`  | `4GiB`      | each part of a zipped workbook, as its zip directory says |
 //! | `xlsx-part-ratio` | `100`       | how many times its zipped size a part over 64 MiB expands |
+//! | `zip-size`        | `16GiB`     | what the entries of a zip (and of zips in it) expand to   |
+//! | `zip-ratio`       | `100`       | how many times its zipped size a zip entry over 64 MiB expands |
+//! | `zip-entries`     | `10000`     | the entries of one zip                                  |
 //! | `sheet-cells`     | `100000000` | the cells a sheet lays out from the cells present       |
 //! | `cell-size`       | `1MiB`      | the text of one workbook cell                           |
 //! | `field-size`      | `1MiB`      | one attribute value (reference lists excepted)          |
@@ -19,7 +22,9 @@
 //! | `dn-depth`        | `256`       | the levels (RDNs) of one distinguished name             |
 //!
 //! By format: `file-size`, `field-size` and the `dn-*` limits bound every input. The `xlsx-*`
-//! limits bound the zipped workbooks (.xlsx, .xlsm, .xlsb, .ods) before they are opened.
+//! limits bound the zipped workbooks (.xlsx, .xlsm, .xlsb, .ods) before they are opened; the
+//! `zip-*` limits bound a zip of exports (read as a folder, its entries inflated into memory,
+//! never onto the disk) before any entry is inflated, and `file-size` bounds each entry too.
 //! `sheet-cells` and `cell-size` bound every sheet: .xlsx, .xlsm and .xlsb sheets are read cell
 //! by cell, so a sheet over `sheet-cells` is refused before its grid is built; .xls and .ods
 //! sheets are parsed whole by `calamine` when the workbook opens (.xls into a dense range of up
@@ -35,6 +40,9 @@ pub enum Limit {
     FileSize,
     XlsxPartSize,
     XlsxPartRatio,
+    ZipSize,
+    ZipRatio,
+    ZipEntries,
     SheetCells,
     CellSize,
     FieldSize,
@@ -66,10 +74,13 @@ pub struct Spec {
 pub const RATIO_FROM_BYTES: u64 = 64 << 20;
 
 impl Limit {
-    pub const ALL: [Limit; 8] = [
+    pub const ALL: [Limit; 11] = [
         Limit::FileSize,
         Limit::XlsxPartSize,
         Limit::XlsxPartRatio,
+        Limit::ZipSize,
+        Limit::ZipRatio,
+        Limit::ZipEntries,
         Limit::SheetCells,
         Limit::CellSize,
         Limit::FieldSize,
@@ -100,6 +111,29 @@ impl Limit {
                 default: 100,
                 doc: "how many times its zipped size a workbook part over 64 MiB may expand: real \
                       sheets compress 5-20 times, a zip bomb hundreds of times",
+            },
+            Limit::ZipSize => Spec {
+                name: "zip-size",
+                unit: Unit::Bytes,
+                default: 16 << 30,
+                doc: "what the entries of a zip of exports, and of the zips inside it, expand to \
+                      in all, from the sizes its zip directory declares, before anything is \
+                      inflated (an entry that inflates past its declared size is refused): as \
+                      much as the file-size of the files it stands for",
+            },
+            Limit::ZipRatio => Spec {
+                name: "zip-ratio",
+                unit: Unit::Count,
+                default: 100,
+                doc: "how many times its zipped size an entry over 64 MiB of a zip of exports may \
+                      expand: exports compress 5-30 times, a zip bomb hundreds of times",
+            },
+            Limit::ZipEntries => Spec {
+                name: "zip-entries",
+                unit: Unit::Count,
+                default: 10_000,
+                doc: "the entries of one zip of exports, looked at before any is read: a \
+                      collection kit's zip or an ADRecon folder holds a few dozen",
             },
             Limit::SheetCells => Spec {
                 name: "sheet-cells",

@@ -3,10 +3,13 @@
 
 use super::columns::{Column, ColumnMap, normalize_header};
 use super::limits::{Limit, Limits, OverLimit, RATIO_FROM_BYTES};
-use calamine::{Cell, Data, DataRef, Range, Reader, Sheets, open_workbook_auto};
+use calamine::{
+    Cell, Data, DataRef, Ods, Range, Reader, Sheets, Xls, Xlsb, Xlsx, open_workbook_auto_from_rs,
+    open_workbook_from_rs,
+};
 use hybridready_assessment::Refusal;
 use hybridready_assessment::date::Date;
-use std::path::Path;
+use std::io::Cursor;
 
 /// One sheet's cells as text. `first_row` is the 1-based Excel row of `rows[0]`.
 pub struct Sheet {
@@ -55,11 +58,8 @@ pub fn cell_text(c: &Data) -> String {
 /// Refuses a zipped workbook whose parts would expand past the `xlsx-part-size` or
 /// `xlsx-part-ratio` limits, from the sizes its zip directory declares, before any part is
 /// inflated.
-fn check_parts(path: &Path, limits: &Limits) -> Result<(), OverLimit> {
-    let Ok(file) = std::fs::File::open(path) else {
-        return Ok(()); // Left to the reader, which says why.
-    };
-    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+fn check_parts(bytes: &[u8], limits: &Limits) -> Result<(), OverLimit> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(()); // Not a zip: an .xls, or damage the reader reports.
     };
     for i in 0..zip.len() {
@@ -95,12 +95,26 @@ pub fn ole2_refusal(ext: &str, bytes: &[u8]) -> Option<String> {
     })
 }
 
-/// Reads every sheet of a workbook, within `limits`.
-pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Vec<Sheet>, Refusal> {
-    check_parts(path, limits).map_err(|o| o.refusal())?;
+/// Opens a workbook's bytes as its extension says (as calamine's `open_workbook_auto` does with
+/// a path), or as whichever format reads them when the name says none.
+fn open<'b>(ext: &str, bytes: &'b [u8]) -> Result<Sheets<Cursor<&'b [u8]>>, calamine::Error> {
+    let c = Cursor::new(bytes);
+    Ok(match ext {
+        "xls" | "xla" => Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(c)?),
+        "xlsx" | "xlsm" | "xlam" => Sheets::Xlsx(open_workbook_from_rs::<Xlsx<_>, _>(c)?),
+        "xlsb" => Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(c)?),
+        "ods" => Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(c)?),
+        _ => open_workbook_auto_from_rs(c)?,
+    })
+}
+
+/// Reads every sheet of a workbook (its bytes, and the extension of its name), within `limits`.
+/// The bytes are those of a file or of a zip entry: the workbook is never opened by a path.
+pub fn read_workbook(ext: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Refusal> {
+    check_parts(bytes, limits).map_err(|o| o.refusal())?;
     let unreadable = |error: String| Refusal::Workbook { error };
-    let mut wb = open_workbook_auto(path)
-        .map_err(|e| unreadable(format!("not a readable workbook: {e}")))?;
+    let mut wb =
+        open(ext, bytes).map_err(|e| unreadable(format!("not a readable workbook: {e}")))?;
     let names = wb.sheet_names().to_vec();
     let mut sheets = Vec::new();
     for name in names {

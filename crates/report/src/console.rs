@@ -86,6 +86,18 @@ pub fn summary(a: &Assessment, lang: Lang, out: &Path, report: bool) -> String {
             let _ = writeln!(s, "  {}", words::setting_conflict(t, c));
         }
     }
+    let passed_over = a
+        .inputs
+        .iter()
+        .filter(|i| i.status == hybridready_assessment::InputStatus::Ignored)
+        .count() as u64;
+    if passed_over > 0 {
+        let _ = writeln!(
+            s,
+            "{}",
+            t.msg("console.passed_over", &[("count", passed_over.into())])
+        );
+    }
     let key = if report {
         "console.written"
     } else {

@@ -606,6 +606,8 @@ fn refusal_key(r: &Refusal) -> &'static str {
         Refusal::NoMemberColumn => "refusal.no_member_column",
         Refusal::NoIdentityColumn { .. } => "refusal.no_identity_column",
         Refusal::Workbook { .. } => "refusal.workbook",
+        Refusal::Archive { .. } => "refusal.archive",
+        Refusal::Encrypted => "refusal.encrypted",
         Refusal::OverLimit(_) => "refusal.over_limit",
         Refusal::Malformed { .. } => "refusal.malformed",
         Refusal::XmlDtd { .. } => "refusal.xml_dtd",
@@ -615,7 +617,11 @@ fn refusal_key(r: &Refusal) -> &'static str {
 /// Why a file could not be read.
 pub fn refusal(t: &Catalog, r: &Refusal) -> String {
     let args = match r {
-        Refusal::Unreadable { error } | Refusal::Workbook { error } => vec![("error", s(error))],
+        Refusal::Unreadable { error }
+        | Refusal::Workbook { error }
+        | Refusal::Archive { error } => {
+            vec![("error", s(error))]
+        }
         Refusal::NoIdentityColumn { found } => {
             vec![("found", s(&t.list(found.iter().cloned())))]
         }
@@ -1372,6 +1378,10 @@ mod tests {
                 error: "expected a JSON value".into(),
             },
             Refusal::XmlDtd { line: 2 },
+            Refusal::Archive {
+                error: "invalid Zip archive: Could not find EOCD".into(),
+            },
+            Refusal::Encrypted,
         ];
         // One of each limit on a whole file, each worded on its own.
         let over = |limit: &str, found: u64, sheet: Option<&str>, at: &str| {
@@ -1396,6 +1406,9 @@ mod tests {
                 "A1:XFD1048576",
             ),
             over("cell-size", 3 << 20, Some("Users"), "C2"),
+            over("zip-size", 17 << 30, None, "exports/users.csv"),
+            over("zip-ratio", 1028, None, "exports/users.csv"),
+            over("zip-entries", 20_000, None, ""),
         ]);
         for r in &v {
             match r {
@@ -1409,6 +1422,8 @@ mod tests {
                 | Refusal::Workbook { .. }
                 | Refusal::Malformed { .. }
                 | Refusal::XmlDtd { .. }
+                | Refusal::Archive { .. }
+                | Refusal::Encrypted
                 | Refusal::OverLimit(_) => {}
             }
         }
