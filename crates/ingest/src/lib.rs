@@ -10,6 +10,7 @@ pub mod columns;
 pub mod csv_file;
 pub mod dialect;
 pub mod encoding;
+mod kit;
 pub mod limits;
 pub mod records;
 pub mod rows;
@@ -81,6 +82,9 @@ pub struct InputReport {
     pub rejected_by_reason: BTreeMap<String, u64>,
     pub notes: Vec<String>,
     pub refusal: Option<Refusal>,
+    /// What the collection kit's own files (manifest, sections) say about the kit folder.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kit: Vec<hybridready_assessment::KitNote>,
     #[serde(skip)]
     pub file_id: Option<FileId>,
 }
@@ -114,6 +118,7 @@ impl InputReport {
             rejected_by_reason: BTreeMap::new(),
             notes: Vec::new(),
             refusal: None,
+            kit: Vec::new(),
             file_id: None,
         }
     }
@@ -395,6 +400,11 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
             }
         };
         let len = bytes.len() as u64;
+        if let Some(r) = kit::read(f, &bytes[..]) {
+            inputs.push(r);
+            opts.report(Progress::Advance(len));
+            continue;
+        }
         let reported = std::sync::atomic::AtomicU64::new(0);
         let first_new = inputs.len();
         let is_workbook = is_workbook(&extension(f), &bytes);
