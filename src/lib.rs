@@ -3,7 +3,7 @@
 //!
 //! The pipeline, one crate per stage (under `crates/`): [`ingest`] → [`directory`] → [`graph`] →
 //! [`rules`] → [`sim`] → [`assessment`] → [`report`]. [`generate`] writes synthetic directories in
-//! every dialect [`ingest`] reads. This crate is the glue: [`pipeline`] runs the stages in order,
+//! every dialect [`ingest`] reads; [`kit`] writes the script a customer runs to export them. This crate is the glue: [`pipeline`] runs the stages in order,
 //! [`cli`] is the command line.
 
 pub use hybridready_assessment as assessment;
@@ -11,6 +11,7 @@ pub use hybridready_directory as directory;
 pub use hybridready_generate as generate;
 pub use hybridready_graph as graph;
 pub use hybridready_ingest as ingest;
+pub use hybridready_kit as kit;
 pub use hybridready_report as report;
 pub use hybridready_rules as rules;
 pub use hybridready_sim as sim;

@@ -160,7 +160,23 @@ pub fn run(a: InspectArgs) -> Result<u8, CliError> {
             ));
         }
     }
-    Ok(if refused.is_empty() { 0 } else { 2 })
+    // A file the kit's manifest says was changed or lost since the export is an input problem.
+    let mut kit_problems = 0;
+    for r in &ingested.inputs {
+        for k in r.kit.iter().filter(|k| k.is_problem()) {
+            let t = Lang::En.catalog();
+            kit_problems += 1;
+            super::print_error(&CliError::input(
+                format!("{}: {}", r.display_name(), words::kit_note(t, k)),
+                words::kit_note_hint(t, k),
+            ));
+        }
+    }
+    Ok(if refused.is_empty() && kit_problems == 0 {
+        0
+    } else {
+        2
+    })
 }
 
 fn write_input(out: &mut String, r: &InputReport) {
@@ -176,7 +192,16 @@ fn write_input(out: &mut String, r: &InputReport) {
             return;
         }
         InputStatus::Ignored => {
-            let _ = writeln!(out, "  ignored    {}\n", r.details);
+            let _ = writeln!(out, "  ignored    {}", r.details);
+            for k in &r.kit {
+                let label = if k.is_problem() { "problem" } else { "note" };
+                let _ = writeln!(
+                    out,
+                    "  {label:<10} {}",
+                    words::kit_note(Lang::En.catalog(), k)
+                );
+            }
+            let _ = writeln!(out);
             return;
         }
         InputStatus::Read => {}

@@ -3,6 +3,7 @@
 
 mod assess;
 mod batch;
+mod collect_script;
 mod generate;
 mod inspect;
 mod outdir;
@@ -46,6 +47,10 @@ enum Command {
     /// Render a previous assess folder again from its assessment.json (e.g. in another
     /// language, or with the customer's name), without reading the exports again.
     Report(report::ReportArgs),
+    /// Print the collection kit, Collect-HybridReady.ps1: the read-only PowerShell script a
+    /// customer runs to export what hybridready reads (AD per forest and domain, Skype for
+    /// Business, the tenant when connected), with a manifest and one zip.
+    CollectScript(collect_script::CollectScriptArgs),
     /// Say why a user is in its move wave and which of its dependents move in other waves,
     /// from an assess folder.
     ExplainWave(report::ExplainWaveArgs),
@@ -118,6 +123,7 @@ pub fn main() -> ExitCode {
         Command::Generate(a) => generate::run(a),
         Command::Report(a) => report::run(a),
         Command::ExplainWave(a) => report::run_explain_wave(a),
+        Command::CollectScript(a) => collect_script::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

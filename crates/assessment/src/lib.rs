@@ -17,6 +17,7 @@ pub mod check;
 pub mod date;
 pub mod finding;
 pub mod findings;
+pub mod kit;
 pub mod scenario;
 pub mod score;
 pub mod setting;
@@ -30,6 +31,7 @@ pub use check::{
 pub use date::Date;
 pub use finding::{Effect, Message, Severity};
 pub use findings::{FindingRow, Findings, Fix, RuleCount, RuleDoc};
+pub use kit::{KitNote, SectionStatus};
 pub use scenario::{Assumption, Scenario};
 pub use score::{Score, Verdict};
 pub use sync::{CoverageRow, MoveBlocker, ReasonCount, SyncFigures, SyncReason};

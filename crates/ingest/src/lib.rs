@@ -14,6 +14,7 @@ pub mod config;
 pub mod csv_file;
 pub mod dialect;
 pub mod encoding;
+mod kit;
 pub mod limits;
 pub mod records;
 pub mod rows;
@@ -86,6 +87,12 @@ pub struct InputReport {
     pub rejected_by_reason: BTreeMap<String, u64>,
     pub notes: Vec<String>,
     pub refusal: Option<Refusal>,
+    /// What the collection kit's own files (manifest, sections) say about the kit folder.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kit: Vec<hybridready_assessment::KitNote>,
+    /// A kit manifest's rows (line, record), checked once every input is read.
+    #[serde(skip)]
+    kit_manifest: Vec<(u64, csv::StringRecord)>,
     #[serde(skip)]
     pub file_id: Option<FileId>,
     /// The users of a tenant export, on their way to the directory once it is built.
@@ -126,7 +133,9 @@ impl InputReport {
             rejected_by_reason: BTreeMap::new(),
             notes: Vec::new(),
             refusal: None,
+            kit: Vec::new(),
             file_id: None,
+            kit_manifest: Vec::new(),
             tenant_users: Vec::new(),
         }
     }
@@ -491,6 +500,7 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
             r.rejected_by_reason = acc.rejected_by_reason.clone();
         }
     }
+    kit::verify_manifests(&mut inputs);
     let settings = config::settings(&config_files);
     for r in &mut inputs {
         if r.format == CONFIG_FORMAT {
@@ -546,6 +556,11 @@ fn read_bytes(
     reported: &std::sync::atomic::AtomicU64,
 ) {
     let first_new = sink.inputs.len();
+    // The collection kit's own files (its manifest, its sections' outcomes).
+    if let Some(r) = kit::read(Path::new(&source.name), bytes) {
+        sink.inputs.push(r);
+        return;
+    }
     let is_workbook = is_workbook(&source.ext, bytes);
     if !is_workbook && let Some(r) = read_config(source, bytes, &mut sink.config_files) {
         sink.inputs.push(r);

@@ -574,6 +574,11 @@ pub fn normalize_sid_into(v: &str, out: &mut String) -> Result<(), BadValue> {
     Ok(())
 }
 
+/// The separator a writer joins the values of a multi-valued cell with (the collection kit's
+/// script does): [`split_multi`] splits on it, and neither a DN (which escapes it) nor an
+/// address holds it.
+pub const MULTI_VALUE_SEPARATOR: char = ';';
+
 /// Splits a multi-valued cell: newlines, unescaped `;` and `|`, or a `{a, b}` list. DN lists never
 /// split on `,` (every DN has commas); a `{…}` DN list splits only where a new `CN=` starts.
 pub fn split_multi(v: &str, dn_list: bool) -> Vec<&str> {

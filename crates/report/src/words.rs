@@ -9,8 +9,8 @@
 use crate::i18n::{Arg, Catalog};
 use hybridready_assessment::{
     ActionKind, Assessment, Assumption, Cause, CheckId, CheckResult, Date, Dependencies,
-    Dependency, Effort, Fact, Input, MoveBlocker, Owner, Reason, Refusal, Status, StepId,
-    SyncReason, Verdict, WaveReason, dn_path,
+    Dependency, Effort, Fact, Input, KitNote, MoveBlocker, Owner, Reason, Refusal, SectionStatus,
+    Status, StepId, SyncReason, Verdict, WaveReason, dn_path,
 };
 
 fn n(v: u64) -> Arg {
@@ -711,6 +711,51 @@ pub fn refusal_hint(t: &Catalog, r: &Refusal) -> String {
         _ => Vec::new(),
     };
     t.msg(&format!("{}.hint", refusal_key(r)), &args)
+}
+
+/// What the collection kit's manifest or section list says about a kit folder.
+pub fn kit_note(t: &Catalog, k: &KitNote) -> String {
+    match k {
+        KitNote::ManifestVerified { files } => {
+            t.msg("kit.manifest_verified", &[("files", n(*files))])
+        }
+        KitNote::ManifestMismatch {
+            path,
+            listed,
+            found,
+        } => t.msg(
+            "kit.manifest_mismatch",
+            &[
+                ("path", s(path)),
+                ("listed", s(listed)),
+                ("found", s(found)),
+            ],
+        ),
+        KitNote::ManifestMissing { path } => t.msg("kit.manifest_missing", &[("path", s(path))]),
+        KitNote::ManifestBadRow { line } => t.msg("kit.manifest_bad_row", &[("line", n(*line))]),
+        KitNote::Section {
+            section,
+            status,
+            detail,
+        } => {
+            let key = match status {
+                SectionStatus::Failed => "kit.section_failed",
+                SectionStatus::Skipped => "kit.section_skipped",
+            };
+            t.msg(key, &[("section", s(section)), ("detail", s(detail))])
+        }
+    }
+}
+
+/// What to do about a kit note that is a problem with the inputs.
+pub fn kit_note_hint(t: &Catalog, k: &KitNote) -> String {
+    let key = match k {
+        KitNote::ManifestMismatch { .. } => "kit.manifest_mismatch.hint",
+        KitNote::ManifestMissing { .. } => "kit.manifest_missing.hint",
+        KitNote::ManifestBadRow { .. } => "kit.manifest_bad_row.hint",
+        KitNote::ManifestVerified { .. } | KitNote::Section { .. } => "kit.section.hint",
+    };
+    t.get(key).to_string()
 }
 
 /// What a missing column leaves unchecked: its uses, then the rules that read it.
@@ -1484,6 +1529,31 @@ mod tests {
         both("default origin".into(), &|t| {
             setting_origin(t, &hybridready_assessment::setting::Origin::Default)
         });
+        for x in [
+            KitNote::ManifestVerified { files: 3 },
+            KitNote::ManifestMismatch {
+                path: "ad/contoso.com/contoso.com/users.csv".into(),
+                listed: "AB".into(),
+                found: "CD".into(),
+            },
+            KitNote::ManifestMissing {
+                path: "sfb/cs-users.csv".into(),
+            },
+            KitNote::ManifestBadRow { line: 4 },
+            KitNote::Section {
+                section: "sfb/cs-users".into(),
+                status: SectionStatus::Failed,
+                detail: "Access denied".into(),
+            },
+            KitNote::Section {
+                section: "tenant/domains".into(),
+                status: SectionStatus::Skipped,
+                detail: "not connected".into(),
+            },
+        ] {
+            both(format!("{x:?}"), &|t| kit_note(t, &x));
+            both(format!("{x:?} hint"), &|t| kit_note_hint(t, &x));
+        }
         for x in [Owner::AdTeam, Owner::SfbTeam, Owner::M365Admin] {
             both(format!("{x:?}"), &|t| owner(t, x));
         }
