@@ -307,6 +307,26 @@ pub enum Outcome {
 /// Looks at a decoded file's text as a configuration export. `named_as` is whether its name
 /// says JSON or XML: only then is a document that does not parse refused rather than read as
 /// a table.
+/// Whether a file beginning with `head` may be a configuration export: the test every table
+/// goes through, on its first few KiB, so that a CSV is never decoded twice. A PowerShell CSV
+/// also starts with `"`: only a first line that is one JSON string (Get-CsServerVersion's
+/// output) is taken for JSON.
+pub fn might_be(head: &str) -> bool {
+    let body = head.trim_start_matches('\u{feff}').trim_start();
+    let first = body.lines().next().unwrap_or("").trim_end();
+    if body.starts_with(['{', '[', '<']) {
+        return true;
+    }
+    if body.starts_with('"') {
+        return first.len() > 1
+            && first.ends_with('"')
+            && !first.contains("\",")
+            && !first.contains("\";")
+            && !first.contains("\"\t");
+    }
+    format_list::looks_like(body) || server_version_text(body).is_some()
+}
+
 pub fn read(path: &Path, text: &str, named_as: bool) -> Outcome {
     let text = text.trim_start_matches('\u{feff}');
     let body = text.trim_start();
@@ -938,6 +958,28 @@ pub fn settings(files: &[ConfigFile]) -> Vec<FileSetting> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_documents_and_property_lists_are_candidates() {
+        for head in [
+            "{\"Identity\": \"Global\"}",
+            "[\n  {\"ProxyFqdn\": \"sipfed.online.lync.com\"}",
+            "\u{feff}<Objs Version=\"1.1.0.1\">",
+            "\"Skype for Business Server 2019 (7.0.2046.0): Volume license key installed.\"",
+            "Identity : Global\nAllowFederatedUsers : True\n",
+        ] {
+            assert!(might_be(head), "{head}");
+        }
+        for head in [
+            "\"DistinguishedName\",\"SamAccountName\"\r\n\"CN=A,DC=x\",\"a\"",
+            "\"DN\";\"Name\"\n",
+            "#TYPE Microsoft.ActiveDirectory.Management.ADUser\n\"Name\"",
+            "DistinguishedName,SamAccountName\nCN=A,a\n",
+        ] {
+            assert!(!might_be(head), "{head}");
+        }
+    }
+
     use super::*;
 
     fn read_str(text: &str) -> ConfigFile {
