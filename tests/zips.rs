@@ -360,3 +360,23 @@ fn a_zip_slip_entry_is_named_and_never_used_as_a_path() {
         assert!(!names.iter().any(|n| n == "escaped.csv"), "{names:?}");
     }
 }
+
+/// A zip holding nothing the tool reads is said to be so, as an empty folder is, rather than
+/// assessed as an empty directory.
+#[test]
+fn a_zip_without_exports_is_an_input_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zipped = tmp.path().join("notes.zip");
+    std::fs::write(
+        &zipped,
+        zip_of(&[
+            ("notes.docx", b"minutes".to_vec()),
+            ("a/b.pdf", b"%PDF".to_vec()),
+        ]),
+    )
+    .unwrap();
+    let (code, said) = assess(&zipped, &tmp.path().join("out"), &[]);
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("no export found in"), "{said}");
+    assert!(!tmp.path().join("out").exists(), "nothing written");
+}

@@ -85,7 +85,7 @@ impl From<crate::ingest::IngestError> for CliError {
     fn from(e: crate::ingest::IngestError) -> Self {
         let hint = match &e {
             crate::ingest::IngestError::NoInputs(_) => {
-                "give CSV, TSV, TXT or XLSX exports, or a folder holding them"
+                "give CSV, TSV, TXT, XLSX, XLS, XLSB or ODS exports, configuration exports (JSON, CLIXML, Format-List), or a folder or zip holding them"
             }
             crate::ingest::IngestError::OutputFolder(_) => {
                 "give the customer's exports; to render this assessment again, use `hybridready report`"

@@ -168,7 +168,7 @@ pub enum IngestError {
         path: String,
         source: std::io::Error,
     },
-    #[error("no CSV or XLSX file found in {0}")]
+    #[error("no export found in {0}")]
     NoInputs(String),
     #[error("{0} is an output folder of hybridready, not exports")]
     OutputFolder(String),
@@ -499,6 +499,12 @@ pub fn ingest(paths: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, Inges
             r.rejections = acc.rejections.clone();
             r.rejected_by_reason = acc.rejected_by_reason.clone();
         }
+    }
+    // A zip (or a folder of zips) holding nothing the tool reads: said, as for an empty folder,
+    // rather than an assessment of nothing.
+    if !inputs.is_empty() && inputs.iter().all(|r| r.status == InputStatus::Ignored) {
+        let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(IngestError::NoInputs(given.join(", ")));
     }
     kit::verify_manifests(&mut inputs);
     let settings = config::settings(&config_files);
