@@ -107,12 +107,17 @@ fn mutate(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
     bytes
 }
 
-/// Ingests `bytes` as a file of extension `ext`; every input's rows add up.
+/// Ingests `bytes` as a file of extension `ext`; every input's rows add up. A file that is no
+/// export at all (a JSON document of no cmdlet) is the one error allowed: "no export found".
 fn ingest_bytes(ext: &str, bytes: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join(format!("users.{ext}"));
     std::fs::write(&p, bytes).unwrap();
-    let ing = ingest(&[p], &IngestOptions::default()).unwrap();
+    let ing = match ingest(&[p], &IngestOptions::default()) {
+        Ok(ing) => ing,
+        Err(hybridready::ingest::IngestError::NoInputs(_)) => return,
+        Err(e) => panic!("{e}"),
+    };
     for r in &ing.inputs {
         assert_eq!(r.rows, r.accepted + r.merged + r.rejected);
     }
