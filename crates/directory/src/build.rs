@@ -49,7 +49,8 @@ pub struct FileAccount {
 }
 
 impl FileAccount {
-    fn reject(&mut self, line: u64, reason: String, category: &str) {
+    /// Counts a row rejected for `reason` (its `category` counts every row of that kind).
+    pub fn reject(&mut self, line: u64, reason: String, category: &str) {
         self.rows += 1;
         self.rejected += 1;
         *self
@@ -59,6 +60,11 @@ impl FileAccount {
         if self.rejections.len() < MAX_EXAMPLES {
             self.rejections.push(Rejection { line, reason });
         }
+    }
+    /// Counts a row accepted.
+    pub fn accept(&mut self) {
+        self.rows += 1;
+        self.accepted += 1;
     }
     /// The accounting invariant.
     pub fn balances(&self) -> bool {

@@ -1087,16 +1087,12 @@ fn read_tenant_table(
         }
     }
     let rows = tenant::read(table, body, body_line, delimiter, headers, id);
-    r.rows = rows.rows;
-    r.accepted = rows.users.len() as u64;
-    r.rejected = rows.rejected;
-    if rows.rejected > 0 {
-        r.rejected_by_reason
-            .insert("no identity to match".into(), rows.rejected);
-    }
-    r.rejections = rows.rejections;
-    r.value_errors = rows.value_error_count;
-    r.value_error_examples = rows.value_errors;
+    let acc = rows.account;
+    (r.rows, r.accepted, r.rejected) = (acc.rows, acc.accepted, acc.rejected);
+    r.rejections = acc.rejections;
+    r.rejected_by_reason = acc.rejected_by_reason;
+    r.value_errors = rows.stats.value_errors;
+    r.value_error_examples = rows.stats.value_error_examples;
     r.tenant_users = rows.users;
 }
 

@@ -42,7 +42,7 @@ pub struct RowStats {
 const MAX_ISSUES: usize = 200;
 
 impl RowStats {
-    fn issue(&mut self, line: u64, column: &str, value: &str, expected: &str) {
+    pub(crate) fn issue(&mut self, line: u64, column: &str, value: &str, expected: &str) {
         self.value_errors += 1;
         if self.value_error_examples.len() < MAX_ISSUES {
             let mut v: String = value.chars().take(80).collect();

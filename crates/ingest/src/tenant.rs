@@ -12,10 +12,10 @@
 //!   <https://learn.microsoft.com/graph/api/resources/user>.
 
 use crate::columns::normalize_header;
-use crate::rows::ValueIssue;
+use crate::rows::RowStats;
 use crate::values::{normalize_guid, parse_bool};
 use hybridready_directory::cloud::{CloudHome, CloudUser};
-use hybridready_directory::{FileId, Rejection};
+use hybridready_directory::{FileAccount, FileId};
 
 /// Which cmdlet wrote a tenant table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,16 +68,17 @@ pub fn column_meaning(header: &str) -> Option<&'static str> {
     READ_COLUMNS.iter().find(|(n, _)| *n == h).map(|(_, m)| *m)
 }
 
-/// What reading a tenant table gave.
+/// What reading a tenant table gave: its users, and the account of its rows and values kept
+/// as every table's is.
 #[derive(Default)]
 pub struct TenantRows {
     pub users: Vec<CloudUser>,
-    pub rows: u64,
-    pub rejections: Vec<Rejection>,
-    pub rejected: u64,
-    pub value_errors: Vec<ValueIssue>,
-    pub value_error_count: u64,
+    pub account: FileAccount,
+    pub stats: RowStats,
 }
+
+/// Why a row of a tenant table is rejected, as its account counts it.
+const NO_IDENTITY: &str = "no identity to match";
 
 /// The columns read, by their normalised header.
 struct Columns {
@@ -130,15 +131,14 @@ pub fn read(
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                out.rows += 1;
-                reject(&mut out, line, format!("not a CSV row: {e}"));
+                let why = format!("not a CSV row: {e}");
+                out.account.reject(line, why, "not a CSV row");
                 continue;
             }
         }
         if record.iter().all(|c| c.trim().is_empty()) {
             continue; // A blank line is no row.
         }
-        out.rows += 1;
         let cell = |i: Option<usize>| {
             i.and_then(|i| record.get(i))
                 .map(str::trim)
@@ -154,11 +154,11 @@ pub fn read(
             }
         });
         if upn.is_none() && sip.is_none() {
-            reject(
-                &mut out,
+            out.account.reject(
                 line,
                 "no userPrincipalName with an @ and no SipAddress: the user cannot be matched"
                     .into(),
+                NO_IDENTITY,
             );
             continue;
         }
@@ -172,7 +172,7 @@ pub fn read(
             if let Some(v) = cell(Some(i)) {
                 match parse_bool(&v) {
                     Ok(b) => synced = Some(b),
-                    Err(bad) => value_error(&mut out, line, &headers[i], &v, bad.expected),
+                    Err(bad) => out.stats.issue(line, &headers[i], &v, bad.expected),
                 }
             }
         }
@@ -180,6 +180,7 @@ pub fn read(
             .and_then(|h| hosting_home(&h))
             .or_else(|| interpreted_home(&interpreted));
         let immutable_id = cell(cols.immutable_id);
+        out.account.accept();
         out.users.push(CloudUser {
             file,
             line,
@@ -192,25 +193,6 @@ pub fn read(
         });
     }
     out
-}
-
-fn reject(out: &mut TenantRows, line: u64, reason: String) {
-    out.rejected += 1;
-    if out.rejections.len() < hybridready_directory::MAX_EXAMPLES {
-        out.rejections.push(Rejection { line, reason });
-    }
-}
-
-fn value_error(out: &mut TenantRows, line: u64, column: &str, value: &str, expected: &str) {
-    out.value_error_count += 1;
-    if out.value_errors.len() < hybridready_directory::MAX_EXAMPLES {
-        out.value_errors.push(ValueIssue {
-            line,
-            column: column.to_string(),
-            value: value.to_string(),
-            expected: expected.to_string(),
-        });
-    }
 }
 
 /// `sipfed.online.lync.com` is online, `SRV:` on-premises; other values say nothing.
@@ -292,10 +274,14 @@ cy@contoso.onmicrosoft.com,,PureOnlineTeamsOnlyUser,,False,\n\
 ,,PureOnlineTeamsOnlyUser,,Maybe,\n\
 dee@contoso.com,,,,Maybe,\n";
         let r = read(TenantTable::CsOnlineUser, body, 2, b',', &h, FileId(0));
-        assert_eq!((r.rows, r.rejected, r.users.len()), (5, 1, 4));
-        assert_eq!(r.rejections[0].line, 5);
-        assert_eq!(r.value_error_count, 1);
-        assert_eq!(r.value_errors[0].line, 6);
+        assert_eq!(
+            (r.account.rows, r.account.rejected, r.users.len()),
+            (5, 1, 4)
+        );
+        assert!(r.account.balances());
+        assert_eq!(r.account.rejections[0].line, 5);
+        assert_eq!(r.stats.value_errors, 1);
+        assert_eq!(r.stats.value_error_examples[0].line, 6);
         let ada = &r.users[0];
         assert_eq!(ada.home, Some(CloudHome::Online));
         assert_eq!(ada.synced, Some(true));
