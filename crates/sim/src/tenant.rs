@@ -15,10 +15,6 @@ use hybridready_directory::{Attr, Directory, ObjectId};
 pub struct TenantView {
     /// Users in the tenant exports.
     pub users: u64,
-    /// Per tenant user, the AD object it is (`None`: no AD export holds it).
-    pub matched: Vec<Option<ObjectId>>,
-    /// Tenant users matched on their sourceAnchor: objects the sync already holds.
-    pub anchored: u64,
     /// AD objects the tenant says are homed online, sorted.
     pub online: Vec<ObjectId>,
     /// Tenant users created in the cloud (not synchronised) and homed online: U02's users, by
@@ -27,9 +23,6 @@ pub struct TenantView {
     /// Cloud-only tenant users whose home the export does not give (a Get-MgUser export):
     /// whether they are online users is unknown.
     pub cloud_only_home_unknown: u64,
-    /// Tenant users synchronised from an AD that no export covers (another forest, an OU left
-    /// out of the exports).
-    pub synced_unmatched: u64,
 }
 
 impl TenantView {
@@ -47,23 +40,16 @@ impl TenantView {
                 .as_deref()
                 .and_then(|g| anchors.get(g).copied().flatten());
             let m = by_anchor.or_else(|| soft_match(dir, ids, u));
-            view.anchored += u64::from(by_anchor.is_some());
-            view.matched.push(m);
             match (m, u.home, u.synced) {
                 (Some(o), Some(CloudHome::Online), _) => view.online.push(o),
                 (None, Some(CloudHome::Online), Some(false)) => view.cloud_only_online.push(i),
                 (None, None, Some(false)) => view.cloud_only_home_unknown += 1,
-                (None, _, Some(true)) => view.synced_unmatched += 1,
                 _ => {}
             }
         }
         view.online.sort_unstable();
         view.online.dedup();
         Some(view)
-    }
-
-    pub fn says_online(&self, o: ObjectId) -> bool {
-        self.online.binary_search(&o).is_ok()
     }
 }
 
