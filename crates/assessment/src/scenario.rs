@@ -73,6 +73,12 @@ macro_rules! choice {
                 f.write_str(self.as_str())
             }
         }
+
+        impl crate::setting::FromSettingText for $name {
+            fn from_setting_text(text: &str) -> Option<Self> {
+                $name::parse(text)
+            }
+        }
     };
 }
 

@@ -141,7 +141,8 @@ enum Slot<'a> {
 }
 
 /// A typed scenario value a file gives as text (an upgrade policy, a version, a server build):
-/// parsed with the scenario's own parser, so a file is held to the same allowed values.
+/// parsed with the scenario's own parser, so a file is held to the same allowed values. Every
+/// closed set of values (`choice!` in `scenario`) has it.
 pub trait FromSettingText: Sized + std::fmt::Display {
     fn from_setting_text(text: &str) -> Option<Self>;
 }
@@ -149,16 +150,6 @@ pub trait FromSettingText: Sized + std::fmt::Display {
 impl FromSettingText for String {
     fn from_setting_text(text: &str) -> Option<Self> {
         Some(text.to_string())
-    }
-}
-impl FromSettingText for crate::scenario::UpgradePolicy {
-    fn from_setting_text(text: &str) -> Option<Self> {
-        Self::parse(text)
-    }
-}
-impl FromSettingText for crate::scenario::VerificationLevel {
-    fn from_setting_text(text: &str) -> Option<Self> {
-        Self::parse(text)
     }
 }
 impl FromSettingText for crate::scenario::DottedVersion {
